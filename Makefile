@@ -1,0 +1,68 @@
+# Mingze: `make run` sets up and starts everything; `make test` sets up and runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test setup venv deps test-deps node migrate messages static data lint bench clean
+
+# ---- set-up ------------------------------------------------------------------------
+$(BIN)/activate:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.test-deps: requirements-test.txt $(VENV)/.deps
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+venv: $(BIN)/activate
+deps: $(VENV)/.deps
+test-deps: $(VENV)/.test-deps
+node: node_modules/.installed
+
+messages: deps
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+static: deps node
+	$(MANAGE) collectstatic --noinput -v 0
+
+migrate: deps
+	@mkdir -p var/media var/celery/queue var/celery/processed
+	$(MANAGE) migrate --noinput -v 0
+
+setup: deps node messages static migrate
+
+data: setup
+	$(MANAGE) load_checklist
+	$(MANAGE) load_demo
+
+# ---- the two commands ----------------------------------------------------------------
+run: data
+	@echo
+	@echo "Mingze is starting at http://127.0.0.1:8000/ (web, Celery worker and beat)."
+	@echo "Sign in with a demo account above. Stop with Ctrl-C."
+	@echo
+	$(BIN)/honcho start
+
+test: setup test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+# ---- more --------------------------------------------------------------------------
+lint: test-deps
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf var/staticfiles var/celery

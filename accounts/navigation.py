@@ -1,0 +1,65 @@
+"""Top navigation per role (UX.md, "Each role's way in").
+
+Entries name URL patterns; an entry whose page does not exist yet is left out, so each
+page joins the navigation when its URL is added.
+"""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import roles
+
+NAVIGATION = {
+    roles.SECRETARY: [
+        (_("My duties"), "assessments:my_reports"),
+        (_("Rectifications"), "oversight:rectifications"),
+        (_("Supervision"), "oversight:notices"),
+        (_("Report on duty"), "appraisals:my_appraisal"),
+    ],
+    roles.LEADER: [
+        (_("Overview"), "dashboard:index"),
+        (_("To review"), "assessments:review_queue"),
+        (_("Units"), "responsibilities:units"),
+        (_("Ranking"), "dashboard:ranking"),
+        (_("Supervision"), "oversight:notices"),
+        (_("Appraisal"), "appraisals:rounds"),
+    ],
+    roles.ADMIN: [
+        (_("Overview"), "home"),
+        (_("Checklist"), "responsibilities:checklist"),
+        (_("Matrix"), "responsibilities:matrix"),
+        (_("Assign"), "responsibilities:bulk_assign"),
+        (_("Periods"), "assessments:periods"),
+        (_("Scoring rules"), "assessments:scoring_rules"),
+        (_("People and posts"), "responsibilities:units"),
+        (_("System"), "admin:index"),
+    ],
+    roles.SUPERVISOR: [
+        (_("Overview"), "dashboard:index"),
+        (_("Supervision"), "oversight:notices"),
+        (_("Rectifications"), "oversight:rectifications"),
+        (_("Units"), "responsibilities:units"),
+    ],
+}
+
+_resolved: dict[str, str | None] = {}
+
+
+def _url(name: str) -> str | None:
+    if name not in _resolved:
+        try:
+            _resolved[name] = reverse(name)
+        except NoReverseMatch:
+            _resolved[name] = None
+    return _resolved[name]
+
+
+def items_for(role: str | None, current_path: str) -> list[dict]:
+    items = []
+    for label, name in NAVIGATION.get(role, []):
+        url = _url(name)
+        if url is None:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": label, "url": url, "name": name, "active": active})
+    return items

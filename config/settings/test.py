@@ -1,0 +1,17 @@
+"""Settings for `make test`: the database and broker still come from the environment
+(PostgreSQL and Redis in CI), e-mail stays in memory, passwords hash fast."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "mingze-tests-only"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Unit tests run tasks in-process; the tests marked `worker` start a real one.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+ALLOWED_HOSTS = ["*"]

@@ -1,0 +1,27 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .health import check_broker, check_database
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 with every part "ok", or 503 naming the part that failed."""
+    parts = {"database": check_database(), "broker": check_broker()}
+    status = 200 if all(value == "ok" for value in parts.values()) else 503
+    return JsonResponse(parts, status=status)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)

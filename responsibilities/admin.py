@@ -1,0 +1,66 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from .models import Assignment, Category, Checklist, Duty, Post, Tenure, Unit
+from .resources import DutyResource, PostResource, UnitResource
+
+
+@admin.register(Unit)
+class UnitAdmin(ImportExportModelAdmin, TreeAdmin):
+    form = movenodeform_factory(Unit)
+    resource_classes = [UnitResource]
+    list_display = ("name", "code", "kind", "liaison", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "code")
+
+
+class TenureInline(admin.TabularInline):
+    model = Tenure
+    extra = 0
+
+
+@admin.register(Post)
+class PostAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [PostResource]
+    list_display = ("title", "unit", "kind", "holder", "active")
+    list_filter = ("kind", "active")
+    list_select_related = ("unit", "holder")
+    search_fields = ("title", "unit__name", "holder__full_name", "holder__username")
+    inlines = [TenureInline]
+
+
+@admin.register(Tenure)
+class TenureAdmin(admin.ModelAdmin):
+    list_display = ("post", "person", "started", "ended")
+    list_select_related = ("post__unit", "person")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "key", "order")
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(admin.ModelAdmin):
+    list_display = ("year", "title", "status")
+
+
+@admin.register(Duty)
+class DutyAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [DutyResource]
+    list_display = ("code", "title", "category", "responsibility", "cadence", "weight", "active", "checklist")
+    list_filter = ("checklist", "category", "responsibility", "cadence", "active")
+    list_select_related = ("category", "checklist")
+    search_fields = ("code", "title")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ("duty", "unit", "post", "active")
+    list_filter = ("duty__checklist", "duty__category", "active")
+    list_select_related = ("duty", "unit", "post")
+    search_fields = ("duty__code", "unit__name")
+    autocomplete_fields = ()

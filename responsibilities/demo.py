@@ -1,0 +1,130 @@
+"""The demo 局: enough organization, people and duties that every page has something to show.
+
+Idempotent: people, units and posts are found by their username or code, and passwords are
+set only when an account is first made, so a second run changes no data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts import roles
+
+from .models import Checklist, Post, PostKind, Unit, UnitKind
+from .services import assign_by_subject, set_post_holder
+
+DEMO_PASSWORD = "mingze2026"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    full_name: str
+    role: str
+    note: str
+
+
+BRANCH_NUMERALS = "一二三四五六七八"
+PEOPLE = [
+    DemoPerson("admin", "周敏", roles.ADMIN, "机关党委 · 管理员"),
+    DemoPerson("wangming", "王明", roles.LEADER, "党组书记"),
+    DemoPerson("lihua", "李华", roles.LEADER, "党组成员 · 联系第一至第四党支部"),
+    DemoPerson("zhaoqiang", "赵强", roles.LEADER, "党组成员 · 联系第五至第八党支部"),
+    DemoPerson("chenjing", "陈静", roles.SECRETARY, "机关党委书记"),
+    *[
+        DemoPerson(f"shuji{n}", name, roles.SECRETARY, f"第{cn}党支部书记")
+        for n, (cn, name) in enumerate(
+            zip(BRANCH_NUMERALS, ["刘洋", "孙丽", "周杰", "吴芳", "郑涛", "冯雪", "何军", "许静"], strict=True), start=1
+        )
+    ],
+    DemoPerson("jijian", "黄刚", roles.SUPERVISOR, "纪检监察组组长"),
+]
+
+BRANCH_EN = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth"]
+
+
+def _person(spec: DemoPerson):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=spec.username,
+        defaults={
+            "full_name": spec.full_name,
+            "email": f"{spec.username}@mingze.example",
+            "is_staff": spec.role == roles.ADMIN,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        if spec.role == roles.ADMIN:
+            user.is_superuser = True
+        user.save()
+    user.groups.add(Group.objects.get(name=spec.role))
+    return user
+
+
+def _unit(*, parent: Unit | None, code: str, name: str, name_en: str, kind: str, liaison=None) -> Unit:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        values = {"code": code, "name": name, "name_en": name_en, "kind": kind, "liaison": liaison}
+        unit = Unit.objects.add_child(parent, values) if parent else Unit.objects.add_root(values)
+    return unit
+
+
+def _post(unit: Unit, kind: str, title: str, holder=None) -> Post:
+    post, _ = Post.objects.get_or_create(unit=unit, title=title, defaults={"kind": kind})
+    if holder is not None and post.holder_id is None:
+        set_post_holder(post=post, person=holder)
+    return post
+
+
+@transaction.atomic
+def load_demo(*, checklist_year: int) -> dict:
+    """Build the demo organization and assign ``checklist_year``'s duties by subject."""
+    people = {spec.username: _person(spec) for spec in PEOPLE}
+    party_group = _unit(
+        parent=None, code="DZ", name="市局党组", name_en="Leading Party Group", kind=UnitKind.LEADING_GROUP
+    )
+    _post(party_group, PostKind.SECRETARY, "党组书记", people["wangming"])
+    _post(party_group, PostKind.MEMBER, "党组成员（一）", people["lihua"])
+    _post(party_group, PostKind.MEMBER, "党组成员（二）", people["zhaoqiang"])
+
+    committee = _unit(
+        parent=party_group,
+        code="JGDW",
+        name="机关党委",
+        name_en="Organ Party Committee",
+        kind=UnitKind.ORGAN_COMMITTEE,
+        liaison=people["wangming"],
+    )
+    _post(committee, PostKind.SECRETARY, "机关党委书记", people["chenjing"])
+
+    for n, (cn, en) in enumerate(zip(BRANCH_NUMERALS, BRANCH_EN, strict=True), start=1):
+        liaison = people["lihua"] if n <= 4 else people["zhaoqiang"]
+        branch = _unit(
+            parent=committee,
+            code=f"ZB{n:02d}",
+            name=f"第{cn}党支部",
+            name_en=f"{en} Party Branch",
+            kind=UnitKind.BRANCH,
+            liaison=liaison,
+        )
+        _post(branch, PostKind.SECRETARY, "支部书记", people[f"shuji{n}"])
+        _post(branch, PostKind.DISCIPLINE_MEMBER, "纪检委员")
+
+    discipline = _unit(
+        parent=party_group,
+        code="JJZ",
+        name="纪检监察组",
+        name_en="Discipline Inspection Group",
+        kind=UnitKind.DISCIPLINE_GROUP,
+        liaison=people["wangming"],
+    )
+    _post(discipline, PostKind.SECRETARY, "纪检监察组组长", people["jijian"])
+
+    checklist = Checklist.objects.get(year=checklist_year)
+    created = assign_by_subject(checklist=checklist)
+    return {"people": PEOPLE, "assignments_created": created, "units": Unit.objects.count()}

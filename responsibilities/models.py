@@ -1,0 +1,241 @@
+"""谁来抓 and 抓什么: the organization tree, posts, the checklist and its assignments.
+
+Part 一 of the speech: 一、一 names the subjects (党组, 党组书记, 班子成员, 机关党委),
+一、二 asks for a layered checklist (责任清单) over the seven categories, with 政治建设 as
+the key one, and for work to reach down to every 党支部.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+
+class UnitKind(models.TextChoices):
+    LEADING_GROUP = "leading_group", _("Leading Party group")
+    ORGAN_COMMITTEE = "organ_committee", _("Organ Party committee")
+    BRANCH = "branch", _("Party branch")
+    DISCIPLINE_GROUP = "discipline_group", _("Discipline inspection group")
+
+
+class Unit(MP_Node):
+    """A node of the organization tree.
+
+    Materialized path (django-treebeard): a subtree is one ``path LIKE 'xxxx%'`` query,
+    never one query per node.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("liaison leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="liaison_units",
+        help_text=_("The leadership member who oversees this unit and reviews its reports."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    def subtree(self):
+        """This unit and every unit below it, in tree order."""
+        return Unit.objects.filter(path__startswith=self.path).order_by("path")
+
+
+class PostKind(models.TextChoices):
+    SECRETARY = "secretary", _("Secretary")
+    DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
+    MEMBER = "member", _("Committee member")
+    DISCIPLINE_MEMBER = "discipline_member", _("Discipline member")
+
+
+class Post(models.Model):
+    """A seat in a unit. Duties are carried by the post, so they pass to its next holder."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="posts")
+    kind = models.CharField(_("kind"), max_length=20, choices=PostKind.choices)
+    title = models.CharField(_("title"), max_length=64)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["unit__path", "kind", "title"]
+        constraints = [models.UniqueConstraint(fields=["unit", "title"], name="post_unique_title_per_unit")]
+
+    def __str__(self):
+        return f"{self.unit.name} {self.title}"
+
+
+class Tenure(models.Model):
+    """Who held a post, from when to when. The open tenure (``ended`` empty) is the holder."""
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="tenures")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="tenures"
+    )
+    started = models.DateField(_("from"), default=timezone.localdate)
+    ended = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tenure")
+        verbose_name_plural = _("tenures")
+        ordering = ["post", "-started"]
+        constraints = [
+            models.UniqueConstraint(fields=["post"], condition=Q(ended__isnull=True), name="tenure_one_open_per_post"),
+        ]
+
+    def __str__(self):
+        return f"{self.post} — {self.person}"
+
+
+class Category(models.Model):
+    """One of the seven categories of Party building (党章; speech 一、二)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=32)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+    key = models.BooleanField(_("key category"), default=False, help_text=_("以党的政治建设为统领 (一、二)."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class Checklist(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    class Meta:
+        verbose_name = _("checklist")
+        verbose_name_plural = _("checklists")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return self.title or str(self.year)
+
+
+class Subject(models.TextChoices):
+    """Who carries a duty, as the checklist file says it (谁来抓, 一、一)."""
+
+    LEADING_GROUP = "leading_group", _("Leading Party group")
+    LEADING_GROUP_SECRETARY = "leading_group_secretary", _("Secretary of the leading Party group")
+    LEADING_GROUP_MEMBER = "leading_group_member", _("Each member of the leading Party group")
+    ORGAN_COMMITTEE = "organ_committee", _("Organ Party committee")
+    BRANCH = "branch", _("Every Party branch")
+    DISCIPLINE_GROUP = "discipline_group", _("Discipline inspection group")
+
+
+class Responsibility(models.TextChoices):
+    PRIMARY = "primary", _("Primary responsibility")
+    FIRST = "first", _("First responsible person")
+    DUAL = "dual", _("One post, two responsibilities")
+    DEDICATED = "dedicated", _("Dedicated responsibility")
+    DIRECT = "direct", _("Direct responsibility")
+    SUPERVISORY = "supervisory", _("Supervisory responsibility")
+
+
+class Cadence(models.TextChoices):
+    SEMIANNUAL = "semiannual", _("Every half year")
+    ANNUAL = "annual", _("Every year")
+    QUARTERLY = "quarterly", _("Every quarter")
+    ONGOING = "ongoing", _("Ongoing")
+
+
+class Duty(models.Model):
+    """One line of a year's checklist (责任事项)."""
+
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("checklist"), on_delete=models.CASCADE, related_name="duties"
+    )
+    code = models.CharField(_("code"), max_length=16)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="duties")
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    subject = models.CharField(_("carried by"), max_length=30, choices=Subject.choices)
+    responsibility = models.CharField(_("responsibility type"), max_length=20, choices=Responsibility.choices)
+    cadence = models.CharField(_("cadence"), max_length=20, choices=Cadence.choices)
+    evidence = models.CharField(_("evidence expected"), max_length=300, blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+    source = models.CharField(_("source in the speech"), max_length=32, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+        ordering = ["category__order", "code"]
+        constraints = [models.UniqueConstraint(fields=["checklist", "code"], name="duty_unique_code_per_checklist")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Assignment(models.Model):
+    """A duty given to a unit and carried by one of its posts (责任分解)."""
+
+    duty = models.ForeignKey(Duty, verbose_name=_("duty"), on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments")
+    post = models.ForeignKey(
+        Post, verbose_name=_("carried by post"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["unit__path", "duty__category__order", "duty__code"]
+        constraints = [models.UniqueConstraint(fields=["duty", "unit"], name="assignment_unique_duty_unit")]
+
+    def __str__(self):
+        return f"{self.duty.code} → {self.unit.name}"

@@ -1,0 +1,20 @@
+"""Who may see and change the responsibility model (DESIGN.md, "Who may do what")."""
+
+from django.core.exceptions import PermissionDenied
+
+from accounts import roles
+
+
+def can_manage(user) -> bool:
+    """Edit units, posts, people, the checklist and assignments: admins only."""
+    return roles.is_admin(user)
+
+
+def can_view_organization(user) -> bool:
+    """See the whole checklist, matrix and unit tree: admins, leaders and supervisors."""
+    return roles.has_role(user, roles.ADMIN, roles.LEADER, roles.SUPERVISOR)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied

@@ -1,0 +1,125 @@
+"""Reads of the responsibility model that views, tasks and commands share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from .models import Assignment, Category, Checklist, Duty, Post, PostKind, Unit, UnitKind
+
+
+def current_checklist() -> Checklist | None:
+    """This year's checklist if there is one, else the newest published, else the newest."""
+    year = timezone.localdate().year
+    return (
+        Checklist.objects.filter(year=year).first()
+        or Checklist.objects.filter(status=Checklist.Status.PUBLISHED).order_by("-year").first()
+        or Checklist.objects.order_by("-year").first()
+    )
+
+
+def units_held_by(user) -> list[Unit]:
+    """The units in which ``user`` holds a post now."""
+    if not user.is_authenticated:
+        return []
+    return list(Unit.objects.filter(posts__holder=user, posts__active=True, active=True).distinct().order_by("path"))
+
+
+def units_overseen(user) -> list[Unit]:
+    return list(Unit.objects.filter(liaison=user, active=True).order_by("path"))
+
+
+def duties_with_carriers(checklist: Checklist, *, category=None, responsibility=None, cadence=None):
+    """The checklist's duties, each with the assignments that carry it (谁来抓), in 4 queries."""
+    duties = checklist.duties.select_related("category").prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(active=True)
+            .select_related("unit", "post__holder")
+            .order_by("unit__path"),
+        )
+    )
+    if category:
+        duties = duties.filter(category=category)
+    if responsibility:
+        duties = duties.filter(responsibility=responsibility)
+    if cadence:
+        duties = duties.filter(cadence=cadence)
+    return duties.order_by("category__order", "code")
+
+
+@dataclass
+class Matrix:
+    units: list[Unit]
+    categories: list[Category]
+    counts: dict[tuple[int, int], int]
+
+    def rows(self):
+        for unit in self.units:
+            yield unit, [(category, self.counts.get((unit.pk, category.pk), 0)) for category in self.categories]
+
+
+def responsibility_matrix(checklist: Checklist) -> Matrix:
+    """Units × categories with the number of active assignments in each cell: 3 queries."""
+    counts = {
+        (row["unit_id"], row["duty__category_id"]): row["n"]
+        for row in Assignment.objects.filter(duty__checklist=checklist, active=True)
+        .values("unit_id", "duty__category_id")
+        .annotate(n=Count("id"))
+    }
+    return Matrix(
+        units=list(Unit.objects.filter(active=True).order_by("path")),
+        categories=list(Category.objects.order_by("order")),
+        counts=counts,
+    )
+
+
+def assignments(*, checklist: Checklist, unit=None, category=None, units=None):
+    qs = Assignment.objects.filter(duty__checklist=checklist).select_related("duty__category", "unit", "post__holder")
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if units is not None:
+        qs = qs.filter(unit__in=units)
+    if category is not None:
+        qs = qs.filter(duty__category=category)
+    return qs.order_by("unit__path", "duty__category__order", "duty__code")
+
+
+def units_with_posts():
+    """The whole tree with each unit's posts and holders: 2 queries."""
+    return (
+        Unit.objects.order_by("path")
+        .select_related("liaison")
+        .prefetch_related(Prefetch("posts", queryset=Post.objects.select_related("holder").order_by("kind", "title")))
+    )
+
+
+def setup_tasks() -> dict:
+    """What an admin still has to set up: units without a secretary, duties nobody carries."""
+    held_secretary = Post.objects.filter(
+        unit=OuterRef("pk"), kind=PostKind.SECRETARY, holder__isnull=False, active=True
+    )
+    units_without_secretary = list(
+        Unit.objects.filter(active=True)
+        .exclude(kind=UnitKind.DISCIPLINE_GROUP)
+        .annotate(has_secretary=Exists(held_secretary))
+        .filter(has_secretary=False)
+        .order_by("path")
+    )
+    checklist = current_checklist()
+    orphan_duties = []
+    if checklist is not None:
+        orphan_duties = list(
+            Duty.objects.filter(checklist=checklist, active=True)
+            .annotate(n=Count("assignments", filter=Q(assignments__active=True)))
+            .filter(n=0)
+            .select_related("category")
+            .order_by("code")
+        )
+    return {
+        "checklist": checklist,
+        "units_without_secretary": units_without_secretary,
+        "orphan_duties": orphan_duties,
+    }

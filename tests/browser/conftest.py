@@ -1,0 +1,44 @@
+"""Browser journeys: Playwright driving Debian's Chromium against Django's live server."""
+
+import os
+
+import pytest
+
+from tests.services import CHROMIUM, need_chromium
+
+# live_server runs in a thread while sync Playwright drives the page from this one.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    need_chromium()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def signed_in(context, live_server, client):
+    """Put a force_login session into the browser (django-axes wants no password replay)."""
+
+    def sign_in(user, page=None):
+        client.force_login(user)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+        return page
+
+    return sign_in

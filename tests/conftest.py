@@ -1,0 +1,97 @@
+"""The cast every test can call on (STYLE.md): an admin, a leader who is liaison of
+unit A, a leader who is not, the secretaries of units A and B, a supervisor."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from accounts import roles
+from responsibilities.models import Checklist, PostKind, Unit, UnitKind
+from responsibilities.services import assign_by_subject, load_checklist_file
+from tests.factories import PostFactory, UnitFactory, UserFactory
+
+
+@dataclass
+class Cast:
+    admin: object
+    leader: object
+    other_leader: object
+    secretary_a: object
+    secretary_b: object
+    supervisor: object
+    party_group: Unit
+    committee: Unit
+    unit_a: Unit
+    unit_b: Unit
+    discipline: Unit
+    checklist: Checklist
+
+    def by_role(self, name):
+        return None if name == "anonymous" else getattr(self, name)
+
+
+def build_cast() -> Cast:
+    admin = UserFactory(username="admin_t", full_name="管理员", roles=[roles.ADMIN])
+    leader = UserFactory(username="leader_t", full_name="联系领导", roles=[roles.LEADER])
+    other_leader = UserFactory(username="leader2_t", full_name="另一领导", roles=[roles.LEADER])
+    secretary_a = UserFactory(username="sec_a", full_name="甲书记", roles=[roles.SECRETARY])
+    secretary_b = UserFactory(username="sec_b", full_name="乙书记", roles=[roles.SECRETARY])
+    supervisor = UserFactory(username="sup_t", full_name="纪检组长", roles=[roles.SUPERVISOR])
+
+    party_group = UnitFactory(code="DZ", name="党组", kind=UnitKind.LEADING_GROUP)
+    PostFactory(unit=party_group, title="党组书记", held_by=other_leader)
+    PostFactory(unit=party_group, title="党组成员", kind=PostKind.MEMBER, held_by=leader)
+    committee = UnitFactory(code="JGDW", name="机关党委", kind=UnitKind.ORGAN_COMMITTEE, parent=party_group)
+    PostFactory(unit=committee, title="机关党委书记")
+    unit_a = UnitFactory(code="ZBA", name="甲党支部", name_en="Branch A", parent=committee, liaison=leader)
+    PostFactory(unit=unit_a, title="支部书记", held_by=secretary_a)
+    unit_b = UnitFactory(code="ZBB", name="乙党支部", name_en="Branch B", parent=committee, liaison=other_leader)
+    PostFactory(unit=unit_b, title="支部书记", held_by=secretary_b)
+    discipline = UnitFactory(code="JJZ", name="纪检监察组", kind=UnitKind.DISCIPLINE_GROUP, parent=party_group)
+    PostFactory(unit=discipline, title="组长", held_by=supervisor)
+
+    result = load_checklist_file(path=settings.MINGZE_CHECKLIST_PATH, year=timezone.localdate().year)
+    assign_by_subject(checklist=result.checklist)
+    return Cast(
+        admin=admin,
+        leader=leader,
+        other_leader=other_leader,
+        secretary_a=secretary_a,
+        secretary_b=secretary_b,
+        supervisor=supervisor,
+        party_group=Unit.objects.get(pk=party_group.pk),
+        committee=Unit.objects.get(pk=committee.pk),
+        unit_a=Unit.objects.get(pk=unit_a.pk),
+        unit_b=Unit.objects.get(pk=unit_b.pk),
+        discipline=Unit.objects.get(pk=discipline.pk),
+        checklist=result.checklist,
+    )
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return build_cast()
+
+
+ROLE_NAMES = ["anonymous", "admin", "leader", "other_leader", "secretary_a", "secretary_b", "supervisor"]
+
+
+@pytest.fixture
+def client_as(client, cast):
+    """``client_as("secretary_a")`` → a test client signed in as that member of the cast."""
+
+    def sign_in(name):
+        client.logout()
+        user = cast.by_role(name)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _english_off(settings):
+    settings.LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,96 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from responsibilities.models import Assignment, Category, Checklist, Duty, Post, PostKind, Unit, UnitKind
+from responsibilities.services import set_post_holder
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("pw-for-tests")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for name in extracted or ():
+            self.groups.add(Group.objects.get(name=name))
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """Units are tree nodes: created with treebeard under ``parent`` (a root when None)."""
+
+    class Meta:
+        model = Unit
+
+    kind = UnitKind.BRANCH
+    code = factory.Sequence(lambda n: f"U{n:04d}")
+    name = factory.Sequence(lambda n: f"第{n}党支部")
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        if parent is not None:
+            return model_class.objects.add_child(parent, kwargs)
+        return model_class.objects.add_root(kwargs)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+        skip_postgeneration_save = True
+
+    unit = factory.SubFactory(UnitFactory)
+    kind = PostKind.SECRETARY
+    title = factory.Sequence(lambda n: f"书记{n}")
+
+    @factory.post_generation
+    def held_by(self, create, extracted, **kwargs):
+        if extracted is not None:
+            set_post_holder(post=self, person=extracted)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"cat{n}")
+    name = factory.Sequence(lambda n: f"类别{n}")
+
+
+class ChecklistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Checklist
+        django_get_or_create = ("year",)
+
+    year = 2026
+    status = Checklist.Status.PUBLISHED
+
+
+class DutyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Duty
+
+    checklist = factory.SubFactory(ChecklistFactory)
+    code = factory.Sequence(lambda n: f"X-{n:02d}")
+    category = factory.SubFactory(CategoryFactory)
+    title = factory.Sequence(lambda n: f"责任事项{n}")
+    subject = "branch"
+    responsibility = "direct"
+    cadence = "semiannual"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    duty = factory.SubFactory(DutyFactory)
+    post = factory.SubFactory(PostFactory)
+    unit = factory.LazyAttribute(lambda a: a.post.unit)
