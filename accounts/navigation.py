@@ -32,7 +32,7 @@ NAVIGATION = {
         (_("Periods"), "assessments:periods"),
         (_("Scoring rules"), "assessments:scoring_rules"),
         (_("People and posts"), "responsibilities:units"),
-        (_("System"), "admin:index"),
+        (_("System admin"), "admin:index"),
     ],
     roles.SUPERVISOR: [
         (_("Overview"), "dashboard:index"),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("responsibilities/", include("responsibilities.urls")),
+    path("assessments/", include("assessments.urls")),
     path("", include("accounts.urls")),
 ]
 

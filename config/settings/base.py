@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "responsibilities",
     "assessments",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -195,3 +196,19 @@ MINGZE_CHECKLIST_PATH = BASE_DIR / "responsibilities" / "data" / "checklist-2020
 
 # Health check: how long the broker may take to answer before /healthz/ calls it down.
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)
+
+# Periods: default dates of each half, as (month, day); the due date of H2 falls in the next
+# year. An admin may change any period's dates after it is created.
+MINGZE_PERIOD_DEFAULTS = {
+    1: {"opens": (6, 15), "due": (7, 10), "review_due": (7, 31), "next_year_from": None},
+    2: {"opens": (12, 15), "due": (1, 10), "review_due": (1, 31), "next_year_from": "due"},
+}
+MINGZE_GRACE_DAYS = env.int("MINGZE_GRACE_DAYS", default=5)
+# A report turns yellow this many days before its due date, red once overdue.
+MINGZE_YELLOW_DAYS = env.int("MINGZE_YELLOW_DAYS", default=7)
+
+# Evidence uploads: allowed types are checked by content, not only by name.
+MINGZE_EVIDENCE_MAX_BYTES = env.int("MINGZE_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+MINGZE_EVIDENCE_TYPES = env.list("MINGZE_EVIDENCE_TYPES", default=["pdf", "doc", "docx", "xls", "xlsx", "jpg", "png"])
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

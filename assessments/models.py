@@ -1,0 +1,265 @@
+"""怎么抓: half-year periods, the reports filed in them, their evidence and their events.
+
+The chain 责任分工 → 责任履行 → 责任考核 (一、三): an assignment (分工) gets one report per
+period (履行), which the liaison leader reviews and grades (考核). Every change of a report's
+state is kept as a ``ReportEvent`` (留痕); nothing is deleted.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Half(models.IntegerChoices):
+    FIRST = 1, _("First half")
+    SECOND = 2, _("Second half")
+
+
+class Period(models.Model):
+    """A half year in which every active assignment is reported once (每半年, 一、三)."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half"), choices=Half.choices)
+    opens_on = models.DateField(_("opens on"))
+    due_on = models.DateField(_("due on"))
+    grace_days = models.PositiveSmallIntegerField(_("grace days"), default=5)
+    review_due_on = models.DateField(_("review due on"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SCHEDULED)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["-year", "-half"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "half"], name="period_unique_half"),
+            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("opens_on")), name="period_due_after_open"),
+            models.CheckConstraint(
+                condition=models.Q(review_due_on__gte=models.F("due_on")), name="period_review_after_due"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.half == Half.FIRST:
+            return _("%(year)s first half") % {"year": self.year}
+        return _("%(year)s second half") % {"year": self.year}
+
+    @property
+    def locks_on(self) -> datetime.date:
+        """The first day on which an unsubmitted report is locked (due date + grace)."""
+        return self.due_on + datetime.timedelta(days=self.grace_days + 1)
+
+    @classmethod
+    def default_dates(cls, year: int, half: int) -> dict:
+        """Dates from ``MINGZE_PERIOD_DEFAULTS``: H1 opens 6-15, due 7-10; H2 due 1-10 next year."""
+        spec = settings.MINGZE_PERIOD_DEFAULTS[half]
+        opens = datetime.date(year, *spec["opens"])
+        due = datetime.date(year, *spec["due"])
+        review = datetime.date(year, *spec["review_due"])
+        if due < opens:
+            due = due.replace(year=year + 1)
+        if review < due:
+            review = review.replace(year=due.year)
+        return {
+            "opens_on": opens,
+            "due_on": due,
+            "review_due_on": review,
+            "grace_days": settings.MINGZE_GRACE_DAYS,
+        }
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+
+
+class Warning(models.TextChoices):
+    BLUE = "blue", _("Blue notice")
+    YELLOW = "yellow", _("Yellow warning")
+    RED = "red", _("Red warning")
+
+
+class Report(models.Model):
+    """What a unit did on one assignment in one period (落实情况报告 / 纪实)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+        LOCKED = "locked", _("Locked")
+
+    EDITABLE = (State.DRAFT, State.RETURNED)
+    UNSUBMITTED = (State.DRAFT, State.RETURNED, State.LOCKED)
+
+    assignment = models.ForeignKey(
+        "responsibilities.Assignment", verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="reports"
+    )
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports")
+    # Copied from the assignment when the report is made and never changed: the dashboards
+    # group hundreds of thousands of reports by unit and category without joining.
+    unit = models.ForeignKey(
+        "responsibilities.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports"
+    )
+    category = models.ForeignKey(
+        "responsibilities.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    content = models.TextField(_("what was done"), blank=True)
+    self_assessment = models.CharField(_("self-assessment"), max_length=10, choices=Grade.choices, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who held the post when the report was made or last submitted."),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    late = models.BooleanField(_("submitted late"), default=False)
+    lock_waived = models.BooleanField(_("lock waived"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [models.UniqueConstraint(fields=["assignment", "period"], name="report_unique_per_period")]
+        indexes = [
+            models.Index(fields=["period", "unit", "state"], name="report_period_unit_state"),
+            models.Index(fields=["period", "state"], name="report_period_state"),
+            models.Index(fields=["period", "category", "unit"], name="report_period_category"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.assignment_id}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.state in self.UNSUBMITTED and today > self.period.due_on
+
+    def warning(self, today: datetime.date | None = None) -> str | None:
+        """Derived, never stored (DESIGN.md): red when overdue, yellow when few days are left,
+        blue while the window is open; nothing once submitted."""
+        return warning_level(self.state, self.period, today)
+
+
+def warning_level(state: str, period: Period, today: datetime.date | None = None) -> str | None:
+    today = today or timezone.localdate()
+    if state not in Report.UNSUBMITTED or period.state == Period.State.SCHEDULED:
+        return None
+    if today > period.due_on:
+        return Warning.RED
+    if (period.due_on - today).days < settings.MINGZE_YELLOW_DAYS:
+        return Warning.YELLOW
+    return Warning.BLUE
+
+
+class ReportEvent(models.Model):
+    """One step in a report's life (留痕): who, when, from which state to which, and why."""
+
+    class Action(models.TextChoices):
+        SAVE = "save", _("Saved")
+        SUBMIT = "submit", _("Submitted")
+        RETURN = "return", _("Returned")
+        APPROVE = "approve", _("Approved")
+        REOPEN = "reopen", _("Reopened")
+        LOCK = "lock", _("Locked")
+        WAIVE = "waive", _("Lock waived")
+        EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+        EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty when the system acted (a schedule)."),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_state = models.CharField(_("from"), max_length=10, choices=Report.State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=10, choices=Report.State.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+def evidence_path(instance, filename):
+    # The stored name is ours, not the uploader's: no path, no odd characters, no clashes.
+    return f"evidence/{instance.report.period.year}/{instance.report_id}/{instance.sha256[:16]}{instance.extension}"
+
+
+class Evidence(models.Model):
+    """A file attached to a report (佐证材料), dated to the work it proves."""
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(_("extension"), max_length=8)
+    content_type = models.CharField(_("content type"), max_length=100)
+    description = models.CharField(_("description"), max_length=200)
+    work_date = models.DateField(_("date of the work"))
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["work_date", "id"]
+
+    def __str__(self):
+        return self.original_name

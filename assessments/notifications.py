@@ -1,0 +1,52 @@
+"""Who hears of a report's step: submitted → its liaison leader; returned, approved,
+reopened, locked → the holder of the post that carries it (and who submitted it)."""
+
+from django.urls import reverse
+
+from notifications.services import notify
+
+from .models import ReportEvent
+
+Action = ReportEvent.Action
+TEMPLATES = {
+    Action.SUBMIT: "report_submitted",
+    Action.RETURN: "report_returned",
+    Action.APPROVE: "report_approved",
+    Action.REOPEN: "report_reopened",
+    Action.LOCK: "report_locked",
+    Action.WAIVE: "report_waived",
+}
+
+
+def recipients_of(event: ReportEvent) -> list:
+    report = event.report
+    if event.action == Action.SUBMIT:
+        return [report.unit.liaison]
+    return [report.assignment.post.holder, report.responsible]
+
+
+def report_event_notifications(event_id: int) -> None:
+    """Queued on commit by every transition; creates notifications and queues e-mails."""
+    event = (
+        ReportEvent.objects.select_related(
+            "actor",
+            "report__unit__liaison",
+            "report__period",
+            "report__assignment__duty",
+            "report__assignment__post__holder",
+            "report__responsible",
+        )
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None or event.action not in TEMPLATES:
+        return
+    others = [person for person in recipients_of(event) if person is not None and person != event.actor]
+    report = event.report
+    notify(
+        recipients=others,
+        kind=f"report_{event.action}",
+        template=TEMPLATES[event.action],
+        context={"event": event, "report": report, "duty": report.assignment.duty, "unit": report.unit},
+        url=reverse("assessments:report", args=[report.pk]),
+    )

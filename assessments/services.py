@@ -1,0 +1,384 @@
+"""Every change to periods, reports and evidence goes through these functions.
+
+Each report transition is one atomic step (DESIGN.md, "Report life"): it locks the row
+with ``select_for_update``, checks the state it expects and the actor's permission, writes
+the change and its ``ReportEvent`` together, and queues notifications on commit. Two
+reviewers acting at once cannot both win: the second sees the new state and is refused
+with a plain message.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from responsibilities.models import Assignment, Cadence
+
+from . import permissions
+from .models import Evidence, Grade, Half, Period, Report, ReportEvent
+
+State = Report.State
+Action = ReportEvent.Action
+
+
+class TransitionError(Exception):
+    """A transition that cannot happen now; the message is for the person who tried."""
+
+
+# ---------------------------------------------------------------------------------------
+# Periods
+
+
+def get_or_create_period(*, year: int, half: int) -> Period:
+    """The period of ``year``/``half``, created with the default dates when missing."""
+    period, _created = Period.objects.get_or_create(year=year, half=half, defaults=Period.default_dates(year, half))
+    return period
+
+
+def cadences_in(half: int) -> list[str]:
+    """Which cadences report in a half (一、三 每半年): annual duties only in the second."""
+    every_half = [Cadence.SEMIANNUAL, Cadence.QUARTERLY, Cadence.ONGOING]
+    return every_half + [Cadence.ANNUAL] if half == Half.SECOND else every_half
+
+
+@dataclass
+class OpenResult:
+    period: Period
+    created: int
+    existing: int
+
+
+def open_period(
+    *, period: Period, batch_size: int = 5000, after_batch: Callable[[int], None] | None = None
+) -> OpenResult:
+    """Open ``period``: one draft report per active assignment whose cadence falls in it.
+
+    Safe to run twice and to resume after a crash: reports are inserted in batches with
+    the (assignment, period) unique constraint deciding, so a second run creates nothing
+    twice. The period is marked open only after the last batch. ``after_batch`` is
+    called with the running count after each batch (progress, and the crash tests).
+    """
+    assignments = (
+        Assignment.objects.filter(
+            active=True,
+            unit__active=True,
+            duty__active=True,
+            duty__checklist__year=period.year,
+            duty__cadence__in=cadences_in(period.half),
+        )
+        .order_by("pk")
+        .values_list("pk", "unit_id", "duty__category_id", "post__holder_id")
+    )
+    before = period.reports.count()
+    last_pk = 0
+    done = 0
+    while True:
+        rows = list(assignments.filter(pk__gt=last_pk)[:batch_size])
+        if not rows:
+            break
+        with transaction.atomic():
+            Report.objects.bulk_create(
+                [
+                    Report(assignment_id=pk, period=period, unit_id=unit, category_id=category, responsible_id=holder)
+                    for pk, unit, category, holder in rows
+                ],
+                ignore_conflicts=True,
+                batch_size=batch_size,
+            )
+        last_pk = rows[-1][0]
+        done += len(rows)
+        if after_batch is not None:
+            after_batch(done)
+    Period.objects.filter(pk=period.pk, state=Period.State.SCHEDULED).update(
+        state=Period.State.OPEN, opened_at=timezone.now()
+    )
+    period.refresh_from_db()
+    total = period.reports.count()
+    return OpenResult(period=period, created=total - before, existing=before)
+
+
+# ---------------------------------------------------------------------------------------
+# Report transitions
+
+
+def _locked(report_id: int) -> Report:
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("period", "unit", "assignment__duty", "assignment__post")
+        .get(pk=report_id)
+    )
+
+
+def _event(report: Report, *, actor, action: str, from_state: str, comment: str = "") -> ReportEvent:
+    return ReportEvent.objects.create(
+        report=report, actor=actor, action=action, from_state=from_state, to_state=report.state, comment=comment
+    )
+
+
+def _expect(report: Report, *states: str) -> None:
+    if report.state not in states:
+        raise TransitionError(
+            _("This report is now “%(state)s”; the action was not taken. Reload the page to see its latest state.")
+            % {"state": report.get_state_display()}
+        )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _after_commit(event: ReportEvent) -> None:
+    from .notifications import report_event_notifications
+
+    transaction.on_commit(lambda: report_event_notifications(event.pk))
+
+
+@transaction.atomic
+def save_report(*, report_id: int, actor, content: str, self_assessment: str = "") -> Report:
+    """Keep what the secretary typed, while the report is a draft or returned."""
+    report = _locked(report_id)
+    _require(permissions.can_file(actor, report))
+    _expect(report, *Report.EDITABLE)
+    report.content = content
+    report.self_assessment = self_assessment
+    report.save(update_fields=["content", "self_assessment", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def submit_report(*, report_id: int, actor, content: str | None = None, self_assessment: str | None = None) -> Report:
+    """Draft or returned → submitted. Refused when the report is locked (after due + grace)
+    unless an admin waived the lock; a submission after the due date is marked late."""
+    report = _locked(report_id)
+    _require(permissions.can_file(actor, report))
+    _expect(report, *Report.EDITABLE)
+    if content is not None:
+        report.content = content
+    if self_assessment is not None:
+        report.self_assessment = self_assessment
+    if not report.content.strip():
+        raise TransitionError(_("Write what was done before submitting."))
+    today = timezone.localdate()
+    if today >= report.period.locks_on and not report.lock_waived:
+        raise TransitionError(_("The deadline and its grace days have passed; ask an administrator to waive the lock."))
+    before = report.state
+    report.state = State.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.responsible = actor
+    report.late = report.late or today > report.period.due_on
+    report.save()
+    _after_commit(_event(report, actor=actor, action=Action.SUBMIT, from_state=before))
+    return report
+
+
+@transaction.atomic
+def return_report(*, report_id: int, actor, comment: str) -> Report:
+    """Submitted → returned, with the reviewer's comment (required)."""
+    if not (comment or "").strip():
+        raise TransitionError(_("Say what must be fixed: a returned report needs a comment."))
+    report = _locked(report_id)
+    _require(permissions.can_review(actor, report))
+    _expect(report, State.SUBMITTED)
+    report.state = State.RETURNED
+    report.reviewer = actor
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment.strip()
+    report.save()
+    _after_commit(_event(report, actor=actor, action=Action.RETURN, from_state=State.SUBMITTED, comment=comment))
+    return report
+
+
+@transaction.atomic
+def approve_report(*, report_id: int, actor, grade: str, comment: str = "") -> Report:
+    """Submitted → approved, with a grade."""
+    if grade not in Grade.values:
+        raise TransitionError(_("Choose a grade to approve the report."))
+    report = _locked(report_id)
+    _require(permissions.can_review(actor, report))
+    _expect(report, State.SUBMITTED)
+    report.state = State.APPROVED
+    report.grade = grade
+    report.reviewer = actor
+    report.reviewed_at = timezone.now()
+    report.review_comment = (comment or "").strip()
+    report.save()
+    _after_commit(_event(report, actor=actor, action=Action.APPROVE, from_state=State.SUBMITTED, comment=comment))
+    return report
+
+
+@transaction.atomic
+def reopen_report(*, report_id: int, actor, reason: str) -> Report:
+    """Approved → returned by an admin, with the reason, so the unit can correct it."""
+    if not (reason or "").strip():
+        raise TransitionError(_("Give the reason for reopening."))
+    report = _locked(report_id)
+    _require(permissions.can_reopen(actor, report))
+    _expect(report, State.APPROVED)
+    report.state = State.RETURNED
+    report.grade = ""
+    report.review_comment = reason.strip()
+    report.save()
+    _after_commit(_event(report, actor=actor, action=Action.REOPEN, from_state=State.APPROVED, comment=reason))
+    return report
+
+
+@transaction.atomic
+def lock_report(*, report_id: int, actor=None) -> Report | None:
+    """Draft or returned → locked, once the due date and grace days have passed (a schedule
+    calls this). Returns None when there was nothing to lock, so a second run is a no-op."""
+    report = _locked(report_id)
+    if report.state not in Report.EDITABLE or report.lock_waived:
+        return None
+    before = report.state
+    report.state = State.LOCKED
+    report.save(update_fields=["state", "updated_at"])
+    _after_commit(_event(report, actor=actor, action=Action.LOCK, from_state=before))
+    return report
+
+
+@transaction.atomic
+def waive_lock(*, report_id: int, actor, reason: str) -> Report:
+    """Locked → draft by an admin's waiver, with the reason; the report may then be submitted."""
+    if not (reason or "").strip():
+        raise TransitionError(_("Give the reason for the waiver."))
+    report = _locked(report_id)
+    _require(permissions.can_waive(actor, report))
+    _expect(report, State.LOCKED)
+    report.state = State.DRAFT
+    report.lock_waived = True
+    report.save(update_fields=["state", "lock_waived", "updated_at"])
+    _after_commit(_event(report, actor=actor, action=Action.WAIVE, from_state=State.LOCKED, comment=reason))
+    return report
+
+
+# ---------------------------------------------------------------------------------------
+# Evidence
+
+# What each allowed extension must be by its content. Office files of 2007 and later are
+# zip packages, which ``filetype`` tells apart by their inner parts.
+CONTENT_TYPES = {
+    "pdf": {"application/pdf"},
+    "doc": {"application/msword", "application/x-ole-storage", "application/CDFV2"},
+    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    "xls": {"application/vnd.ms-excel", "application/x-ole-storage", "application/CDFV2"},
+    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    "jpg": {"image/jpeg"},
+    "jpeg": {"image/jpeg"},
+    "png": {"image/png"},
+}
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+class EvidenceError(ValueError):
+    """An upload that cannot be accepted; the message says why and what to do."""
+
+
+def allowed_extensions() -> set[str]:
+    allowed = {ext.lower().lstrip(".") for ext in settings.MINGZE_EVIDENCE_TYPES}
+    if "jpg" in allowed:
+        allowed.add("jpeg")
+    return allowed
+
+
+def check_upload(upload) -> tuple[str, str, str, int]:
+    """Validate an uploaded file; return (extension, content type, sha256, size).
+
+    Checks the size, the extension against the allowed list, and that the bytes really
+    are of that type. Raises ``EvidenceError`` with a message for the uploader.
+    """
+    size = upload.size or 0
+    limit = settings.MINGZE_EVIDENCE_MAX_BYTES
+    if size == 0:
+        raise EvidenceError(_("The file is empty."))
+    if size > limit:
+        raise EvidenceError(
+            _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
+            % {"size": size / 1024 / 1024, "limit": limit / 1024 / 1024}
+        )
+    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = allowed_extensions()
+    if extension not in allowed:
+        raise EvidenceError(
+            _("Files of this type cannot be attached. Allowed: %(types)s.")
+            % {"types": ", ".join(sorted(allowed - {"jpeg"}))}
+        )
+    upload.seek(0)
+    head = upload.read(65536)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    detected = kind.mime if kind else ""
+    if extension in ("doc", "xls") and head.startswith(OLE_MAGIC):
+        detected = "application/x-ole-storage"
+    if detected not in CONTENT_TYPES.get(extension, set()):
+        raise EvidenceError(
+            _("The file's content does not match its name (.%(ext)s). Save it again as a real .%(ext)s file.")
+            % {"ext": extension}
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return "." + extension, detected, digest.hexdigest(), size
+
+
+def clean_name(name: str) -> str:
+    """The name people see: no folders, no control characters, at most 120 characters."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    name = name.strip(" .") or "file"
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[:110] + "." + ext) if dot and len(ext) <= 8 else name[:120]
+    return name
+
+
+@transaction.atomic
+def add_evidence(*, report_id: int, actor, upload, description: str, work_date: datetime.date) -> Evidence:
+    """Attach a file to a draft or returned report, after checking it; an event records it."""
+    report = _locked(report_id)
+    _require(permissions.can_file(actor, report))
+    _expect(report, *Report.EDITABLE)
+    extension, content_type, sha256, size = check_upload(upload)
+    evidence = Evidence(
+        report=report,
+        original_name=clean_name(upload.name),
+        extension=extension,
+        content_type=content_type,
+        description=description.strip(),
+        work_date=work_date,
+        size=size,
+        sha256=sha256,
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"upload{extension}", upload, save=False)
+    evidence.save()
+    _event(report, actor=actor, action=Action.EVIDENCE_ADDED, from_state=report.state, comment=evidence.original_name)
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(*, evidence_id: int, actor) -> Evidence:
+    """Take a file off a draft or returned report. The row and the file are kept (nothing is
+    deleted); the removal is an event."""
+    evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
+    report = _locked(evidence.report_id)
+    _require(permissions.can_file(actor, report))
+    _expect(report, *Report.EDITABLE)
+    if evidence.removed_at is not None:
+        raise TransitionError(_("This file was already removed."))
+    evidence.removed_at = timezone.now()
+    evidence.removed_by = actor
+    evidence.save(update_fields=["removed_at", "removed_by"])
+    _event(report, actor=actor, action=Action.EVIDENCE_REMOVED, from_state=report.state, comment=evidence.original_name)
+    return evidence

@@ -1,0 +1,84 @@
+"""Tell people things: an in-app notification each, and an e-mail in their own language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Notification
+
+
+def notify(*, recipients: Iterable, kind: str, template: str, context: dict, url: str = "") -> list[Notification]:
+    """Create one notification per distinct recipient and queue its e-mail after commit.
+
+    ``template`` names ``notifications/<template>_subject.txt`` and ``_body.txt``; each is
+    rendered in the recipient's language, so every person reads their own.
+    """
+    made = []
+    seen = set()
+    for person in recipients:
+        if person is None or person.pk in seen or not person.is_active:
+            continue
+        seen.add(person.pk)
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            title = render_to_string(f"notifications/{template}_subject.txt", context).strip()
+            body = render_to_string(f"notifications/{template}_body.txt", context).strip()
+        made.append(Notification(recipient=person, kind=kind, title=title[:200], body=body, url=url))
+    Notification.objects.bulk_create(made)
+    ids = [n.pk for n in made if n.pk]
+    if not ids:  # SQLite before 3.35 gives no ids back from bulk_create
+        ids = list(
+            Notification.objects.filter(recipient_id__in=seen, kind=kind, emailed_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+    if ids:
+        transaction.on_commit(lambda: queue_emails(ids))
+    return made
+
+
+def queue_emails(ids: list[int]) -> None:
+    from .tasks import send_notification_emails
+
+    send_notification_emails.delay(ids)
+
+
+def send_emails(ids: list[int]) -> int:
+    """Send the e-mail of each notification not yet e-mailed; safe to run twice.
+
+    Each row is locked while its mail goes out and marked only when sending succeeded, so
+    a failure leaves it for the retry and two workers never send the same one.
+    """
+    sent = 0
+    for pk in ids:
+        with transaction.atomic():
+            note = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(pk=pk, emailed_at__isnull=True)
+                .first()
+            )
+            if note is None:
+                continue
+            if note.recipient.email:
+                send_mail(note.title, note.body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
+                sent += 1
+            note.emailed_at = timezone.now()
+            note.save(update_fields=["emailed_at"])
+    return sent
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())

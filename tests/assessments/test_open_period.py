@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+
+from assessments.models import Half, Period, Report
+from assessments.services import get_or_create_period, open_period
+from responsibilities.models import Assignment, Cadence
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_period_makes_one_draft_per_assignment_whose_cadence_falls_in_it(cast):
+    year = cast.checklist.year
+    first = get_or_create_period(year=year, half=Half.FIRST)
+    result = open_period(period=first)
+    every_half = Assignment.objects.filter(duty__checklist__year=year).exclude(duty__cadence=Cadence.ANNUAL)
+    assert result.created == every_half.count() > 0
+    assert set(Report.objects.filter(period=first).values_list("state", flat=True)) == {"draft"}
+    assert first.state == Period.State.OPEN
+
+    second = get_or_create_period(year=year, half=Half.SECOND)
+    open_period(period=second)
+    # Annual duties report once, in the second half.
+    assert Report.objects.filter(period=second).count() == Assignment.objects.filter(duty__checklist__year=year).count()
+
+
+def test_opening_twice_or_after_a_crash_creates_nothing_twice(cast):
+    period = get_or_create_period(year=cast.checklist.year, half=Half.FIRST)
+
+    def crash_after_first_batch(done):
+        raise RuntimeError("worker died")
+
+    with pytest.raises(RuntimeError):
+        open_period(period=period, batch_size=10, after_batch=crash_after_first_batch)
+    assert Report.objects.filter(period=period).count() == 10
+    period.refresh_from_db()
+    assert period.state == Period.State.SCHEDULED  # not open until every batch is in
+    first = open_period(period=period, batch_size=10)
+    again = open_period(period=period, batch_size=10)
+    assert first.created + 10 == Report.objects.filter(period=period).count()
+    assert again.created == 0
+
+
+def test_default_dates_and_the_command(cast, capsys):
+    call_command("open_period", str(cast.checklist.year), "H2")
+    period = Period.objects.get(year=cast.checklist.year, half=2)
+    assert (period.opens_on.month, period.opens_on.day) == (12, 15)
+    assert (period.due_on.year, period.due_on.month, period.due_on.day) == (cast.checklist.year + 1, 1, 10)
+    assert "created" in capsys.readouterr().out
+    call_command("open_period", str(cast.checklist.year), "H2")
+    assert "0 created" in capsys.readouterr().out
