@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "responsibilities",
     "assessments",
     "notifications",
+    "scoring",
 ]
 
 MIDDLEWARE = [
