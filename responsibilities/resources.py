@@ -26,7 +26,7 @@ class UnitResource(resources.ModelResource):
         skip_unchanged = True
 
     def dehydrate_parent(self, unit):
-        parent = unit.get_parent()
+        parent = Unit.objects.get_parent(unit)
         return parent.code if parent else ""
 
     def save_instance(self, instance, is_create, row, **kwargs):
