@@ -10,7 +10,7 @@ from assessments import services
 from assessments.models import Report, ReportEvent
 from tests.services import need_postgres
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def race(*steps):

@@ -19,6 +19,7 @@ def test_production_settings_pass_the_deploy_check():
         "ALLOWED_HOSTS": "mingze.example.org",
         "DJANGO_DEBUG": "false",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' live server only
     run = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
