@@ -18,6 +18,15 @@ def evidence_section(request, report, *, status=200, notice="", failed=False, ev
     return render(request, "assessments/includes/evidence_swap.html", context, status=status)
 
 
+def done(request, report, notice: str):
+    """After a change to the evidence: the swapped section for htmx, else the page again
+    with the notice on top."""
+    if request.htmx:
+        return evidence_section(request, report, notice=notice)
+    messages.success(request, notice)
+    return redirect("assessments:report", pk=report.pk)
+
+
 @login_required
 @require_POST
 def evidence_add(request, pk):
@@ -43,11 +52,7 @@ def evidence_add(request, pk):
         if request.htmx:
             return evidence_section(request, report, status=422, evidence_form=form)
         return render_report(request, report, status=400, evidence_form=form)
-    notice = _("Attached “%(name)s”.") % {"name": evidence.original_name}
-    if request.htmx:
-        return evidence_section(request, report, notice=notice)
-    messages.success(request, notice)
-    return redirect("assessments:report", pk=report.pk)
+    return done(request, report, _("Attached “%(name)s”.") % {"name": evidence.original_name})
 
 
 @login_required
@@ -65,10 +70,7 @@ def evidence_remove(request, pk):
         messages.error(request, str(error))
         return redirect("assessments:report", pk=report.pk)
     notice = _("Removed “%(name)s”; the removal is kept in the history.") % {"name": evidence.original_name}
-    if request.htmx:
-        return evidence_section(request, report, notice=notice)
-    messages.success(request, notice)
-    return redirect("assessments:report", pk=report.pk)
+    return done(request, report, notice)
 
 
 @login_required

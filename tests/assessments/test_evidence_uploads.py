@@ -124,7 +124,7 @@ def test_htmx_upload_swaps_the_list_and_the_history(client_as, report_a):
     done = post_file(client, report_a, "照片.png", files.png(), htmx=True)
     page = done.content.decode()
     assert done.status_code == 200 and "已上传“照片.png”。" in page
-    assert 'id="evidence"' in page and 'hx-swap-oob="true"' in page and "上传佐证材料" in page
+    assert 'id="evidence-body"' in page and 'hx-swap-oob="true"' in page and "上传佐证材料" in page
     refused = post_file(client, report_a, "照片.pdf", files.png(), htmx=True)
     assert refused.status_code == 422 and "不符" in refused.content.decode()
     assert Evidence.objects.count() == 1

@@ -1,11 +1,10 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
 from assessments.models import Report, ReportEvent
 from tests.assessments import files
+from tests.assessments.pages import count_queries
 
 pytestmark = pytest.mark.django_db
 SEES_EVERY_REPORT = {"admin", "leader", "other_leader", "supervisor"}
@@ -85,12 +84,6 @@ def test_the_timeline_shows_every_step_with_who_and_the_comment(client_as, cast,
     assert history.index("已提交") < history.index("已退回") and "请补充会议记录" in history
     assert "甲书记" in history and "联系领导" in history
     assert "退回意见" in page  # the comment also sits on top of the form
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("role", ["secretary_a", "leader", "admin"])

@@ -1,10 +1,9 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
 from assessments.models import Report
+from tests.assessments.pages import count_queries
 
 pytestmark = pytest.mark.django_db
 URL = reverse("assessments:review_queue")
@@ -94,18 +93,12 @@ def test_english_queue(client_as, cast, period):
     assert "To review" in page and "Branch A" in page and "Submitted" in page
 
 
-def count_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("role", ["leader", "admin"])
 def test_query_count_is_pinned_and_does_not_grow(client_as, cast, period, role):
     submit_all(cast, period, cast.unit_a, 1)
     client = client_as(role)
-    before = count_queries(client)
+    before = count_queries(client, URL)
     assert before <= 10
     submit_all(cast, period, cast.unit_a, 8)
     submit_all(cast, period, cast.unit_b, 8)
-    assert count_queries(client) == before
+    assert count_queries(client, URL) == before

@@ -1,13 +1,12 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
 from assessments.models import Period, Report
+from tests.assessments.pages import count_queries
 from tests.factories import AssignmentFactory, DutyFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,20 +81,14 @@ def test_english_is_available(client_as, period):
     assert "My duties" in page and "Blue notice · window open" in page and "Draft" in page
 
 
-def count_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL).status_code == 200
-    return len(queries)
-
-
 def test_query_count_is_pinned_and_does_not_grow_with_reports(client_as, cast, period, django_assert_max_num_queries):
     client = client_as("secretary_a")
     with django_assert_max_num_queries(8):
         client.get(URL)
-    before = count_queries(client)
+    before = count_queries(client, URL)
     post = cast.unit_a.posts.get(title="支部书记")
     for n in range(12):
         AssignmentFactory(duty=DutyFactory(checklist=cast.checklist, code=f"Z-{n:02d}"), post=post)
     services.open_period(period=period)
     assert Report.objects.filter(period=period, unit=cast.unit_a).count() >= 18
-    assert count_queries(client) == before
+    assert count_queries(client, URL) == before

@@ -1,11 +1,10 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
 from assessments.models import Report
 from responsibilities.services import assign_by_subject
+from tests.assessments.pages import count_queries
 from tests.factories import PostFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +63,6 @@ def test_committee_rolls_up_its_subtree(client_as, cast, period):
     assert f"{100 / below:.1f}% (1/{below})" in rollup  # the total line
     whole = client_as("admin").get(url(cast.party_group, period)).content.decode()
     assert "纪检监察组" in whole[whole.index("下属各单位") :]
-
-
-def count_queries(client, address) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(address).status_code == 200
-    return len(queries)
 
 
 def test_roll_up_query_count_is_pinned_whatever_the_tree(client_as, cast, period):

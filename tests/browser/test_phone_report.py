@@ -34,8 +34,18 @@ def test_secretary_files_a_report_with_a_photo_from_a_phone(page, live_server, c
     page.get_by_role("textbox", name="落实情况").fill("组织党员开展主题党日活动 1 次。")
     picker.set_input_files({"name": "IMG_0001.png", "mimeType": "image/png", "buffer": png(40, 30)})
     page.locator("input[name=description]").fill("主题党日现场照片")
+    # Note what the page shows while the bytes go up (the progress the secretary sees).
+    page.evaluate(
+        """window.seen = [];
+        document.body.addEventListener("htmx:xhr:progress", () => {
+          const box = document.querySelector(".mz-upload-progress");
+          window.seen.push([box.hidden, box.querySelector(".mz-upload-percent").textContent]);
+        });"""
+    )
     page.get_by_role("button", name="上传").tap()
     expect(page.get_by_text("已上传“IMG_0001.png”。")).to_be_visible()
+    seen = page.evaluate("window.seen")
+    assert seen and all(not hidden and text.endswith("%") for hidden, text in seen), seen
     expect(page.locator("#evidence")).to_contain_text("主题党日现场照片")
 
     page.get_by_role("button", name="提交审核").tap()

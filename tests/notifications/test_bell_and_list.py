@@ -1,9 +1,8 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications.models import Notification
+from tests.assessments.pages import count_queries
 
 pytestmark = pytest.mark.django_db
 URL = reverse("notifications:list")
@@ -70,19 +69,13 @@ def test_english_list(client_as, cast):
     assert "Notifications" in page and "new" in page
 
 
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_bell_and_list_query_counts_do_not_grow(client_as, cast):
     tell(cast.secretary_a, 1)
     client = client_as("secretary_a")
     client.get(URL)  # reads the first one
     page = reverse("responsibilities:my_duties")
-    list_before, page_before = queries(client, URL), queries(client, page)
+    list_before, page_before = count_queries(client, URL), count_queries(client, page)
     assert list_before <= 8
     tell(cast.secretary_a, 80)
-    assert queries(client, page) == page_before  # the bell is one COUNT whatever the number
-    assert queries(client, URL) == list_before + 1  # + the one UPDATE that marks them read
+    assert count_queries(client, page) == page_before  # the bell is one COUNT whatever the number
+    assert count_queries(client, URL) == list_before + 1  # + the one UPDATE that marks them read
