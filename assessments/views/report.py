@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
@@ -69,7 +70,7 @@ def report_detail(request, pk):
 
 
 def names_of(people) -> str:
-    return "、".join(person.display_name for person in people)
+    return pgettext("list separator", ", ").join(person.display_name for person in people)
 
 
 def submitted_message(report: Report, actor) -> str:

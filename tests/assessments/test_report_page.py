@@ -104,3 +104,11 @@ def test_query_count_is_pinned_and_does_not_grow_with_history(client_as, cast, r
     # The review controls and "next in queue" appear for reviewers of a submitted report.
     services.submit_report(report_id=report_a.pk, actor=cast.secretary_a, content="已补充")
     assert count_queries(client, page_of(report_a)) == before
+
+
+def test_english_report_page(client_as, submitted_a):
+    client = client_as("leader")
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(page_of(submitted_a)).content.decode()
+    assert "Review" in page and "Approve" in page and "Return for correction" in page
+    assert "Branch A" in page and "History" in page and "Submitted" in page
