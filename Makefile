@@ -6,7 +6,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test setup venv deps test-deps node migrate messages static data lint audit bench clean
+.PHONY: run test setup venv deps test-deps node migrate messages static data lint audit bench backup restore clean
 
 # ---- set-up ------------------------------------------------------------------------
 $(BIN)/activate:
@@ -70,6 +70,15 @@ audit: test-deps
 # ---- more --------------------------------------------------------------------------
 lint: test-deps
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Back up PostgreSQL and the uploaded files into backups/mingze-<time>/; restore one with
+# `make restore BACKUP=backups/mingze-<time>`.
+backup: deps
+	$(MANAGE) backup
+
+restore: deps
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/mingze-<time>" && exit 2)
+	$(MANAGE) restore $(BACKUP)
 
 clean:
 	rm -rf var/staticfiles var/celery
