@@ -50,6 +50,17 @@ def cadences_in(half: int) -> list[str]:
     return every_half + [Cadence.ANNUAL] if half == Half.SECOND else every_half
 
 
+def assignments_for(period: Period):
+    """The active assignments that report in ``period``: one report each when it opens."""
+    return Assignment.objects.filter(
+        active=True,
+        unit__active=True,
+        duty__active=True,
+        duty__checklist__year=period.year,
+        duty__cadence__in=cadences_in(period.half),
+    )
+
+
 @dataclass
 class OpenResult:
     period: Period
@@ -68,15 +79,7 @@ def open_period(
     called with the running count after each batch (progress, and the crash tests).
     """
     assignments = (
-        Assignment.objects.filter(
-            active=True,
-            unit__active=True,
-            duty__active=True,
-            duty__checklist__year=period.year,
-            duty__cadence__in=cadences_in(period.half),
-        )
-        .order_by("pk")
-        .values_list("pk", "unit_id", "duty__category_id", "post__holder_id")
+        assignments_for(period).order_by("pk").values_list("pk", "unit_id", "duty__category_id", "post__holder_id")
     )
     before = period.reports.count()
     last_pk = 0

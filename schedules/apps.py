@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class SchedulesConfig(AppConfig):
+    name = "schedules"
+    verbose_name = _("Schedules")
+
+    def ready(self):
+        # A fresh install gets the four periodic tasks with its first `migrate`; later
+        # migrations leave an admin's changed times alone (see beat.sync_schedules).
+        post_migrate.connect(_sync_after_migrate, sender=self)
+
+
+def _sync_after_migrate(sender, using="default", plan=None, **kwargs):
+    from .beat import sync_schedules
+
+    sync_schedules(using=using)
