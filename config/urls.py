@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("responsibilities/", include("responsibilities.urls")),
     path("assessments/", include("assessments.urls")),
+    path("periods/", include("schedules.urls")),
+    path("scores/", include("scoring.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -8,7 +8,9 @@ def period_open(context) -> dict:
     from assessments.models import Half, Period
     from assessments.services import open_period
 
-    period = Period.objects.create(year=context.data.year, half=Half.FIRST, **Period.default_dates(context.data.year, 1))
+    period = Period.objects.create(
+        year=context.data.year, half=Half.FIRST, **Period.default_dates(context.data.year, 1)
+    )
     with stopwatch() as elapsed:
         result = open_period(period=period)
     seconds = elapsed()

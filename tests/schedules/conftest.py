@@ -111,3 +111,24 @@ def report_ids(period) -> dict:
         f"{names[code]}-{duty}": pk
         for pk, code, duty in period.reports.values_list("pk", "unit__code", "assignment__duty__code")
     }
+
+
+@pytest.fixture
+def period(cast):
+    """An open period of the cast's checklist year, due two weeks from today."""
+    from django.utils import timezone
+
+    from assessments.services import open_period
+
+    today = timezone.localdate()
+    made = Period.objects.create(
+        year=cast.checklist.year,
+        half=Half.FIRST,
+        opens_on=today - datetime.timedelta(days=20),
+        due_on=today + datetime.timedelta(days=14),
+        grace_days=5,
+        review_due_on=today + datetime.timedelta(days=30),
+    )
+    open_period(period=made)
+    made.refresh_from_db()
+    return made
