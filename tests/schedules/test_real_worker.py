@@ -48,27 +48,25 @@ def process_env() -> dict:
 @contextmanager
 def celery(*args):
     """Start `celery -A config …` and stop it at the end; its log is shown when a test fails."""
-    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", *args],
-        cwd=settings.BASE_DIR,
-        env=process_env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield proc
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", *args],
+            cwd=settings.BASE_DIR,
+            env=process_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.seek(0)
-        print(log.read()[-4000:])
-        log.close()
-        os.unlink(log.name)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            log.seek(0)
+            print(log.read()[-4000:])
 
 
 def worker(queue):
