@@ -14,6 +14,12 @@ class SchedulesConfig(AppConfig):
 
 
 def _sync_after_migrate(sender, using="default", plan=None, **kwargs):
+    from django.db import connections
+    from django_celery_beat.models import PeriodicTask
+
+    # A partial migrate (one app, or back to zero) may leave beat's tables out.
+    if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
+        return
     from .beat import sync_schedules
 
     sync_schedules(using=using)
