@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.models import User
@@ -43,7 +44,12 @@ def open_periods(*, today: datetime.date, after_batch: AfterBatch | None = None,
         )
         result.add("periods opened")
         result.add("reports created", opened.created)
-        result.say(f"{period.year} H{period.half}: {opened.created} reports created, {opened.existing} already there")
+        result.say(
+            _("%(period)s: %(created)d reports created, %(existing)d already there"),
+            period=period,
+            created=opened.created,
+            existing=opened.existing,
+        )
     return result
 
 
@@ -93,7 +99,7 @@ def lock_and_close(*, today: datetime.date, after_batch: AfterBatch | None = Non
                     after_batch(n, len(ids))
             if locked:
                 result.add("reports locked", locked)
-                result.say(f"{period.year} H{period.half}: {locked} reports locked")
+                result.say(_("%(period)s: %(n)d reports locked"), period=period, n=locked)
         if today > period.review_due_on:
             summary = close_period(period_id=period.pk)
             if summary is not None:

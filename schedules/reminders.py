@@ -190,7 +190,7 @@ def deliver_all(
             if named:
                 result.add("people told")
                 result.add("items named", named)
-                result.say(f"{person.username}: {named}")
+                result.say("%(person)s: %(n)d", person=person.username, n=named)
         if after_batch is not None:
             after_batch(done, total)
 

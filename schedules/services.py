@@ -50,9 +50,13 @@ def open_now(*, period: Period, today: datetime.date, after_batch: AfterBatch | 
     """Open ``period`` today, whatever its open date (an admin's "open now"): its open date
     becomes today if it was later, then the same service as the schedule makes the reports."""
     if period.state != Period.State.SCHEDULED:
-        return f"{period.year} H{period.half}: already {period.state}"
+        return _("%(period)s is already “%(state)s”.") % {"period": period, "state": period.get_state_display()}
     Period.objects.filter(pk=period.pk, state=Period.State.SCHEDULED, opens_on__gt=today).update(opens_on=today)
     period.refresh_from_db()
     total = assignments_for(period).count()
     result = open_period(period=period, after_batch=(lambda n: after_batch(n, total)) if after_batch else None)
-    return f"{period.year} H{period.half}: {result.created} reports created, {result.existing} already there"
+    return _("%(period)s: %(created)d reports created, %(existing)d already there") % {
+        "period": period,
+        "created": result.created,
+        "existing": result.existing,
+    }

@@ -8,8 +8,11 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 from kombu.exceptions import OperationalError as BrokerError
 
 from assessments.models import Period
@@ -36,7 +39,9 @@ def _run(task, job: str, work, *, day: str | None = None, run_id: int | None = N
     today = _day(day)
     run = runs.start(job=job, run_id=run_id, task_id=task.request.id, day=today)
     try:
-        summary = work(today, runs.progress(run))
+        # The summary is kept for the periods page, so in the site's first language.
+        with override(settings.LANGUAGE_CODE):
+            summary = work(today, runs.progress(run))
     except Exception as exc:
         runs.fail(run, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -46,27 +51,32 @@ def _run(task, job: str, work, *, day: str | None = None, run_id: int | None = N
 
 @shared_task(name="schedules.open_periods", **RETRY)
 def open_periods(self, day: str | None = None) -> str:
-    return _run(self, Job.OPEN_PERIODS, lambda today, cb: str(jobs.open_periods(today=today, after_batch=cb)), day=day)
+    return _run(
+        self, Job.OPEN_PERIODS, lambda today, cb: jobs.open_periods(today=today, after_batch=cb).summary(), day=day
+    )
 
 
 @shared_task(name="schedules.send_reminders", **RETRY)
 def send_reminders(self, day: str | None = None) -> str:
     return _run(
-        self, Job.SEND_REMINDERS, lambda today, cb: str(jobs.send_reminders(today=today, after_batch=cb)), day=day
+        self, Job.SEND_REMINDERS, lambda today, cb: jobs.send_reminders(today=today, after_batch=cb).summary(), day=day
     )
 
 
 @shared_task(name="schedules.escalate_overdue", **RETRY)
 def escalate_overdue(self, day: str | None = None) -> str:
     return _run(
-        self, Job.ESCALATE_OVERDUE, lambda today, cb: str(jobs.escalate_overdue(today=today, after_batch=cb)), day=day
+        self,
+        Job.ESCALATE_OVERDUE,
+        lambda today, cb: jobs.escalate_overdue(today=today, after_batch=cb).summary(),
+        day=day,
     )
 
 
 @shared_task(name="schedules.lock_and_close", **RETRY)
 def lock_and_close(self, day: str | None = None) -> str:
     return _run(
-        self, Job.LOCK_AND_CLOSE, lambda today, cb: str(jobs.lock_and_close(today=today, after_batch=cb)), day=day
+        self, Job.LOCK_AND_CLOSE, lambda today, cb: jobs.lock_and_close(today=today, after_batch=cb).summary(), day=day
     )
 
 
@@ -89,7 +99,7 @@ def remind_now(self, run_id: int) -> str:
     return _run(
         self,
         Job.REMIND_NOW,
-        lambda today, cb: str(jobs.send_reminders(today=today, days_before=None, after_batch=cb)),
+        lambda today, cb: jobs.send_reminders(today=today, days_before=None, after_batch=cb).summary(),
         run_id=run_id,
     )
 
@@ -102,6 +112,10 @@ def recompute_scores(self, run_id: int) -> str:
         period = Period.objects.get(job_runs__pk=run_id)
         summary = compute_scores(period=period)
         after_batch(summary.units, summary.units)
-        return f"{summary.units} units, {summary.reports} reports, mean {summary.mean}"
+        return _("%(units)d units scored from %(reports)d reports, mean %(mean)s") % {
+            "units": summary.units,
+            "reports": summary.reports,
+            "mean": summary.mean,
+        }
 
     return _run(self, Job.RECOMPUTE_SCORES, work, run_id=run_id)

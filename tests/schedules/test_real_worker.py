@@ -102,7 +102,7 @@ def test_a_worker_runs_a_job_end_to_end_through_the_broker(org, queue):
     with worker(queue):
         wait_for(lambda: JobRun.objects.filter(task_id=sent.id, state="done").exists(), "the worker's run")
     run = JobRun.objects.get(task_id=sent.id)
-    assert run.job == "send_reminders" and run.attempts == 1 and "people told 3" in run.summary
+    assert run.job == "send_reminders" and run.attempts == 1 and "已通知人数 3" in run.summary
     assert SentReminder.objects.filter(day="2030-06-26").count() == 6
     assert set(org.secretary_a.notifications.values_list("kind", flat=True)) == {"deadline_reminder"}
 

@@ -1,6 +1,6 @@
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils import timezone
 
 from schedules.jobs import JOBS, run_job
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("job", choices=[*JOBS, "all"])
         parser.add_argument("--date", help="YYYY-MM-DD; today in Asia/Shanghai when left out")
 
+    @no_translations  # printed for operators, in English like the other commands
     def handle(self, *args, job, date=None, **options):
         try:
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
