@@ -48,7 +48,7 @@ def setup(*, fresh: bool = True) -> str:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     # Tasks the jobs queue (e-mails) go to an in-memory broker: measured is the job's own
     # work, and no queue of a real broker is left full of bench messages.
-    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ["CELERY_BROKER_URL"] = "memory://localhost//"
     import django
 
     django.setup()

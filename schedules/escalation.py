@@ -11,7 +11,6 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.urls import reverse
 
 from accounts import roles
 from accounts.models import User
@@ -21,7 +20,7 @@ from responsibilities.models import Unit
 
 from .common import AfterBatch, JobResult, first_url
 from .models import DigestSent, SentReminder
-from .reminders import ReminderItem, deliver_all
+from .reminders import ReminderItem, deliver_all, report_url
 
 MONDAY = 0
 
@@ -50,6 +49,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
     )
     rows = list(rows)
     units = Unit.objects.in_bulk({row[2] for row in rows})
+    url = report_url()
     pairs = []
     for pk, due_on, unit_id, code, title, holder, responsible, liaison in rows:
         item = ReminderItem(
@@ -60,7 +60,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
             unit=units.get(unit_id),
             code=code,
             title=title,
-            url=reverse("assessments:report", args=[pk]),
+            url=url(pk),
         )
         for person_id in dict.fromkeys(p for p in (holder, responsible, liaison) if p):
             pairs.append((person_id, item))
