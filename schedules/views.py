@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Half, Period
@@ -72,12 +73,20 @@ def period_edit(request, pk):
 
 
 ACTIONS = {
-    "open": (Job.OPEN_PERIOD, (Period.State.SCHEDULED,), _("Opening %(period)s now; the progress is shown below.")),
-    "remind": (Job.REMIND_NOW, (Period.State.OPEN,), _("Reminders are being sent now; the progress is shown below.")),
+    "open": (
+        Job.OPEN_PERIOD,
+        (Period.State.SCHEDULED,),
+        gettext_lazy("Opening %(period)s now; the progress is shown below."),
+    ),
+    "remind": (
+        Job.REMIND_NOW,
+        (Period.State.OPEN,),
+        gettext_lazy("Reminders are being sent now; the progress is shown below."),
+    ),
     "recompute": (
         Job.RECOMPUTE_SCORES,
         (Period.State.OPEN, Period.State.CLOSED),
-        _("The scores of %(period)s are being recomputed; the progress is shown below."),
+        gettext_lazy("The scores of %(period)s are being recomputed; the progress is shown below."),
     ),
 }
 

@@ -39,7 +39,6 @@ class RuleForm(BootstrapMixin, forms.ModelForm):
                 max_digits=5,
                 decimal_places=2,
                 initial=weights.get(category.pk),
-                help_text=_("Empty: the default (key categories weigh as set above, others 1)."),
                 widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
             )
 

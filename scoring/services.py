@@ -160,29 +160,18 @@ def compute_scores(*, period: Period) -> ScoreSummary:
                     )
                 )
                 if cause == Cause.MISSING and rule.missing_deduction:
-                    deductions += rule.missing_deduction
-                    label = _("Missing or locked: %(code)s") % {"code": code}
-                    unit_lines.append(
-                        ScoreLine(
-                            kind=Kind.DEDUCTION,
-                            report_id=pk,
-                            label=label,
-                            points=-rule.missing_deduction,
-                            cause=Cause.MISSING,
-                        )
-                    )
+                    deduction = (Cause.MISSING, rule.missing_deduction, _("Missing or locked: %(code)s"))
                 elif late and state in DONE_STATES and rule.late_deduction:
-                    deductions += rule.late_deduction
-                    label = _("Late submission: %(code)s") % {"code": code}
-                    unit_lines.append(
-                        ScoreLine(
-                            kind=Kind.DEDUCTION,
-                            report_id=pk,
-                            label=label,
-                            points=-rule.late_deduction,
-                            cause=Cause.LATE,
-                        )
+                    deduction = (Cause.LATE, rule.late_deduction, _("Late submission: %(code)s"))
+                else:
+                    continue
+                why, points_off, label = deduction
+                deductions += points_off
+                unit_lines.append(
+                    ScoreLine(
+                        kind=Kind.DEDUCTION, report_id=pk, label=label % {"code": code}, points=-points_off, cause=why
                     )
+                )
             room = rule.bonus_cap
             bonus_total = ZERO
             for bonus in bonuses.get(unit_id, []):

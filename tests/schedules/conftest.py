@@ -13,6 +13,7 @@ import time_machine
 from accounts import roles
 from assessments.models import Half, Period
 from responsibilities.models import Unit, UnitKind
+from tests.assessments.conftest import period  # noqa: F401  (an open period of the cast, due in 14 days)
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,
@@ -82,7 +83,7 @@ def org(db) -> Org:
         AssignmentFactory(duty=duty, unit=unit_b, post=post_b)
     AssignmentFactory(duty=d1, unit=party, post=post_p)
 
-    period = Period.objects.create(
+    first_half = Period.objects.create(
         year=YEAR,
         half=Half.FIRST,
         opens_on=on(6, 15),
@@ -99,36 +100,15 @@ def org(db) -> Org:
         party=Unit.objects.get(pk=party.pk),
         unit_a=Unit.objects.get(pk=unit_a.pk),
         unit_b=Unit.objects.get(pk=unit_b.pk),
-        period=period,
+        period=first_half,
         reports={},
     )
 
 
-def report_ids(period) -> dict:
+def report_ids(of: Period) -> dict:
     """{"A-D1": id, …} once the period is open (A, B, P by unit code)."""
     names = {"RA": "A", "RB": "B", "RP": "P"}
     return {
         f"{names[code]}-{duty}": pk
-        for pk, code, duty in period.reports.values_list("pk", "unit__code", "assignment__duty__code")
+        for pk, code, duty in of.reports.values_list("pk", "unit__code", "assignment__duty__code")
     }
-
-
-@pytest.fixture
-def period(cast):
-    """An open period of the cast's checklist year, due two weeks from today."""
-    from django.utils import timezone
-
-    from assessments.services import open_period
-
-    today = timezone.localdate()
-    made = Period.objects.create(
-        year=cast.checklist.year,
-        half=Half.FIRST,
-        opens_on=today - datetime.timedelta(days=20),
-        due_on=today + datetime.timedelta(days=14),
-        grace_days=5,
-        review_due_on=today + datetime.timedelta(days=30),
-    )
-    open_period(period=made)
-    made.refresh_from_db()
-    return made
