@@ -105,3 +105,14 @@ def test_closed_periods_cannot_be_edited(client_as, scheduled):
     assert response.status_code == 302
     scheduled.refresh_from_db()
     assert scheduled.opens_on == datetime.date(2026, 12, 15)
+
+
+def test_edit_page_and_run_fragment_query_counts(client_as, scheduled, django_assert_max_num_queries):
+    run = JobRun.objects.create(job="open_period", period=scheduled, requested_by=None, done=5, total=10)
+    client = client_as("admin")
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("schedules:period_edit", args=[scheduled.pk])).status_code == 200
+    with django_assert_max_num_queries(6):
+        fragment = client.get(reverse("schedules:job_run", args=[run.pk])).content.decode()
+    assert 'aria-valuenow="50"' in fragment and "5/10" in fragment
+    assert client.get(reverse("schedules:job_run", args=[999999])).status_code == 404

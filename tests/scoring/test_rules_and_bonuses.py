@@ -100,3 +100,14 @@ def test_a_bonus_needs_a_reason_and_positive_points(client_as, cast, scored):
         assert response.status_code == 200
     assert not BonusItem.objects.exists()
     assert client.post(reverse("scoring:bonus_revoke", args=[424242])).status_code == 404
+
+
+def test_bonuses_page_query_count_does_not_grow(client_as, cast, scored, django_assert_max_num_queries):
+    for n in range(15):
+        BonusItem.objects.create(
+            period=scored, unit=cast.unit_a, points=Decimal("1"), reason=f"理由{n}", granted_by=cast.admin
+        )
+    client = client_as("admin")
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("scoring:bonuses")).content.decode()
+    assert "理由14" in page and "授予加分" in page
