@@ -46,6 +46,7 @@ setup: deps node messages static migrate
 data: setup
 	$(MANAGE) load_checklist
 	$(MANAGE) load_demo
+	$(MANAGE) sync_schedules
 
 # ---- the two commands ----------------------------------------------------------------
 run: data
@@ -68,6 +69,11 @@ audit: test-deps
 	$(BIN)/pip-audit --requirement requirements.txt --no-deps --disable-pip --strict --progress-spinner off
 
 # ---- more --------------------------------------------------------------------------
+# Measurements at DESIGN.md's scale on PostgreSQL (DATABASE_URL), in a separate database
+# <name>_bench made anew each run; prints `name: value` lines. More: bench/measurements/.
+bench: deps
+	$(PY) -m bench
+
 lint: test-deps
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 

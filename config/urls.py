@@ -10,6 +10,8 @@ urlpatterns = [
     path("responsibilities/", include("responsibilities.urls")),
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("notifications.urls")),
+    path("periods/", include("schedules.urls")),
+    path("scores/", include("scoring.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "notifications",
     "scoring",
     "audit",
+    "schedules",
 ]
 
 MIDDLEWARE = [
