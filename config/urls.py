@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("responsibilities/", include("responsibilities.urls")),
     path("assessments/", include("assessments.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "assessments",
     "notifications",
     "scoring",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
