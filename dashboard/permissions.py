@@ -77,7 +77,7 @@ def scope_for(user, unit_id=None) -> Scope:
     require(can_view_dashboard(user))
     if sees_everything(user):
         if unit_id in (None, ""):
-            roots = list(Unit.get_root_nodes()[:2])
+            roots = list(Unit.objects.get_root_nodes()[:2])
             return Scope(root=roots[0] if len(roots) == 1 else None)
         return Scope(root=_unit_or_404(unit_id))
     held = frozenset(_held_unit_ids(user))

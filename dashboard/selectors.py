@@ -50,6 +50,10 @@ def dashboard_periods() -> list[Period]:
     return list(Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half"))
 
 
+def newest_period() -> Period | None:
+    return Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half").first()
+
+
 def previous_period(periods: list[Period], period: Period) -> Period | None:
     index = periods.index(period)
     return periods[index + 1] if index + 1 < len(periods) else None

@@ -6,6 +6,7 @@ score breakdown and its returned and locked items. WeasyPrint with Debian's Noto
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from responsibilities.models import Unit
 
 from .data import roll_up, unit_summaries
 
+# WeasyPrint tells every step at INFO; a worker's log needs only its warnings.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+
 # Beyond this many units a page each would make a book nobody reads in a meeting (and
 # WeasyPrint keeps every page's layout in memory): the pack then gives a page to each unit
 # one level below the root, rolled up over its subtree.
@@ -31,7 +35,7 @@ def org_name(root: Unit | None) -> str:
         return root.label
     if settings.MINGZE_ORG_NAME:
         return settings.MINGZE_ORG_NAME
-    first = root or Unit.get_root_nodes().first()
+    first = root or Unit.objects.get_root_nodes().first()
     return first.label if first is not None else _("Mingze")
 
 
@@ -50,25 +54,42 @@ def page_label_parts() -> tuple[str, str]:
 
 def context(period: Period, root: Unit | None) -> dict:
     summaries = unit_summaries(period, root, with_details=True)
-    if root is not None:
-        top = [s.unit for s in summaries if s.unit.depth == root.depth + 1]
-    else:
-        top = [s.unit for s in summaries if s.unit.depth == 1]
-    rolled = roll_up(summaries, top)
-    summary_rows = []
-    for unit in top:
-        counts = rolled[unit.pk]
-        summary_rows.append({"unit": unit, "counts": [counts.get(s, 0) for s in STATES], "total": sum(counts.values())})
     by_unit = {s.unit.pk: s for s in summaries}
-    for row in summary_rows:
-        row["score"] = by_unit[row["unit"].pk].subtree_score
+    roots = [s.unit for s in summaries if s.unit.depth == 1]
+    # The summary lists the units one level below the top (a single 党组 over everything
+    # stands for the whole organization), each rolled up over its subtree, then the top
+    # unit's own reports.
+    top_unit = root if root is not None else (roots[0] if len(roots) == 1 else None)
+    top = [s.unit for s in summaries if s.unit.depth == top_unit.depth + 1] if top_unit else roots
+    rolled = roll_up(summaries, top)
+    summary_rows = [
+        {
+            "unit": unit,
+            "counts": [rolled[unit.pk].get(s, 0) for s in STATES],
+            "total": sum(rolled[unit.pk].values()),
+            "score": by_unit[unit.pk].subtree_score,
+        }
+        for unit in top
+    ]
+    if top_unit is not None and by_unit[top_unit.pk].total:
+        own = by_unit[top_unit.pk]
+        summary_rows.append(
+            {
+                "unit": top_unit,
+                "own": True,
+                "counts": [own.count(s) for s in STATES],
+                "total": own.total,
+                "score": own.score,
+            }
+        )
     totals = [sum(s.count(state) for s in summaries) for state in STATES]
     if len(summaries) <= MAX_UNIT_PAGES:
         pages = [{"s": s, "counts": [s.count(state) for state in STATES], "total": s.total} for s in summaries]
     else:
         pages = [
-            {"s": by_unit[u.pk], "counts": row["counts"], "total": row["total"], "rolled": True}
-            for u, row in zip(top, summary_rows, strict=True)
+            {"s": by_unit[row["unit"].pk], "counts": row["counts"], "total": row["total"], "rolled": True}
+            for row in summary_rows
+            if not row.get("own")
         ]
     before, after = page_label_parts()
     return {
