@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from assessments.models import Period, Report, Warning
@@ -105,21 +106,38 @@ def row_label(row) -> str:
     return str(row.unit.label) if not row.own or row.unit.depth == 1 else f"{row.unit.label}*"
 
 
-def row_links(row, period: Period) -> dict:
+def row_links(row, period: Period, labels: dict) -> dict:
     """Where each number of a row leads: the reports behind it, or one level down."""
     links = {"total": reports_url(period=period, unit=row.unit, exact=row.own)}
-    row.state_cells = [
+    row.state_cells = cells = [
         {
             "state": s,
-            "label": Report.State(s).label,
+            "label": labels[s],
             "n": row.count(s),
             "url": reports_url(period=period, unit=row.unit, exact=row.own, state=s),
         }
         for s in selectors.STATES
     ]
+    # The repeated cells as ready HTML: at province scale the template engine resolving
+    # each cell's variables was most of the page's server time.
+    row.state_cells_html = format_html_join(
+        "",
+        '<td class="text-end" data-label="{}" data-state="{}"><a href="{}">{}</a></td>',
+        ((c["label"], c["state"], c["url"], c["n"]) for c in cells),
+    )
     if not row.own:
         links["drill"] = dashboard_url(period=period, unit=row.unit)
     return links
+
+
+def link_html(url: str, label: str, text: str):
+    return format_html('<a href="{}" aria-label="{}">{}</a>', url, label, text)
+
+
+def cell_text(cell, color: str) -> str:
+    if color == "score":
+        return "–" if cell["value"] is None else f"{float(cell['value']):.1f}"
+    return f"{cell['approved']}/{cell['total']}"
 
 
 def heatmap(rows, categories, period: Period, color: str) -> list[dict]:
@@ -137,6 +155,7 @@ def heatmap(rows, categories, period: Period, color: str) -> list[dict]:
             cells.append(
                 {
                     "category": category,
+                    "label": f"{row.unit.label} · {category.label}",
                     "total": total,
                     "approved": approved,
                     "value": value,
@@ -144,7 +163,22 @@ def heatmap(rows, categories, period: Period, color: str) -> list[dict]:
                     "url": reports_url(period=period, unit=row.unit, exact=row.own, category=category),
                 }
             )
-        table.append({"row": row, "cells": cells})
+        html = format_html_join(
+            "",
+            '<td class="text-center {}">{}</td>',
+            (
+                (
+                    cell["css"],
+                    format_html(
+                        '<a href="{}" aria-label="{}">{}</a>', cell["url"], cell["label"], cell_text(cell, color)
+                    )
+                    if cell["total"]
+                    else "–",
+                )
+                for cell in cells
+            ),
+        )
+        table.append({"row": row, "cells": cells, "html": html})
     return table
 
 
@@ -175,7 +209,8 @@ def build_overview(*, scope: Scope, periods: list[Period], period: Period, color
         ranked_count=ranked_count,
         trend=selectors.trend(scope, selectors.trend_window(periods, period)),
     )
+    labels = {s: str(Report.State(s).label) for s in selectors.STATES}
     for row in rows:
-        row.links = row_links(row, period)
+        row.links = row_links(row, period, labels)
     overview.heatmap = heatmap(rows, categories, period, color)
     return overview

@@ -11,7 +11,7 @@ A unit one may not see answers 404; a page one may not use 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -28,16 +28,26 @@ class Scope:
 
     root: Unit | None
     only: frozenset[int] | None = None
-    ancestors: list[Unit] = field(default_factory=list)
+    # True when the root is the only root: its subtree is every unit, so no filter is needed.
+    covers_all: bool = False
 
     @property
     def whole_organization(self) -> bool:
-        return self.root is None and self.only is None
+        return self.only is None and (self.root is None or self.covers_all)
+
+    def unit_ids(self):
+        """The scope as ``unit_id__in`` for a query on reports or scores that should not join
+        units: None for the whole organization (no filter at all), else a subquery or a set."""
+        if self.only is not None:
+            return self.only
+        if self.whole_organization:
+            return None
+        return Unit.objects.filter(path__startswith=self.root.path).values("id")
 
     def q(self, prefix: str = "unit__", *, exact: bool = False) -> Q:
         """A Q limiting rows whose ``<prefix>`` is a unit to this scope."""
         q = Q()
-        if self.root is not None:
+        if self.root is not None and (exact or not self.covers_all):
             q &= Q(**{f"{prefix}path": self.root.path}) if exact else Q(**{f"{prefix}path__startswith": self.root.path})
         if self.only is not None:
             q &= Q(**{f"{prefix}id__in": self.only})
@@ -76,10 +86,12 @@ def scope_for(user, unit_id=None) -> Scope:
     """
     require(can_view_dashboard(user))
     if sees_everything(user):
+        roots = list(Unit.objects.get_root_nodes()[:2])
+        single = roots[0] if len(roots) == 1 else None
         if unit_id in (None, ""):
-            roots = list(Unit.objects.get_root_nodes()[:2])
-            return Scope(root=roots[0] if len(roots) == 1 else None)
-        return Scope(root=_unit_or_404(unit_id))
+            return Scope(root=single, covers_all=True)
+        root = _unit_or_404(unit_id)
+        return Scope(root=root, covers_all=single is not None and root.pk == single.pk)
     held = frozenset(_held_unit_ids(user))
     if unit_id in (None, ""):
         root = Unit.objects.filter(pk__in=held).order_by("path").first()

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Avg, Count, F, Max, Q, Sum, Window
-from django.db.models.functions import Rank, Substr
+from django.db.models.functions import Rank
 from django.utils import timezone
 
 from assessments.models import Period, Report, Warning, warning_level
@@ -121,46 +121,72 @@ def tree_units(scope: Scope) -> tuple[list[Unit], list[Row]]:
     return crumbs, rows
 
 
+def _rolled_up(inner, *, length: int, sums: list[str]) -> list[tuple]:
+    """Run ``inner`` (grouped by unit_id and category_id) and roll it up in PostgreSQL to the
+    first ``length`` characters of each unit's path: rows of (prefix, category_id, *sums).
+
+    Two levels on purpose: the inner query is an index-only scan grouped in index order
+    (report_period_unit_cat_state), the outer one joins units once per (unit, category)
+    rather than once per report.
+    """
+    inner_sql, params = inner.query.sql_with_params()
+    columns = ", ".join(f'SUM(g."{name}")' for name in sums)
+    sql = (
+        f"SELECT SUBSTRING(u.path, 1, %s) AS prefix, g.category_id, {columns} "
+        f"FROM ({inner_sql}) g JOIN {Unit._meta.db_table} u ON u.id = g.unit_id GROUP BY 1, 2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [length, *params])
+        return cursor.fetchall()
+
+
+def _scoped_reports(scope: Scope, period: Period):
+    qs = Report.objects.filter(period=period)
+    ids = scope.unit_ids()
+    return qs if ids is None else qs.filter(unit_id__in=ids)
+
+
 def fill_counts(scope: Scope, period: Period, rows: list[Row]) -> dict[str, int]:
     """Reports per row, category and state for ``period``: ONE grouped query, rolled up by
     path prefix in the database; returns the totals per state over the whole scope."""
     by_prefix = {row.unit.path: row for row in rows}
     totals: dict[str, int] = defaultdict(int)
-    grouped = (
-        Report.objects.filter(period=period)
-        .filter(scope.q())
-        .annotate(prefix=Substr("unit__path", 1, _row_prefix_length(scope)))
-        .values("prefix", "category_id", "state")
-        .annotate(n=Count("id"))
+    inner = (
+        _scoped_reports(scope, period)
+        .values("unit_id", "category_id")
+        .annotate(**{state: Count("id", filter=Q(state=state)) for state in STATES})
         .order_by()
     )
-    for item in grouped:
-        totals[item["state"]] += item["n"]
-        row = by_prefix.get(item["prefix"])
-        if row is None:
-            continue
-        row.counts[item["state"]] = row.counts.get(item["state"], 0) + item["n"]
-        cell = row.cells.setdefault(item["category_id"], {})
-        cell[item["state"]] = cell.get(item["state"], 0) + item["n"]
+    for prefix, category_id, *counts in _rolled_up(inner, length=_row_prefix_length(scope), sums=STATES):
+        row = by_prefix.get(prefix)
+        cell = row.cells.setdefault(category_id, {}) if row is not None else {}
+        for state, n in zip(STATES, counts, strict=True):
+            if not n:
+                continue
+            totals[state] += n
+            if row is not None:
+                row.counts[state] = row.counts.get(state, 0) + n
+                cell[state] = cell.get(state, 0) + n
     return dict(totals)
 
 
 def fill_category_scores(scope: Scope, period: Period, rows: list[Row]) -> None:
     """Average points given per report, per row and category (the heatmap by score): one
-    grouped query over the stored score lines."""
+    grouped query over the stored score lines, rolled up like ``fill_counts``."""
     by_prefix = {row.unit.path: row for row in rows}
-    grouped = (
-        ScoreLine.objects.filter(kind=ScoreLine.Kind.REPORT, unit_score__period=period)
-        .filter(scope.q("report__unit__"))
-        .annotate(prefix=Substr("report__unit__path", 1, _row_prefix_length(scope)))
-        .values("prefix", "report__category_id")
-        .annotate(avg=Avg("points"))
+    lines = ScoreLine.objects.filter(kind=ScoreLine.Kind.REPORT, unit_score__period=period)
+    ids = scope.unit_ids()
+    if ids is not None:
+        lines = lines.filter(report__unit_id__in=ids)
+    inner = (
+        lines.values(unit_id=F("report__unit_id"), category_id=F("report__category_id"))
+        .annotate(points=Sum("points"), n=Count("id"))
         .order_by()
     )
-    for item in grouped:
-        row = by_prefix.get(item["prefix"])
-        if row is not None:
-            row.scores[item["report__category_id"]] = item["avg"]
+    for prefix, category_id, points, n in _rolled_up(inner, length=_row_prefix_length(scope), sums=["points", "n"]):
+        row = by_prefix.get(prefix)
+        if row is not None and n:
+            row.scores[category_id] = points / n
 
 
 def categories() -> list[Category]:
@@ -178,11 +204,13 @@ def warning_items(scope: Scope, period: Period, today: datetime.date | None = No
     states = warning_states(period, Warning.RED, today) + warning_states(period, Warning.YELLOW, today)
     if not states:
         return []
+    # The ids first, in a subquery: PostgreSQL then walks report_period_updated in order
+    # and stops at ``limit``, instead of joining every red report before sorting.
+    oldest = _scoped_reports(scope, period).filter(state__in=states).order_by("updated_at", "id")
     items = list(
-        Report.objects.filter(period=period, state__in=states)
-        .filter(scope.q())
+        Report.objects.filter(pk__in=oldest.values("pk")[:limit])
         .select_related("unit", "category", "assignment__duty")
-        .order_by("updated_at", "id")[:limit]
+        .order_by("updated_at", "id")
     )
     for item in items:
         item.period = period  # already loaded; warning() reads its dates

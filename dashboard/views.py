@@ -49,6 +49,7 @@ def index(request):
         "period": period,
         "o": overview,
         "charts": overview.chart_data(),
+        "by_score": color == "score",
         "can_rank": permissions.can_view_ranking(request.user),
         "color_urls": {
             c: dashboard_url(period=period, unit=scope.root, color=c if c == "score" else None)
