@@ -38,12 +38,18 @@ def _percentile(values: list[float], p: float) -> float:
 def time_page(client, url: str, *, runs: int = 30, warmup: int = 3) -> dict:
     """Server time in-process (Django's test client, no network) and the queries of one request."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     for _ in range(warmup):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
+    captured = []
+
+    def count(execute, sql, params, many, context):
+        captured.append(sql)
+        return execute(sql, params, many, context)
+
+    # Counted at the cursor (CaptureQueriesContext loses them: a request resets the log).
+    with connection.execute_wrapper(count):
         client.get(url)
     times = []
     for _ in range(runs):
@@ -75,19 +81,21 @@ def people():
 
 
 def export_in_child(period_id: int) -> dict:
-    """Build the period's Excel workbook in a fresh process: its peak RSS is the export's own
-    (plus Django's), not the bench's; its RSS before the export is printed beside it."""
+    """Build the period's Excel workbook in a fresh process and read its peak RSS (VmHWM,
+    Linux) before and after: the growth is the export's own. (getrusage's ru_maxrss would
+    carry the bench's own peak over the fork.)"""
     code = (
-        "import django, json, resource, time, tempfile, pathlib;"
+        "import django, json, time, tempfile, pathlib;"
         "django.setup();"
         "from assessments.models import Period;"
         "from dashboard.exports.excel import write_workbook;"
         "from django.db import connection;"
         f"p = Period.objects.get(pk={period_id}); connection.ensure_connection();"
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+        "hwm = lambda: int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]);"
+        "base = hwm();"
         "out = pathlib.Path(tempfile.mkdtemp()) / 'bench.xlsx';"
         "t = time.perf_counter(); write_workbook(period=p, root=None, path=out); t = time.perf_counter() - t;"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+        "peak = hwm();"
         "print(json.dumps({'seconds': t, 'base_mb': base / 1024, 'peak_mb': peak / 1024,"
         " 'size_mb': out.stat().st_size / 2**20}))"
     )

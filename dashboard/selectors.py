@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Avg, Count, F, Max, Q, Sum, Window
 from django.db.models.functions import Rank
@@ -171,19 +172,35 @@ def fill_counts(scope: Scope, period: Period, rows: list[Row]) -> dict[str, int]
 
 
 def fill_category_scores(scope: Scope, period: Period, rows: list[Row]) -> None:
-    """Average points given per report, per row and category (the heatmap by score): one
-    grouped query over the stored score lines, rolled up like ``fill_counts``."""
+    """Average points given per report, per row and category (the heatmap by score).
+
+    Score lines carry neither period nor category, so the grouped query joins every line of
+    the period to its report (about half a second at province scale). Stored scores change
+    only when a period is scored again, so the grouped result is cached under the newest
+    ``computed_at`` of the period's scores: one small query per page, the join only after a
+    (re)scoring.
+    """
+    stamp = UnitScore.objects.filter(period=period).aggregate(at=Max("computed_at"), n=Count("id"))
+    if not stamp["n"]:
+        return
+    only = ",".join(str(i) for i in sorted(scope.only)) if scope.only is not None else ""
+    root = scope.root.pk if scope.root is not None and not scope.whole_organization else 0
+    key = f"dashboard:heat-scores:{period.pk}:{root}:{only}:{stamp['at'].isoformat()}:{stamp['n']}"
+    grouped = cache.get(key)
+    if grouped is None:
+        lines = ScoreLine.objects.filter(kind=ScoreLine.Kind.REPORT, unit_score__period=period)
+        ids = scope.unit_ids()
+        if ids is not None:
+            lines = lines.filter(report__unit_id__in=ids)
+        inner = (
+            lines.values(unit_id=F("report__unit_id"), category_id=F("report__category_id"))
+            .annotate(points=Sum("points"), n=Count("id"))
+            .order_by()
+        )
+        grouped = _rolled_up(inner, length=_row_prefix_length(scope), sums=["points", "n"])
+        cache.set(key, grouped, timeout=24 * 3600)
     by_prefix = {row.unit.path: row for row in rows}
-    lines = ScoreLine.objects.filter(kind=ScoreLine.Kind.REPORT, unit_score__period=period)
-    ids = scope.unit_ids()
-    if ids is not None:
-        lines = lines.filter(report__unit_id__in=ids)
-    inner = (
-        lines.values(unit_id=F("report__unit_id"), category_id=F("report__category_id"))
-        .annotate(points=Sum("points"), n=Count("id"))
-        .order_by()
-    )
-    for prefix, category_id, points, n in _rolled_up(inner, length=_row_prefix_length(scope), sums=["points", "n"]):
+    for prefix, category_id, points, n in grouped:
         row = by_prefix.get(prefix)
         if row is not None and n:
             row.scores[category_id] = points / n
