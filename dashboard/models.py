@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,7 +82,5 @@ class Export(models.Model):
 
     def download_name(self) -> str:
         """The name the browser saves: period and kind, in the reader's language."""
-        from django.utils.translation import gettext as _t
-
-        what = _t("results") if self.kind == self.Kind.EXCEL else _t("hearing pack")
+        what = gettext("results") if self.kind == self.Kind.EXCEL else gettext("hearing pack")
         return f"{self.period.label} {what}{self.extension}"
