@@ -161,7 +161,7 @@ def fill_counts(scope: Scope, period: Period, rows: list[Row]) -> dict[str, int]
     for prefix, category_id, *counts in _rolled_up(inner, length=_row_prefix_length(scope), sums=STATES):
         row = by_prefix.get(prefix)
         cell = row.cells.setdefault(category_id, {}) if row is not None else {}
-        for state, n in zip(STATES, counts, strict=True):
+        for state, n in zip(STATES, map(int, counts), strict=True):  # SUM() gives numeric
             if not n:
                 continue
             totals[state] += n
