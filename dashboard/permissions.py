@@ -103,6 +103,8 @@ def scope_for(user, unit_id=None) -> Scope:
 
 
 def can_view_export(user, export) -> bool:
+    """Exports of the whole organization (no unit) to those who see everything; a unit's
+    export also to the holders of a post in that unit."""
     if not getattr(user, "is_authenticated", False):
         return False
     if sees_everything(user):

@@ -165,15 +165,22 @@ def export_create(request):
     kind = request.POST.get("kind")
     if kind not in Export.Kind.values:
         return render(request, "dashboard/_exports.html", {"error": _("Unknown kind of export.")}, status=400)
-    services.request_export(user=request.user, kind=kind, period=period, unit=scope.root)
+    services.request_export(user=request.user, kind=kind, period=period, unit=_export_unit(scope))
     if request.htmx:
         return exports_panel_for(request, scope, period)
     messages.success(request, _("The export is being built; it appears under Exports when ready."))
     return redirect(dashboard_url(period=period, unit=scope.root) + "#exports")
 
 
+def _export_unit(scope):
+    # The whole organization is stored as no unit, as the close of a period stores it.
+    return None if scope.whole_organization else scope.root
+
+
 def exports_panel_for(request, scope, period):
-    exports = list(Export.objects.filter(period=period, unit=scope.root).select_related("period", "requested_by")[:6])
+    exports = list(
+        Export.objects.filter(period=period, unit=_export_unit(scope)).select_related("period", "requested_by")[:6]
+    )
     context = {"scope": scope, "period": period, "exports": exports, "running": any(e.is_active for e in exports)}
     return render(request, "dashboard/_exports.html", context)
 
