@@ -109,7 +109,11 @@ def reset_sequences(tables: list[str]) -> None:
 
 
 def generate(*, seed: int = 2026, units: int = UNITS, periods: int = PERIODS, out=print) -> dict:
-    """Empty the bench database and fill it; returns the people the measurements act as."""
+    """Empty the bench database and fill it; returns what was made."""
+    name = connection.settings_dict["NAME"]
+    if "bench" not in name:
+        # Everything below is TRUNCATE: never on a database that is not meant for it.
+        raise RuntimeError(f"refusing to fill {name!r}: the bench database's name must contain 'bench'")
     rng = random.Random(seed)
     call_command("migrate", verbosity=0)
     tables = [m._meta.db_table for m in (ScoreLine, UnitScore, Report, Period, Assignment, Post, Duty, Unit)] + [
