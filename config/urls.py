@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("periods/", include("schedules.urls")),
     path("scores/", include("scoring.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("accounts.urls")),
 ]
 

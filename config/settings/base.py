@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "scoring",
     "audit",
     "schedules",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

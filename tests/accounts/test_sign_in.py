@@ -23,8 +23,8 @@ def test_roles_exist_as_groups():
     [
         ("secretary_a", "/assessments/mine/"),
         ("admin", "/"),
-        ("leader", "/"),
-        ("supervisor", "/"),
+        ("leader", "/dashboard/"),
+        ("supervisor", "/dashboard/"),
     ],
 )
 def test_each_person_lands_on_their_own_home(client, cast, role, lands_on):
