@@ -95,16 +95,20 @@ class PrivatePostgres:
         self.pg_ctl("stop", "-m", "fast")
 
     def copy_database(self, name: str) -> str:
-        """Copy database ``name`` of the shared cluster (the test database) into this one;
-        returns its URL."""
+        """Copy the test database, with its rows, from the shared cluster into this instance
+        as ``name``; returns its URL."""
         db = settings.DATABASES["default"]
         source = ["-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432), "-U", db["USER"] or "postgres"]
         env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
         target = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
         subprocess.run(["createdb", *target, name], check=True, env=env, timeout=60)
-        dump = subprocess.Popen(["pg_dump", "--no-owner", *source, name], stdout=subprocess.PIPE, env=env)
+        dump = subprocess.Popen(["pg_dump", "--no-owner", *source, db["NAME"]], stdout=subprocess.PIPE, env=env)
         subprocess.run(
-            ["psql", "-q", "-v", "ON_ERROR_STOP=1", *target, name], stdin=dump.stdout, check=True, timeout=120
+            ["psql", "-q", "-v", "ON_ERROR_STOP=1", *target, name],
+            stdin=dump.stdout,
+            stdout=subprocess.DEVNULL,
+            check=True,
+            timeout=120,
         )
         assert dump.wait(timeout=60) == 0
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
