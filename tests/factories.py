@@ -20,9 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         for name in extracted or ():
-            # get_or_create: a browser journey (transaction=True) flushes the database, the
-            # role groups of accounts/migrations/0002_roles included, before the next one.
-            self.groups.add(Group.objects.get_or_create(name=name)[0])
+            self.groups.add(Group.objects.get(name=name))
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -42,14 +42,14 @@ def count(client, url, params) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("page", sorted(PAGES))
-def test_queries_are_pinned_and_the_same_for_3_and_30_units(client_as, cast, data, page):
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_queries_are_pinned_and_the_same_for_3_and_30_units(client_as, cast, data, name):
     client = client_as("leader")
-    url, params = PAGES[page](data, cast)
+    url, params = PAGES[name](data, cast)
     small = count(client, url, params)
     grow(cast, data, 27)
     large = count(client, url, params)
-    assert (small, large) == (PINNED[page], PINNED[page])
+    assert (small, large) == (PINNED[name], PINNED[name])
 
 
 def test_secretary_dashboard_queries_are_pinned(client_as, data, django_assert_max_num_queries):
