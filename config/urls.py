@@ -9,6 +9,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("responsibilities/", include("responsibilities.urls")),
     path("assessments/", include("assessments.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("periods/", include("schedules.urls")),
+    path("scores/", include("scoring.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("accounts.urls")),
 ]

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "assessments",
     "notifications",
     "scoring",
+    "audit",
+    "schedules",
     "dashboard",
 ]
 
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },

@@ -21,7 +21,7 @@ def test_roles_exist_as_groups():
 @pytest.mark.parametrize(
     ("role", "lands_on"),
     [
-        ("secretary_a", "/responsibilities/mine/"),
+        ("secretary_a", "/assessments/mine/"),
         ("admin", "/"),
         ("leader", "/dashboard/"),
         ("supervisor", "/dashboard/"),
