@@ -69,15 +69,33 @@ def secretary_home_url() -> str | None:
 
 
 def people():
+    """A leader, and the secretary of the first branch (whoever the data named them)."""
     from django.contrib.auth import get_user_model
 
-    from responsibilities.models import Unit
+    from accounts import roles
+    from responsibilities.models import Post
 
-    User = get_user_model()
-    leader = User.objects.get(username="bench_leader")
-    branch = Unit.objects.filter(kind="branch").order_by("path").first()
-    secretary = User.objects.get(username=f"bench_sec_{branch.pk}")
-    return leader, secretary
+    leader = get_user_model().objects.filter(groups__name=roles.LEADER).order_by("pk").first()
+    post = (
+        Post.objects.filter(unit__kind="branch", kind="secretary", holder__isnull=False)
+        .select_related("holder")
+        .order_by("unit__path")
+        .first()
+    )
+    return leader, post.holder
+
+
+def database_url() -> str:
+    """The database Django is using now, as a URL for the processes the bench starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def child_env() -> dict:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "BENCH_DATABASE_URL": database_url()}
 
 
 def export_in_child(period_id: int) -> dict:
@@ -99,7 +117,7 @@ def export_in_child(period_id: int) -> dict:
         "print(json.dumps({'seconds': t, 'base_mb': base / 1024, 'peak_mb': peak / 1024,"
         " 'size_mb': out.stat().st_size / 2**20}))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    env = child_env()
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -133,7 +151,7 @@ def session_cookie(user) -> str:
     from django.conf import settings
     from django.test import Client
 
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
@@ -141,7 +159,7 @@ def session_cookie(user) -> str:
 def gunicorn_rates(targets: dict[str, tuple[str, str]], out) -> dict[str, float]:
     """Start gunicorn (2 sync workers) on the bench settings and measure each target."""
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    env = child_env()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning"],
@@ -177,10 +195,13 @@ def measure(out=print) -> dict:
     # Timings on a shared machine depend on what else runs: the load is printed beside them.
     out(f"load_average_1min: {os.getloadavg()[0]:.2f}")
     leader, secretary = people()
-    open_period = Period.objects.filter(state="open").order_by("-year", "-half").first()
-    closed = Period.objects.filter(state="closed").order_by("-year", "-half").first()
+    newest = Period.objects.order_by("-year", "-half")
+    open_period = newest.filter(state="open").first() or newest.first()
+    closed = newest.filter(state="closed").first() or newest.first()
 
-    client = Client()
+    # The host is named: under `make bench` the settings are the application's own, whose
+    # ALLOWED_HOSTS does not know the test client's "testserver".
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(leader)
     for label, period in (("dashboard", open_period), ("dashboard_closed_period", closed)):
         figures = time_page(client, f"{reverse('dashboard:index')}?period={period.pk}")
@@ -192,7 +213,7 @@ def measure(out=print) -> dict:
     out(f"dashboard_heatmap_by_score_p50_ms: {figures['p50']:.1f}")
     out(f"dashboard_heatmap_by_score_queries: {figures['queries']}")
 
-    secretary_client = Client()
+    secretary_client = Client(HTTP_HOST="127.0.0.1")
     secretary_client.force_login(secretary)
     home = secretary_home_url()
     if home is None:
@@ -216,7 +237,7 @@ def measure(out=print) -> dict:
     out(f"excel_export_rss_before_mb: {export['base_mb']:.0f}")
     out(f"excel_export_file_mb: {export['size_mb']:.1f}")
 
-    targets = {"trivial": (reverse("bench_trivial"), "")}
+    targets = {"trivial": ("/bench/trivial/", "")}  # bench.dashboard_urls, what gunicorn serves
     if home is not None:
         targets["secretary_home"] = (home, session_cookie(secretary))
     targets["secretary_dashboard"] = (reverse("dashboard:index"), session_cookie(secretary))
