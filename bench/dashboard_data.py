@@ -293,16 +293,17 @@ def add_history(
         key = (pid, uid)
         totals[key] = totals.get(key, Decimal(0)) + pts
         line_id += 1
-        line_rows.append((line_id, score_id[key], "report", rid, "report", pts))
+        cause = {"approved": "graded", "submitted": "ungraded"}.get(s, "missing")
+        line_rows.append((line_id, score_id[key], "report", rid, "report", pts, cause))
     report_points.clear()
     for key, sid in score_id.items():
         if rng.random() < 0.2:
             line_id += 1
-            line_rows.append((line_id, sid, "deduction", None, "迟报漏报", Decimal("-2.00")))
+            line_rows.append((line_id, sid, "deduction", None, "迟报漏报", Decimal("-2.00"), "late"))
             totals[key] -= 2
         if rng.random() < 0.1:
             line_id += 1
-            line_rows.append((line_id, sid, "bonus", None, "经验被推广", Decimal("3.00")))
+            line_rows.append((line_id, sid, "bonus", None, "经验被推广", Decimal("3.00"), "bonus"))
             totals[key] += 3
     for (pid, uid), sid in score_id.items():
         score = totals.get((pid, uid), Decimal(0))
@@ -312,7 +313,9 @@ def add_history(
         ["id", "period_id", "unit_id", "score", "subtree_score", "reports", "on_time", "computed_at"],
         score_rows,
     )
-    copy_rows(ScoreLine._meta.db_table, ["id", "unit_score_id", "kind", "report_id", "label", "points"], line_rows)
+    copy_rows(
+        ScoreLine._meta.db_table, ["id", "unit_score_id", "kind", "report_id", "label", "points", "cause"], line_rows
+    )
     reset_sequences([m._meta.db_table for m in (Report, UnitScore, ScoreLine)])
     with connection.cursor() as cursor:
         # Outside a transaction (autocommit): the visibility map lets the dashboard's counts
