@@ -15,6 +15,7 @@ Excel export of a period with bounded memory.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import multiprocessing
 import os
@@ -95,7 +96,16 @@ def database_url() -> str:
 
 
 def child_env() -> dict:
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "BENCH_DATABASE_URL": database_url()}
+    """The processes the bench starts use its settings on the same database, and the same
+    secret key: sessions made here must hold there."""
+    from django.conf import settings
+
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "BENCH_DATABASE_URL": database_url(),
+        "BENCH_SECRET_KEY": settings.SECRET_KEY,
+    }
 
 
 def export_in_child(period_id: int) -> dict:
@@ -128,23 +138,38 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _hammer(args) -> int:
-    url, cookie, seconds = args
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    done, end = 0, time.monotonic() + seconds
+def _hammer(args) -> tuple[int, int]:
+    """Requests one after another for ``seconds``: (answered 200, anything else). Redirects
+    are not followed — a lost session would otherwise count the sign-in page as a success."""
+    host, port, path, cookie, seconds = args
+    headers = {"Cookie": cookie} if cookie else {}
+    ok = failed = 0
+    end = time.monotonic() + seconds
     while time.monotonic() < end:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
             response.read()
             if response.status == 200:
-                done += 1
-    return done
+                ok += 1
+            else:
+                failed += 1
+        except OSError:
+            failed += 1
+        finally:
+            connection.close()
+    return ok, failed
 
 
-def requests_per_second(url: str, cookie: str = "", *, seconds: float = 8.0, clients: int = 4) -> float:
-    """Closed-loop load from ``clients`` processes (no GIL between them) for ``seconds``."""
+def requests_per_second(
+    port: int, path: str, cookie: str = "", *, seconds: float = 8.0, clients: int = 4
+) -> tuple[float, int]:
+    """Closed-loop load from ``clients`` processes (no GIL between them) for ``seconds``:
+    answers 200 per second, and how many answers were anything else."""
     with multiprocessing.Pool(clients) as pool:
-        counts = pool.map(_hammer, [(url, cookie, seconds)] * clients)
-    return sum(counts) / seconds
+        counts = pool.map(_hammer, [("127.0.0.1", port, path, cookie, seconds)] * clients)
+    return sum(ok for ok, _ in counts) / seconds, sum(failed for _, failed in counts)
 
 
 def session_cookie(user) -> str:
@@ -156,7 +181,7 @@ def session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def gunicorn_rates(targets: dict[str, tuple[str, str]], out) -> dict[str, float]:
+def gunicorn_rates(targets: dict[str, tuple[str, str]], out, seconds: float = 8.0) -> dict[str, float]:
     """Start gunicorn (2 sync workers) on the bench settings and measure each target."""
     port = _free_port()
     env = child_env()
@@ -175,9 +200,11 @@ def gunicorn_rates(targets: dict[str, tuple[str, str]], out) -> dict[str, float]
             except OSError:
                 time.sleep(0.2)
         for name, (path, cookie) in targets.items():
-            requests_per_second(f"{base}{path}", cookie, seconds=1.0)  # warm both workers
-            rates[name] = requests_per_second(f"{base}{path}", cookie)
+            requests_per_second(port, path, cookie, seconds=1.0)  # warm both workers
+            rates[name], failed = requests_per_second(port, path, cookie, seconds=seconds)
             out(f"rps_{name}: {rates[name]:.0f}")
+            if failed:
+                out(f"rps_{name}_not_200: {failed}")
     finally:
         server.terminate()
         server.wait(timeout=20)
