@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from assessments.demo import load_demo_reports
+from assessments.demo import load_demo_history, load_demo_reports
 from responsibilities.demo import DEMO_PASSWORD, load_demo
 from responsibilities.models import Checklist
 
@@ -21,6 +21,9 @@ class Command(BaseCommand):
             raise CommandError(f"Load the checklist of {year} first: python manage.py load_checklist --year {year}")
         result = load_demo(checklist_year=year)
         self.stdout.write(f"demo: {result['units']} units, {result['assignments_created']} assignments created")
+        history = load_demo_history()
+        if history:
+            self.stdout.write(f"demo: {history['period']} reviewed and closed, {history['units']} units scored")
         loop = load_demo_reports()
         self.stdout.write(
             f"demo: {loop['period']} open with {loop['reports']} reports, {loop['played']} demo steps played"
