@@ -79,10 +79,14 @@ def test_screenshots_of_the_main_pages(new_context, live_server, demo):
     expect(leader.get_by_role("button", name="退回修改")).to_be_visible()
     shoot(leader, "review")
 
+    leader.goto(f"{live_server.url}/dashboard/")
+    expect(leader.get_by_role("heading", level=1)).to_contain_text("总览")
+    shoot(leader, "dashboard")
+
     admin = signed_in_page(new_context, live_server, "admin", DESKTOP)
     admin.goto(f"{live_server.url}/assessments/units/{Unit.objects.get(code='JGDW').pk}/")
     expect(admin.get_by_role("heading", name="下属各单位")).to_be_visible()
     shoot(admin, "unit")
 
-    for name in ("secretary-home", "report", "review-queue", "review", "unit", "secretary-home-phone"):
+    for name in ("secretary-home", "report", "review-queue", "review", "dashboard", "unit", "secretary-home-phone"):
         assert (SHOTS / f"{name}.png").stat().st_size > 10_000
