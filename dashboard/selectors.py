@@ -11,6 +11,7 @@ lies under, so grouping by that prefix rolls a whole subtree up in the database.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -147,18 +148,54 @@ def _scoped_reports(scope: Scope, period: Period):
     return qs if ids is None else qs.filter(unit_id__in=ids)
 
 
+# An upper bound only: the stamp below already changes with every change that matters.
+COUNTS_CACHE_SECONDS = 3600
+
+
+def _scope_key(scope: Scope) -> str:
+    only = ",".join(str(i) for i in sorted(scope.only)) if scope.only is not None else ""
+    root = scope.root.pk if scope.root is not None and not scope.whole_organization else 0
+    return f"{root}:{only}"
+
+
+def _counts_stamp(period: Period) -> str:
+    """What the grouped counts of ``period`` depend on, read in one cheap query: the newest
+    ``updated_at`` of its reports (an index probe on report_period_updated; every change to
+    a report goes through ``save()`` or ``bulk_create``, both of which stamp it — nothing
+    updates reports with ``QuerySet.update`` or deletes them) and a fingerprint of the unit
+    tree's paths (a unit moved elsewhere changes which row it rolls up into)."""
+    units = Unit._meta.db_table
+    if connection.vendor == "postgresql":
+        tree = f"(SELECT MD5(STRING_AGG(id || ':' || path, ',' ORDER BY id)) FROM {units})"
+    else:  # SQLite, the default of `make run`
+        tree = f"(SELECT GROUP_CONCAT(id || ':' || path) FROM (SELECT id, path FROM {units} ORDER BY id))"
+    sql = f"SELECT (SELECT MAX(updated_at) FROM {Report._meta.db_table} WHERE period_id = %s), {tree}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period.pk])
+        stamp = ":".join(str(v) for v in cursor.fetchone())
+    return hashlib.sha256(stamp.encode()).hexdigest()[:32]  # a short key with no spaces
+
+
 def fill_counts(scope: Scope, period: Period, rows: list[Row]) -> dict[str, int]:
     """Reports per row, category and state for ``period``: ONE grouped query, rolled up by
-    path prefix in the database; returns the totals per state over the whole scope."""
+    path prefix in the database; returns the totals per state over the whole scope.
+
+    The grouped result is kept in the cache under ``_counts_stamp``: while nothing changed,
+    a page costs the stamp's small query instead of reading every report of the period."""
     by_prefix = {row.unit.path: row for row in rows}
     totals: dict[str, int] = defaultdict(int)
-    inner = (
-        _scoped_reports(scope, period)
-        .values("unit_id", "category_id")
-        .annotate(**{state: Count("id", filter=Q(state=state)) for state in STATES})
-        .order_by()
-    )
-    for prefix, category_id, *counts in _rolled_up(inner, length=_row_prefix_length(scope), sums=STATES):
+    key = f"dashboard:counts:{period.pk}:{_scope_key(scope)}:{_counts_stamp(period)}"
+    grouped = cache.get(key)
+    if grouped is None:
+        inner = (
+            _scoped_reports(scope, period)
+            .values("unit_id", "category_id")
+            .annotate(**{state: Count("id", filter=Q(state=state)) for state in STATES})
+            .order_by()
+        )
+        grouped = _rolled_up(inner, length=_row_prefix_length(scope), sums=STATES)
+        cache.set(key, grouped, timeout=COUNTS_CACHE_SECONDS)
+    for prefix, category_id, *counts in grouped:
         row = by_prefix.get(prefix)
         cell = row.cells.setdefault(category_id, {}) if row is not None else {}
         for state, n in zip(STATES, map(int, counts), strict=True):  # SUM() gives numeric

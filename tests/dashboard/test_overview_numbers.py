@@ -110,3 +110,16 @@ def test_trend_gives_score_and_on_time_rate_per_period_oldest_first(client_as, d
     # on time / reports summed over the subtree: prev 5 units × 1/2, cur (2+1+1+0+1)/(4+2+1+1+1)
     assert [(p.on_time, p.reports) for p in trend] == [(5, 10), (5, 9)]
     assert "55.6% (5/9)" in overview(client_as("leader")).content.decode()
+
+
+def test_the_numbers_follow_every_change_of_a_report_or_of_the_tree(client_as, cast, data):
+    client = client_as("leader")
+    assert overview(client).context["o"].totals["approved"] == 3  # now cached
+    report = data.reports["a_submitted"]
+    report.state = "approved"
+    report.save()
+    assert overview(client).context["o"].totals["approved"] == 4
+    # 乙党支部 moves from under 机关党委 to directly under the 党组: its reports follow it.
+    cast.unit_b.move(cast.party_group, "sorted-child")
+    rows = {row.unit.code: row.total for row in overview(client).context["o"].rows}
+    assert rows["ZBB"] == 2 and rows["JGDW"] == 5
