@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("responsibilities/", include("responsibilities.urls")),
     path("assessments/", include("assessments.urls")),
+    path("appraisals/", include("appraisals.urls")),
+    path("oversight/", include("oversight.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import roles
@@ -33,6 +34,10 @@ class Cast:
 
 
 def build_cast() -> Cast:
+    # Transactional tests (browser journeys, concurrency) flush the database after them,
+    # the groups made by the roles data migration included: make sure they are there.
+    for name in roles.ROLES:
+        Group.objects.get_or_create(name=name)
     admin = UserFactory(username="admin_t", full_name="管理员", roles=[roles.ADMIN])
     leader = UserFactory(username="leader_t", full_name="联系领导", roles=[roles.LEADER])
     other_leader = UserFactory(username="leader2_t", full_name="另一领导", roles=[roles.LEADER])

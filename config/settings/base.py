@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "assessments",
     "notifications",
     "scoring",
+    "appraisals",
+    "oversight",
 ]
 
 MIDDLEWARE = [
