@@ -110,11 +110,27 @@ class ReportDoneForm(forms.Form):
     files = MultipleFileField(label=_("Evidence"), required=False)
 
 
-class VerifyForm(forms.Form):
+class DecisionForm(forms.Form):
+    """The deciding side's form: verify or send back a rectification, close or press a
+    notice again; the new deadline counts only when sending back or pressing."""
+
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
-    deadline = forms.DateField(label=_("New deadline (when sending back)"), widget=DateInput(), required=False)
+    deadline = forms.DateField(widget=DateInput(), required=False)
+    deadline_label = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].label = self.deadline_label
+
+
+class VerifyForm(DecisionForm):
+    deadline_label = _("New deadline (when sending back)")
+
+
+class SettleForm(DecisionForm):
+    deadline_label = _("New deadline (when pressing again)")
 
 
 class NoticeForm(forms.Form):
@@ -154,13 +170,6 @@ class ReplyForm(forms.Form):
         error_messages={"required": _("Write the reply.")},
     )
     files = MultipleFileField(label=_("Evidence"), required=False)
-
-
-class SettleForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
-    )
-    deadline = forms.DateField(label=_("New deadline (when pressing again)"), widget=DateInput(), required=False)
 
 
 class ListFilterForm(forms.Form):

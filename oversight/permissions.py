@@ -22,22 +22,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts import roles
+from assessments.permissions import _held_unit_ids, sees_everything
 
 from .models import Rectification, SupervisionNotice
 
 
 def held_unit_ids(user) -> set[int]:
-    cached = getattr(user, "_mingze_oversight_units", None)
-    if cached is None:
-        from responsibilities.models import Post
-
-        cached = set(Post.objects.filter(holder=user, active=True, unit__active=True).values_list("unit_id", flat=True))
-        user._mingze_oversight_units = cached
-    return cached
-
-
-def sees_everything(user) -> bool:
-    return roles.has_role(user, roles.ADMIN, roles.LEADER, roles.SUPERVISOR)
+    """The units in which ``user`` holds a post: the report loop's own rule and its cache
+    on the user, so both modules agree and a request asks the database once."""
+    return _held_unit_ids(user)
 
 
 def _scope(user, qs: QuerySet) -> QuerySet:

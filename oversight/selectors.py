@@ -78,22 +78,17 @@ class UnitCounts:
 def open_items_by_unit(today: datetime.date | None = None) -> dict[int, UnitCounts]:
     """unit id → counts of open and overdue rectifications and notices: two queries."""
     today = today or timezone.localdate()
-    counts: dict[int, UnitCounts] = {}
-    for row in (
-        Rectification.objects.filter(state=RState.OPEN)
-        .values("unit_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
-    ):
-        c = counts.setdefault(row["unit_id"], UnitCounts())
-        c.rectifications_open, c.rectifications_overdue = row["n"], row["late"]
-    for row in (
-        SupervisionNotice.objects.filter(state=NState.ISSUED)
-        .values("unit_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
-    ):
-        c = counts.setdefault(row["unit_id"], UnitCounts())
-        c.notices_open, c.notices_overdue = row["n"], row["late"]
-    return counts
+
+    def tally(qs) -> dict[int, tuple[int, int]]:
+        rows = qs.values("unit_id").annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
+        return {row["unit_id"]: (row["n"], row["late"]) for row in rows}
+
+    rectifications = tally(Rectification.objects.filter(state=RState.OPEN))
+    notices = tally(SupervisionNotice.objects.filter(state=NState.ISSUED))
+    return {
+        unit: UnitCounts(*rectifications.get(unit, (0, 0)), *notices.get(unit, (0, 0)))
+        for unit in rectifications.keys() | notices.keys()
+    }
 
 
 # ---------------------------------------------------------------------------------------

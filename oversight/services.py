@@ -57,8 +57,27 @@ def responsible_people(unit, post: Post | None = None) -> list:
     return secretaries or [p.holder for p in posts]
 
 
-def _attach(owner: dict, uploads: Iterable, actor) -> list[Attachment]:
-    return [fill_attachment(Attachment(**owner), upload=upload, actor=actor) for upload in uploads]
+def _owner(thing: Rectification | SupervisionNotice) -> dict:
+    """The foreign key by which an event or a file belongs to ``thing``."""
+    return {"rectification": thing} if isinstance(thing, Rectification) else {"notice": thing}
+
+
+def _attach(thing, uploads: Iterable, actor) -> list[Attachment]:
+    return [fill_attachment(Attachment(**_owner(thing)), upload=upload, actor=actor) for upload in uploads]
+
+
+def _event(thing, *, actor, action, before="", comment="") -> Event:
+    return Event.objects.create(
+        **_owner(thing), actor=actor, action=action, from_state=before, to_state=thing.state, comment=comment
+    )
+
+
+def _expect(thing, *states) -> None:
+    if thing.state not in states:
+        raise TransitionError(
+            _("This %(thing)s is now “%(state)s”; the action was not taken. Reload the page.")
+            % {"thing": thing._meta.verbose_name, "state": thing.get_state_display()}
+        )
 
 
 def _tell(recipients, *, actor, template: str, url: str, **context) -> None:
@@ -76,20 +95,6 @@ def _locked_rectification(pk: int) -> Rectification:
         .select_related("unit", "post__holder", "raised_by")
         .get(pk=pk)
     )
-
-
-def _rectification_event(r: Rectification, *, actor, action, before="", comment="") -> Event:
-    return Event.objects.create(
-        rectification=r, actor=actor, action=action, from_state=before, to_state=r.state, comment=comment
-    )
-
-
-def _expect_rectification(r: Rectification, *states) -> None:
-    if r.state not in states:
-        raise TransitionError(
-            _("This rectification is now “%(state)s”; the action was not taken. Reload the page.")
-            % {"state": r.get_state_display()}
-        )
 
 
 @transaction.atomic
@@ -140,7 +145,7 @@ def raise_rectification(
         notice=notice,
         raised_by=actor,
     )
-    _rectification_event(rectification, actor=actor, action=Action.RAISE)
+    _event(rectification, actor=actor, action=Action.RAISE)
     _tell(
         responsible_people(unit, post),
         actor=actor,
@@ -158,16 +163,16 @@ def report_rectification_done(*, rectification_id: int, actor, completion: str, 
     the one who raised it is told to verify."""
     r = _locked_rectification(rectification_id)
     _require(permissions.may_report_done(actor, r))
-    _expect_rectification(r, RState.OPEN)
+    _expect(r, RState.OPEN)
     completion = _text(completion, _("Say what was done."))
-    files = _attach({"rectification": r}, uploads, actor)
+    files = _attach(r, uploads, actor)
     if not files and not r.attachments.exists():
         raise TransitionError(_("Attach at least one file as evidence that the problem was put right."))
     r.state = RState.REPORTED
     r.completion = completion
     r.reported_at = timezone.now()
     r.save(update_fields=["state", "completion", "reported_at"])
-    _rectification_event(r, actor=actor, action=Action.REPORT_DONE, before=RState.OPEN, comment=completion)
+    _event(r, actor=actor, action=Action.REPORT_DONE, before=RState.OPEN, comment=completion)
     _tell(
         [r.raised_by],
         actor=actor,
@@ -184,11 +189,11 @@ def verify_rectification(*, rectification_id: int, actor, comment: str = "") -> 
     """Reported done → verified and closed (销号) by the one who raised it (or an admin)."""
     r = _locked_rectification(rectification_id)
     _require(permissions.may_verify(actor, r))
-    _expect_rectification(r, RState.REPORTED)
+    _expect(r, RState.REPORTED)
     r.state = RState.CLOSED
     r.closed_at = timezone.now()
     r.save(update_fields=["state", "closed_at"])
-    _rectification_event(r, actor=actor, action=Action.VERIFY, before=RState.REPORTED, comment=(comment or "").strip())
+    _event(r, actor=actor, action=Action.VERIFY, before=RState.REPORTED, comment=(comment or "").strip())
     _tell(
         responsible_people(r.unit, r.post),
         actor=actor,
@@ -209,12 +214,12 @@ def send_back_rectification(
     comment = _text(comment, _("Say why it is sent back."))
     r = _locked_rectification(rectification_id)
     _require(permissions.may_verify(actor, r))
-    _expect_rectification(r, RState.REPORTED)
+    _expect(r, RState.REPORTED)
     if deadline is not None:
         r.deadline = _future(deadline, _("Give a deadline from today on."))
     r.state = RState.OPEN
     r.save(update_fields=["state", "deadline"])
-    _rectification_event(r, actor=actor, action=Action.SEND_BACK, before=RState.REPORTED, comment=comment)
+    _event(r, actor=actor, action=Action.SEND_BACK, before=RState.REPORTED, comment=comment)
     _tell(
         responsible_people(r.unit, r.post),
         actor=actor,
@@ -248,20 +253,6 @@ def _locked_notice(pk: int) -> SupervisionNotice:
         .select_related("unit__liaison", "issued_by")
         .get(pk=pk)
     )
-
-
-def _notice_event(n: SupervisionNotice, *, actor, action, before="", comment="") -> Event:
-    return Event.objects.create(
-        notice=n, actor=actor, action=action, from_state=before, to_state=n.state, comment=comment
-    )
-
-
-def _expect_notice(n: SupervisionNotice, *states) -> None:
-    if n.state not in states:
-        raise TransitionError(
-            _("This notice is now “%(state)s”; the action was not taken. Reload the page.")
-            % {"state": n.get_state_display()}
-        )
 
 
 @transaction.atomic
@@ -301,7 +292,7 @@ def issue_notice(
         rectification=rectification,
         issued_by=actor,
     )
-    _notice_event(notice, actor=actor, action=Action.ISSUE)
+    _event(notice, actor=actor, action=Action.ISSUE)
     _tell(
         [*responsible_people(unit), unit.liaison],
         actor=actor,
@@ -319,14 +310,14 @@ def reply_to_notice(*, notice_id: int, actor, reply: str, uploads: Iterable = ()
     issuer is told."""
     n = _locked_notice(notice_id)
     _require(permissions.may_reply(actor, n))
-    _expect_notice(n, NState.ISSUED)
+    _expect(n, NState.ISSUED)
     n.reply = _text(reply, _("Write the reply."))
-    _attach({"notice": n}, uploads, actor)
+    _attach(n, uploads, actor)
     n.state = NState.REPLIED
     n.replied_by = actor
     n.replied_at = timezone.now()
     n.save(update_fields=["reply", "state", "replied_by", "replied_at"])
-    _notice_event(n, actor=actor, action=Action.REPLY, before=NState.ISSUED, comment=n.reply)
+    _event(n, actor=actor, action=Action.REPLY, before=NState.ISSUED, comment=n.reply)
     _tell(
         [n.issued_by],
         actor=actor,
@@ -343,12 +334,12 @@ def close_notice(*, notice_id: int, actor, comment: str = "") -> SupervisionNoti
     """Replied (or still awaiting, when the matter resolved itself) → closed by the issuer."""
     n = _locked_notice(notice_id)
     _require(permissions.may_settle(actor, n))
-    _expect_notice(n, NState.ISSUED, NState.REPLIED)
+    _expect(n, NState.ISSUED, NState.REPLIED)
     before = n.state
     n.state = NState.CLOSED
     n.closed_at = timezone.now()
     n.save(update_fields=["state", "closed_at"])
-    _notice_event(n, actor=actor, action=Action.CLOSE, before=before, comment=(comment or "").strip())
+    _event(n, actor=actor, action=Action.CLOSE, before=before, comment=(comment or "").strip())
     _tell(
         responsible_people(n.unit),
         actor=actor,
@@ -368,13 +359,13 @@ def press_notice(*, notice_id: int, actor, comment: str, deadline: datetime.date
     _future(deadline, _("Give a deadline from today on."))
     n = _locked_notice(notice_id)
     _require(permissions.may_settle(actor, n))
-    _expect_notice(n, NState.ISSUED, NState.REPLIED)
+    _expect(n, NState.ISSUED, NState.REPLIED)
     before = n.state
     n.state = NState.ISSUED
     n.deadline = deadline
     n.pressed += 1
     n.save(update_fields=["state", "deadline", "pressed"])
-    _notice_event(n, actor=actor, action=Action.PRESS, before=before, comment=comment)
+    _event(n, actor=actor, action=Action.PRESS, before=before, comment=comment)
     _tell(
         [*responsible_people(n.unit), n.unit.liaison],
         actor=actor,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -57,6 +59,22 @@ def _round(request, pk) -> AppraisalRound:
     return round
 
 
+def draft_only(view):
+    """For the admin's set-up pages: the view gets the round while it is a draft; once it
+    has opened, the admin is sent back to the round's page with a message."""
+
+    @wraps(view)
+    def wrapped(request, pk):
+        round = _round(request, pk)
+        require(permissions.can_manage(request.user))
+        if round.state != State.DRAFT:
+            messages.error(request, _("Only a draft round can be changed."))
+            return redirect("appraisals:round", round.pk)
+        return view(request, round)
+
+    return wrapped
+
+
 @login_required
 def round_detail(request, pk):
     round = _round(request, pk)
@@ -84,13 +102,9 @@ def _initial_rows(queryset, fields):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def round_edit(request, pk):
+@draft_only
+def round_edit(request, round):
     """Settings, criteria and grade scale of a draft round, on one page."""
-    round = _round(request, pk)
-    require(permissions.can_manage(request.user))
-    if round.state != State.DRAFT:
-        messages.error(request, _("Only a draft round can be changed."))
-        return redirect("appraisals:round", round.pk)
     data = request.POST or None
     form = RoundForm(data, instance=round)
     criteria = CriterionFormSet(
@@ -117,12 +131,8 @@ def round_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def round_participants(request, pk):
-    round = _round(request, pk)
-    require(permissions.can_manage(request.user))
-    if round.state != State.DRAFT:
-        messages.error(request, _("Only a draft round can be changed."))
-        return redirect("appraisals:round", round.pk)
+@draft_only
+def round_participants(request, round):
     initial = {"posts": list(round.appraisees.values_list("post_id", flat=True))}
     for role in RaterRole.values:
         initial[role] = list(round.raters.filter(role=role).values_list("person_id", flat=True))

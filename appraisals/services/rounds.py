@@ -1,11 +1,4 @@
-"""Every change to an appraisal round goes through these functions.
-
-A round's life: draft (the admin sets criteria, scale, weights, who is appraised and who
-rates) → open (secretaries write their 述职 reports, raters vote) → closed (results are
-computed and stored; the admin checks them) → published (secretaries see their own).
-Each step locks the round row and checks the state it expects, so two admins pressing
-"close" at once compute once; the second is told plainly.
-"""
+"""Setting a round up and taking it through open, close and publish; findings."""
 
 from __future__ import annotations
 
@@ -13,30 +6,22 @@ import random
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.services import TransitionError
-from core.attachments import fill_attachment
 from notifications.services import notify
 from responsibilities.models import Post, PostKind, UnitKind
 
-from . import permissions, results
-from .anonymity import ballot_token
-from .models import (
+from .. import permissions, results
+from ..models import (
     ANONYMITY_FLOOR,
-    AppraisalEvent,
-    AppraisalEvidence,
     AppraisalResult,
     AppraisalRound,
     Appraisee,
-    Ballot,
-    BallotScore,
-    BallotToken,
     Criterion,
     CriterionResult,
     Finding,
@@ -44,9 +29,7 @@ from .models import (
     Rater,
     RaterRole,
 )
-
-State = AppraisalRound.State
-Action = AppraisalEvent.Action
+from ._common import Action, State, _event, _expect, _locked_appraisee, _locked_round, _require
 
 # The criteria the issue names, and the usual four-step scale (好/较好/一般/差). An admin
 # changes any of them while the round is a draft.
@@ -63,27 +46,6 @@ DEFAULT_LEVELS = [
     (gettext_lazy("Average"), Decimal("70"), Decimal("60")),
     (gettext_lazy("Weak"), Decimal("50"), Decimal("0")),
 ]
-
-
-def _locked_round(round_id: int) -> AppraisalRound:
-    return AppraisalRound.objects.select_for_update().get(pk=round_id)
-
-
-def _expect(round: AppraisalRound, *states: str) -> None:
-    if round.state not in states:
-        raise TransitionError(
-            _("This appraisal round is now “%(state)s”; the action was not taken. Reload the page.")
-            % {"state": round.get_state_display()}
-        )
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _event(round, *, actor, action, appraisee=None, comment="") -> AppraisalEvent:
-    return AppraisalEvent.objects.create(round=round, appraisee=appraisee, actor=actor, action=action, comment=comment)
 
 
 # ---------------------------------------------------------------------------------------
@@ -312,130 +274,6 @@ def publish_round(*, round_id: int, actor) -> AppraisalRound:
             url=reverse("appraisals:result", args=[appraisee.pk]),
         )
     return round
-
-
-# ---------------------------------------------------------------------------------------
-# The 述职 report
-
-
-def _locked_appraisee(appraisee_id: int) -> Appraisee:
-    appraisee = Appraisee.objects.select_for_update(of=("self",)).select_related("round").get(pk=appraisee_id)
-    return appraisee
-
-
-def previous_findings(appraisee: Appraisee) -> list[Finding]:
-    """The findings of the latest earlier round on the same post (the duty follows the post)."""
-    earlier = (
-        Appraisee.objects.filter(post_id=appraisee.post_id, round__year__lt=appraisee.round.year)
-        .order_by("-round__year")
-        .values("pk")[:1]
-    )
-    return list(Finding.objects.filter(appraisee__in=earlier).order_by("created_at", "id"))
-
-
-@transaction.atomic
-def save_report(*, appraisee_id: int, actor, report: str, answers: str = "", submit: bool = False) -> Appraisee:
-    """Keep the secretary's 述职 report; with ``submit``, hand it in (then it is final).
-
-    Submitting needs a report, and an answer when the previous round found problems
-    (检视整改再实化, 二、一).
-    """
-    appraisee = _locked_appraisee(appraisee_id)
-    _require(permissions.owns_report(actor, appraisee))
-    _expect(appraisee.round, State.OPEN)
-    if appraisee.is_submitted:
-        raise TransitionError(_("This report was already submitted."))
-    appraisee.report = (report or "").strip()
-    appraisee.answers = (answers or "").strip()
-    if submit:
-        if not appraisee.report:
-            raise TransitionError(_("Write the report before submitting it."))
-        if not appraisee.answers and previous_findings(appraisee):
-            raise TransitionError(_("Say what was done about last year's findings before submitting."))
-        appraisee.submitted_at = timezone.now()
-    appraisee.save()
-    _event(
-        appraisee.round,
-        actor=actor,
-        appraisee=appraisee,
-        action=Action.REPORT_SUBMITTED if submit else Action.REPORT_SAVED,
-    )
-    return appraisee
-
-
-@transaction.atomic
-def add_evidence(*, appraisee_id: int, actor, upload, description: str = "") -> AppraisalEvidence:
-    """Attach a checked file to the secretary's own report while it is not yet submitted."""
-    appraisee = _locked_appraisee(appraisee_id)
-    _require(permissions.owns_report(actor, appraisee))
-    _expect(appraisee.round, State.OPEN)
-    if appraisee.is_submitted:
-        raise TransitionError(_("This report was already submitted."))
-    evidence = fill_attachment(
-        AppraisalEvidence(appraisee=appraisee), upload=upload, actor=actor, description=description
-    )
-    _event(
-        appraisee.round, actor=actor, appraisee=appraisee, action=Action.EVIDENCE_ADDED, comment=evidence.original_name
-    )
-    return evidence
-
-
-# ---------------------------------------------------------------------------------------
-# Voting
-
-
-def has_voted(*, round_id: int, user) -> bool:
-    return BallotToken.objects.filter(
-        round_id=round_id, token=ballot_token(round_id=round_id, rater_id=user.pk)
-    ).exists()
-
-
-@transaction.atomic
-def cast_ballots(
-    *, round_id: int, rater, marks: Mapping[int, Mapping[int, int]], comments: Mapping[int, str] | None = None
-) -> int:
-    """Record one rater's ballot sheet: a ballot for every secretary they rate (all those
-    appraised but themselves), each with the marks given and an optional comment.
-
-    ``marks`` maps appraisee id → criterion id → grade level id; a secretary with
-    criteria left unmarked gets an invalid ballot (counted, not scored). Returns the number
-    of ballots. Once per rater and round: the token's unique constraint refuses a second
-    sheet, also when two arrive at the same moment (the second waits for the first to
-    commit, then fails). Nothing stored names or dates the rater (see ``Ballot``).
-    """
-    comments = comments or {}
-    round = AppraisalRound.objects.get(pk=round_id)
-    _expect(round, State.OPEN)
-    membership = Rater.objects.filter(round=round, person=rater).first()
-    _require(membership is not None)
-    appraisees = {a.pk for a in round.appraisees.exclude(person=rater)}
-    criteria = set(round.criteria.values_list("pk", flat=True))
-    points = dict(round.levels.values_list("pk", "points"))
-    if set(marks) - appraisees or any(set(given) - criteria for given in marks.values()):
-        raise TransitionError(_("The ballot does not match this round; reload the page and vote again."))
-    if any(level not in points for given in marks.values() for level in given.values()):
-        raise TransitionError(_("The ballot does not match this round; reload the page and vote again."))
-    try:
-        with transaction.atomic():
-            BallotToken.objects.create(round=round, token=ballot_token(round_id=round.pk, rater_id=rater.pk))
-    except IntegrityError:
-        raise TransitionError(_("You have already voted in this round; a ballot cannot be cast twice.")) from None
-    # Ballots are made in a random order, so neither the rows' order nor their ids line a
-    # ballot up with the secretaries' list.
-    order = list(appraisees)
-    random.SystemRandom().shuffle(order)
-    ballots = Ballot.objects.bulk_create(
-        Ballot(
-            round=round, appraisee_id=pk, rater_role=membership.role, comment=(comments.get(pk) or "").strip()[:2000]
-        )
-        for pk in order
-    )
-    BallotScore.objects.bulk_create(
-        BallotScore(ballot=ballot, criterion_id=criterion, level_id=level, points=points[level])
-        for ballot in ballots
-        for criterion, level in marks.get(ballot.appraisee_id, {}).items()
-    )
-    return len(ballots)
 
 
 # ---------------------------------------------------------------------------------------
