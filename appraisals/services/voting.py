@@ -44,7 +44,9 @@ def cast_ballots(
     commit, then fails). Nothing stored names or dates the rater (see ``Ballot``).
     """
     comments = comments or {}
-    round = AppraisalRound.objects.get(pk=round_id)
+    # Held until commit: the admin's close (FOR UPDATE) waits for a sheet being cast, so no
+    # ballot can land after the results were computed.
+    round = AppraisalRound.objects.select_for_update(no_key=True).get(pk=round_id)
     _expect(round, State.OPEN)
     membership = Rater.objects.filter(round=round, person=rater).first()
     _require(membership is not None)

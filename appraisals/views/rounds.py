@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,7 +38,7 @@ def rounds(request):
 @require_http_methods(["GET", "POST"])
 def round_new(request):
     require(permissions.can_manage(request.user))
-    form = NewRoundForm(request.POST or None)
+    form = NewRoundForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         year, title = data.pop("year"), data.pop("title")

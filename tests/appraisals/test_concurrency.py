@@ -48,3 +48,26 @@ def test_two_simultaneous_sheets_of_one_rater_count_once(cast):
     assert all(isinstance(o, TransitionError | int) for o in outcomes)
     assert BallotToken.objects.count() == 1
     assert Ballot.objects.count() == 3
+
+
+def test_a_vote_racing_the_close_is_either_counted_or_refused(cast):
+    need_postgres()
+    from appraisals import services
+    from appraisals.models import AppraisalResult
+
+    panel = build_panel(cast)
+    for rater in panel.leadership[:2]:
+        panel.vote(rater, {panel.a: ["好", "好"]})
+
+    def vote():
+        return panel.vote(panel.leadership[2], {panel.a: ["好", "好"]})
+
+    def close():
+        return services.close_round(round_id=panel.round.pk, actor=cast.admin)
+
+    voted, _closed = run_together(vote, close)
+    result = AppraisalResult.objects.get(appraisee=panel.a)
+    if isinstance(voted, TransitionError):
+        assert result.valid_ballots == 2 and BallotToken.objects.count() == 2
+    else:
+        assert result.valid_ballots == 3 and BallotToken.objects.count() == 3  # never cast but left uncounted

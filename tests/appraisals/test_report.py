@@ -72,3 +72,21 @@ def test_evidence_is_checked_and_only_the_secretary_attaches_it(panel, cast, set
     with pytest.raises(PermissionDenied):
         services.add_evidence(appraisee_id=panel.a.pk, actor=cast.secretary_b, upload=photo)
     assert panel.a.evidence.count() == 1
+
+
+def test_report_evidence_downloads_for_those_who_may_read_the_report(panel, cast, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("照片.png", PIXEL, content_type="image/png")
+    evidence = services.add_evidence(appraisee_id=panel.a.pk, actor=cast.secretary_a, upload=photo)
+    url = reverse("appraisals:evidence", args=[evidence.pk])
+    for person, status in (
+        (cast.secretary_a, 200),
+        (cast.supervisor, 200),
+        (panel.peers[0], 200),
+        (cast.secretary_b, 404),
+    ):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == status, person
+        if status == 200:
+            assert b"".join(response.streaming_content) == PIXEL
