@@ -6,7 +6,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test setup venv deps test-deps node migrate messages static data lint audit bench clean
+.PHONY: run test setup venv deps test-deps node migrate messages static data lint audit bench backup restore clean
 
 # ---- set-up ------------------------------------------------------------------------
 $(BIN)/activate:
@@ -46,6 +46,7 @@ setup: deps node messages static migrate
 data: setup
 	$(MANAGE) load_checklist
 	$(MANAGE) load_demo
+	$(MANAGE) sync_schedules
 
 # ---- the two commands ----------------------------------------------------------------
 run: data
@@ -68,8 +69,22 @@ audit: test-deps
 	$(BIN)/pip-audit --requirement requirements.txt --no-deps --disable-pip --strict --progress-spinner off
 
 # ---- more --------------------------------------------------------------------------
+# Measurements at DESIGN.md's scale on PostgreSQL (DATABASE_URL), in a separate database
+# <name>_bench made anew each run; prints `name: value` lines. More: bench/measurements/.
+bench: deps
+	$(PY) -m bench
+
 lint: test-deps
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Back up PostgreSQL and the uploaded files into backups/mingze-<time>/; restore one with
+# `make restore BACKUP=backups/mingze-<time>`.
+backup: deps
+	$(MANAGE) backup
+
+restore: deps
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/mingze-<time>" && exit 2)
+	$(MANAGE) restore $(BACKUP)
 
 clean:
 	rm -rf var/staticfiles var/celery

@@ -156,6 +156,11 @@ class Report(models.Model):
             models.Index(fields=["period", "unit", "state"], name="report_period_unit_state"),
             models.Index(fields=["period", "state"], name="report_period_state"),
             models.Index(fields=["period", "category", "unit"], name="report_period_category"),
+            # The dashboard (assessments/migrations/0002_dashboard_indexes.py): its grouped
+            # counts read this index only, in order; its warnings walk the second one oldest
+            # first and stop after a page.
+            models.Index(fields=["period", "unit", "category", "state"], name="report_period_unit_cat_state"),
+            models.Index(fields=["period", "updated_at", "id"], name="report_period_updated"),
         ]
 
     def __str__(self):

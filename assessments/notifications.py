@@ -18,11 +18,26 @@ TEMPLATES = {
 }
 
 
-def recipients_of(event: ReportEvent) -> list:
-    report = event.report
-    if event.action == Action.SUBMIT:
+def recipients_for(report, action: str) -> list:
+    """Who hears of ``action`` on ``report`` (None entries are dropped by the caller)."""
+    if action == Action.SUBMIT:
         return [report.unit.liaison]
     return [report.assignment.post.holder, report.responsible]
+
+
+def recipients_of(event: ReportEvent) -> list:
+    return recipients_for(event.report, event.action)
+
+
+def told_about(report, action: str, actor) -> list:
+    """The distinct people a step of ``actor`` notifies: what the confirmation names."""
+    people, seen = [], set()
+    for person in recipients_for(report, action):
+        if person is None or person.pk in seen or person.pk == actor.pk or not person.is_active:
+            continue
+        seen.add(person.pk)
+        people.append(person)
+    return people
 
 
 def report_event_notifications(event_id: int) -> None:

@@ -17,7 +17,7 @@ from django.http import Http404
 
 from accounts import roles
 
-from .models import Report
+from .models import Evidence, Report
 
 
 def _held_unit_ids(user) -> set[int]:
@@ -89,7 +89,13 @@ def get_report_for(user, pk, *, action: str = "view") -> Report:
     """
     try:
         report = Report.objects.select_related(
-            "period", "unit__liaison", "category", "assignment__duty__category", "assignment__post__holder"
+            "period",
+            "unit__liaison",
+            "category",
+            "assignment__duty__category",
+            "assignment__post__holder",
+            "responsible",
+            "reviewer",
         ).get(pk=int(pk))
     except (Report.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
@@ -113,3 +119,47 @@ def unit_filter_for(user) -> Q:
     if sees_everything(user):
         return Q()
     return Q(unit_id__in=_held_unit_ids(user))
+
+
+def get_evidence_for(user, pk, *, action: str = "download") -> Evidence:
+    """Fetch a piece of evidence and authorize ``action`` on its report ("download" or
+    "file" for removing): the same 404/403 rules as the report, so a file of another
+    unit is as unknown as its report. Removed files are not served."""
+    try:
+        evidence = Evidence.objects.get(pk=int(pk), removed_at__isnull=True)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    evidence.report = get_report_for(user, evidence.report_id, action=action)
+    return evidence
+
+
+def can_view_unit(user, unit) -> bool:
+    """A unit page: admins, leaders and supervisors any unit; a post holder their own."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return sees_everything(user) or unit.pk in _held_unit_ids(user)
+
+
+def get_unit_for(user, pk):
+    """Fetch a unit the person may see, else 404 (a secretary does not learn of others)."""
+    from responsibilities.models import Unit
+
+    try:
+        unit = Unit.objects.select_related("liaison").get(pk=int(pk))
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_view_unit(user, unit):
+        raise Http404
+    return unit
+
+
+def held_unit_ids(user) -> set[int]:
+    """The units in which ``user`` holds a post (cached for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return _held_unit_ids(user)
+
+
+def may_review_anything(user) -> bool:
+    """Whether the review queue is for this person at all (admins and leaders)."""
+    return roles.has_role(user, roles.ADMIN, roles.LEADER)

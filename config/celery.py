@@ -1,7 +1,7 @@
 """The Celery application of Mingze.
 
 Tasks live in each app's ``tasks.py``; the beat schedule is declared once in
-``assessments.schedules`` and synced into django-celery-beat.
+``schedules.beat`` and synced into django-celery-beat.
 """
 
 import os

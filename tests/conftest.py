@@ -34,8 +34,8 @@ class Cast:
 
 
 def build_cast() -> Cast:
-    # Transactional tests (browser journeys, concurrency) flush the database after them,
-    # the groups made by the roles data migration included: make sure they are there.
+    # The roles are made by a data migration, which a transactional test's flush empties:
+    # make sure they are there, so browser and concurrency tests can run in any order.
     for name in roles.ROLES:
         Group.objects.get_or_create(name=name)
     admin = UserFactory(username="admin_t", full_name="管理员", roles=[roles.ADMIN])

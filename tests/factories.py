@@ -20,7 +20,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         for name in extracted or ():
-            self.groups.add(Group.objects.get(name=name))
+            # get_or_create: a transactional test before this one may have flushed the
+            # groups the roles migration made.
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

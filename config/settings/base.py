@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "assessments",
     "notifications",
     "scoring",
+    "audit",
+    "schedules",
+    "dashboard",
     "appraisals",
     "oversight",
 ]
@@ -77,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },

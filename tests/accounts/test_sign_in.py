@@ -21,10 +21,10 @@ def test_roles_exist_as_groups():
 @pytest.mark.parametrize(
     ("role", "lands_on"),
     [
-        ("secretary_a", "/responsibilities/mine/"),
+        ("secretary_a", "/assessments/mine/"),
         ("admin", "/"),
-        ("leader", "/"),
-        ("supervisor", "/"),
+        ("leader", "/dashboard/"),
+        ("supervisor", "/dashboard/"),
     ],
 )
 def test_each_person_lands_on_their_own_home(client, cast, role, lands_on):

@@ -113,14 +113,14 @@ def test_setup_pages_of_a_draft_round_are_the_admins(client_as, draft_panel, rol
 def page_urls(panel):
     r, a = panel.round.pk, panel.a.pk
     return [
-        ("admin", reverse("appraisals:rounds"), 4),
-        ("admin", reverse("appraisals:round", args=[r]), 9),
-        ("admin", reverse("appraisals:results", args=[r]), 7),
+        ("admin", reverse("appraisals:rounds"), 5),
+        ("admin", reverse("appraisals:round", args=[r]), 10),
+        ("admin", reverse("appraisals:results", args=[r]), 8),
         ("admin", reverse("appraisals:results_export", args=[r]), 7),
-        ("admin", reverse("appraisals:result", args=[a]), 10),
-        ("admin", reverse("appraisals:report", args=[a]), 6),
-        ("secretary_a", reverse("appraisals:my_appraisal"), 5),
-        ("secretary_a", reverse("appraisals:report", args=[a]), 6),
+        ("admin", reverse("appraisals:result", args=[a]), 11),
+        ("admin", reverse("appraisals:report", args=[a]), 7),
+        ("secretary_a", reverse("appraisals:my_appraisal"), 6),
+        ("secretary_a", reverse("appraisals:report", args=[a]), 7),
     ]
 
 

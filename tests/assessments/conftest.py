@@ -33,3 +33,21 @@ def report_a(cast, period):
 @pytest.fixture
 def report_b(cast, period):
     return Report.objects.filter(period=period, unit=cast.unit_b).first()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded evidence goes to a fresh folder per test: nothing left behind, and the
+    tests can see exactly which files were stored."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def submitted_a(cast, report_a):
+    """Report A, written and submitted by secretary A, waiting for ``cast.leader``."""
+    from assessments.services import submit_report
+
+    submit_report(report_id=report_a.pk, actor=cast.secretary_a, content="召开专题会议 2 次，学习党章")
+    report_a.refresh_from_db()
+    return report_a

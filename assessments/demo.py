@@ -1,0 +1,108 @@
+"""The demo's report loop: an open period for the current half-year, with a few reports at
+every step (submitted, returned, approved, one with a photo) so that the secretary home,
+the review queue and the timelines have something to show after ``make run``.
+
+Idempotent: the period is made once, and each story step acts only on a report that has
+no history yet, so a second run changes no data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import struct
+import zlib
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from responsibilities.models import PostKind, Unit
+
+from . import services
+from .models import Half, Period, Report, ReportEvent
+
+# (branch code, how many of its reports, what happens to each). The leaders are those of
+# the demo organization: 李华 is liaison of branches 1–4, 赵强 of 5–8.
+STORIES = [
+    ("ZB01", ["approved", "returned", "submitted", "saved"]),
+    ("ZB02", ["submitted", "submitted", "approved"]),
+    ("ZB03", ["returned"]),
+    ("ZB05", ["submitted", "approved"]),
+]
+CONTENT = (
+    "本半年召开支部委员会 6 次、党员大会 2 次，专题学习《中国共产党章程》和全面从严治党有关要求；"
+    "书记讲党课 1 次，开展谈心谈话 12 人次，会议纪要和签到表已整理归档。"
+)
+RETURN_COMMENT = "请补充会议纪要和签到表等佐证材料，并写明学习研讨的具体次数。"
+APPROVE_COMMENT = "落实到位，材料齐全。"
+
+
+def current_half(today: datetime.date) -> tuple[int, int]:
+    return today.year, Half.FIRST if today.month <= 6 else Half.SECOND
+
+
+def demo_period(today: datetime.date | None = None) -> Period:
+    """The current half-year's period, open. Made once with the default dates, except
+    that it opens early enough for the demo to be inside its window today."""
+    today = today or timezone.localdate()
+    year, half = current_half(today)
+    dates = Period.default_dates(year, half)
+    dates["opens_on"] = min(dates["opens_on"], today - datetime.timedelta(days=14))
+    period, _created = Period.objects.get_or_create(year=year, half=half, defaults=dates)
+    if period.state != Period.State.OPEN:
+        services.open_period(period=period)
+        period.refresh_from_db()
+    return period
+
+
+def tiny_png() -> bytes:
+    """A 2×2 red PNG, made here so the demo needs no binary file in the repository."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xa4\x16\x1a" * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def _play(report: Report, step: str, secretary, leader) -> None:
+    if step == "saved":
+        services.save_report(report_id=report.pk, actor=secretary, content=CONTENT[:40], self_assessment="")
+        return
+    services.add_evidence(
+        report_id=report.pk,
+        actor=secretary,
+        upload=SimpleUploadedFile("支部会议照片.png", tiny_png(), content_type="image/png"),
+        description="支部委员会会议现场照片",
+        work_date=timezone.localdate() - datetime.timedelta(days=7),
+    )
+    services.submit_report(report_id=report.pk, actor=secretary, content=CONTENT, self_assessment="good")
+    if step == "returned":
+        services.return_report(report_id=report.pk, actor=leader, comment=RETURN_COMMENT)
+    elif step == "approved":
+        services.approve_report(report_id=report.pk, actor=leader, grade="good", comment=APPROVE_COMMENT)
+
+
+@transaction.atomic
+def load_demo_reports(today: datetime.date | None = None) -> dict:
+    """Open the demo period and play the stories; returns what was done for the command."""
+    period = demo_period(today)
+    played = 0
+    User = get_user_model()
+    for code, steps in STORIES:
+        unit = Unit.objects.filter(code=code).select_related("liaison").first()
+        if unit is None or unit.liaison is None:
+            continue
+        # A unit whose reports already have a history was played before: leave it be.
+        if ReportEvent.objects.filter(report__period=period, report__unit=unit).exists():
+            continue
+        secretary = User.objects.filter(posts__unit=unit, posts__kind=PostKind.SECRETARY, posts__active=True).first()
+        if secretary is None:
+            continue
+        reports = Report.objects.filter(period=period, unit=unit).order_by("category__order", "assignment__duty__code")
+        for report, step in zip(reports[: len(steps)], steps, strict=False):
+            _play(report, step, secretary, unit.liaison)
+            played += 1
+    return {"period": period, "reports": period.reports.count(), "played": played}

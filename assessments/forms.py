@@ -1,0 +1,157 @@
+"""Forms of the report loop: filing, evidence, review and the admin's reasons.
+
+Forms check what a person typed; the services decide whether the step may happen now
+(state, permission, lock), so a form never duplicates a rule of the state machine.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities.models import Category, Unit
+
+from . import services
+from .models import Grade, Report
+
+# What a phone's file picker is told: the allowed types by name and by MIME type, so it
+# offers the camera and the photo library as well as documents (UX.md, "Pages").
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+
+
+def accept_attribute() -> str:
+    allowed = sorted(services.allowed_extensions())
+    mimes = sorted({MIME_TYPES[ext] for ext in allowed if ext in MIME_TYPES})
+    return ",".join([*mimes, *(f".{ext}" for ext in allowed)])
+
+
+class ReportForm(forms.ModelForm):
+    """落实情况 and the self-assessment; the duty's expected evidence is the help text."""
+
+    class Meta:
+        model = Report
+        fields = ["content", "self_assessment"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, duty=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content"].label = _("What was done")
+        self.fields["self_assessment"].label = _("Self-assessment")
+        self.fields["self_assessment"].choices = [("", _("— not yet —")), *Grade.choices]
+        if duty is not None and duty.evidence:
+            self.fields["content"].help_text = _("Evidence expected: %(evidence)s") % {"evidence": duty.evidence}
+
+
+class EvidenceForm(forms.Form):
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=200,
+        help_text=_("What the file shows, e.g. “minutes of the branch meeting”."),
+        error_messages={"required": _("Say what the file shows.")},
+    )
+    work_date = forms.DateField(
+        label=_("Date of the work"),
+        # An <input type="date"> takes ISO dates only, whatever the language of the page.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When the work the file proves took place, not today's upload."),
+        error_messages={
+            "required": _("Give the date of the work."),
+            "invalid": _("Give the date as year-month-day, e.g. 2026-06-30."),
+        },
+    )
+    file = forms.FileField(
+        label=_("File"),
+        error_messages={
+            "required": _("Choose a file to attach."),
+            "empty": _("The file is empty."),
+            "invalid": _("No file was received; choose the file again."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs.update(
+            {"accept": accept_attribute(), "data-max-bytes": settings.MINGZE_EVIDENCE_MAX_BYTES}
+        )
+        self.fields["file"].help_text = _(
+            "PDF, Word, Excel, JPEG or PNG, up to %(mb)d MB. On a phone: photo or file."
+        ) % {"mb": settings.MINGZE_EVIDENCE_MAX_BYTES // (1024 * 1024)}
+        if not self.is_bound:
+            self.initial.setdefault("work_date", timezone.localdate())
+
+    def clean_work_date(self):
+        value = self.cleaned_data["work_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date of the work cannot be in the future."))
+        if value.year < 2000:
+            raise forms.ValidationError(_("Give the date of the work as year-month-day, e.g. 2026-06-30."))
+        return value
+
+
+class ApproveForm(forms.Form):
+    grade = forms.ChoiceField(
+        label=_("Grade"),
+        choices=[("", _("— choose —")), *Grade.choices],
+        error_messages={"required": _("Choose a grade to approve the report.")},
+    )
+    comment = forms.CharField(label=_("Comment (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What must be fixed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Say what must be fixed: a returned report needs a comment.")},
+    )
+
+    def clean_comment(self):
+        value = self.cleaned_data["comment"].strip()
+        if not value:
+            raise forms.ValidationError(_("Say what must be fixed: a returned report needs a comment."))
+        return value
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Give the reason; it is kept with the report.")},
+    )
+
+    def clean_reason(self):
+        value = self.cleaned_data["reason"].strip()
+        if not value:
+            raise forms.ValidationError(_("Give the reason; it is kept with the report."))
+        return value
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters live in the URL (UX.md): unit, category, state."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units"))
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("All categories")
+    )
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("All states")), *Report.State.choices], required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

@@ -1,0 +1,178 @@
+"""Reads of periods and reports that pages, tasks and commands share.
+
+Every list here costs a fixed number of queries whatever the number of reports: rows come
+with their duty, unit and category joined, and counts are grouped in the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts import roles
+from responsibilities.models import Unit, UnitKind
+
+from . import permissions
+from .models import Half, Period, Report
+
+State = Report.State
+
+# The columns every report list shows: the duty and its category, the unit, the period.
+LIST_RELATED = ("period", "unit", "category", "assignment__duty")
+
+
+def current_period() -> Period | None:
+    """The open period people are working in now (the newest, if two are open at once)."""
+    return Period.objects.filter(state=Period.State.OPEN).order_by("-year", "-half").first()
+
+
+def next_opening(today: datetime.date | None = None) -> datetime.date:
+    """When the next period opens: a scheduled period's date, else the default of the half
+    whose opening is next (MINGZE_PERIOD_DEFAULTS)."""
+    today = today or timezone.localdate()
+    scheduled = Period.objects.filter(state=Period.State.SCHEDULED, opens_on__gte=today).order_by("opens_on").first()
+    if scheduled is not None:
+        return scheduled.opens_on
+    candidates = [
+        Period.default_dates(year, half)["opens_on"] for year in (today.year, today.year + 1) for half in Half.values
+    ]
+    return min(day for day in candidates if day >= today)
+
+
+def period_from_param(value: str | None) -> Period | None:
+    """``2026-H1`` → that period, None when the text names no period."""
+    value = (value or "").strip().upper()
+    year, sep, half = value.partition("-H")
+    if not (sep and year.isdigit() and half in ("1", "2")):
+        return None
+    return Period.objects.filter(year=int(year), half=int(half)).first()
+
+
+def period_param(period: Period) -> str:
+    return f"{period.year}-H{period.half}"
+
+
+def my_reports(user, period: Period) -> list[Report]:
+    """The period's reports of every unit in which ``user`` holds a post: one query.
+
+    Ordered as the secretary home groups them — category, then duty — with the number of
+    files still attached to each.
+    """
+    held = permissions.held_unit_ids(user)
+    if not held:
+        return []
+    return list(
+        Report.objects.filter(period=period, unit_id__in=held)
+        .select_related(*LIST_RELATED, "reviewer")
+        .annotate(evidence_count=Count("evidence", filter=Q(evidence__removed_at__isnull=True)))
+        .order_by("category__order", "assignment__duty__code", "unit__path")
+    )
+
+
+def review_queue(
+    user, *, state: str = State.SUBMITTED, unit: Unit | None = None, category=None, period: Period | None = None
+) -> QuerySet:
+    """Reports ``user`` may review, oldest submission first (first in, first reviewed)."""
+    qs = permissions.reviewable_by(user, Report.objects.all())
+    if state:
+        qs = qs.filter(state=state)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if category is not None:
+        qs = qs.filter(category=category)
+    if period is not None:
+        qs = qs.filter(period=period)
+    return qs.select_related(*LIST_RELATED, "responsible").order_by("submitted_at", "pk")
+
+
+def next_in_queue(user, *, after: Report, **filters) -> Report | None:
+    """The next submitted report waiting for ``user`` once ``after`` is dealt with."""
+    return review_queue(user, **filters).exclude(pk=after.pk).first()
+
+
+def reviewable_units(user) -> QuerySet:
+    """The units whose reports ``user`` reviews: the filter choices of the queue."""
+    qs = Unit.objects.filter(active=True).order_by("path")
+    if roles.is_admin(user):
+        return qs
+    return qs.filter(liaison=user)
+
+
+# ---------------------------------------------------------------------------------------
+# Completion numbers
+
+
+@dataclass
+class Completion:
+    """How far a unit (or a subtree) is in a period, counted by state."""
+
+    unit: Unit | None = None
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    level: int = 0  # depth below the unit a roll-up is made for
+
+    def count(self, state: str) -> int:
+        return self.counts.get(state, 0)
+
+    @property
+    def approved(self) -> int:
+        return self.count(State.APPROVED)
+
+    @property
+    def submitted(self) -> int:
+        return self.count(State.SUBMITTED)
+
+    @property
+    def draft(self) -> int:
+        return self.count(State.DRAFT)
+
+    @property
+    def returned(self) -> int:
+        return self.count(State.RETURNED)
+
+    @property
+    def locked(self) -> int:
+        return self.count(State.LOCKED)
+
+    @property
+    def handed_in(self) -> int:
+        """Submitted or approved: what the unit has done its part on."""
+        return self.submitted + self.approved
+
+    def add(self, other: Completion) -> None:
+        self.total += other.total
+        for state, n in other.counts.items():
+            self.counts[state] = self.counts.get(state, 0) + n
+
+
+def _counts_by(qs: QuerySet, *group: str) -> list[dict]:
+    states = {state: Count("id", filter=Q(state=state)) for state in State.values}
+    return list(qs.values(*group).annotate(total=Count("id"), **states).order_by(*group))
+
+
+ROLL_UP_KINDS = (UnitKind.LEADING_GROUP, UnitKind.ORGAN_COMMITTEE)
+
+
+def subtree_completion(unit: Unit, period: Period) -> tuple[list[Completion], Completion]:
+    """Every unit below ``unit`` (itself included) with its counts, and their sum.
+
+    Two queries whatever the size of the tree: the units by materialized path, and the
+    reports grouped by unit in the database (never one query per node).
+    """
+    units = list(Unit.objects.filter(path__startswith=unit.path, active=True).order_by("path"))
+    rows = _counts_by(Report.objects.filter(period=period, unit__path__startswith=unit.path), "unit_id")
+    by_unit = {row["unit_id"]: row for row in rows}
+    lines = []
+    total = Completion(unit=unit)
+    for node in units:
+        row = by_unit.get(node.pk)
+        line = Completion(unit=node, level=node.depth - unit.depth)
+        if row is not None:
+            line.total = row["total"]
+            line.counts = {state: row[state] for state in State.values}
+        lines.append(line)
+        total.add(line)
+    return lines, total

@@ -1,0 +1,71 @@
+"""One badge per state and per warning level, the same on every page (UX.md): an icon and
+words always, colour only as a third cue."""
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.templatetags.mingze import days_left
+
+from ..models import Report, ReportEvent, Warning, warning_level
+
+register = template.Library()
+
+STATE_ICONS = {
+    Report.State.DRAFT: "bi-pencil-square",
+    Report.State.SUBMITTED: "bi-send-check",
+    Report.State.RETURNED: "bi-arrow-return-left",
+    Report.State.APPROVED: "bi-check-circle-fill",
+    Report.State.LOCKED: "bi-lock-fill",
+}
+WARNING_ICONS = {
+    Warning.RED: "bi-exclamation-octagon-fill",
+    Warning.YELLOW: "bi-exclamation-triangle-fill",
+    Warning.BLUE: "bi-info-circle-fill",
+}
+ACTION_ICONS = {
+    ReportEvent.Action.SAVE: "bi-floppy",
+    ReportEvent.Action.SUBMIT: "bi-send",
+    ReportEvent.Action.RETURN: "bi-arrow-return-left",
+    ReportEvent.Action.APPROVE: "bi-check-circle",
+    ReportEvent.Action.REOPEN: "bi-arrow-counterclockwise",
+    ReportEvent.Action.LOCK: "bi-lock",
+    ReportEvent.Action.WAIVE: "bi-unlock",
+    ReportEvent.Action.EVIDENCE_ADDED: "bi-paperclip",
+    ReportEvent.Action.EVIDENCE_REMOVED: "bi-x-circle",
+}
+
+
+@register.inclusion_tag("assessments/includes/state_badge.html")
+def state_badge(state):
+    try:
+        label = Report.State(state).label
+    except ValueError:
+        label = state
+    return {"state": state, "label": label, "icon": STATE_ICONS.get(state, "bi-circle")}
+
+
+@register.inclusion_tag("assessments/includes/warning_badge.html")
+def warning_badge(report, today=None):
+    """红色预警 · 逾期 3 天 / 黄色预警 · 还剩 2 天 / 蓝色提示 · 已开放; nothing once handed in."""
+    today = today or timezone.localdate()
+    level = warning_level(report.state, report.period, today)
+    if level is None:
+        return {"level": None}
+    detail = _("window open") if level == Warning.BLUE else days_left(report.period.due_on, today)
+    return {"level": level, "label": Warning(level).label, "detail": detail, "icon": WARNING_ICONS[level]}
+
+
+@register.filter
+def action_icon(action):
+    return ACTION_ICONS.get(action, "bi-dot")
+
+
+@register.filter
+def filesize(size):
+    """1.2 MB / 340 KB, as people read sizes."""
+    if size is None:
+        return ""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"

@@ -1,0 +1,23 @@
+"""Pages of the report loop, one module per person's task: the secretary's home, the report
+page and its evidence, the review queue, the unit page. Views stay thin: fetch-and-authorize
+through ``permissions``, a form, one service call, a redirect that says what happened."""
+
+from .evidence import evidence_add, evidence_download, evidence_remove
+from .report import report_detail, report_file
+from .review import report_reopen, report_review, report_waive, review_queue
+from .secretary import my_reports
+from .unit import unit_detail
+
+__all__ = [
+    "evidence_add",
+    "evidence_download",
+    "evidence_remove",
+    "my_reports",
+    "report_detail",
+    "report_file",
+    "report_reopen",
+    "report_review",
+    "report_waive",
+    "review_queue",
+    "unit_detail",
+]

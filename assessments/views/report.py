@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from .. import permissions, selectors, services
+from ..forms import ApproveForm, EvidenceForm, ReasonForm, ReportForm, ReturnForm
+from ..models import Report
+from ..notifications import told_about
+
+
+def queue_filters(data) -> dict:
+    """The queue's unit/category filters carried along the review pages (ids only; the
+    queue itself limits them to what the reviewer may see)."""
+    found = {}
+    for name in ("unit", "category"):
+        value = (data.get(name) or "").strip()
+        if value.isdigit():
+            found[name] = int(value)
+    return found
+
+
+def report_context(request, report: Report, **forms) -> dict:
+    """Everything the report page shows; the forms given replace the blank ones, so a
+    form that failed comes back as it was typed, with its errors."""
+    user = request.user
+    duty = report.assignment.duty
+    can_file = permissions.can_file(user, report) and report.is_editable
+    can_review = permissions.can_review(user, report)
+    filters = queue_filters(request.GET if request.method == "GET" else request.POST)
+    context = {
+        "report": report,
+        "duty": duty,
+        "events": list(report.events.select_related("actor")),
+        "evidence": list(report.evidence.filter(removed_at__isnull=True).select_related("uploaded_by")),
+        "can_file": can_file,
+        "can_review": can_review and report.state == Report.State.SUBMITTED,
+        "can_reopen": permissions.can_reopen(user, report) and report.state == Report.State.APPROVED,
+        "can_waive": permissions.can_waive(user, report) and report.state == Report.State.LOCKED,
+        "can_see_unit": permissions.can_view_unit(user, report.unit),
+        "queue_filters": filters,
+        "period_param": selectors.period_param(report.period),
+    }
+    if can_file:
+        context["report_form"] = forms.get("report_form") or ReportForm(instance=report, duty=duty)
+        context["evidence_form"] = forms.get("evidence_form") or EvidenceForm()
+    if context["can_review"]:
+        context["approve_form"] = forms.get("approve_form") or ApproveForm(prefix="approve")
+        context["return_form"] = forms.get("return_form") or ReturnForm(prefix="return")
+    if context["can_reopen"]:
+        context["reopen_form"] = forms.get("reopen_form") or ReasonForm(prefix="reopen")
+    if context["can_waive"]:
+        context["waive_form"] = forms.get("waive_form") or ReasonForm(prefix="waive")
+    if can_review:
+        context["next_report"] = selectors.next_in_queue(user, after=report, **filters)
+    return context
+
+
+def render_report(request, report: Report, *, status: int = 200, **forms):
+    return render(request, "assessments/report.html", report_context(request, report, **forms), status=status)
+
+
+@login_required
+def report_detail(request, pk):
+    """The report page: the duty, the form, the evidence and the history (留痕)."""
+    report = permissions.get_report_for(request.user, pk)
+    return render_report(request, report)
+
+
+def names_of(people) -> str:
+    return pgettext("list separator", ", ").join(person.display_name for person in people)
+
+
+def submitted_message(report: Report, actor) -> str:
+    liaison = told_about(report, "submit", actor)
+    if liaison:
+        return _("Submitted; the liaison leader %(name)s has been notified.") % {"name": names_of(liaison)}
+    return _("Submitted. The unit has no liaison leader yet; an administrator should name one.")
+
+
+@login_required
+@require_POST
+def report_file(request, pk):
+    """Save or submit what the secretary typed; the next page says what happened."""
+    report = permissions.get_report_for(request.user, pk, action="file")
+    form = ReportForm(request.POST, instance=report, duty=report.assignment.duty)
+    if not form.is_valid():
+        return render_report(request, report, status=400, report_form=form)
+    submit = request.POST.get("action") == "submit"
+    try:
+        if submit:
+            done = services.submit_report(
+                report_id=report.pk,
+                actor=request.user,
+                content=form.cleaned_data["content"],
+                self_assessment=form.cleaned_data["self_assessment"],
+            )
+        else:
+            services.save_report(
+                report_id=report.pk,
+                actor=request.user,
+                content=form.cleaned_data["content"],
+                self_assessment=form.cleaned_data["self_assessment"],
+            )
+    except services.TransitionError as error:
+        # Keep what was typed: the person fixes it or reloads, nothing is lost.
+        form.add_error(None, str(error))
+        report.refresh_from_db()
+        return render_report(request, report, status=400, report_form=form)
+    if submit:
+        messages.success(request, submitted_message(done, request.user))
+    else:
+        messages.success(request, _("Saved. Submit it when it is complete."))
+    return redirect("assessments:report", pk=report.pk)

@@ -1,0 +1,86 @@
+"""The one thing the dashboard stores: exports built in the background (Excel, hearing pack).
+
+Everything else on the dashboard is read from reports and stored scores when asked; an
+export is kept because it takes a while to build and is taken into a meeting (一、三
+"每半年听取一次党建工作汇报").
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+def export_path(instance, filename):
+    # Our own name, never a user's: exports live under MEDIA_ROOT, which nothing serves
+    # directly; only dashboard.views.export_download hands them out, after a permission check.
+    return f"exports/{instance.period.year}/{instance.token}{instance.extension}"
+
+
+class Export(models.Model):
+    class Kind(models.TextChoices):
+        EXCEL = "excel", _("Excel workbook")
+        PDF = "pdf", _("Hearing pack (PDF)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE = (Status.PENDING, Status.RUNNING)
+
+    token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period = models.ForeignKey(
+        "assessments.Period", verbose_name=_("period"), on_delete=models.CASCADE, related_name="exports"
+    )
+    unit = models.ForeignKey(
+        "responsibilities.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("The subtree exported; empty for the whole organization."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the system built it (the close of a period)."),
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["period", "kind", "-created_at"], name="export_period_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period}"
+
+    @property
+    def extension(self) -> str:
+        return ".xlsx" if self.kind == self.Kind.EXCEL else ".pdf"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    def download_name(self) -> str:
+        """The name the browser saves: period and kind, in the reader's language."""
+        what = gettext("results") if self.kind == self.Kind.EXCEL else gettext("hearing pack")
+        return f"{self.period.label} {what}{self.extension}"

@@ -1,0 +1,216 @@
+"""The dashboard's panels, put together from the selectors in a fixed number of queries.
+
+Each panel carries both its table (what people and printers read) and its chart data (what
+``static/js/dashboard.js`` draws with Chart.js): the same numbers, never two sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from assessments.models import Period, Report, Warning
+
+from . import selectors
+from .links import dashboard_url, reports_url
+from .permissions import Scope
+
+HEAT_STEPS = 5
+
+
+def heat_class(value, top) -> str:
+    """mz-heat-0 … mz-heat-4 by the share of ``top``; the number is always written in the cell."""
+    if value is None or not top:
+        return "mz-heat-none"
+    step = min(HEAT_STEPS - 1, int(HEAT_STEPS * float(value) / float(top)))
+    return f"mz-heat-{max(step, 0)}"
+
+
+@dataclass
+class Overview:
+    period: Period
+    periods: list[Period]
+    previous: Period | None
+    scope: Scope
+    crumbs: list
+    rows: list
+    totals: dict
+    categories: list
+    color: str
+    warnings: list
+    ranking: list
+    ranked_count: int
+    trend: list
+    heatmap: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+    def state_totals(self):
+        for state in selectors.STATES:
+            yield {
+                "state": state,
+                "label": Report.State(state).label,
+                "n": self.totals.get(state, 0),
+                "url": reports_url(period=self.period, unit=self.scope.root, state=state),
+            }
+
+    def warning_totals(self):
+        today = timezone.localdate()
+        for level in (Warning.RED, Warning.YELLOW):
+            states = selectors.warning_states(self.period, level, today)
+            yield {
+                "level": level,
+                "label": Warning(level).label,
+                "n": sum(self.totals.get(s, 0) for s in states),
+                "url": reports_url(period=self.period, unit=self.scope.root, warning=level),
+            }
+
+    def chart_data(self) -> dict:
+        """What the charts draw: the same numbers as the tables."""
+        return {
+            "completion": {
+                "labels": [row_label(row) for row in self.rows],
+                "datasets": [
+                    {"key": s, "label": str(Report.State(s).label), "data": [row.count(s) for row in self.rows]}
+                    for s in selectors.STATES
+                ],
+            },
+            "ranking": {
+                "labels": [line.unit.label for line in self.ranking],
+                "data": [float(line.score) for line in self.ranking],
+            },
+            "trend": {
+                "labels": [str(point.period.label) for point in self.trend],
+                "subtree": [_num(point.subtree_score) for point in self.trend],
+                "own": [_num(point.own_score) for point in self.trend],
+                "on_time": [_num(point.on_time_rate) for point in self.trend],
+                "series": {
+                    "subtree": _("Subtree score"),
+                    "own": _("Own score"),
+                    "on_time": _("On-time rate (%)"),
+                },
+            },
+        }
+
+
+def _num(value):
+    return None if value is None else round(float(value), 1)
+
+
+def row_label(row) -> str:
+    return str(row.unit.label) if not row.own or row.unit.depth == 1 else f"{row.unit.label}*"
+
+
+def row_links(row, period: Period, labels: dict) -> dict:
+    """Where each number of a row leads: the reports behind it, or one level down."""
+    links = {"total": reports_url(period=period, unit=row.unit, exact=row.own)}
+    row.state_cells = cells = [
+        {
+            "state": s,
+            "label": labels[s],
+            "n": row.count(s),
+            "url": reports_url(period=period, unit=row.unit, exact=row.own, state=s),
+        }
+        for s in selectors.STATES
+    ]
+    # The repeated cells as ready HTML: at province scale the template engine resolving
+    # each cell's variables was most of the page's server time.
+    row.state_cells_html = format_html_join(
+        "",
+        '<td class="text-end" data-label="{}" data-state="{}"><a href="{}">{}</a></td>',
+        ((c["label"], c["state"], c["url"], c["n"]) for c in cells),
+    )
+    if not row.own:
+        links["drill"] = dashboard_url(period=period, unit=row.unit)
+    return links
+
+
+def link_html(url: str, label: str, text: str):
+    return format_html('<a href="{}" aria-label="{}">{}</a>', url, label, text)
+
+
+def cell_text(cell, color: str) -> str:
+    if color == "score":
+        return "–" if cell["value"] is None else f"{float(cell['value']):.1f}"
+    return f"{cell['approved']}/{cell['total']}"
+
+
+def heatmap(rows, categories, period: Period, color: str) -> list[dict]:
+    """Rows × categories; each cell the approved share (or average points) with its link."""
+    top = max((v for row in rows for v in row.scores.values()), default=None) if color == "score" else 1
+    table = []
+    for row in rows:
+        cells = []
+        for category in categories:
+            counts = row.cells.get(category.pk, {})
+            total = sum(counts.values())
+            approved = counts.get(Report.State.APPROVED, 0)
+            completion = (approved / total) if total else None
+            value = row.scores.get(category.pk) if color == "score" else completion
+            cells.append(
+                {
+                    "category": category,
+                    "label": f"{row.unit.label} · {category.label}",
+                    "total": total,
+                    "approved": approved,
+                    "value": value,
+                    "css": heat_class(value, top),
+                    "url": reports_url(period=period, unit=row.unit, exact=row.own, category=category),
+                }
+            )
+        html = format_html_join(
+            "",
+            '<td class="text-center {}">{}</td>',
+            (
+                (
+                    cell["css"],
+                    format_html(
+                        '<a href="{}" aria-label="{}">{}</a>', cell["url"], cell["label"], cell_text(cell, color)
+                    )
+                    if cell["total"]
+                    else "–",
+                )
+                for cell in cells
+            ),
+        )
+        table.append({"row": row, "cells": cells, "html": html})
+    return table
+
+
+def build_overview(*, scope: Scope, periods: list[Period], period: Period, color: str) -> Overview:
+    """Every panel of the dashboard: 7 queries at most whatever the size of the tree
+    (tree rows, grouped counts, categories, warnings, ranking, trend; +1 for colour by score)."""
+    crumbs, rows = selectors.tree_units(scope)
+    totals = selectors.fill_counts(scope, period, rows)
+    # The root's own line only when it has reports of its own (a 党组 usually has some).
+    rows = [row for row in rows if not (row.own and not row.total and len(rows) > 1)]
+    if color == "score":
+        selectors.fill_category_scores(scope, period, rows)
+    categories = selectors.categories()
+    previous = selectors.previous_period(periods, period)
+    ranking, ranked_count = selectors.ranking(scope, period, previous, limit=10)
+    overview = Overview(
+        period=period,
+        periods=periods,
+        previous=previous,
+        scope=scope,
+        crumbs=crumbs,
+        rows=rows,
+        totals=totals,
+        categories=categories,
+        color=color,
+        warnings=selectors.warning_items(scope, period),
+        ranking=ranking,
+        ranked_count=ranked_count,
+        trend=selectors.trend(scope, selectors.trend_window(periods, period)),
+    )
+    labels = {s: str(Report.State(s).label) for s in selectors.STATES}
+    for row in rows:
+        row.links = row_links(row, period, labels)
+    overview.heatmap = heatmap(rows, categories, period, color)
+    return overview

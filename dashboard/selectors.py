@@ -1,0 +1,368 @@
+"""Reads behind the dashboard, the ranking and the drill-down, each a fixed number of queries.
+
+The rule that keeps the dashboard fast at province scale (DESIGN.md, "Targets"): every panel
+is one grouped query in PostgreSQL over the denormalized ``Report.unit``/``category`` or the
+stored ``UnitScore`` rows, and what Python does afterwards only walks the small grouped
+result — never one query per unit. Rolling up the tree uses the materialized path: the
+first ``(depth + 1) * steplen`` characters of a unit's path name the child of the root it
+lies under, so grouping by that prefix rolls a whole subtree up in the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Avg, Count, F, Max, Q, Sum, Window
+from django.db.models.functions import Rank
+from django.utils import timezone
+
+from assessments.models import Period, Report, Warning, warning_level
+from responsibilities.models import Category, Unit
+from scoring.models import ScoreLine, UnitScore
+
+from .permissions import Scope
+
+STATES = [
+    Report.State.APPROVED,
+    Report.State.SUBMITTED,
+    Report.State.DRAFT,
+    Report.State.RETURNED,
+    Report.State.LOCKED,
+]
+# 晾晒 (二、三 "学先进、赶先进、当先进"): how many units at the top of a ranking are marked
+# as the examples to learn from.
+EXEMPLARS = 3
+WARNINGS_SHOWN = 20
+TREND_PERIODS = 6
+
+
+# ---------------------------------------------------------------------------------------
+# Periods
+
+
+def dashboard_periods() -> list[Period]:
+    """Periods that have reports (open or closed), newest first: one query, shared by the
+    period picker, the default, the previous period and the trend window."""
+    return list(Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half"))
+
+
+def newest_period() -> Period | None:
+    return Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half").first()
+
+
+def previous_period(periods: list[Period], period: Period) -> Period | None:
+    index = periods.index(period)
+    return periods[index + 1] if index + 1 < len(periods) else None
+
+
+def trend_window(periods: list[Period], period: Period, size: int = TREND_PERIODS) -> list[Period]:
+    """``period`` and the ones before it, oldest first."""
+    index = periods.index(period)
+    return list(reversed(periods[index : index + size]))
+
+
+def warning_states(period: Period, level: str, today: datetime.date | None = None) -> list[str]:
+    """The report states that carry warning ``level`` in ``period`` today, asked of the one
+    function that derives warnings (``assessments.models.warning_level``), so the list page
+    and the dashboard can never disagree with the report page."""
+    today = today or timezone.localdate()
+    return [state for state in Report.UNSUBMITTED if warning_level(state, period, today) == level]
+
+
+# ---------------------------------------------------------------------------------------
+# Rows: the units a table shows, each standing for its whole subtree
+
+
+@dataclass
+class Row:
+    unit: Unit
+    own: bool = False  # the root's own reports, not its subtree
+    counts: dict[str, int] = field(default_factory=dict)
+    cells: dict[int, dict[str, int]] = field(default_factory=dict)  # category id → state → n
+    scores: dict[int, Decimal] = field(default_factory=dict)  # category id → average points
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def count(self, state: str) -> int:
+        return self.counts.get(state, 0)
+
+
+def _row_prefix_length(scope: Scope) -> int:
+    return (scope.root.depth + 1) * Unit.steplen if scope.root is not None else Unit.steplen
+
+
+def tree_units(scope: Scope) -> tuple[list[Unit], list[Row]]:
+    """The breadcrumb (root's ancestors and the root) and the rows: one query.
+
+    Rows are the root's children, each rolled up over its subtree, then the root's own
+    reports; for the whole organization, the roots. People limited to their own units get
+    one row, their unit alone.
+    """
+    root = scope.root
+    if root is None:
+        return [], [Row(unit=u) for u in Unit.objects.filter(depth=1).order_by("path")]
+    if scope.only is not None:
+        return [root], [Row(unit=root, own=True)]
+    ancestor_paths = [root.path[: Unit.steplen * n] for n in range(1, root.depth + 1)]
+    units = list(
+        Unit.objects.filter(Q(path__in=ancestor_paths) | Q(path__startswith=root.path, depth=root.depth + 1)).order_by(
+            "path"
+        )
+    )
+    crumbs = [u for u in units if u.depth <= root.depth]
+    rows = [Row(unit=u) for u in units if u.depth > root.depth]
+    rows.append(Row(unit=root, own=True))
+    return crumbs, rows
+
+
+def _rolled_up(inner, *, length: int, sums: list[str]) -> list[tuple]:
+    """Run ``inner`` (grouped by unit_id and category_id) and roll it up in PostgreSQL to the
+    first ``length`` characters of each unit's path: rows of (prefix, category_id, *sums).
+
+    Two levels on purpose: the inner query is an index-only scan grouped in index order
+    (report_period_unit_cat_state), the outer one joins units once per (unit, category)
+    rather than once per report.
+    """
+    inner_sql, params = inner.query.sql_with_params()
+    columns = ", ".join(f'SUM(g."{name}")' for name in sums)
+    sql = (
+        f"SELECT SUBSTRING(u.path, 1, %s) AS prefix, g.category_id, {columns} "
+        f"FROM ({inner_sql}) g JOIN {Unit._meta.db_table} u ON u.id = g.unit_id GROUP BY 1, 2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [length, *params])
+        return cursor.fetchall()
+
+
+def _scoped_reports(scope: Scope, period: Period):
+    qs = Report.objects.filter(period=period)
+    ids = scope.unit_ids()
+    return qs if ids is None else qs.filter(unit_id__in=ids)
+
+
+def fill_counts(scope: Scope, period: Period, rows: list[Row]) -> dict[str, int]:
+    """Reports per row, category and state for ``period``: ONE grouped query, rolled up by
+    path prefix in the database; returns the totals per state over the whole scope."""
+    by_prefix = {row.unit.path: row for row in rows}
+    totals: dict[str, int] = defaultdict(int)
+    inner = (
+        _scoped_reports(scope, period)
+        .values("unit_id", "category_id")
+        .annotate(**{state: Count("id", filter=Q(state=state)) for state in STATES})
+        .order_by()
+    )
+    for prefix, category_id, *counts in _rolled_up(inner, length=_row_prefix_length(scope), sums=STATES):
+        row = by_prefix.get(prefix)
+        cell = row.cells.setdefault(category_id, {}) if row is not None else {}
+        for state, n in zip(STATES, map(int, counts), strict=True):  # SUM() gives numeric
+            if not n:
+                continue
+            totals[state] += n
+            if row is not None:
+                row.counts[state] = row.counts.get(state, 0) + n
+                cell[state] = cell.get(state, 0) + n
+    return dict(totals)
+
+
+def fill_category_scores(scope: Scope, period: Period, rows: list[Row]) -> None:
+    """Average points given per report, per row and category (the heatmap by score).
+
+    Score lines carry neither period nor category, so the grouped query joins every line of
+    the period to its report (about half a second at province scale). Stored scores change
+    only when a period is scored again, so the grouped result is cached under the newest
+    ``computed_at`` of the period's scores: one small query per page, the join only after a
+    (re)scoring.
+    """
+    stamp = UnitScore.objects.filter(period=period).aggregate(at=Max("computed_at"), n=Count("id"))
+    if not stamp["n"]:
+        return
+    only = ",".join(str(i) for i in sorted(scope.only)) if scope.only is not None else ""
+    root = scope.root.pk if scope.root is not None and not scope.whole_organization else 0
+    key = f"dashboard:heat-scores:{period.pk}:{root}:{only}:{stamp['at'].isoformat()}:{stamp['n']}"
+    grouped = cache.get(key)
+    if grouped is None:
+        lines = ScoreLine.objects.filter(kind=ScoreLine.Kind.REPORT, unit_score__period=period)
+        ids = scope.unit_ids()
+        if ids is not None:
+            lines = lines.filter(report__unit_id__in=ids)
+        inner = (
+            lines.values(unit_id=F("report__unit_id"), category_id=F("report__category_id"))
+            .annotate(points=Sum("points"), n=Count("id"))
+            .order_by()
+        )
+        grouped = _rolled_up(inner, length=_row_prefix_length(scope), sums=["points", "n"])
+        cache.set(key, grouped, timeout=24 * 3600)
+    by_prefix = {row.unit.path: row for row in rows}
+    for prefix, category_id, points, n in grouped:
+        row = by_prefix.get(prefix)
+        if row is not None and n:
+            row.scores[category_id] = points / n
+
+
+def categories() -> list[Category]:
+    return list(Category.objects.order_by("order", "code"))
+
+
+# ---------------------------------------------------------------------------------------
+# Warnings
+
+
+def warning_items(scope: Scope, period: Period, today: datetime.date | None = None, limit: int = WARNINGS_SHOWN):
+    """Red and yellow reports, oldest (longest untouched) first: one query, none when the
+    period carries no such warning today."""
+    today = today or timezone.localdate()
+    states = warning_states(period, Warning.RED, today) + warning_states(period, Warning.YELLOW, today)
+    if not states:
+        return []
+    # The ids first, in a subquery: PostgreSQL then walks report_period_updated in order
+    # and stops at ``limit``, instead of joining every red report before sorting.
+    oldest = _scoped_reports(scope, period).filter(state__in=states).order_by("updated_at", "id")
+    items = list(
+        Report.objects.filter(pk__in=oldest.values("pk")[:limit])
+        .select_related("unit", "category", "assignment__duty")
+        .order_by("updated_at", "id")
+    )
+    for item in items:
+        item.period = period  # already loaded; warning() reads its dates
+        item.warning_now = warning_level(item.state, period, today)
+    return items
+
+
+# ---------------------------------------------------------------------------------------
+# Ranking (晾晒)
+
+
+@dataclass
+class Ranked:
+    unit: Unit
+    score: Decimal
+    position: int
+    ranked: int
+    previous_score: Decimal | None
+    previous_position: int | None
+
+    @property
+    def exemplary(self) -> bool:
+        return self.position <= EXEMPLARS
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous_score is None else self.score - self.previous_score
+
+    @property
+    def moved(self) -> int | None:
+        """Places gained since the previous period (positive: up)."""
+        return None if self.previous_position is None else self.previous_position - self.position
+
+
+def ranking(
+    scope: Scope, period: Period, previous: Period | None, *, limit: int = 10, offset: int = 0
+) -> tuple[list[Ranked], int]:
+    """Units below the root ranked by their period score, with the change since ``previous``.
+
+    ONE query: the positions are window functions over both periods in PostgreSQL
+    (``RANK() OVER (PARTITION BY period ORDER BY score DESC)``), the current period joined
+    to the previous one by unit. People limited to their own units see their own line, ranked
+    among the units beside it. Returns the page of lines and how many units are ranked.
+    """
+    root = scope.root
+    if scope.only is not None and root is not None:
+        # Ranked among the units under the same parent, i.e. where the unit itself stands.
+        parent_path, parent_depth = root.path[: -Unit.steplen], root.depth - 1
+    elif root is not None:
+        parent_path, parent_depth = root.path, root.depth
+    else:
+        parent_path, parent_depth = "", 0
+    period_ids = [period.pk] + ([previous.pk] if previous else [])
+    ranked = (
+        UnitScore.objects.filter(
+            period_id__in=period_ids, unit__path__startswith=parent_path, unit__depth__gt=parent_depth
+        )
+        .annotate(
+            position=Window(Rank(), partition_by=[F("period_id")], order_by=F("score").desc()),
+            ranked=Window(Count("id"), partition_by=[F("period_id")]),
+        )
+        .values("unit_id", "period_id", "score", "position", "ranked")
+    )
+    inner_sql, inner_params = ranked.query.sql_with_params()
+    only_sql, only_params = "", []
+    if scope.only is not None:
+        only_sql = " AND c.unit_id = ANY(%s)"
+        only_params = [list(scope.only)]
+    unit_table = Unit._meta.db_table
+    sql = (
+        f"WITH r AS ({inner_sql}) "
+        f"SELECT c.unit_id, c.score, c.position, c.ranked, p.score, p.position, "
+        f"u.path, u.depth, u.name, u.name_en, u.kind, u.code "
+        f"FROM r c JOIN {unit_table} u ON u.id = c.unit_id "
+        f"LEFT JOIN r p ON p.unit_id = c.unit_id AND p.period_id = %s "
+        f"WHERE c.period_id = %s{only_sql} ORDER BY c.position, u.path LIMIT %s OFFSET %s"
+    )
+    params = [*inner_params, previous.pk if previous else None, period.pk, *only_params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    lines = [
+        Ranked(
+            unit=Unit(id=uid, path=path, depth=depth, name=name, name_en=name_en, kind=kind, code=code),
+            score=score,
+            position=position,
+            ranked=count,
+            previous_score=prev_score,
+            previous_position=prev_position,
+        )
+        for uid, score, position, count, prev_score, prev_position, path, depth, name, name_en, kind, code in fetched
+    ]
+    return lines, (lines[0].ranked if lines else 0)
+
+
+# ---------------------------------------------------------------------------------------
+# Trend
+
+
+@dataclass
+class TrendPoint:
+    period: Period
+    subtree_score: Decimal | None = None
+    own_score: Decimal | None = None
+    reports: int = 0
+    on_time: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return (100 * self.on_time / self.reports) if self.reports else None
+
+
+def trend(scope: Scope, window: list[Period]) -> list[TrendPoint]:
+    """Score and on-time rate per period over ``window``: one grouped query on the stored
+    scores. ``UnitScore.reports``/``on_time`` count each unit's own reports, so summing
+    them over the subtree gives the subtree's rate."""
+    points = {p.pk: TrendPoint(period=p) for p in window}
+    root = scope.root
+    if root is not None:
+        subtree = Max("subtree_score", filter=Q(unit_id=root.pk))
+        own = Max("score", filter=Q(unit_id=root.pk))
+    else:
+        subtree = Avg("subtree_score", filter=Q(unit__depth=1))
+        own = Avg("score", filter=Q(unit__depth=1))
+    grouped = (
+        UnitScore.objects.filter(period_id__in=list(points))
+        .filter(scope.q())
+        .values("period_id")
+        .annotate(subtree=subtree, own=own, reports_n=Sum("reports"), on_time_n=Sum("on_time"))
+        .order_by()
+    )
+    for item in grouped:
+        point = points[item["period_id"]]
+        point.subtree_score = item["subtree"]
+        point.own_score = item["own"]
+        point.reports = item["reports_n"] or 0
+        point.on_time = item["on_time_n"] or 0
+    return list(points.values())

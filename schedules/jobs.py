@@ -1,0 +1,124 @@
+"""The four daily jobs (DESIGN.md, "Schedules"), each a service taking ``today`` — a date
+in Asia/Shanghai — so a whole half year can be replayed day by day (run_schedule).
+
+Each is safe to run twice and to resume after a crash: periods open through the same
+batched, conflict-ignoring service as by hand; reminders and escalations claim their rows
+under unique constraints; reports lock one by one under a row lock and a second lock is a
+no-op; a period closes under a row lock with its scores in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from accounts.models import User
+from assessments.models import Period, Report
+from assessments.services import lock_report, open_period
+from notifications.services import notify
+from scoring.services import ScoreSummary, compute_scores
+
+from .common import AfterBatch, JobResult, first_url
+from .escalation import escalate_overdue
+from .reminders import send_reminders
+
+LOCK_BATCH = 500
+
+
+def open_periods(*, today: datetime.date, after_batch: AfterBatch | None = None, batch_size: int = 5000) -> JobResult:
+    """Open every scheduled period whose open date has come (一、三: 每半年): its reports are
+    created in batches by ``assessments.services.open_period``, and it is marked open only
+    after the last batch, so a crashed run is finished by the next."""
+    result = JobResult("open_periods")
+    due = Period.objects.filter(state=Period.State.SCHEDULED, opens_on__lte=today).order_by("opens_on", "pk")
+    for period in due:
+        opened = open_period(
+            period=period,
+            batch_size=batch_size,
+            after_batch=(lambda n: after_batch(n, None)) if after_batch else None,
+        )
+        result.add("periods opened")
+        result.add("reports created", opened.created)
+        result.say(
+            _("%(period)s: %(created)d reports created, %(existing)d already there"),
+            period=period,
+            created=opened.created,
+            existing=opened.existing,
+        )
+    return result
+
+
+def leaders() -> list[User]:
+    return list(User.objects.filter(groups__name=roles.LEADER, is_active=True).order_by("pk").distinct())
+
+
+def close_period(*, period_id: int) -> ScoreSummary | None:
+    """Open → closed, with the unit scores computed and leadership told, all in one
+    transaction under the period's row lock: a second call, or a concurrent one, finds
+    the period closed and does nothing (returns None)."""
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period_id)
+        if period.state != Period.State.OPEN:
+            return None
+        summary = compute_scores(period=period)
+        period.state = Period.State.CLOSED
+        period.closed_at = timezone.now()
+        period.save(update_fields=["state", "closed_at"])
+        notify(
+            recipients=leaders(),
+            kind="period_closed",
+            template="period_closed",
+            context={"period": period, "summary": summary},
+            url=first_url("scoring:scores") + f"?period={period.pk}",
+        )
+    return summary
+
+
+def lock_and_close(*, today: datetime.date, after_batch: AfterBatch | None = None) -> JobResult:
+    """From the day after due date + grace, lock every draft or returned report that has
+    no admin's waiver (one event each, 留痕); after the review-due date close the period
+    and store its scores."""
+    result = JobResult("lock_and_close")
+    for period in Period.objects.filter(state=Period.State.OPEN).order_by("due_on", "pk"):
+        if today >= period.locks_on:
+            ids = list(
+                Report.objects.filter(period=period, state__in=Report.EDITABLE, lock_waived=False)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            locked = 0
+            for n, pk in enumerate(ids, 1):
+                if lock_report(report_id=pk) is not None:
+                    locked += 1
+                if after_batch is not None and (n % LOCK_BATCH == 0 or n == len(ids)):
+                    after_batch(n, len(ids))
+            if locked:
+                result.add("reports locked", locked)
+                result.say(_("%(period)s: %(n)d reports locked"), period=period, n=locked)
+        if today > period.review_due_on:
+            summary = close_period(period_id=period.pk)
+            if summary is not None:
+                result.add("periods closed")
+                result.say(f"{period.year} H{period.half}: closed; {summary.units} units scored, mean {summary.mean}")
+    return result
+
+
+# Every job by name, in the order of a day (open at night, lock at night, remind in the
+# morning, escalate after): ``run_schedule all`` runs them in this order.
+JOBS: dict[str, Callable[..., JobResult]] = {
+    "open_periods": open_periods,
+    "lock_and_close": lock_and_close,
+    "send_reminders": send_reminders,
+    "escalate_overdue": escalate_overdue,
+}
+
+
+def run_job(name: str, *, today: datetime.date, after_batch: AfterBatch | None = None) -> list[JobResult]:
+    """Run one job, or ``all`` of them in the order of a day, as of ``today``."""
+    names = list(JOBS) if name == "all" else [name]
+    return [JOBS[n](today=today, after_batch=after_batch) for n in names]

@@ -1,0 +1,155 @@
+"""长管长严 (三): what the schedules sent, so nothing is sent twice, and what each run did.
+
+The jobs themselves keep no state of their own beyond these rows: a reminder is claimed by
+inserting its ``SentReminder`` (unique per person × item × day) in the same transaction as
+the notification it belongs to, so a second run, or a run resumed after a crash, finds the
+row and sends nothing again.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SentReminder(models.Model):
+    """One item named in one notification to one person on one day (deadline or overdue)."""
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", _("Deadline reminder")
+        OVERDUE = "overdue", _("Overdue escalation")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # What was reminded of: "report" now; rectifications join through the reminder sources
+    # (schedules.reminders) with their own item type, without a new table.
+    item_type = models.CharField(_("item type"), max_length=20)
+    item_id = models.BigIntegerField(_("item"))
+    day = models.DateField(_("day"))
+    days_before = models.SmallIntegerField(_("days before the due date"))
+    notification = models.ForeignKey(
+        "notifications.Notification",
+        verbose_name=_("notification"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "item_type", "item_id", "day"], name="reminder_once_a_day"),
+            # The first overdue day is told once, whatever day the job first sees it.
+            models.UniqueConstraint(
+                fields=["person", "item_type", "item_id"],
+                condition=Q(kind="overdue"),
+                name="overdue_told_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["item_type", "item_id"], name="reminder_item")]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} {self.item_type}:{self.item_id} → {self.person_id}"
+
+
+class DigestSent(models.Model):
+    """The Monday digest of red items, once per leader per day."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    items = models.PositiveIntegerField(_("red items"))
+    notification = models.ForeignKey(
+        "notifications.Notification",
+        verbose_name=_("notification"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        constraints = [models.UniqueConstraint(fields=["person", "day"], name="digest_once_a_day")]
+
+    def __str__(self):
+        return f"{self.day} → {self.person_id}"
+
+
+class Job(models.TextChoices):
+    OPEN_PERIODS = "open_periods", _("Open periods")
+    SEND_REMINDERS = "send_reminders", _("Send reminders")
+    ESCALATE_OVERDUE = "escalate_overdue", _("Escalate overdue reports")
+    LOCK_AND_CLOSE = "lock_and_close", _("Lock and close")
+    OPEN_PERIOD = "open_period", _("Open a period now")
+    REMIND_NOW = "remind_now", _("Send reminders now")
+    RECOMPUTE_SCORES = "recompute_scores", _("Recompute scores")
+
+
+class JobRun(models.Model):
+    """One run of a job through Celery, with its progress, so a page can show it (htmx
+    polling) without depending on a result backend."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = (State.DONE, State.FAILED)
+
+    job = models.CharField(_("job"), max_length=20, choices=Job.choices)
+    period = models.ForeignKey(
+        "assessments.Period",
+        verbose_name=_("period"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="job_runs",
+    )
+    day = models.DateField(_("as of"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the schedule started it."),
+    )
+    task_id = models.CharField(_("task"), max_length=64, null=True, blank=True, unique=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    summary = models.TextField(_("summary"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_job_display()} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in self.FINISHED
+
+    @property
+    def percent(self) -> int | None:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.total:
+            return None
+        return min(100, int(100 * self.done / self.total))

@@ -1,0 +1,234 @@
+"""Deadline reminders: T-14, T-7, T-3 and T-1 days before the due date (DESIGN.md, "Schedules").
+
+Each person gets at most one notification (and its e-mail) a day, listing all their items;
+each item is named to a person at most once a day. What was sent is recorded in
+``SentReminder`` inside the same transaction as the notification, so running the job twice,
+or again after a crash halfway, sends nothing twice.
+
+Adding items from another app (rectifications, once they exist): write a function
+``items(*, today, days_before)`` returning ``ReminderItem``s — ``days_before`` is a set of
+day counts (T-n) to remind on, or None for "everything still open" (the admin's "send
+reminders now") — and register it from that app's ``AppConfig.ready()``::
+
+    from schedules.reminders import register_reminder_source
+    register_reminder_source(rectification_reminder_items)
+
+The job then reminds of those items with the reports, in the same daily notification.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from assessments.models import Period, Report
+from notifications.services import notify
+from responsibilities.models import Unit
+
+from .common import AfterBatch, JobResult, first_url
+from .models import SentReminder
+
+REMINDER_DAYS = (14, 7, 3, 1)
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """Something a person must still do by ``due_on``, as a notification lists it."""
+
+    item_type: str
+    item_id: int
+    person_id: int
+    due_on: datetime.date
+    unit: Unit | None
+    code: str
+    title: str
+    url: str
+    kind_label: str = _("Report")
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.item_type, self.item_id)
+
+
+def report_url() -> Callable[[int], str]:
+    """The URL of report ``pk``, reversed once for all (60,000 reverses take seconds)."""
+    pattern = reverse("assessments:report", args=[987654321])
+    return lambda pk: pattern.replace("987654321", str(pk))
+
+
+ReminderSource = Callable[..., Iterable[ReminderItem]]
+_SOURCES: list[ReminderSource] = []
+
+
+def register_reminder_source(source: ReminderSource) -> ReminderSource:
+    """Add a source of reminder items (idempotent; usable as a decorator)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+    return source
+
+
+def reminder_sources() -> list[ReminderSource]:
+    return list(_SOURCES)
+
+
+@register_reminder_source
+def report_reminder_items(*, today: datetime.date, days_before: Collection[int] | None) -> list[ReminderItem]:
+    """Unsubmitted (draft or returned) reports of open periods, to the holder of the post
+    that carries each (书记抓, 一、三): on the T-n days, or all not yet locked when
+    ``days_before`` is None."""
+    items = []
+    for period in Period.objects.filter(state=Period.State.OPEN).order_by("due_on", "pk"):
+        left = (period.due_on - today).days
+        waived_only = False
+        if days_before is None:
+            waived_only = today >= period.locks_on
+        elif left not in days_before:
+            continue
+        reports = Report.objects.filter(
+            period=period,
+            state__in=Report.EDITABLE,
+            assignment__post__holder__isnull=False,
+            assignment__post__holder__is_active=True,
+        )
+        if waived_only:
+            reports = reports.filter(lock_waived=True)
+        rows = reports.order_by("pk").values_list(
+            "pk", "assignment__post__holder_id", "unit_id", "assignment__duty__code", "assignment__duty__title"
+        )
+        rows = list(rows)
+        units = Unit.objects.in_bulk({row[2] for row in rows})
+        url = report_url()
+        items += [
+            ReminderItem(
+                item_type="report",
+                item_id=pk,
+                person_id=holder,
+                due_on=period.due_on,
+                unit=units.get(unit_id),
+                code=code,
+                title=title,
+                url=url(pk),
+            )
+            for pk, holder, unit_id, code, title in rows
+        ]
+    return items
+
+
+def deliver(
+    *,
+    person,
+    items: list[ReminderItem],
+    today: datetime.date,
+    kind: str,
+    template: str,
+    already: set[tuple[str, int]] | None = None,
+) -> int:
+    """Send ``person`` one notification naming those of ``items`` not yet named to them
+    today (and, for overdue escalations, not ever); returns how many items it named.
+
+    ``already`` may carry what a caller read for many people at once; it only saves
+    queries. The ``SentReminder`` rows and the notification commit together, and a
+    concurrent run that claimed the same items first makes the unique constraints refuse
+    ours, so we send nothing.
+    """
+    if already is None:
+        told = Q(day=today)
+        if kind == SentReminder.Kind.OVERDUE:
+            told |= Q(kind=SentReminder.Kind.OVERDUE)
+        ids = [item.item_id for item in items]
+        already = set(
+            SentReminder.objects.filter(told, person=person, item_id__in=ids).values_list("item_type", "item_id")
+        )
+    fresh = sorted((item for item in items if item.key not in already), key=lambda i: (i.due_on, i.code))
+    if not fresh:
+        return 0
+    try:
+        with transaction.atomic():
+            url = fresh[0].url if len(fresh) == 1 else first_url("assessments:my_reports", "home")
+            context = {"items": fresh, "today": today, "person": person}
+            made = notify(recipients=[person], kind=template, template=template, context=context, url=url)
+            note = made[0] if made else None
+            SentReminder.objects.bulk_create(
+                [
+                    SentReminder(
+                        person=person,
+                        kind=kind,
+                        item_type=item.item_type,
+                        item_id=item.item_id,
+                        day=today,
+                        days_before=(item.due_on - today).days,
+                        notification=note,
+                    )
+                    for item in fresh
+                ]
+            )
+    except IntegrityError:
+        return 0
+    return len(fresh)
+
+
+def deliver_all(
+    *,
+    items: Iterable[tuple[int, ReminderItem]],
+    today: datetime.date,
+    kind: str,
+    template: str,
+    result: JobResult,
+    after_batch: AfterBatch | None = None,
+) -> None:
+    """Group (person id, item) pairs by person and ``deliver`` to each, one transaction a
+    person (a batch), in a stable order so a resumed run continues where it stopped."""
+    by_person: dict[int, dict[tuple[str, int], ReminderItem]] = defaultdict(dict)
+    for person_id, item in items:
+        by_person[person_id].setdefault(item.key, item)
+    people = User.objects.in_bulk(list(by_person))
+    # What was named today, for everyone at once. Overdue items told on an earlier day are
+    # not candidates at all (escalation.overdue_report_items leaves them out).
+    told: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for person_id, item_type, item_id in SentReminder.objects.filter(day=today).values_list(
+        "person_id", "item_type", "item_id"
+    ):
+        told[person_id].add((item_type, item_id))
+    total = len(by_person)
+    for done, person_id in enumerate(sorted(by_person), 1):
+        person = people.get(person_id)
+        if person is not None and person.is_active:
+            mine = list(by_person[person_id].values())
+            named = deliver(
+                person=person, items=mine, today=today, kind=kind, template=template, already=told[person_id]
+            )
+            if named:
+                result.add("people told")
+                result.add("items named", named)
+                result.say("%(person)s: %(n)d", person=person.username, n=named)
+        if after_batch is not None:
+            after_batch(done, total)
+
+
+def send_reminders(
+    *,
+    today: datetime.date,
+    days_before: Collection[int] | None = REMINDER_DAYS,
+    after_batch: AfterBatch | None = None,
+) -> JobResult:
+    """Remind each person of their unsubmitted items due in ``days_before`` days (all
+    open ones when None), once per person per day, never naming an item twice a day."""
+    result = JobResult("send_reminders")
+    items = [item for source in reminder_sources() for item in source(today=today, days_before=days_before)]
+    deliver_all(
+        items=((item.person_id, item) for item in items),
+        today=today,
+        kind=SentReminder.Kind.DEADLINE,
+        template="deadline_reminder",
+        result=result,
+        after_batch=after_batch,
+    )
+    return result

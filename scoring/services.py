@@ -1,0 +1,285 @@
+"""Scoring a period from the rules (责任考核, 一、三), and the admin's changes to the rules.
+
+``compute_scores`` is the one place numbers are made. The rules are applied to every report
+in the database (a CASE over grade and category, times the duty's weight), the per-unit
+sums and counts are aggregated there, and the roll-up over each subtree is one UPDATE; only
+the split of a unit's mean into per-report lines is done here, with exact decimals and a
+fixed tie-break, so computing twice gives the same numbers to the cent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from assessments.models import Period, Report
+from responsibilities.models import Category, Unit
+
+from . import permissions
+from .models import BonusItem, CategoryWeight, ScoreLine, ScoringRule, UnitScore
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+DONE_STATES = (Report.State.SUBMITTED, Report.State.APPROVED)
+Cause = ScoreLine.Cause
+Kind = ScoreLine.Kind
+
+
+def current_rule() -> ScoringRule:
+    """The scoring rules in force, made with the defaults the first time they are asked for."""
+    rule = ScoringRule.objects.order_by("pk").first()
+    return rule if rule is not None else ScoringRule.objects.create()
+
+
+def category_weights(rule: ScoringRule) -> dict[int, Decimal]:
+    """Each category's weight: the admin's figure, else the key-category weight for the key
+    ones (政治建设, 一、二), else 1."""
+    overrides = dict(rule.weights.values_list("category_id", "weight"))
+    return {
+        pk: overrides.get(pk, rule.key_category_weight if key else Decimal(1))
+        for pk, key in Category.objects.values_list("pk", "key")
+    }
+
+
+def _decimal(digits=12, places=4):
+    return DecimalField(max_digits=digits, decimal_places=places)
+
+
+def report_points(rule: ScoringRule):
+    """A report's points under ``rule``: its grade's points once approved, the ungraded
+    points while submitted, zero while missing (draft, returned or locked)."""
+    whens = [When(state=Report.State.APPROVED, grade=g, then=Value(p)) for g, p in rule.grade_points().items()]
+    whens.append(When(state__in=DONE_STATES, then=Value(rule.points_ungraded)))
+    return Case(*whens, default=Value(ZERO), output_field=_decimal())
+
+
+def report_weight(weights: dict[int, Decimal]):
+    by_category = Case(
+        *[When(category_id=pk, then=Value(w)) for pk, w in sorted(weights.items())],
+        default=Value(Decimal(1)),
+        output_field=_decimal(),
+    )
+    return ExpressionWrapper(by_category * F("assignment__duty__weight"), output_field=_decimal())
+
+
+def _cause(state: str, grade: str) -> str:
+    if state == Report.State.APPROVED and grade:
+        return Cause.GRADED
+    if state in DONE_STATES:
+        return Cause.UNGRADED
+    return Cause.MISSING
+
+
+def split_mean(rows: list[tuple[int, Decimal, Decimal]], mean: Decimal, total_weight: Decimal) -> dict[int, Decimal]:
+    """Each report's share of ``mean`` in cents, adding up exactly to it: shares are cut
+    down to the cent and the cents left go to the largest remainders (lowest id on a tie)."""
+    if not total_weight:
+        return {pk: ZERO for pk, _p, _w in rows}
+    exact = {pk: points * weight / total_weight for pk, points, weight in rows}
+    shares = {pk: value.quantize(CENT, rounding=ROUND_DOWN) for pk, value in exact.items()}
+    left = int((mean - sum(shares.values(), ZERO)) / CENT)
+    for pk in sorted(exact, key=lambda pk: (-(exact[pk] - shares[pk]), pk))[: max(left, 0)]:
+        shares[pk] += CENT
+    return shares
+
+
+@dataclass
+class ScoreSummary:
+    period: Period
+    units: int
+    reports: int
+    mean: Decimal | None
+
+
+@transaction.atomic
+def compute_scores(*, period: Period) -> ScoreSummary:
+    """Score every unit with reports in ``period`` under the current rules and store it:
+    one ``UnitScore`` per unit (updated in place, so its id stays), its breakdown lines
+    replaced, and the subtree roll-up (the mean of the scores of the unit and every unit
+    below it). Deterministic: the same rules and reports give the same rows."""
+    rule = current_rule()
+    weights = category_weights(rule)
+    reports = Report.objects.filter(period=period).annotate(points=report_points(rule), weight=report_weight(weights))
+    per_unit = {
+        row["unit_id"]: row
+        for row in reports.values("unit_id").annotate(
+            wsum=Sum(F("points") * F("weight"), output_field=_decimal(20, 6)),
+            wtotal=Sum("weight", output_field=_decimal(20, 6)),
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(state__in=DONE_STATES, late=False)),
+        )
+    }
+    lines_by_unit: dict[int, list] = defaultdict(list)
+    for row in reports.order_by("unit_id", "pk").values_list(
+        "pk",
+        "unit_id",
+        "state",
+        "grade",
+        "late",
+        "points",
+        "weight",
+        "assignment__duty__code",
+        "assignment__duty__title",
+    ):
+        lines_by_unit[row[1]].append(row)
+    bonuses: dict[int, list[BonusItem]] = defaultdict(list)
+    for bonus in BonusItem.objects.filter(period=period, revoked_at__isnull=True).order_by("granted_at", "pk"):
+        bonuses[bonus.unit_id].append(bonus)
+
+    scores, lines = [], []
+    # Labels are stored in the site's first language; pages explain lines by their cause.
+    with override(settings.LANGUAGE_CODE):
+        for unit_id in sorted(per_unit):
+            agg = per_unit[unit_id]
+            total_weight = agg["wtotal"] or ZERO
+            mean = (agg["wsum"] / total_weight).quantize(CENT, ROUND_HALF_UP) if total_weight else ZERO
+            rows = lines_by_unit[unit_id]
+            shares = split_mean([(r[0], r[5], r[6]) for r in rows], mean, total_weight)
+            unit_lines = []
+            deductions = ZERO
+            for pk, _unit, state, grade, late, points, weight, code, title in rows:
+                cause = _cause(state, grade)
+                unit_lines.append(
+                    ScoreLine(
+                        kind=Kind.REPORT,
+                        report_id=pk,
+                        label=f"{code} {title}"[:200],
+                        points=shares[pk],
+                        cause=cause,
+                        base_points=points,
+                        weight=weight,
+                    )
+                )
+                if cause == Cause.MISSING and rule.missing_deduction:
+                    deduction = (Cause.MISSING, rule.missing_deduction, _("Missing or locked: %(code)s"))
+                elif late and state in DONE_STATES and rule.late_deduction:
+                    deduction = (Cause.LATE, rule.late_deduction, _("Late submission: %(code)s"))
+                else:
+                    continue
+                why, points_off, label = deduction
+                deductions += points_off
+                unit_lines.append(
+                    ScoreLine(
+                        kind=Kind.DEDUCTION, report_id=pk, label=label % {"code": code}, points=-points_off, cause=why
+                    )
+                )
+            room = rule.bonus_cap
+            bonus_total = ZERO
+            for bonus in bonuses.get(unit_id, []):
+                counted = min(bonus.points, room)
+                room -= counted
+                bonus_total += counted
+                unit_lines.append(
+                    ScoreLine(kind=Kind.BONUS, bonus=bonus, label=bonus.reason[:200], points=counted, cause=Cause.BONUS)
+                )
+            score = max(ZERO, mean - deductions + bonus_total)
+            scores.append(
+                UnitScore(
+                    period=period,
+                    unit_id=unit_id,
+                    score=score,
+                    subtree_score=score,
+                    reports=agg["n"],
+                    on_time=agg["on_time"],
+                )
+            )
+            lines.append(unit_lines)
+
+    UnitScore.objects.filter(period=period).exclude(unit_id__in=list(per_unit)).delete()
+    UnitScore.objects.bulk_create(
+        scores,
+        update_conflicts=True,
+        unique_fields=["period", "unit"],
+        update_fields=["score", "subtree_score", "reports", "on_time", "computed_at"],
+    )
+    ids = dict(UnitScore.objects.filter(period=period).values_list("unit_id", "pk"))
+    ScoreLine.objects.filter(unit_score__period=period).delete()
+    flat = []
+    for score, unit_lines in zip(scores, lines, strict=True):
+        for line in unit_lines:
+            line.unit_score_id = ids[score.unit_id]
+            flat.append(line)
+    ScoreLine.objects.bulk_create(flat, batch_size=5000)
+    _roll_up(period)
+    total = sum(s.score for s in scores)
+    return ScoreSummary(
+        period=period,
+        units=len(scores),
+        reports=sum(agg["n"] for agg in per_unit.values()),
+        mean=(total / len(scores)).quantize(CENT, ROUND_HALF_UP) if scores else None,
+    )
+
+
+def _roll_up(period: Period) -> None:
+    """subtree_score = the mean score of the unit and every scored unit below it, in one
+    statement over the materialized paths (a subtree is ``path LIKE 'prefix%'``)."""
+    scores = UnitScore._meta.db_table
+    units = Unit._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {scores} SET subtree_score = rolled.mean
+            FROM (
+                SELECT anc.id AS unit_id, ROUND(AVG(below.score), 2) AS mean
+                FROM {units} anc
+                JOIN {units} d ON d.path LIKE anc.path || '%%'
+                JOIN {scores} below ON below.unit_id = d.id AND below.period_id = %s
+                GROUP BY anc.id
+            ) AS rolled
+            WHERE {scores}.unit_id = rolled.unit_id AND {scores}.period_id = %s
+            """,
+            [period.pk, period.pk],
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# The admin's changes
+
+
+@transaction.atomic
+def grant_bonus(*, actor, period: Period, unit: Unit, points: Decimal, reason: str) -> BonusItem:
+    """An admin grants ``unit`` bonus points for ``period``, with the reason (kept in history)."""
+    if not permissions.can_edit_rules(actor):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError(_("Give the reason for the bonus."))
+    if points is None or points <= 0:
+        raise ValueError(_("Bonus points must be more than zero."))
+    return BonusItem.objects.create(period=period, unit=unit, points=points, reason=reason, granted_by=actor)
+
+
+@transaction.atomic
+def revoke_bonus(*, actor, bonus_id: int) -> BonusItem | None:
+    """Stop a bonus counting; the row stays. Returns None when it was already revoked."""
+    if not permissions.can_edit_rules(actor):
+        raise PermissionDenied
+    updated = BonusItem.objects.filter(pk=bonus_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=actor
+    )
+    return BonusItem.objects.get(pk=bonus_id) if updated else None
+
+
+@transaction.atomic
+def set_category_weights(*, rule: ScoringRule, weights: dict[int, Decimal | None]) -> None:
+    """Set (or, with None, clear back to the default) each category's weight."""
+    for category_id, weight in weights.items():
+        if weight is None:
+            for row in CategoryWeight.objects.filter(rule=rule, category_id=category_id):
+                row.delete()  # one by one, so history records each
+            continue
+        row, created = CategoryWeight.objects.get_or_create(
+            rule=rule, category_id=category_id, defaults={"weight": weight}
+        )
+        if not created and row.weight != weight:
+            row.weight = weight
+            row.save()

@@ -1,0 +1,63 @@
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.models import Evidence, Period, Report, ReportEvent
+from notifications.models import Notification
+from responsibilities.services import load_checklist_file
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        "periods": list(Period.objects.values_list("year", "half", "state", "opens_on", "due_on")),
+        "reports": list(Report.objects.order_by("pk").values_list("pk", "state", "content", "grade", "updated_at")),
+        "events": ReportEvent.objects.count(),
+        "evidence": Evidence.objects.count(),
+        "notifications": Notification.objects.count(),
+    }
+
+
+@pytest.fixture
+def demo(settings, capsys):
+    settings.DEBUG = True
+    load_checklist_file(path=settings.MINGZE_CHECKLIST_PATH, year=timezone.localdate().year)
+    call_command("load_demo")
+    return capsys.readouterr().out
+
+
+def test_the_demo_opens_the_current_half_with_reports_at_every_step(demo):
+    today = timezone.localdate()
+    period = Period.objects.get(state=Period.State.OPEN)
+    assert (period.year, period.half) == (today.year, 1 if today.month <= 6 else 2)
+    assert period.opens_on <= today <= period.due_on
+    states = set(Report.objects.filter(period=period).values_list("state", flat=True))
+    assert {"draft", "submitted", "returned", "approved"} <= states
+    assert Evidence.objects.exists() and "demo steps played" in demo
+
+
+def test_a_second_run_changes_no_data(demo, capsys):
+    before = snapshot()
+    call_command("load_demo")
+    assert snapshot() == before
+    assert "0 demo steps played" in capsys.readouterr().out
+
+
+def test_the_demo_accounts_see_something(demo, client):
+    client.force_login(User.objects.get(username="shuji1"))
+    home = client.get(reverse("assessments:my_reports")).content.decode()
+    assert "已退回，请修改后重新提交" in home and "已通过" in home
+    client.force_login(User.objects.get(username="lihua"))
+    queue = client.get(reverse("assessments:review_queue")).content.decode()
+    assert "第一党支部" in queue and "第二党支部" in queue
+    client.force_login(User.objects.get(username="zhaoqiang"))
+    assert "第五党支部" in client.get(reverse("assessments:review_queue")).content.decode()
+
+
+def test_demo_files_are_kept_in_the_private_media_folder(demo):
+    for evidence in Evidence.objects.all():
+        assert evidence.file.path.startswith(str(settings.MEDIA_ROOT))

@@ -1,0 +1,59 @@
+"""The dashboard, ranking and drill-down make a fixed number of queries, whatever the size
+of the tree (DESIGN.md: ≤ 15 for the dashboard); the same count for 3 and for 30 units."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Report
+from tests.dashboard.conftest import add_report, add_score
+from tests.factories import PostFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "dashboard": lambda d, c: (reverse("dashboard:index"), {}),
+    "dashboard_by_score": lambda d, c: (reverse("dashboard:index"), {"color": "score"}),
+    "subtree": lambda d, c: (reverse("dashboard:index"), {"unit": c.committee.pk}),
+    "ranking": lambda d, c: (reverse("dashboard:ranking"), {}),
+    "reports": lambda d, c: (reverse("dashboard:reports"), {"period": d.cur.pk, "warning": "red"}),
+}
+PINNED = {"dashboard": 11, "dashboard_by_score": 12, "subtree": 12, "ranking": 6, "reports": 10}
+
+
+def grow(cast, data, branches: int) -> None:
+    """``branches`` more branches under the committee, each with reports and scores."""
+    for n in range(branches):
+        unit = UnitFactory(code=f"EX{n:03d}", name=f"扩展{n}支部", parent=cast.committee)
+        PostFactory(unit=unit, title="支部书记")
+        for category, state in ((data.c1, Report.State.APPROVED), (data.c2, Report.State.DRAFT)):
+            add_report(period=data.cur, unit=unit, category=category, state=state, checklist=cast.checklist)
+        add_score(data.cur, unit, Decimal(60 + n))
+        add_score(data.prev, unit, Decimal(50 + n))
+
+
+def count(client, url, params) -> int:
+    client.get(url, params)  # warm caches that live for the process (e.g. URL reversing)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_queries_are_pinned_and_the_same_for_3_and_30_units(client_as, cast, data, page):
+    client = client_as("leader")
+    url, params = PAGES[page](data, cast)
+    small = count(client, url, params)
+    grow(cast, data, 27)
+    large = count(client, url, params)
+    assert (small, large) == (PINNED[page], PINNED[page])
+
+
+def test_secretary_dashboard_queries_are_pinned(client_as, data, django_assert_max_num_queries):
+    client = client_as("secretary_a")
+    client.get(reverse("dashboard:index"))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("dashboard:index")).status_code == 200
