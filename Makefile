@@ -6,7 +6,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test setup venv deps test-deps node migrate messages static data lint audit bench backup restore clean
+.PHONY: run test setup venv deps test-deps node migrate messages static data lint audit bench backup restore screenshots clean
 
 # ---- set-up ------------------------------------------------------------------------
 $(BIN)/activate:
@@ -67,6 +67,10 @@ test: setup test-deps
 # Mingze is built on reach the package index but not those advisory services.
 audit: test-deps
 	$(BIN)/pip-audit --requirement requirements.txt --no-deps --disable-pip --strict --progress-spinner off
+
+# The README's screenshots, taken by the browser tests from the demo data.
+screenshots: setup test-deps
+	MINGZE_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 # ---- more --------------------------------------------------------------------------
 # Measurements at DESIGN.md's scale on PostgreSQL (DATABASE_URL), in a separate database

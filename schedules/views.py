@@ -106,7 +106,8 @@ def period_action(request, pk):
             request, _("This cannot be done while the period is “%(state)s”.") % {"state": period.get_state_display()}
         )
         return redirect("schedules:periods")
-    runs.request_run(job=job, actor=request.user, period=period)
+    # Reminders go to every open period's items, so that run is not tied to this row's period.
+    runs.request_run(job=job, actor=request.user, period=None if job == Job.REMIND_NOW else period)
     messages.success(request, str(said) % {"period": period})
     return redirect("schedules:periods")
 

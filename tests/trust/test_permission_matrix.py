@@ -1,0 +1,245 @@
+"""The permission matrix: every URL pattern × every member of the cast × GET and POST,
+with objects of unit A. The expected answer of each cell comes from EXPECTED below; a URL
+with no row fails the test, so a new page cannot ship without saying who may use it.
+
+Each request runs inside a transaction that is rolled back, so every cell starts from the
+same data; a refused request must also leave the data as it was.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Evidence
+from dashboard.models import Export
+from schedules.models import JobRun
+from scoring.models import BonusItem, UnitScore
+from tests.oversight.matrix import matrix_objects
+from tests.trust.urlconf import url_names
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "admin", "leader", "other_leader", "secretary_a", "secretary_b", "supervisor"]
+
+# Shorthands for a row: who gets 200 on GET (the rest of the signed-in cast gets `no`).
+EVERYONE = set(ROLES) - {"anonymous"}
+ORG = {"admin", "leader", "other_leader", "supervisor"}
+ADMIN = {"admin"}
+HOLDERS_A = {"secretary_a"}  # holds a post in unit A
+
+
+@dataclass
+class Row:
+    args: str = ""  # which object the URL takes: "", "report", "evidence", "unit", ...
+    get: set | None = None  # roles answered 200; None: the URL takes no GET (405)
+    post: set | None = None  # roles whose POST is accepted; None: a read-only page
+    no: int = 403  # what the other signed-in roles get
+    hidden: set = frozenset()  # roles that may not know the object exists: 404
+    public: bool = False  # anonymous visitors are answered too (no login redirect)
+    signed_in_redirect: bool = False  # the login page sends signed-in people home
+
+
+# A report, its evidence and its unit belong to unit A: secretary B may not know of them.
+OF_A = {"hidden": {"secretary_b"}, "no": 403}
+# An appraisal round is not the secretaries' to know of (unless they rate in it).
+SECRETARIES_404 = {"hidden": {"secretary_a", "secretary_b"}, "no": 403}
+LEADERS = {"leader", "other_leader"}
+RAISE_A = {"admin", "leader", "supervisor"}  # may raise a rectification for unit A
+
+EXPECTED = {
+    "healthz": Row(get=EVERYONE, public=True),
+    "home": Row(get=EVERYONE),
+    "login": Row(get=set(), post=set(), public=True, signed_in_redirect=True),
+    "logout": Row(post=EVERYONE, public=True),
+    "password_change": Row(get=EVERYONE, post=EVERYONE),
+    "password_change_done": Row(get=EVERYONE),
+    "responsibilities:checklist": Row(get=ORG),
+    "responsibilities:matrix": Row(get=ORG),
+    "responsibilities:assignments": Row(get=ORG),
+    "responsibilities:bulk_assign": Row(get=ADMIN, post=ADMIN),
+    "responsibilities:units": Row(get=ORG),
+    "responsibilities:my_duties": Row(get=EVERYONE - ADMIN),
+    "assessments:my_reports": Row(get=EVERYONE - ADMIN),
+    "assessments:review_queue": Row(get={"admin", "leader", "other_leader"}),
+    "assessments:report": Row(args="report", get=ORG | HOLDERS_A, **OF_A),
+    "assessments:report_file": Row(args="report", post=HOLDERS_A, **OF_A),
+    "assessments:evidence_add": Row(args="report", post=HOLDERS_A, **OF_A),
+    "assessments:report_review": Row(args="report", post={"admin", "leader"}, **OF_A),
+    "assessments:report_reopen": Row(args="report", post=ADMIN, **OF_A),
+    "assessments:report_waive": Row(args="report", post=ADMIN, **OF_A),
+    "assessments:evidence_download": Row(args="evidence", get=ORG | HOLDERS_A, **OF_A),
+    "assessments:evidence_remove": Row(args="evidence", post=HOLDERS_A, **OF_A),
+    "assessments:unit": Row(args="unit", get=ORG | HOLDERS_A, **OF_A),
+    "notifications:list": Row(get=EVERYONE),
+    "notifications:mark_all_read": Row(post=EVERYONE),
+    "schedules:periods": Row(get=ADMIN, post=ADMIN),
+    "schedules:period_edit": Row(args="period", get=ADMIN, post=ADMIN),
+    "schedules:period_action": Row(args="period", post=ADMIN),
+    "schedules:job_run": Row(args="job_run", get=ADMIN),
+    "scoring:scores": Row(get=EVERYONE),
+    "scoring:unit_score": Row(args="unit_score", get=ORG | HOLDERS_A, **OF_A),
+    "scoring:rules": Row(get=ADMIN, post=ADMIN),
+    "scoring:bonuses": Row(get=ADMIN, post=ADMIN),
+    "scoring:bonus_revoke": Row(args="bonus", post=ADMIN),
+    "dashboard:index": Row(get=EVERYONE),
+    "dashboard:ranking": Row(get=ORG),
+    "dashboard:reports": Row(get=EVERYONE),
+    "dashboard:exports": Row(get=EVERYONE),
+    "dashboard:export_create": Row(post=EVERYONE),
+    "dashboard:export_download": Row(args="export", get=ORG | HOLDERS_A, **OF_A),
+    # 述职评议: an open round (A appraised, the two leaders rate) and last year's, published.
+    "appraisals:my_appraisal": Row(get=EVERYONE),
+    "appraisals:rounds": Row(get=ORG),
+    "appraisals:round_new": Row(get=ADMIN, post=ADMIN),
+    "appraisals:round": Row(args="round", get=ORG, **SECRETARIES_404),
+    "appraisals:round_edit": Row(args="round", get=ADMIN, post=ADMIN, **SECRETARIES_404),
+    "appraisals:participants": Row(args="round", get=ADMIN, post=ADMIN, **SECRETARIES_404),
+    "appraisals:open": Row(args="round", post=ADMIN, **SECRETARIES_404),
+    "appraisals:close": Row(args="round", post=ADMIN, **SECRETARIES_404),
+    "appraisals:publish": Row(args="round", post=ADMIN, **SECRETARIES_404),
+    "appraisals:rate": Row(args="round", get=LEADERS, post=LEADERS, **SECRETARIES_404),
+    "appraisals:results": Row(args="round_done", get=ORG, **SECRETARIES_404),
+    "appraisals:results_export": Row(args="round_done", get=ORG, **SECRETARIES_404),
+    "appraisals:report": Row(args="appraisee", get=ORG | HOLDERS_A, post=HOLDERS_A, **OF_A),
+    "appraisals:evidence_upload": Row(args="appraisee", post=HOLDERS_A, **OF_A),
+    "appraisals:evidence": Row(args="appraisal_evidence", get=ORG | HOLDERS_A, **OF_A),
+    "appraisals:result": Row(args="appraisee_done", get=ORG | HOLDERS_A, **OF_A),
+    "appraisals:finding_add": Row(args="appraisee_done", post={"admin"} | LEADERS, **OF_A),
+    # 整改 and 督办 of unit A, raised and issued by its liaison leader.
+    "oversight:rectifications": Row(get=EVERYONE),
+    "oversight:notices": Row(get=EVERYONE),
+    "oversight:rectification_new": Row(get=ORG, post=ORG),
+    "oversight:notice_new": Row(get=ORG, post=ORG),
+    "oversight:raise_from_report": Row(args="rectification_report", get=RAISE_A, post=RAISE_A, **OF_A),
+    "oversight:raise_from_finding": Row(args="finding", get=RAISE_A, post=RAISE_A, **OF_A),
+    "oversight:raise_from_notice": Row(args="notice_source", get=RAISE_A, post=RAISE_A, **OF_A),
+    "oversight:rectification": Row(args="rectification", get=ORG | HOLDERS_A, **OF_A),
+    "oversight:report_done": Row(args="rectification", post=HOLDERS_A, **OF_A),
+    "oversight:verify": Row(args="rectification", post={"admin", "leader"}, **OF_A),
+    "oversight:notice": Row(args="notice", get=ORG | HOLDERS_A, **OF_A),
+    "oversight:reply": Row(args="notice", post=HOLDERS_A, **OF_A),
+    "oversight:settle": Row(args="notice", post={"admin", "leader"}, **OF_A),
+    "oversight:attachment": Row(args="attachment", get=ORG | HOLDERS_A, **OF_A),
+}
+
+# Answers that count as "let in": a page, a redirect after success, or a 400 for the
+# empty form the matrix sends (the person may act; their input was refused).
+LET_IN = {200, 201, 204, 302, 303, 400}
+
+
+@pytest.fixture
+def objects(cast, period, report_a, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    evidence = Evidence(
+        report=report_a,
+        original_name="纪要.pdf",
+        extension=".pdf",
+        content_type="application/pdf",
+        description="会议纪要",
+        work_date=timezone.localdate(),
+        size=9,
+        sha256="a" * 64,
+        uploaded_by=cast.secretary_a,
+    )
+    evidence.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    evidence.save()
+    export = Export.objects.create(kind=Export.Kind.EXCEL, period=period, unit=cast.unit_a, status=Export.Status.DONE)
+    export.file.save("a.xlsx", ContentFile(b"PK"), save=True)
+    UnitScore.objects.create(period=period, unit=cast.unit_a, score=85, subtree_score=85, reports=1, on_time=1)
+    return {
+        "report": {"pk": report_a.pk},
+        "evidence": {"pk": evidence.pk},
+        "unit": {"pk": cast.unit_a.pk},
+        "period": {"pk": period.pk},
+        "job_run": {"pk": JobRun.objects.create(job="open_periods", period=period, requested_by=cast.admin).pk},
+        "unit_score": {"period_pk": period.pk, "unit_code": cast.unit_a.code},
+        "bonus": {
+            "pk": BonusItem.objects.create(
+                period=period, unit=cast.unit_a, points=2, reason="先进典型", granted_by=cast.admin
+            ).pk
+        },
+        "export": {"token": export.token},
+        **matrix_objects(cast, report_a),
+    }
+
+
+def fingerprint():
+    """A cheap picture of everything a request could change."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM assessments_reportevent), (SELECT count(*) FROM assessments_evidence"
+            " WHERE removed_at IS NULL), (SELECT string_agg(state, ',' ORDER BY id) FROM assessments_report),"
+            " (SELECT count(*) FROM responsibilities_assignment), (SELECT count(*) FROM scoring_bonusitem"
+            " WHERE revoked_at IS NULL), (SELECT count(*) FROM assessments_period),"
+            " (SELECT count(*) FROM notifications_notification WHERE read_at IS NULL)"
+        )
+        return cursor.fetchone()
+
+
+def ask(client, method, url):
+    with transaction.atomic():
+        before = fingerprint()
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        after = fingerprint()
+        transaction.set_rollback(True)
+    return response, before == after
+
+
+def judge(row: Row, role: str, method: str, response) -> tuple[bool, bool]:
+    """(answer as expected, a leak) for one cell."""
+    code = response.status_code
+    to_login = code == 302 and "/login/" in response.get("Location", "")
+    allowed = row.get if method == "GET" else row.post
+    if allowed is None:
+        if method == "GET":
+            return code == 405 or (role == "anonymous" and to_login), code < 300
+        # A read-only page answering POST must answer exactly as it answers GET, or 405.
+        allowed = row.get
+        if code == 405:
+            return True, False
+    if role == "anonymous":
+        if row.public:
+            return code < 500, False
+        return to_login or code == 405, code < 300 and not to_login
+    if row.signed_in_redirect:
+        return code == 302, False
+    if role in allowed:
+        return code in LET_IN, False
+    want = 404 if role in row.hidden else row.no
+    return code == want, code in (200, 302)
+
+
+def test_every_url_has_a_row():
+    missing = sorted(set(url_names()) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(url_names()))
+    assert missing == [], f"URLs without a row in the permission matrix: {missing}"
+    assert stale == [], f"rows for URLs that no longer exist: {stale}"
+
+
+def test_permission_matrix(client, cast, objects, capsys):
+    cells = leaks = errors = 0
+    wrong = []
+    for name, row in sorted(EXPECTED.items()):
+        url = reverse(name, kwargs=objects[row.args]) if row.args else reverse(name)
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(cast.by_role(role))
+            for method in ("GET", "POST"):
+                cells += 1
+                response, unchanged = ask(client, method, url)
+                good, leak = judge(row, role, method, response)
+                refused = not good or response.status_code >= 400
+                leak = leak or (refused and not unchanged and role not in (row.post or ()))
+                errors += response.status_code >= 500
+                leaks += leak
+                if not good:
+                    wrong.append(f"{method} {name} as {role}: {response.status_code}")
+    with capsys.disabled():
+        print(f"\npermission matrix: cells checked: {cells}, leaks: {leaks}, 500s: {errors}")
+    assert wrong == [], "\n".join(wrong)
+    assert leaks == 0 and errors == 0
