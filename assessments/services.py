@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -355,11 +356,30 @@ def check_upload(upload) -> tuple[str, str, str, int]:
             _("The file's content does not match its name (.%(ext)s). Save it again as a real .%(ext)s file.")
             % {"ext": extension}
         )
+    if extension in ("docx", "xlsx"):
+        check_package(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     return "." + extension, detected, digest.hexdigest(), size
+
+
+def check_package(upload) -> None:
+    """Office files are zip packages: refuse one that would unpack to far more than it
+    weighs (a zip bomb) or that is not a readable package at all. Nothing is unpacked."""
+    limit = settings.MINGZE_EVIDENCE_MAX_UNPACKED_BYTES
+    try:
+        with zipfile.ZipFile(upload) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        upload.seek(0)
+        raise EvidenceError(_("The file is damaged and cannot be opened. Save it again and retry.")) from None
+    upload.seek(0)
+    unpacked = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries) or 1
+    if len(entries) > 10_000 or unpacked > limit or unpacked / packed > 200:
+        raise EvidenceError(_("The file unpacks to far more than its size and cannot be accepted."))
 
 
 def clean_name(name: str) -> str:

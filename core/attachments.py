@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.services import EvidenceError, check_upload, clean_name
 
-__all__ = ["AbstractAttachment", "EvidenceError", "fill_attachment", "attachment_response"]
+__all__ = ["AbstractAttachment", "EvidenceError", "check_upload", "fill_attachment", "attachment_response"]
 
 
 class AbstractAttachment(models.Model):
@@ -40,13 +40,16 @@ class AbstractAttachment(models.Model):
         return self.original_name
 
 
-def fill_attachment(attachment: AbstractAttachment, *, upload, actor, description: str = "") -> AbstractAttachment:
-    """Check ``upload`` and store it on ``attachment`` (unsaved row, its owner already set).
+def fill_attachment(
+    attachment: AbstractAttachment, *, upload, actor, description: str = "", checked: tuple | None = None
+) -> AbstractAttachment:
+    """Check ``upload`` (unless ``checked`` carries what ``check_upload`` said) and store it
+    on ``attachment`` (an unsaved row, its owner already set).
 
     Raises ``EvidenceError`` with a message for the uploader; nothing is written then.
     The stored name is ours (the upload_to of the concrete model), never the uploader's.
     """
-    extension, content_type, sha256, size = check_upload(upload)
+    extension, content_type, sha256, size = checked or check_upload(upload)
     attachment.original_name = clean_name(upload.name)
     attachment.extension = extension
     attachment.content_type = content_type

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.services import TransitionError
-from core.attachments import fill_attachment
+from core.attachments import check_upload, fill_attachment
 from notifications.services import notify
 from responsibilities.models import Post, PostKind
 
@@ -63,7 +63,13 @@ def _owner(thing: Rectification | SupervisionNotice) -> dict:
 
 
 def _attach(thing, uploads: Iterable, actor) -> list[Attachment]:
-    return [fill_attachment(Attachment(**_owner(thing)), upload=upload, actor=actor) for upload in uploads]
+    """Store the files on ``thing``: all are checked before the first is written, so one bad
+    file among several leaves nothing on disk (a rolled-back row would leave its file)."""
+    checked = [(upload, check_upload(upload)) for upload in uploads]
+    return [
+        fill_attachment(Attachment(**_owner(thing)), upload=upload, actor=actor, checked=meta)
+        for upload, meta in checked
+    ]
 
 
 def _event(thing, *, actor, action, before="", comment="") -> Event:

@@ -237,5 +237,7 @@ MINGZE_YELLOW_DAYS = env.int("MINGZE_YELLOW_DAYS", default=7)
 # Evidence uploads: allowed types are checked by content, not only by name.
 MINGZE_EVIDENCE_MAX_BYTES = env.int("MINGZE_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 MINGZE_EVIDENCE_TYPES = env.list("MINGZE_EVIDENCE_TYPES", default=["pdf", "doc", "docx", "xls", "xlsx", "jpg", "png"])
+# An Office file (a zip package) may unpack to at most this much; more is a zip bomb.
+MINGZE_EVIDENCE_MAX_UNPACKED_BYTES = env.int("MINGZE_EVIDENCE_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

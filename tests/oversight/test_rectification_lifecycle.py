@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from assessments.services import TransitionError
+from core.attachments import EvidenceError
 from notifications.models import Notification
 from oversight import services
 from oversight.models import Rectification
@@ -87,3 +88,14 @@ def test_bad_input_is_refused_and_changes_nothing(cast, returned_report, report_
     with pytest.raises(TransitionError):  # unit A's report, but unit B
         services.raise_rectification(unit=cast.unit_b, deadline=in_days(3), report=returned_report, **base)
     assert not Rectification.objects.exists()
+
+
+def test_one_bad_file_among_several_stores_none(cast, rectification, tmp_path):
+    fake = photo("假.pdf")  # PNG bytes under a .pdf name
+    with pytest.raises(EvidenceError):
+        services.report_rectification_done(
+            rectification_id=rectification.pk, actor=cast.secretary_a, completion="已改", uploads=[photo(), fake]
+        )
+    rectification.refresh_from_db()
+    assert rectification.state == State.OPEN and not rectification.attachments.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # nothing left on disk either
