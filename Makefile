@@ -6,7 +6,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test setup venv deps test-deps node migrate messages static data lint audit bench backup restore screenshots clean
+.PHONY: run test setup venv deps test-deps node migrate messages static data lint audit bench load backup restore screenshots clean
 
 # ---- set-up ------------------------------------------------------------------------
 $(BIN)/activate:
@@ -77,6 +77,13 @@ screenshots: setup test-deps
 # <name>_bench made anew each run; prints `name: value` lines. More: bench/measurements/.
 bench: deps
 	$(PY) -m bench
+
+# Load on loopback (load/): LOAD_USERS simulated people for LOAD_TIME against gunicorn with a
+# Celery worker, on PostgreSQL <name>_load (made anew) and Redis; prints `name: value` lines.
+LOAD_USERS ?= 50
+LOAD_TIME ?= 5m
+load: setup test-deps
+	$(PY) -m load --users $(LOAD_USERS) --time $(LOAD_TIME)
 
 lint: test-deps
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

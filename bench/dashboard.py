@@ -15,6 +15,7 @@ Excel export of a period with bounded memory.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import multiprocessing
 import os
@@ -69,15 +70,42 @@ def secretary_home_url() -> str | None:
 
 
 def people():
+    """A leader, and the secretary of the first branch (whoever the data named them)."""
     from django.contrib.auth import get_user_model
 
-    from responsibilities.models import Unit
+    from accounts import roles
+    from responsibilities.models import Post
 
-    User = get_user_model()
-    leader = User.objects.get(username="bench_leader")
-    branch = Unit.objects.filter(kind="branch").order_by("path").first()
-    secretary = User.objects.get(username=f"bench_sec_{branch.pk}")
-    return leader, secretary
+    leader = get_user_model().objects.filter(groups__name=roles.LEADER).order_by("pk").first()
+    post = (
+        Post.objects.filter(unit__kind="branch", kind="secretary", holder__isnull=False)
+        .select_related("holder")
+        .order_by("unit__path")
+        .first()
+    )
+    return leader, post.holder
+
+
+def database_url() -> str:
+    """The database Django is using now, as a URL for the processes the bench starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def child_env() -> dict:
+    """The processes the bench starts use its settings on the same database, and the same
+    secret key: sessions made here must hold there."""
+    from django.conf import settings
+
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "BENCH_DATABASE_URL": database_url(),
+        "BENCH_SECRET_KEY": settings.SECRET_KEY,
+    }
 
 
 def export_in_child(period_id: int) -> dict:
@@ -99,7 +127,7 @@ def export_in_child(period_id: int) -> dict:
         "print(json.dumps({'seconds': t, 'base_mb': base / 1024, 'peak_mb': peak / 1024,"
         " 'size_mb': out.stat().st_size / 2**20}))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    env = child_env()
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -110,38 +138,53 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _hammer(args) -> int:
-    url, cookie, seconds = args
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    done, end = 0, time.monotonic() + seconds
+def _hammer(args) -> tuple[int, int]:
+    """Requests one after another for ``seconds``: (answered 200, anything else). Redirects
+    are not followed — a lost session would otherwise count the sign-in page as a success."""
+    host, port, path, cookie, seconds = args
+    headers = {"Cookie": cookie} if cookie else {}
+    ok = failed = 0
+    end = time.monotonic() + seconds
     while time.monotonic() < end:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
             response.read()
             if response.status == 200:
-                done += 1
-    return done
+                ok += 1
+            else:
+                failed += 1
+        except OSError:
+            failed += 1
+        finally:
+            connection.close()
+    return ok, failed
 
 
-def requests_per_second(url: str, cookie: str = "", *, seconds: float = 8.0, clients: int = 4) -> float:
-    """Closed-loop load from ``clients`` processes (no GIL between them) for ``seconds``."""
+def requests_per_second(
+    port: int, path: str, cookie: str = "", *, seconds: float = 8.0, clients: int = 4
+) -> tuple[float, int]:
+    """Closed-loop load from ``clients`` processes (no GIL between them) for ``seconds``:
+    answers 200 per second, and how many answers were anything else."""
     with multiprocessing.Pool(clients) as pool:
-        counts = pool.map(_hammer, [(url, cookie, seconds)] * clients)
-    return sum(counts) / seconds
+        counts = pool.map(_hammer, [("127.0.0.1", port, path, cookie, seconds)] * clients)
+    return sum(ok for ok, _ in counts) / seconds, sum(failed for _, failed in counts)
 
 
 def session_cookie(user) -> str:
     from django.conf import settings
     from django.test import Client
 
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def gunicorn_rates(targets: dict[str, tuple[str, str]], out) -> dict[str, float]:
+def gunicorn_rates(targets: dict[str, tuple[str, str]], out, seconds: float = 8.0) -> dict[str, float]:
     """Start gunicorn (2 sync workers) on the bench settings and measure each target."""
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    env = child_env()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning"],
@@ -157,17 +200,35 @@ def gunicorn_rates(targets: dict[str, tuple[str, str]], out) -> dict[str, float]
             except OSError:
                 time.sleep(0.2)
         for name, (path, cookie) in targets.items():
-            requests_per_second(f"{base}{path}", cookie, seconds=1.0)  # warm both workers
-            rates[name] = requests_per_second(f"{base}{path}", cookie)
+            requests_per_second(port, path, cookie, seconds=1.0)  # warm both workers
+            rates[name], failed = requests_per_second(port, path, cookie, seconds=seconds)
             out(f"rps_{name}: {rates[name]:.0f}")
+            if failed:
+                out(f"rps_{name}_not_200: {failed}")
     finally:
         server.terminate()
         server.wait(timeout=20)
     return rates
 
 
+PLAIN_STATIC = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
 def measure(out=print) -> dict:
-    """Print every dashboard figure; Django must be set up on the bench database."""
+    """Print every dashboard figure; Django must be set up on the bench database.
+
+    Static files by their plain names: `make bench` does not run collectstatic, and the
+    manifest's lookup is not what is measured."""
+    from django.test.utils import override_settings
+
+    with override_settings(STORAGES=PLAIN_STATIC):
+        return _measure(out)
+
+
+def _measure(out) -> dict:
     from django.test import Client
     from django.urls import reverse
 
@@ -177,10 +238,13 @@ def measure(out=print) -> dict:
     # Timings on a shared machine depend on what else runs: the load is printed beside them.
     out(f"load_average_1min: {os.getloadavg()[0]:.2f}")
     leader, secretary = people()
-    open_period = Period.objects.filter(state="open").order_by("-year", "-half").first()
-    closed = Period.objects.filter(state="closed").order_by("-year", "-half").first()
+    newest = Period.objects.order_by("-year", "-half")
+    open_period = newest.filter(state="open").first() or newest.first()
+    closed = newest.filter(state="closed").first() or newest.first()
 
-    client = Client()
+    # The host is named: under `make bench` the settings are the application's own, whose
+    # ALLOWED_HOSTS does not know the test client's "testserver".
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(leader)
     for label, period in (("dashboard", open_period), ("dashboard_closed_period", closed)):
         figures = time_page(client, f"{reverse('dashboard:index')}?period={period.pk}")
@@ -192,7 +256,7 @@ def measure(out=print) -> dict:
     out(f"dashboard_heatmap_by_score_p50_ms: {figures['p50']:.1f}")
     out(f"dashboard_heatmap_by_score_queries: {figures['queries']}")
 
-    secretary_client = Client()
+    secretary_client = Client(HTTP_HOST="127.0.0.1")
     secretary_client.force_login(secretary)
     home = secretary_home_url()
     if home is None:
@@ -216,7 +280,7 @@ def measure(out=print) -> dict:
     out(f"excel_export_rss_before_mb: {export['base_mb']:.0f}")
     out(f"excel_export_file_mb: {export['size_mb']:.1f}")
 
-    targets = {"trivial": (reverse("bench_trivial"), "")}
+    targets = {"trivial": ("/bench/trivial/", "")}  # bench.dashboard_urls, what gunicorn serves
     if home is not None:
         targets["secretary_home"] = (home, session_cookie(secretary))
     targets["secretary_dashboard"] = (reverse("dashboard:index"), session_cookie(secretary))

@@ -187,102 +187,138 @@ def generate(*, seed: int = 2026, units: int = UNITS, periods: int = PERIODS, ou
         ((aid, duty_id, uid, uid, True, now) for aid, duty_id, uid, _c in assignments),
     )
 
-    # Periods: the newest open and overdue, the others closed.
-    period_rows = []
-    for n in range(periods):
-        y, half = FIRST_YEAR + n // 2, 1 + n % 2
-        dates = Period.default_dates(y, half)
-        state = "closed" if n < periods - 1 else "open"
-        if state == "open":
-            today = timezone.localdate()
-            dates = {
-                "opens_on": today - datetime.timedelta(days=40),
-                "due_on": today - datetime.timedelta(days=3),
-                "review_due_on": today + datetime.timedelta(days=20),
-                "grace_days": 5,
-            }
-        period_rows.append((n + 1, y, half, dates, state))
-    copy_rows(
-        Period._meta.db_table,
-        ["id", "year", "half", "opens_on", "due_on", "grace_days", "review_due_on", "state", "opened_at", "closed_at"],
-        (
-            (pid, y, half, d["opens_on"], d["due_on"], d["grace_days"], d["review_due_on"], state, now,
-             now if state == "closed" else None)
-            for pid, y, half, d, state in period_rows
-        ),
-    )  # fmt: skip
+    reset_sequences([m._meta.db_table for m in (Unit, Post, Assignment)])
+    reset_sequences(["accounts_user"])
+    today = timezone.localdate()
+    open_dates = {
+        "opens_on": today - datetime.timedelta(days=40),
+        "due_on": today - datetime.timedelta(days=3),
+        "review_due_on": today + datetime.timedelta(days=20),
+        "grace_days": 5,
+    }
+    made = add_history(
+        rng=rng,
+        assignments=[(aid, uid, category) for aid, _duty, uid, category in assignments],
+        holders={uid: 1 + uid for uid in unit_ids},
+        reviewer_id=1,
+        halves=[(FIRST_YEAR + n // 2, 1 + n % 2) for n in range(periods)],
+        open_last=open_dates,
+        duties=len(duties),
+    )
+    out(f"bench_data_reports: {made}")
+    return {"units": len(unit_rows), "assignments": len(assignments), "periods": periods, "reports": made}
 
-    # Reports, and for closed periods a score line each.
+
+def _next_id(model) -> int:
+    return (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+
+
+def add_history(
+    *,
+    rng: random.Random,
+    assignments: list[tuple[int, int, int]],
+    holders: dict[int, int],
+    reviewer_id: int | None,
+    halves: list[tuple[int, int]],
+    open_last: dict | None = None,
+    duties: int = 30,
+) -> int:
+    """Periods ``halves`` with one report per assignment (id, unit id, category id) each,
+    stored scores for the closed ones and a score line per report plus a few deductions and
+    bonuses — the data the dashboard reads. The last period is open (with ``open_last``'s
+    dates) when given, the others closed. Added after whatever the database holds already;
+    returns the number of reports made."""
+    now = timezone.now()
+    periods = []
+    for n, (year, half) in enumerate(halves):
+        is_open = open_last is not None and n == len(halves) - 1
+        dates = open_last if is_open else Period.default_dates(year, half)
+        periods.append(
+            Period(
+                year=year,
+                half=half,
+                state=Period.State.OPEN if is_open else Period.State.CLOSED,
+                opened_at=now,
+                closed_at=None if is_open else now,
+                **dates,
+            )
+        )
+    periods = Period.objects.bulk_create(periods)
+    unit_ids = sorted({uid for _aid, uid, _c in assignments})
+
     report_columns = [
         "id", "assignment_id", "period_id", "unit_id", "category_id", "state", "content", "self_assessment",
         "responsible_id", "submitted_at", "reviewed_at", "reviewer_id", "grade", "review_comment", "late",
         "lock_waived", "created_at", "updated_at",
     ]  # fmt: skip
     report_points: list[tuple] = []
+    first_report = _next_id(Report)
 
     def reports():
-        rid = 0
-        for pid, _y, _h, dates, state in period_rows:
-            weights = CLOSED_STATES if state == "closed" else OPEN_STATES
-            due = datetime.datetime.combine(dates["due_on"], datetime.time(12), tzinfo=datetime.UTC)
-            for aid, _duty, uid, category in assignments:
+        rid = first_report - 1
+        for period in periods:
+            closed = period.state == Period.State.CLOSED
+            weights = CLOSED_STATES if closed else OPEN_STATES
+            due = datetime.datetime.combine(period.due_on, datetime.time(12), tzinfo=datetime.UTC)
+            for aid, uid, category in assignments:
                 rid += 1
                 s = _pick(rng, weights)
                 submitted = s in ("submitted", "approved")
                 late = submitted and rng.random() < 0.1
                 at = due + datetime.timedelta(days=rng.randint(1, 5) if late else -rng.randint(0, 20))
                 grade = rng.choice(GRADES) if s == "approved" else ""
-                if state == "closed":
-                    report_points.append((rid, uid, pid, s))
+                if closed:
+                    report_points.append((rid, uid, period.pk, s))
                 yield (
-                    rid, aid, pid, uid, category, s, "", "", 1 + uid, at if submitted else None,
-                    at if s == "approved" else None, 1 if s == "approved" else None, grade,
+                    rid, aid, period.pk, uid, category, s, "", "", holders.get(uid), at if submitted else None,
+                    at if s == "approved" else None, reviewer_id if s == "approved" else None, grade,
                     "请补充佐证材料" if s == "returned" else "", late, False, now, now,
                 )  # fmt: skip
 
     made = copy_rows(Report._meta.db_table, report_columns, reports())
-    out(f"bench_data_reports: {made}")
 
     # Stored scores of the closed periods: per unit, and one score line per report.
     points_of = {"approved": Decimal("3.00"), "submitted": Decimal("2.00"), "returned": Decimal("1.00")}
     score_rows, line_rows = [], []
     score_id = {}
-    for pid, *_rest, state in period_rows:
-        if state != "closed":
-            continue
-        for uid in unit_ids:
-            score_id[(pid, uid)] = len(score_id) + 1
+    first_score = _next_id(UnitScore)
+    for period in periods:
+        if period.state == Period.State.CLOSED:
+            for uid in unit_ids:
+                score_id[(period.pk, uid)] = first_score + len(score_id)
     totals: dict[tuple, Decimal] = {}
-    line_id = 0
+    line_id = _next_id(ScoreLine) - 1
     for rid, uid, pid, s in report_points:
         pts = points_of.get(s, Decimal(0))
         key = (pid, uid)
         totals[key] = totals.get(key, Decimal(0)) + pts
         line_id += 1
-        line_rows.append((line_id, score_id[key], "report", rid, "report", pts))
+        cause = {"approved": "graded", "submitted": "ungraded"}.get(s, "missing")
+        line_rows.append((line_id, score_id[key], "report", rid, "report", pts, cause))
     report_points.clear()
     for key, sid in score_id.items():
         if rng.random() < 0.2:
             line_id += 1
-            line_rows.append((line_id, sid, "deduction", None, "迟报漏报", Decimal("-2.00")))
+            line_rows.append((line_id, sid, "deduction", None, "迟报漏报", Decimal("-2.00"), "late"))
             totals[key] -= 2
         if rng.random() < 0.1:
             line_id += 1
-            line_rows.append((line_id, sid, "bonus", None, "经验被推广", Decimal("3.00")))
+            line_rows.append((line_id, sid, "bonus", None, "经验被推广", Decimal("3.00"), "bonus"))
             totals[key] += 3
     for (pid, uid), sid in score_id.items():
         score = totals.get((pid, uid), Decimal(0))
-        score_rows.append((sid, pid, uid, score, score, len(duties), len(duties) - rng.randint(0, 4), now))
+        score_rows.append((sid, pid, uid, score, score, duties, duties - rng.randint(0, 4), now))
     copy_rows(
         UnitScore._meta.db_table,
         ["id", "period_id", "unit_id", "score", "subtree_score", "reports", "on_time", "computed_at"],
         score_rows,
     )
-    copy_rows(ScoreLine._meta.db_table, ["id", "unit_score_id", "kind", "report_id", "label", "points"], line_rows)
-    reset_sequences([m._meta.db_table for m in (Unit, Post, Assignment, Period, Report, UnitScore, ScoreLine)])
-    reset_sequences(["accounts_user"])
+    copy_rows(
+        ScoreLine._meta.db_table, ["id", "unit_score_id", "kind", "report_id", "label", "points", "cause"], line_rows
+    )
+    reset_sequences([m._meta.db_table for m in (Report, UnitScore, ScoreLine)])
     with connection.cursor() as cursor:
         # Outside a transaction (autocommit): the visibility map lets the dashboard's counts
         # be index-only scans, as they are on a database that autovacuum has visited.
         cursor.execute("VACUUM ANALYZE")
-    return {"units": len(unit_rows), "assignments": len(assignments), "periods": periods, "reports": made}
+    return made

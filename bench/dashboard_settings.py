@@ -10,7 +10,9 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import env
 
 DEBUG = False
-SECRET_KEY = "mingze-bench-only-not-secret-0123456789abcdef"
+# The bench's own processes (gunicorn, the export) share the key of the process that signed
+# the sessions they are given.
+SECRET_KEY = os.environ.get("BENCH_SECRET_KEY") or "mingze-bench-only-not-secret-0123456789abcdef"
 ALLOWED_HOSTS = ["*"]
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mingze_bench")
 DATABASES = {"default": environ.Env.db_url_config(BENCH_DATABASE_URL)}

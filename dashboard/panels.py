@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from assessments.models import Period, Report, Warning
@@ -119,19 +120,18 @@ def row_links(row, period: Period, labels: dict) -> dict:
         for s in selectors.STATES
     ]
     # The repeated cells as ready HTML: at province scale the template engine resolving
-    # each cell's variables was most of the page's server time.
-    row.state_cells_html = format_html_join(
-        "",
-        '<td class="text-end" data-label="{}" data-state="{}"><a href="{}">{}</a></td>',
-        ((c["label"], c["state"], c["url"], c["n"]) for c in cells),
+    # each cell's variables was most of the page's server time. Only words are escaped;
+    # states, counts and our own URLs (ids and fixed choices) cannot carry markup.
+    row.state_cells_html = mark_safe(
+        "".join(
+            f'<td class="text-end" data-label="{escape(c["label"])}" data-state="{c["state"]}">'
+            f'<a href="{c["url"]}">{c["n"]}</a></td>'
+            for c in cells
+        )
     )
     if not row.own:
         links["drill"] = dashboard_url(period=period, unit=row.unit)
     return links
-
-
-def link_html(url: str, label: str, text: str):
-    return format_html('<a href="{}" aria-label="{}">{}</a>', url, label, text)
 
 
 def cell_text(cell, color: str) -> str:
@@ -163,20 +163,16 @@ def heatmap(rows, categories, period: Period, color: str) -> list[dict]:
                     "url": reports_url(period=period, unit=row.unit, exact=row.own, category=category),
                 }
             )
-        html = format_html_join(
-            "",
-            '<td class="text-center {}">{}</td>',
-            (
-                (
-                    cell["css"],
-                    format_html(
-                        '<a href="{}" aria-label="{}">{}</a>', cell["url"], cell["label"], cell_text(cell, color)
-                    )
-                    if cell["total"]
-                    else "–",
-                )
+        # As ready HTML, like the completion cells: only the unit's and category's names
+        # are escaped, the rest is ours.
+        html = mark_safe(
+            "".join(
+                f'<td class="text-center {cell["css"]}"><a href="{cell["url"]}" aria-label="{escape(cell["label"])}">'
+                f"{cell_text(cell, color)}</a></td>"
+                if cell["total"]
+                else f'<td class="text-center {cell["css"]}">–</td>'
                 for cell in cells
-            ),
+            )
         )
         table.append({"row": row, "cells": cells, "html": html})
     return table

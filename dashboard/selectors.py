@@ -294,8 +294,9 @@ def ranking(
     inner_sql, inner_params = ranked.query.sql_with_params()
     only_sql, only_params = "", []
     if scope.only is not None:
-        only_sql = " AND c.unit_id = ANY(%s)"
-        only_params = [list(scope.only)]
+        # IN with one placeholder each rather than = ANY(array): SQLite (make run) has no arrays.
+        only_params = sorted(scope.only)
+        only_sql = f" AND c.unit_id IN ({', '.join(['%s'] * len(only_params))})"
     unit_table = Unit._meta.db_table
     sql = (
         f"WITH r AS ({inner_sql}) "

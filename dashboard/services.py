@@ -67,7 +67,7 @@ def build_export(*, export_id: int) -> Export | None:
     )
     if not claimed:
         return None
-    export = Export.objects.select_related("period", "unit").get(pk=export_id)
+    export = Export.objects.select_related("period", "unit", "requested_by").get(pk=export_id)
     try:
         with tempfile.TemporaryDirectory(prefix="mingze-export-") as folder:
             path = Path(folder) / f"export{export.extension}"
@@ -85,7 +85,24 @@ def build_export(*, export_id: int) -> Export | None:
         status=Export.Status.DONE, progress=100, file=export.file.name, finished_at=timezone.now()
     )
     export.refresh_from_db()
+    if export.requested_by_id:
+        _tell_requester(export)
     return export
+
+
+def _tell_requester(export: Export) -> None:
+    """The page may have been left (UX.md, long work): the result also appears under 通知."""
+    from notifications.services import notify
+
+    params = f"?period={export.period_id}" + (f"&unit={export.unit_id}" if export.unit_id else "")
+    url = reverse("dashboard:index") + params + "#exports"
+    notify(
+        recipients=[export.requested_by],
+        kind="export_ready",
+        template="export_ready",
+        context={"kind": export.get_kind_display(), "period": export.period, "url": url},
+        url=url,
+    )
 
 
 def _write(export: Export, path: Path) -> None:

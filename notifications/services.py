@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -11,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notify(*, recipients: Iterable, kind: str, template: str, context: dict, url: str = "") -> list[Notification]:
@@ -43,9 +47,29 @@ def notify(*, recipients: Iterable, kind: str, template: str, context: dict, url
 
 
 def queue_emails(ids: list[int]) -> None:
+    """Queue the e-mails; when the broker is down, log it and go on. This runs after the
+    commit of whatever the person did (a submission, a review), which must not turn into
+    an error page: the notifications are kept with ``emailed_at`` empty and
+    ``send_pending_emails`` (every few minutes, by beat) sends them once the broker is back."""
     from .tasks import send_notification_emails
 
-    send_notification_emails.delay(ids)
+    try:
+        send_notification_emails.delay(ids)
+    except Exception as exc:  # kombu's OperationalError, or the transport's own error
+        logger.warning("e-mails of notifications %s left pending: broker unreachable (%s)", ids, exc)
+
+
+def send_pending_emails(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Send the e-mails that were never sent: their queueing failed (broker down) or their
+    task was lost. Only notifications older than ``older_than`` are taken, so the normal
+    path is left to finish; ``send_emails`` locks each row, so nothing goes out twice."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return send_emails(ids)
 
 
 def send_emails(ids: list[int]) -> int:

@@ -51,6 +51,13 @@ SCHEDULE = [
         "30",
         _("Daily: tell the responsible person and the liaison of newly overdue reports; Mondays a digest."),
     ),
+    Entry(
+        "mingze: send pending e-mails",
+        "notifications.send_pending_emails",
+        "*",
+        "*/10",
+        _("Every 10 minutes: send the e-mails of notifications that could not be queued (broker down)."),
+    ),
 ]
 
 
@@ -62,7 +69,7 @@ class SyncResult:
 
 
 def sync_schedules(*, using: str = "default", reset_times: bool = False) -> SyncResult:
-    """Make django-celery-beat hold the four periodic tasks of ``SCHEDULE``; idempotent."""
+    """Make django-celery-beat hold the periodic tasks of ``SCHEDULE``; idempotent."""
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
     result = SyncResult([], [], [])

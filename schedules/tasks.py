@@ -52,7 +52,12 @@ def _run(task, job: str, work, *, day: str | None = None, run_id: int | None = N
 @shared_task(name="schedules.open_periods", **RETRY)
 def open_periods(self, day: str | None = None) -> str:
     return _run(
-        self, Job.OPEN_PERIODS, lambda today, cb: jobs.open_periods(today=today, after_batch=cb).summary(), day=day
+        self,
+        Job.OPEN_PERIODS,
+        lambda today, cb: jobs.open_periods(
+            today=today, after_batch=cb, batch_size=settings.MINGZE_OPEN_BATCH_SIZE
+        ).summary(),
+        day=day,
     )
 
 

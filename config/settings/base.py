@@ -196,7 +196,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "processed"):
         (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A task whose worker died (SIGKILL, power) is not acknowledged (acks_late) and goes
+    # back to the queue after this many seconds; the jobs are safe to run again.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
@@ -207,6 +209,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = False
+# The web must not hang on a dead broker: a publish gives up after about a second and the
+# notification's e-mail waits for notifications.send_pending_emails (see notifications).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 LOGGING = {
     "version": 1,
@@ -230,6 +236,8 @@ MINGZE_PERIOD_DEFAULTS = {
     1: {"opens": (6, 15), "due": (7, 10), "review_due": (7, 31), "next_year_from": None},
     2: {"opens": (12, 15), "due": (1, 10), "review_due": (1, 31), "next_year_from": "due"},
 }
+# Reports are created this many per transaction when a period opens (progress, resumable).
+MINGZE_OPEN_BATCH_SIZE = env.int("MINGZE_OPEN_BATCH_SIZE", default=5000)
 MINGZE_GRACE_DAYS = env.int("MINGZE_GRACE_DAYS", default=5)
 # A report turns yellow this many days before its due date, red once overdue.
 MINGZE_YELLOW_DAYS = env.int("MINGZE_YELLOW_DAYS", default=7)

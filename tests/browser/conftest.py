@@ -42,3 +42,19 @@ def signed_in(context, live_server, client):
         return page
 
     return sign_in
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _roles_survive_the_flush(django_db_blocker):
+    """A journey runs with transaction=True, so the database is flushed after it — the role
+    groups that accounts/migrations/0002_roles made included. pytest groups the [chromium]
+    tests together, so other tests may run after them: put the groups back. Module scope,
+    so that this runs after the last journey's flush, not before it."""
+    yield
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import ROLES
+
+    with django_db_blocker.unblock():
+        for name in ROLES:
+            Group.objects.get_or_create(name=name)

@@ -30,6 +30,8 @@ def test_a_leader_follows_the_heatmap_to_the_reports_and_downloads_the_hearing_p
     # Chart.js drew the chart from the page's JSON (no inline script).
     page.wait_for_function("() => window.Chart && Chart.getChart('mz-chart-completion') !== undefined")
 
+    cell = page.locator("#heatmap-table td.mz-heat-3").first  # 机关党委 × c1: 3 of 4 approved
+    assert cell.evaluate("td => getComputedStyle(td).backgroundColor") not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
     page.locator("#heatmap-table").get_by_role("link", name=f"机关党委 · {data.c1.name}").click()
     expect(page).to_have_url(re.compile(r"/dashboard/reports/\?.*category="))
     expect(page.locator("[data-count]")).to_have_text("4")

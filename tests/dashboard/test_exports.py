@@ -144,6 +144,8 @@ def test_a_leader_asks_for_the_pack_sees_progress_and_downloads_it(client_as, da
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert pypdf.PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages
     assert client_as("secretary_a").get(reverse("dashboard:export_download", args=[export.token])).status_code == 404
+    note = Notification.objects.get(kind="export_ready")  # the page may have been left
+    assert note.recipient.username == "leader_t" and "汇报材料（PDF）已生成" in note.title
 
 
 def test_asking_twice_while_it_builds_makes_one_export(client_as, data):

@@ -85,3 +85,14 @@ def test_an_empty_install_says_what_comes_next(client_as, cast):
     response = client_as("leader").get(reverse("dashboard:index"))
     assert response.status_code == 200
     assert "尚无已开放的考核周期" in response.content.decode()
+
+
+def test_exports_are_listed_in_the_admin_but_not_made_there(client, cast, data):
+    from dashboard.models import Export
+
+    Export.objects.create(kind=Export.Kind.PDF, period=data.cur)
+    cast.admin.is_staff = cast.admin.is_superuser = True
+    cast.admin.save()
+    client.force_login(cast.admin)
+    assert "汇报材料（PDF）" in client.get(reverse("admin:dashboard_export_changelist")).content.decode()
+    assert client.get(reverse("admin:dashboard_export_add")).status_code == 403
