@@ -10,6 +10,7 @@ no-op; a period closes under a row lock with its scores in the same transaction.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
 
 from django.db import transaction
@@ -53,6 +54,9 @@ def open_periods(*, today: datetime.date, after_batch: AfterBatch | None = None,
     return result
 
 
+logger = logging.getLogger(__name__)
+
+
 def leaders() -> list[User]:
     return list(User.objects.filter(groups__name=roles.LEADER, is_active=True).order_by("pk").distinct())
 
@@ -76,7 +80,19 @@ def close_period(*, period_id: int) -> ScoreSummary | None:
             context={"period": period, "summary": summary},
             url=first_url("scoring:scores") + f"?period={period.pk}",
         )
+        # The semiannual hearing pack (一、三 每半年听取一次党建工作汇报) is built by a
+        # worker once the close is committed; leadership is told when it is ready.
+        transaction.on_commit(lambda: queue_hearing_pack(period.pk))
     return summary
+
+
+def queue_hearing_pack(period_id: int) -> None:
+    from dashboard.tasks import build_hearing_pack_task
+
+    try:
+        build_hearing_pack_task.delay(period_id)
+    except Exception as exc:  # the broker is down: the close stands; an admin can export by hand
+        logger.warning("hearing pack of period %s not queued: %s", period_id, exc)
 
 
 def lock_and_close(*, today: datetime.date, after_batch: AfterBatch | None = None) -> JobResult:
