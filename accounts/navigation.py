@@ -31,6 +31,8 @@ NAVIGATION = {
         (_("Assign"), "responsibilities:bulk_assign"),
         (_("Periods"), "schedules:periods"),
         (_("Scoring rules"), "scoring:rules"),
+        (_("Supervision"), "oversight:notices"),
+        (_("Appraisal"), "appraisals:rounds"),
         (_("People and posts"), "responsibilities:units"),
         (_("System admin"), "admin:index"),
     ],
@@ -39,6 +41,7 @@ NAVIGATION = {
         (_("Supervision"), "oversight:notices"),
         (_("Rectifications"), "oversight:rectifications"),
         (_("Units"), "responsibilities:units"),
+        (_("Appraisal"), "appraisals:rounds"),
     ],
 }
 

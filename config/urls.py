@@ -13,6 +13,8 @@ urlpatterns = [
     path("periods/", include("schedules.urls")),
     path("scores/", include("scoring.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("appraisals/", include("appraisals.urls")),
+    path("oversight/", include("oversight.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -128,4 +128,15 @@ def load_demo(*, checklist_year: int) -> dict:
 
     checklist = Checklist.objects.get(year=checklist_year)
     created = assign_by_subject(checklist=checklist)
-    return {"people": PEOPLE, "assignments_created": created, "units": Unit.objects.count()}
+    extra = _oversight_demo(checklist_year)
+    return {"people": PEOPLE + extra, "assignments_created": created, "units": Unit.objects.count()}
+
+
+def _oversight_demo(year: int) -> list[DemoPerson]:
+    """述职评议, 整改 and 督办 to see and act on (their own apps' demo functions)."""
+    from appraisals.demo import load_demo as load_appraisal_demo
+    from oversight.demo import load_demo as load_oversight_demo
+
+    people = load_appraisal_demo(year=year)
+    load_oversight_demo(year=year)
+    return people

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "audit",
     "schedules",
     "dashboard",
+    "appraisals",
+    "oversight",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Evidence, Period, Report
+from tests.oversight.matrix import appraisal_and_oversight_forms
 from tests.trust.test_permission_matrix import fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +124,7 @@ def forms(cast, period, report_a):
             {"kind": "excel", "period": str(period.pk), "unit": str(cast.unit_a.pk)},
             {"kind": "text", "period": "id", "unit": "id"},
         ),
+        *appraisal_and_oversight_forms(cast, report_a),
         (
             "password_change",
             {},

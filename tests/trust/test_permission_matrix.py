@@ -18,6 +18,7 @@ from assessments.models import Evidence
 from dashboard.models import Export
 from schedules.models import JobRun
 from scoring.models import BonusItem, UnitScore
+from tests.oversight.matrix import matrix_objects
 from tests.trust.urlconf import url_names
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,10 @@ class Row:
 
 # A report, its evidence and its unit belong to unit A: secretary B may not know of them.
 OF_A = {"hidden": {"secretary_b"}, "no": 403}
+# An appraisal round is not the secretaries' to know of (unless they rate in it).
+SECRETARIES_404 = {"hidden": {"secretary_a", "secretary_b"}, "no": 403}
+LEADERS = {"leader", "other_leader"}
+RAISE_A = {"admin", "leader", "supervisor"}  # may raise a rectification for unit A
 
 EXPECTED = {
     "healthz": Row(get=EVERYONE, public=True),
@@ -86,6 +91,39 @@ EXPECTED = {
     "dashboard:exports": Row(get=EVERYONE),
     "dashboard:export_create": Row(post=EVERYONE),
     "dashboard:export_download": Row(args="export", get=ORG | HOLDERS_A, **OF_A),
+    # 述职评议: an open round (A appraised, the two leaders rate) and last year's, published.
+    "appraisals:my_appraisal": Row(get=EVERYONE),
+    "appraisals:rounds": Row(get=ORG),
+    "appraisals:round_new": Row(get=ADMIN, post=ADMIN),
+    "appraisals:round": Row(args="round", get=ORG, **SECRETARIES_404),
+    "appraisals:round_edit": Row(args="round", get=ADMIN, post=ADMIN, **SECRETARIES_404),
+    "appraisals:participants": Row(args="round", get=ADMIN, post=ADMIN, **SECRETARIES_404),
+    "appraisals:open": Row(args="round", post=ADMIN, **SECRETARIES_404),
+    "appraisals:close": Row(args="round", post=ADMIN, **SECRETARIES_404),
+    "appraisals:publish": Row(args="round", post=ADMIN, **SECRETARIES_404),
+    "appraisals:rate": Row(args="round", get=LEADERS, post=LEADERS, **SECRETARIES_404),
+    "appraisals:results": Row(args="round_done", get=ORG, **SECRETARIES_404),
+    "appraisals:results_export": Row(args="round_done", get=ORG, **SECRETARIES_404),
+    "appraisals:report": Row(args="appraisee", get=ORG | HOLDERS_A, post=HOLDERS_A, **OF_A),
+    "appraisals:evidence_upload": Row(args="appraisee", post=HOLDERS_A, **OF_A),
+    "appraisals:evidence": Row(args="appraisal_evidence", get=ORG | HOLDERS_A, **OF_A),
+    "appraisals:result": Row(args="appraisee_done", get=ORG | HOLDERS_A, **OF_A),
+    "appraisals:finding_add": Row(args="appraisee_done", post={"admin"} | LEADERS, **OF_A),
+    # 整改 and 督办 of unit A, raised and issued by its liaison leader.
+    "oversight:rectifications": Row(get=EVERYONE),
+    "oversight:notices": Row(get=EVERYONE),
+    "oversight:rectification_new": Row(get=ORG, post=ORG),
+    "oversight:notice_new": Row(get=ORG, post=ORG),
+    "oversight:raise_from_report": Row(args="rectification_report", get=RAISE_A, post=RAISE_A, **OF_A),
+    "oversight:raise_from_finding": Row(args="finding", get=RAISE_A, post=RAISE_A, **OF_A),
+    "oversight:raise_from_notice": Row(args="notice_source", get=RAISE_A, post=RAISE_A, **OF_A),
+    "oversight:rectification": Row(args="rectification", get=ORG | HOLDERS_A, **OF_A),
+    "oversight:report_done": Row(args="rectification", post=HOLDERS_A, **OF_A),
+    "oversight:verify": Row(args="rectification", post={"admin", "leader"}, **OF_A),
+    "oversight:notice": Row(args="notice", get=ORG | HOLDERS_A, **OF_A),
+    "oversight:reply": Row(args="notice", post=HOLDERS_A, **OF_A),
+    "oversight:settle": Row(args="notice", post={"admin", "leader"}, **OF_A),
+    "oversight:attachment": Row(args="attachment", get=ORG | HOLDERS_A, **OF_A),
 }
 
 # Answers that count as "let in": a page, a redirect after success, or a 400 for the
@@ -125,6 +163,7 @@ def objects(cast, period, report_a, settings, tmp_path):
             ).pk
         },
         "export": {"token": export.token},
+        **matrix_objects(cast, report_a),
     }
 
 

@@ -1,0 +1,107 @@
+"""Who may see and do what in 述职评议 — decided here and only here.
+
+- set up, open, close and publish a round, and see its results before they are
+  published: admins;
+- see rounds and (once published) results: admins, leaders and supervisors, read-only
+  for the latter two;
+- write the 述职 report: the appraised secretary, while the round is open;
+- read a 述职 report: the secretary, admins, leaders, supervisors, and the raters of
+  its round (they rate it);
+- rate: the round's raters, once, while it is open;
+- see one secretary's result with the comments: that secretary (once published),
+  admins (once closed), leaders and supervisors (once published);
+- record findings: admins and leaders, once the round is closed.
+No one, in any role, can see an individual ballot: there is no page for one, and the
+ballot holds nothing that names its rater.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts import roles
+
+from .models import AppraisalRound, Appraisee, Rater
+
+State = AppraisalRound.State
+
+
+def can_manage(user) -> bool:
+    return roles.is_admin(user)
+
+
+def sees_all_rounds(user) -> bool:
+    return roles.has_role(user, roles.ADMIN, roles.LEADER, roles.SUPERVISOR)
+
+
+def can_view_results(user, round: AppraisalRound) -> bool:
+    if roles.is_admin(user):
+        return round.has_results
+    return sees_all_rounds(user) and round.state == State.PUBLISHED
+
+
+def is_rater(user, round: AppraisalRound) -> bool:
+    return Rater.objects.filter(round=round, person_id=user.pk).exists()
+
+
+def owns_report(user, appraisee: Appraisee) -> bool:
+    return appraisee.person_id == user.pk
+
+
+def can_edit_report(user, appraisee: Appraisee) -> bool:
+    return owns_report(user, appraisee) and appraisee.round.state == State.OPEN and not appraisee.is_submitted
+
+
+def can_view_report(user, appraisee: Appraisee) -> bool:
+    if appraisee.person_id == user.pk or sees_all_rounds(user):
+        return True
+    return appraisee.round.state == State.OPEN and is_rater(user, appraisee.round)
+
+
+def can_view_result(user, appraisee: Appraisee) -> bool:
+    round = appraisee.round
+    if appraisee.person_id == user.pk:
+        return round.state == State.PUBLISHED
+    return can_view_results(user, round)
+
+
+def can_add_finding(user, appraisee: Appraisee) -> bool:
+    return roles.has_role(user, roles.ADMIN, roles.LEADER) and appraisee.round.has_results
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _int(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def get_round_for(user, pk) -> AppraisalRound:
+    """A round that ``user`` may know of (admins, leaders, supervisors), else 404."""
+    round = AppraisalRound.objects.filter(pk=_int(pk)).first()
+    if round is None or not (sees_all_rounds(user) or is_rater(user, round)):
+        raise Http404
+    return round
+
+
+def get_appraisee_for(user, pk, *, action: str = "view_report") -> Appraisee:
+    """Fetch an appraised secretary and authorize ``action`` in one step: 404 when the person
+    may not know of it, 403 when they may see it but not do this."""
+    appraisee = Appraisee.objects.select_related("round", "person", "unit", "post").filter(pk=_int(pk)).first()
+    if appraisee is None or not can_view_report(user, appraisee):
+        raise Http404
+    allowed = {
+        "view_report": can_view_report,
+        "edit_report": can_edit_report,
+        "view_result": can_view_result,
+        "add_finding": can_add_finding,
+    }[action](user, appraisee)
+    if not allowed:
+        raise PermissionDenied
+    return appraisee

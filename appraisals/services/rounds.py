@@ -1,0 +1,301 @@
+"""Setting a round up and taking it through open, close and publish; findings."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessments.services import TransitionError
+from notifications.services import notify
+from responsibilities.models import Post, PostKind, UnitKind
+
+from .. import permissions, results
+from ..models import (
+    ANONYMITY_FLOOR,
+    AppraisalResult,
+    AppraisalRound,
+    Appraisee,
+    Criterion,
+    CriterionResult,
+    Finding,
+    GradeLevel,
+    Rater,
+    RaterRole,
+)
+from ._common import Action, State, _event, _expect, _locked_appraisee, _locked_round, _require
+
+# The criteria the issue names, and the usual four-step scale (好/较好/一般/差). An admin
+# changes any of them while the round is a draft.
+DEFAULT_CRITERIA = [
+    (gettext_lazy("Fulfilling the duties of the first responsible person"), Decimal("30")),
+    (gettext_lazy("Results of Party building work"), Decimal("30")),
+    (gettext_lazy("Conduct and integrity"), Decimal("20")),
+    (gettext_lazy("Recognition by the members"), Decimal("20")),
+]
+# (English words of their own, so that they do not share a translation with the report grades.)
+DEFAULT_LEVELS = [
+    (gettext_lazy("Strong"), Decimal("100"), Decimal("90")),
+    (gettext_lazy("Fairly strong"), Decimal("85"), Decimal("80")),
+    (gettext_lazy("Average"), Decimal("70"), Decimal("60")),
+    (gettext_lazy("Weak"), Decimal("50"), Decimal("0")),
+]
+
+
+# ---------------------------------------------------------------------------------------
+# Setting a round up
+
+
+def secretary_posts():
+    """Every held 党支部书记 post: who is appraised by default (书记抓、抓书记, 一、三)."""
+    return Post.objects.filter(
+        kind=PostKind.SECRETARY, active=True, unit__kind=UnitKind.BRANCH, unit__active=True, holder__isnull=False
+    ).select_related("unit", "holder")
+
+
+def default_raters(*, sample_size: int, exclude: Iterable[int] = (), rng: random.Random | None = None) -> dict:
+    """Raters by role: holders of posts in the leading Party group, in the organ Party
+    committee, and ``sample_size`` branch secretaries drawn at random. A person is in one
+    role only, the first that fits."""
+    held = Post.objects.filter(active=True, unit__active=True, holder__isnull=False)
+    taken: set[int] = set(exclude)
+    chosen: dict[str, list[int]] = {}
+    for role, kind in ((RaterRole.LEADERSHIP, UnitKind.LEADING_GROUP), (RaterRole.COMMITTEE, UnitKind.ORGAN_COMMITTEE)):
+        people = sorted(set(held.filter(unit__kind=kind).values_list("holder_id", flat=True)) - taken)
+        chosen[role] = people
+        taken |= set(people)
+    peers = sorted(set(secretary_posts().values_list("holder_id", flat=True)) - taken)
+    rng = rng or random.SystemRandom()
+    chosen[RaterRole.PEER] = sorted(rng.sample(peers, min(sample_size, len(peers))))
+    return chosen
+
+
+@transaction.atomic
+def create_round(*, year: int, actor, title: str = "", rng: random.Random | None = None, **settings) -> AppraisalRound:
+    """A draft round for ``year`` with the default criteria and scale, every secretary
+    appraised and the default raters; refused when ``year`` already has a round."""
+    _require(permissions.can_manage(actor))
+    if AppraisalRound.objects.filter(year=year).exists():
+        raise TransitionError(_("There is already an appraisal round for %(year)s.") % {"year": year})
+    round = AppraisalRound.objects.create(
+        year=year,
+        title=title or _("Appraisal of branch secretaries %(year)s") % {"year": year},
+        created_by=actor,
+        **settings,
+    )
+    Criterion.objects.bulk_create(
+        Criterion(round=round, name=str(name), weight=weight, order=n)
+        for n, (name, weight) in enumerate(DEFAULT_CRITERIA, start=1)
+    )
+    GradeLevel.objects.bulk_create(
+        GradeLevel(round=round, name=str(name), points=points, min_score=threshold)
+        for name, points, threshold in DEFAULT_LEVELS
+    )
+    posts = list(secretary_posts())
+    _set_participants(round, posts=posts, raters=default_raters(sample_size=round.peer_sample_size, rng=rng))
+    _event(round, actor=actor, action=Action.CREATE)
+    return round
+
+
+def _set_participants(round: AppraisalRound, *, posts: Iterable[Post], raters: Mapping[str, Iterable[int]]) -> None:
+    round.appraisees.all().delete()
+    round.raters.all().delete()
+    Appraisee.objects.bulk_create(
+        Appraisee(round=round, person_id=p.holder_id, post=p, unit_id=p.unit_id) for p in posts
+    )
+    seen: set[int] = set()
+    rows = []
+    for role in RaterRole.values:
+        for person_id in raters.get(role, ()):
+            if person_id not in seen:
+                seen.add(person_id)
+                rows.append(Rater(round=round, person_id=person_id, role=role))
+    Rater.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def set_participants(*, round_id: int, actor, posts: Iterable[Post], raters: Mapping[str, Iterable[int]]):
+    """Replace who is appraised and who rates, while the round is a draft."""
+    _require(permissions.can_manage(actor))
+    round = _locked_round(round_id)
+    _expect(round, State.DRAFT)
+    _set_participants(round, posts=posts, raters=raters)
+    _event(round, actor=actor, action=Action.CONFIGURE, comment=_("Participants"))
+    return round
+
+
+@transaction.atomic
+def configure_round(
+    *, round_id: int, actor, settings: Mapping, criteria: list[Mapping], levels: list[Mapping]
+) -> AppraisalRound:
+    """Replace the round's settings, criteria and grade scale while it is a draft (no ballot
+    can exist yet, so nothing that was rated is lost)."""
+    _require(permissions.can_manage(actor))
+    round = _locked_round(round_id)
+    _expect(round, State.DRAFT)
+    for name, value in settings.items():
+        setattr(round, name, value)
+    round.full_clean(exclude=["created_by"])
+    round.save()
+    round.criteria.all().delete()
+    round.levels.all().delete()
+    Criterion.objects.bulk_create(Criterion(round=round, order=n, **row) for n, row in enumerate(criteria, start=1))
+    GradeLevel.objects.bulk_create(GradeLevel(round=round, **row) for row in levels)
+    _event(round, actor=actor, action=Action.CONFIGURE)
+    return round
+
+
+def problems(round: AppraisalRound) -> list[str]:
+    """What stops ``round`` from opening, in words for the admin; empty when it may open."""
+    found = []
+    criteria = list(round.criteria.all())
+    levels = list(round.levels.all())
+    if not criteria:
+        found.append(_("Add at least one criterion."))
+    if len(levels) < 2:
+        found.append(_("The grade scale needs at least two grades."))
+    elif not any(level.min_score == 0 for level in levels):
+        found.append(_("The lowest grade must start at an overall score of 0, so that every score has a grade."))
+    if not round.appraisees.exists():
+        found.append(_("Nobody is appraised: choose the secretaries."))
+    counts = dict.fromkeys(RaterRole.values, 0)
+    for role in round.raters.values_list("role", flat=True):
+        counts[role] += 1
+    weights = round.role_weights()
+    for role, n in counts.items():
+        label = RaterRole(role).label
+        if n and n < ANONYMITY_FLOOR:
+            found.append(
+                _("“%(role)s” has %(n)s raters; a role needs at least %(floor)s so that no ballot points to a person.")
+                % {"role": label, "n": n, "floor": ANONYMITY_FLOOR}
+            )
+        if n and weights[role] <= 0:
+            found.append(_("“%(role)s” has raters but no weight.") % {"role": label})
+    if sum(counts.values()) < round.min_valid_ballots:
+        found.append(
+            _("There are fewer raters (%(n)s) than the minimum of valid ballots (%(min)s).")
+            % {"n": sum(counts.values()), "min": round.min_valid_ballots}
+        )
+    return found
+
+
+def _open_url(round):
+    return reverse("appraisals:my_appraisal")
+
+
+@transaction.atomic
+def open_round(*, round_id: int, actor) -> AppraisalRound:
+    """Draft → open, once nothing in ``problems`` stands in the way; tells the secretaries
+    to write their reports and the raters to rate."""
+    _require(permissions.can_manage(actor))
+    round = _locked_round(round_id)
+    _expect(round, State.DRAFT)
+    found = problems(round)
+    if found:
+        raise TransitionError(" ".join(found))
+    round.state = State.OPEN
+    round.opened_at = timezone.now()
+    round.save(update_fields=["state", "opened_at"])
+    _event(round, actor=actor, action=Action.OPEN)
+    appraisees = [a.person for a in round.appraisees.select_related("person")]
+    raters = [r.person for r in round.raters.select_related("person")]
+    url = _open_url(round)
+    notify(
+        recipients=appraisees,
+        kind="appraisal_report",
+        template="appraisal_report_due",
+        context={"round": round},
+        url=url,
+    )
+    notify(recipients=raters, kind="appraisal_rate", template="appraisal_rate_due", context={"round": round}, url=url)
+    return round
+
+
+@transaction.atomic
+def close_round(*, round_id: int, actor) -> AppraisalRound:
+    """Open → closed: voting ends and every secretary's result is computed and stored."""
+    _require(permissions.can_manage(actor))
+    round = _locked_round(round_id)
+    _expect(round, State.OPEN)
+    round.state = State.CLOSED
+    round.closed_at = timezone.now()
+    round.save(update_fields=["state", "closed_at"])
+    store_results(round)
+    _event(round, actor=actor, action=Action.CLOSE)
+    return round
+
+
+def store_results(round: AppraisalRound) -> None:
+    """(Re)compute the round's results from its ballots and store them."""
+    AppraisalResult.objects.filter(appraisee__round=round).delete()
+    outcomes = results.compute(round)
+    stored = AppraisalResult.objects.bulk_create(
+        AppraisalResult(
+            appraisee_id=o.appraisee_id,
+            score=o.score,
+            grade=o.grade,
+            valid_ballots=o.valid,
+            invalid_ballots=o.invalid,
+            enough_ballots=o.enough,
+            rank=o.rank,
+        )
+        for o in outcomes
+    )
+    by_appraisee = {r.appraisee_id: r for r in stored}
+    CriterionResult.objects.bulk_create(
+        CriterionResult(result=by_appraisee[o.appraisee_id], criterion_id=pk, score=score)
+        for o in outcomes
+        for pk, score in o.criteria.items()
+    )
+
+
+@transaction.atomic
+def publish_round(*, round_id: int, actor) -> AppraisalRound:
+    """Closed → published: each secretary may now see their own result; they are told."""
+    _require(permissions.can_manage(actor))
+    round = _locked_round(round_id)
+    _expect(round, State.CLOSED)
+    round.state = State.PUBLISHED
+    round.published_at = timezone.now()
+    round.save(update_fields=["state", "published_at"])
+    _event(round, actor=actor, action=Action.PUBLISH)
+    for appraisee in round.appraisees.select_related("person"):
+        notify(
+            recipients=[appraisee.person],
+            kind="appraisal_published",
+            template="appraisal_published",
+            context={"round": round},
+            url=reverse("appraisals:result", args=[appraisee.pk]),
+        )
+    return round
+
+
+# ---------------------------------------------------------------------------------------
+# Findings
+
+
+@transaction.atomic
+def add_finding(*, appraisee_id: int, actor, text: str) -> Finding:
+    """Record a problem found in a secretary's appraisal once the round is closed; next
+    year's report must answer it. The secretary is told."""
+    text = (text or "").strip()
+    if not text:
+        raise TransitionError(_("Describe the problem found."))
+    appraisee = _locked_appraisee(appraisee_id)
+    _require(permissions.can_add_finding(actor, appraisee))
+    finding = Finding.objects.create(appraisee=appraisee, text=text, raised_by=actor)
+    _event(appraisee.round, actor=actor, appraisee=appraisee, action=Action.FINDING, comment=text)
+    notify(
+        recipients=[appraisee.person],
+        kind="appraisal_finding",
+        template="appraisal_finding",
+        context={"round": appraisee.round, "finding": finding},
+        url=reverse("appraisals:result", args=[appraisee.pk]),
+    )
+    return finding

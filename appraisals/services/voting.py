@@ -1,0 +1,80 @@
+"""Casting a ballot sheet, once, anonymously (see ``Ballot`` and ``appraisals.anonymity``)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from assessments.services import TransitionError
+
+from ..anonymity import ballot_token
+from ..models import (
+    AppraisalRound,
+    Ballot,
+    BallotScore,
+    BallotToken,
+    Rater,
+)
+from ._common import State, _expect, _require
+
+# ---------------------------------------------------------------------------------------
+# Voting
+
+
+def has_voted(*, round_id: int, user) -> bool:
+    return BallotToken.objects.filter(
+        round_id=round_id, token=ballot_token(round_id=round_id, rater_id=user.pk)
+    ).exists()
+
+
+@transaction.atomic
+def cast_ballots(
+    *, round_id: int, rater, marks: Mapping[int, Mapping[int, int]], comments: Mapping[int, str] | None = None
+) -> int:
+    """Record one rater's ballot sheet: a ballot for every secretary they rate (all those
+    appraised but themselves), each with the marks given and an optional comment.
+
+    ``marks`` maps appraisee id → criterion id → grade level id; a secretary with
+    criteria left unmarked gets an invalid ballot (counted, not scored). Returns the number
+    of ballots. Once per rater and round: the token's unique constraint refuses a second
+    sheet, also when two arrive at the same moment (the second waits for the first to
+    commit, then fails). Nothing stored names or dates the rater (see ``Ballot``).
+    """
+    comments = comments or {}
+    # Held until commit: the admin's close (FOR UPDATE) waits for a sheet being cast, so no
+    # ballot can land after the results were computed.
+    round = AppraisalRound.objects.select_for_update(no_key=True).get(pk=round_id)
+    _expect(round, State.OPEN)
+    membership = Rater.objects.filter(round=round, person=rater).first()
+    _require(membership is not None)
+    appraisees = {a.pk for a in round.appraisees.exclude(person=rater)}
+    criteria = set(round.criteria.values_list("pk", flat=True))
+    points = dict(round.levels.values_list("pk", "points"))
+    if set(marks) - appraisees or any(set(given) - criteria for given in marks.values()):
+        raise TransitionError(_("The ballot does not match this round; reload the page and vote again."))
+    if any(level not in points for given in marks.values() for level in given.values()):
+        raise TransitionError(_("The ballot does not match this round; reload the page and vote again."))
+    try:
+        with transaction.atomic():
+            BallotToken.objects.create(round=round, token=ballot_token(round_id=round.pk, rater_id=rater.pk))
+    except IntegrityError:
+        raise TransitionError(_("You have already voted in this round; a ballot cannot be cast twice.")) from None
+    # Ballots are made in a random order, so neither the rows' order nor their ids line a
+    # ballot up with the secretaries' list.
+    order = list(appraisees)
+    random.SystemRandom().shuffle(order)
+    ballots = Ballot.objects.bulk_create(
+        Ballot(
+            round=round, appraisee_id=pk, rater_role=membership.role, comment=(comments.get(pk) or "").strip()[:2000]
+        )
+        for pk in order
+    )
+    BallotScore.objects.bulk_create(
+        BallotScore(ballot=ballot, criterion_id=criterion, level_id=level, points=points[level])
+        for ballot in ballots
+        for criterion, level in marks.get(ballot.appraisee_id, {}).items()
+    )
+    return len(ballots)

@@ -1,0 +1,73 @@
+"""Files attached to things other than a report: a 述职 report, a rectification done, a
+reply to a supervision notice.
+
+The checks are the report loop's own (``assessments.services.check_upload``: size, allowed
+type, content matching its name), so every upload in Mingze obeys one rule. Files are
+private: they are served only by views that check permission first, never from a URL of
+their own.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
+
+from assessments.services import EvidenceError, check_upload, clean_name
+
+__all__ = ["AbstractAttachment", "EvidenceError", "check_upload", "fill_attachment", "attachment_response"]
+
+
+class AbstractAttachment(models.Model):
+    file = models.FileField(_("file"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(_("extension"), max_length=8)
+    content_type = models.CharField(_("content type"), max_length=100)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+def fill_attachment(
+    attachment: AbstractAttachment, *, upload, actor, description: str = "", checked: tuple | None = None
+) -> AbstractAttachment:
+    """Check ``upload`` (unless ``checked`` carries what ``check_upload`` said) and store it
+    on ``attachment`` (an unsaved row, its owner already set).
+
+    Raises ``EvidenceError`` with a message for the uploader; nothing is written then.
+    The stored name is ours (the upload_to of the concrete model), never the uploader's.
+    """
+    extension, content_type, sha256, size = checked or check_upload(upload)
+    attachment.original_name = clean_name(upload.name)
+    attachment.extension = extension
+    attachment.content_type = content_type
+    attachment.sha256 = sha256
+    attachment.size = size
+    attachment.description = (description or "").strip()[:200]
+    attachment.uploaded_by = actor
+    attachment.file.save(f"{sha256[:16]}{extension}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def attachment_response(attachment: AbstractAttachment) -> FileResponse:
+    """The file as a download under its original name; 404 when the file has gone."""
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )

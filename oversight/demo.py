@@ -1,0 +1,95 @@
+"""Demo 整改 and 督办: something to see and to act on in each state.
+
+Called from ``responsibilities.demo.load_demo`` after the appraisal demo (one rectification
+comes from last year's appraisal finding). Idempotent: each item is looked up by its unit
+and text first, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from appraisals.models import Finding
+from responsibilities.models import Unit
+
+from . import services
+from .models import Rectification, SupervisionNotice
+
+# The smallest valid PNG (1×1 pixel): evidence for the rectification reported done.
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+def _days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def _rectification(unit_code: str, problem: str, **kwargs) -> tuple[Rectification, bool]:
+    unit = Unit.objects.get(code=unit_code)
+    found = Rectification.objects.filter(unit=unit, problem=problem).first()
+    if found is not None:
+        return found, False
+    return services.raise_rectification(unit=unit, problem=problem, **kwargs), True
+
+
+def load_demo(*, year: int) -> None:
+    people = {
+        u.username: u for u in get_user_model().objects.filter(username__in=["admin", "lihua", "jijian", "wangming"])
+    }
+
+    finding = Finding.objects.filter(appraisee__round__year=year - 1, appraisee__unit__code="ZB01").first()
+    if finding is not None:
+        _rectification(
+            "ZB01",
+            finding.text,
+            actor=people["admin"],
+            measure="会前逐一开展谈心谈话，规范会议记录，报机关党委备案。",
+            deadline=_days(20),
+            finding=finding,
+        )
+
+    late, made = _rectification(
+        "ZB03",
+        "党员发展档案材料不齐全。",
+        actor=people["lihua"],
+        measure="对照发展党员工作细则逐项补齐档案材料。",
+        deadline=_days(1),
+    )
+    if made:  # raised weeks ago and not done: overdue, so it shows in red
+        Rectification.objects.filter(pk=late.pk).update(
+            deadline=_days(-4), created_at=timezone.now() - datetime.timedelta(days=30)
+        )
+
+    done, made = _rectification(
+        "ZB02",
+        "主题党日活动未结合业务工作开展。",
+        actor=people["lihua"],
+        measure="制定党建与业务融合的主题党日计划。",
+        deadline=_days(10),
+    )
+    if made:
+        secretary = done.post.holder
+        services.report_rectification_done(
+            rectification_id=done.pk,
+            actor=secretary,
+            completion="已制定下半年主题党日计划，并于本月开展“走进窗口”活动。",
+            uploads=[SimpleUploadedFile("活动照片.png", PIXEL, content_type="image/png")],
+        )
+
+    fifth = Unit.objects.get(code="ZB05")
+    subject = "半年度落实情况报告逾期未报"
+    if not SupervisionNotice.objects.filter(unit=fifth, subject=subject).exists():
+        services.issue_notice(
+            actor=people["jijian"],
+            unit=fifth,
+            matter=SupervisionNotice.Matter.OVERDUE_REPORTS,
+            subject=subject,
+            body="请于期限内补报本周期逾期的落实情况报告，并说明逾期原因。",
+            deadline=_days(7),
+        )

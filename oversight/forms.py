@@ -1,0 +1,195 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities.models import Post, Unit
+
+from .models import Rectification, SupervisionNotice
+
+ACCEPT = "image/*,.pdf,.doc,.docx,.xls,.xlsx"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def in_a_month() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=30)
+
+
+class UnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class PostField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        holder = obj.holder.display_name if obj.holder else _("vacant")
+        return f"{obj.unit.label} · {obj.title} · {holder}"
+
+
+class RectificationForm(forms.Form):
+    problem = forms.CharField(
+        label=_("Problem"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": _("Describe the problem.")},
+    )
+    measure = forms.CharField(
+        label=_("Measure to take"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": _("Say what must be done to put it right.")},
+    )
+    unit = UnitField(label=_("Responsible unit"), queryset=Unit.objects.none(), empty_label=None)
+    post = PostField(
+        label=_("Responsible post"),
+        queryset=Post.objects.none(),
+        required=False,
+        empty_label=_("The unit's secretary"),
+    )
+    deadline = forms.DateField(label=_("Rectify by"), widget=DateInput(), initial=in_a_month)
+
+    def __init__(self, *args, units, fixed_unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if fixed_unit is not None:
+            self.fields["unit"].queryset = Unit.objects.filter(pk=fixed_unit.pk)
+            self.fields["unit"].initial = fixed_unit.pk
+            posts = Post.objects.filter(unit=fixed_unit)
+        else:
+            posts = Post.objects.filter(unit__in=units)
+        self.fields["post"].queryset = (
+            posts.filter(active=True).select_related("unit", "holder").order_by("unit__path", "kind", "title")
+        )
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("Give a deadline from today on."))
+        return deadline
+
+    def clean(self):
+        data = super().clean()
+        post, unit = data.get("post"), data.get("unit")
+        if post is not None and unit is not None and post.unit_id != unit.pk:
+            self.add_error("post", _("Choose a post of the responsible unit."))
+        return data
+
+
+class ReportDoneForm(forms.Form):
+    completion = forms.CharField(
+        label=_("What was put right"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": _("Say what was done.")},
+    )
+    files = MultipleFileField(label=_("Evidence"), required=False)
+
+
+class DecisionForm(forms.Form):
+    """The deciding side's form: verify or send back a rectification, close or press a
+    notice again; the new deadline counts only when sending back or pressing."""
+
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    deadline = forms.DateField(widget=DateInput(), required=False)
+    deadline_label = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].label = self.deadline_label
+
+
+class VerifyForm(DecisionForm):
+    deadline_label = _("New deadline (when sending back)")
+
+
+class SettleForm(DecisionForm):
+    deadline_label = _("New deadline (when pressing again)")
+
+
+class NoticeForm(forms.Form):
+    unit = UnitField(label=_("To unit"), queryset=Unit.objects.none())
+    matter = forms.ChoiceField(label=_("About"), choices=SupervisionNotice.Matter.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("What must be done"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+        error_messages={"required": _("Say what the unit must do.")},
+    )
+    deadline = forms.DateField(
+        label=_("Reply by"), widget=DateInput(), initial=lambda: timezone.localdate() + datetime.timedelta(days=14)
+    )
+
+    def __init__(self, *args, fixed_unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(active=True).order_by("path")
+        if fixed_unit is not None:
+            units = units.filter(pk=fixed_unit.pk)
+            self.fields["unit"].initial = fixed_unit.pk
+        self.fields["unit"].queryset = units
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("Give a deadline from today on."))
+        return deadline
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Reply"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+        error_messages={"required": _("Write the reply.")},
+    )
+    files = MultipleFileField(label=_("Evidence"), required=False)
+
+
+class ListFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    unit = UnitField(
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("All units"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    overdue = forms.BooleanField(
+        label=_("Overdue only"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+
+    def __init__(self, *args, states, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All states")), *states]
+        self.fields["unit"].queryset = units
+
+
+RECTIFICATION_STATES = Rectification.State.choices
+NOTICE_STATES = SupervisionNotice.State.choices

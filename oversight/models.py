@@ -1,0 +1,292 @@
+"""整改 and 督办: problems carried to closure, and formal notices that press a unit to act.
+
+The speech asks that 检视整改 be made real (二、一 "检视整改再实化") and gives the
+纪检监察组 its 监督责任 (opening lines; 三): a rectification is raised on a problem (from a
+returned report, an appraisal finding, a supervision notice, or by hand), the unit reports
+it done with evidence, and the one who raised it verifies and closes it (销号) or sends it
+back. A supervision notice (督办) goes to a unit with a deadline; the unit's secretary
+replies; the issuer closes it or presses again. Every step is an event (留痕).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Warning
+from core.attachments import AbstractAttachment
+
+
+def deadline_warning(deadline: datetime.date, today: datetime.date | None = None) -> str:
+    """Red once the deadline has passed, yellow when few days are left, blue before: the same
+    rule as reports (DESIGN.md, 预警), derived and never stored."""
+    today = today or timezone.localdate()
+    if today > deadline:
+        return Warning.RED
+    if (deadline - today).days < settings.MINGZE_YELLOW_DAYS:
+        return Warning.YELLOW
+    return Warning.BLUE
+
+
+class Rectification(models.Model):
+    class Source(models.TextChoices):
+        REPORT = "report", _("Returned report")
+        APPRAISAL = "appraisal", _("Appraisal finding")
+        NOTICE = "notice", _("Supervision notice")
+        MANUAL = "manual", _("Entered by hand")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Being rectified")
+        REPORTED = "reported", _("Reported done")
+        CLOSED = "closed", _("Verified and closed")
+
+    problem = models.TextField(_("problem"))
+    measure = models.TextField(_("measure to take"))
+    unit = models.ForeignKey(
+        "responsibilities.Unit",
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+    )
+    post = models.ForeignKey(
+        "responsibilities.Post",
+        verbose_name=_("responsible post"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+    )
+    deadline = models.DateField(_("deadline"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    report = models.ForeignKey(
+        "assessments.Report",
+        verbose_name=_("report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+    )
+    finding = models.ForeignKey(
+        "appraisals.Finding",
+        verbose_name=_("appraisal finding"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+    )
+    notice = models.ForeignKey(
+        "oversight.SupervisionNotice",
+        verbose_name=_("supervision notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    completion = models.TextField(_("what was put right"), blank=True)
+    created_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    reported_at = models.DateTimeField(_("reported done at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification")
+        verbose_name_plural = _("rectifications")
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["state", "deadline"], name="rectification_state_deadline")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source="report", report__isnull=False)
+                | Q(source="appraisal", finding__isnull=False)
+                | Q(source="notice", notice__isnull=False)
+                | Q(source="manual"),
+                name="rectification_source_has_its_object",
+            )
+        ]
+
+    def __str__(self):
+        return self.problem[:60]
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Overdue: still being rectified after the deadline (a reported one waits on the
+        verifier, not on the unit)."""
+        today = today or timezone.localdate()
+        return self.state == self.State.OPEN and today > self.deadline
+
+    def warning(self, today: datetime.date | None = None) -> str | None:
+        if self.state != self.State.OPEN:
+            return None
+        return deadline_warning(self.deadline, today)
+
+
+class SupervisionNotice(models.Model):
+    class Matter(models.TextChoices):
+        OVERDUE_REPORTS = "overdue_reports", _("Overdue reports")
+        WEAK_REPORT = "weak_report", _("A weak report")
+        RECTIFICATION = "rectification", _("A rectification")
+        OTHER = "other", _("Other matter")
+
+    class State(models.TextChoices):
+        ISSUED = "issued", _("Awaiting reply")
+        REPLIED = "replied", _("Replied")
+        CLOSED = "closed", _("Closed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    unit = models.ForeignKey(
+        "responsibilities.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="notices"
+    )
+    matter = models.CharField(_("matter"), max_length=20, choices=Matter.choices, default=Matter.OTHER)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("what must be done"))
+    report = models.ForeignKey(
+        "assessments.Report",
+        verbose_name=_("report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    rectification = models.ForeignKey(
+        Rectification,
+        verbose_name=_("rectification"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    deadline = models.DateField(_("reply by"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ISSUED)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    reply = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    pressed = models.PositiveSmallIntegerField(_("times pressed again"), default=0)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        ordering = ["-year", "-number"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="notice_unique_number_per_year")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """督办〔2026〕3号."""
+        return _("Notice [%(year)s] No. %(number)s") % {"year": self.year, "number": self.number}
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.state == self.State.ISSUED and today > self.deadline
+
+    def warning(self, today: datetime.date | None = None) -> str | None:
+        if self.state != self.State.ISSUED:
+            return None
+        return deadline_warning(self.deadline, today)
+
+
+class NoticeCounter(models.Model):
+    """The last number given to a notice in a year. Issuing locks this row, so two notices
+    issued at the same moment get consecutive numbers, never the same one (the unique
+    constraint on the notice is the second line of defence)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("notice counter")
+        verbose_name_plural = _("notice counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Event(models.Model):
+    """One step of a rectification or a notice (留痕): who, when, what, from which state."""
+
+    class Action(models.TextChoices):
+        RAISE = "raise", _("Raised")
+        REPORT_DONE = "report_done", _("Reported done")
+        VERIFY = "verify", _("Verified and closed")
+        SEND_BACK = "send_back", _("Sent back")
+        ISSUE = "issue", _("Issued")
+        REPLY = "reply", _("Replied")
+        CLOSE = "close", _("Closed")
+        PRESS = "press", _("Pressed again")
+        ATTACH = "attach", _("File attached")
+
+    rectification = models.ForeignKey(
+        Rectification, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    notice = models.ForeignKey(
+        SupervisionNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_state = models.CharField(_("from"), max_length=10, blank=True)
+    to_state = models.CharField(_("to"), max_length=10, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("oversight event")
+        verbose_name_plural = _("oversight events")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rectification__isnull=False, notice__isnull=True)
+                | Q(rectification__isnull=True, notice__isnull=False),
+                name="event_of_one_thing",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance, filename):
+    owner = f"r{instance.rectification_id}" if instance.rectification_id else f"n{instance.notice_id}"
+    return f"oversight/{timezone.localdate().year}/{owner}/{filename}"
+
+
+class Attachment(AbstractAttachment):
+    """Evidence for a rectification reported done, or for a reply to a notice."""
+
+    rectification = models.ForeignKey(
+        Rectification, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    notice = models.ForeignKey(
+        SupervisionNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+
+    class Meta(AbstractAttachment.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rectification__isnull=False, notice__isnull=True)
+                | Q(rectification__isnull=True, notice__isnull=False),
+                name="attachment_of_one_thing",
+            )
+        ]

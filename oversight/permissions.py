@@ -1,0 +1,166 @@
+"""Who may see and do what with rectifications and supervision notices — decided here only.
+
+Rectifications (DESIGN.md, "Who may do what"):
+- see: admins, leaders and supervisors all; a post holder those of their own units;
+- raise: admins and supervisors (纪检监察组, 监督责任) for any unit, leaders for the units
+  they are liaison of;
+- report done: a holder of a post in the responsible unit, while it is being rectified;
+- verify and close (销号) or send back: the one who raised it; an admin may stand in (the
+  raiser may have moved on).
+Supervision notices:
+- see: the issuer, the unit's post holders, and leadership (admins, leaders, supervisors);
+- issue: admins, leaders and supervisors, to any active unit;
+- reply: a holder of a post in the unit, while it awaits a reply;
+- close or press again: the issuer, or an admin standing in.
+Objects a person may not see answer 404; actions they may not take 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts import roles
+from assessments.permissions import _held_unit_ids, sees_everything
+
+from .models import Rectification, SupervisionNotice
+
+
+def held_unit_ids(user) -> set[int]:
+    """The units in which ``user`` holds a post: the report loop's own rule and its cache
+    on the user, so both modules agree and a request asks the database once."""
+    return _held_unit_ids(user)
+
+
+def _scope(user, qs: QuerySet) -> QuerySet:
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if sees_everything(user):
+        return qs
+    return qs.filter(unit_id__in=held_unit_ids(user))
+
+
+def rectifications_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    return _scope(user, Rectification.objects.all() if qs is None else qs)
+
+
+def notices_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    qs = SupervisionNotice.objects.all() if qs is None else qs
+    if getattr(user, "is_authenticated", False) and not sees_everything(user):
+        return qs.filter(Q(unit_id__in=held_unit_ids(user)) | Q(issued_by=user))
+    return _scope(user, qs)
+
+
+def may_use_oversight(user) -> bool:
+    """The lists open to leadership and to anyone holding a post (their unit's items)."""
+    return sees_everything(user) or bool(held_unit_ids(user))
+
+
+def can_raise(user, unit) -> bool:
+    if roles.has_role(user, roles.ADMIN, roles.SUPERVISOR):
+        return True
+    return roles.has_role(user, roles.LEADER) and unit.liaison_id == user.pk
+
+
+def can_raise_any(user) -> bool:
+    return roles.has_role(user, roles.ADMIN, roles.SUPERVISOR, roles.LEADER)
+
+
+def in_unit(user, thing) -> bool:
+    return thing.unit_id in held_unit_ids(user)
+
+
+# Each action has a "who" rule (may_*: answers 403 when false) and the same rule with the
+# state it needs (can_*: whether to offer the button). A person who may act but comes too
+# late — someone else acted first — is told so by the service, not given a 403.
+
+
+def may_report_done(user, rectification: Rectification) -> bool:
+    return in_unit(user, rectification)
+
+
+def can_report_done(user, rectification: Rectification) -> bool:
+    return may_report_done(user, rectification) and rectification.state == Rectification.State.OPEN
+
+
+def may_verify(user, rectification: Rectification) -> bool:
+    return rectification.raised_by_id == user.pk or roles.is_admin(user)
+
+
+def can_verify(user, rectification: Rectification) -> bool:
+    return may_verify(user, rectification) and rectification.state == Rectification.State.REPORTED
+
+
+def can_issue(user) -> bool:
+    return roles.has_role(user, roles.ADMIN, roles.LEADER, roles.SUPERVISOR)
+
+
+def may_reply(user, notice: SupervisionNotice) -> bool:
+    return in_unit(user, notice)
+
+
+def can_reply(user, notice: SupervisionNotice) -> bool:
+    return may_reply(user, notice) and notice.state == SupervisionNotice.State.ISSUED
+
+
+def may_settle(user, notice: SupervisionNotice) -> bool:
+    """Close or press again: the issuer, or an admin standing in."""
+    return notice.issued_by_id == user.pk or roles.is_admin(user)
+
+
+def can_settle(user, notice: SupervisionNotice) -> bool:
+    return may_settle(user, notice) and notice.state != SupervisionNotice.State.CLOSED
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _int(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+RECTIFICATION_ACTIONS = {
+    "view": lambda user, r: True,
+    "report_done": may_report_done,
+    "verify": may_verify,
+}
+NOTICE_ACTIONS = {
+    "view": lambda user, n: True,
+    "reply": may_reply,
+    "settle": may_settle,
+}
+
+
+def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
+    """Fetch and authorize in one step: 404 when unseen, 403 when the action is not theirs."""
+    found = (
+        rectifications_visible_to(user)
+        .select_related("unit__liaison", "post__holder", "raised_by", "report__assignment__duty", "finding", "notice")
+        .filter(pk=_int(pk))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if not RECTIFICATION_ACTIONS[action](user, found):
+        raise PermissionDenied
+    return found
+
+
+def get_notice_for(user, pk, *, action: str = "view") -> SupervisionNotice:
+    found = (
+        notices_visible_to(user)
+        .select_related("unit__liaison", "issued_by", "replied_by", "report__assignment__duty", "rectification")
+        .filter(pk=_int(pk))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if not NOTICE_ACTIONS[action](user, found):
+        raise PermissionDenied
+    return found

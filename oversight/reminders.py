@@ -1,0 +1,64 @@
+"""Rectifications and notices in the daily deadline reminders (DESIGN.md, "Schedules":
+T-14, T-7, T-3, T-1 to each person with an open rectification).
+
+The schedules app owns the job, its once-a-day bookkeeping and the notification; this
+module only says what is open, by when, and who answers for it. ``OversightConfig.ready``
+registers it with ``schedules.reminders.register_reminder_source``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from schedules.reminders import ReminderItem
+
+from . import selectors
+from .services import responsible_people
+
+
+def _due(items, today: datetime.date, days_before: Collection[int] | None):
+    # None: the admin's "send reminders now" — everything still open.
+    return [item for item in items if days_before is None or (item.deadline - today).days in days_before]
+
+
+def oversight_reminder_items(*, today: datetime.date, days_before: Collection[int] | None) -> list[ReminderItem]:
+    """Rectifications being rectified, to the holder of their post (else the unit's
+    secretaries); notices awaiting a reply, to the unit's secretaries."""
+    items = []
+    for r in _due(selectors.open_rectifications_due(today), today, days_before):
+        url = reverse("oversight:rectification", args=[r.pk])
+        for person in responsible_people(r.unit, r.post):
+            items.append(
+                ReminderItem(
+                    item_type="rectification",
+                    item_id=r.pk,
+                    person_id=person.pk,
+                    due_on=r.deadline,
+                    unit=r.unit,
+                    code="",
+                    title=r.problem[:80],
+                    url=url,
+                    kind_label=_("Rectification"),
+                )
+            )
+    for n in _due(selectors.open_notices_due(today), today, days_before):
+        url = reverse("oversight:notice", args=[n.pk])
+        for person in responsible_people(n.unit):
+            items.append(
+                ReminderItem(
+                    item_type="notice",
+                    item_id=n.pk,
+                    person_id=person.pk,
+                    due_on=n.deadline,
+                    unit=n.unit,
+                    code=str(n.label),
+                    title=n.subject,
+                    url=url,
+                    kind_label=_("Supervision notice"),
+                )
+            )
+    return items

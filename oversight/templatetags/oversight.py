@@ -1,0 +1,23 @@
+"""``{% report_rectifications report %}``: what the report page offers about rectifications.
+
+Used by ``templates/oversight/_report_actions.html``, which the report page includes with
+``report`` in its context: the rectifications already raised on the report, and, for those
+who may, the buttons to raise one or to issue a supervision notice about it.
+"""
+
+from django import template
+
+from oversight import permissions
+
+register = template.Library()
+
+
+@register.inclusion_tag("oversight/_report_rectifications.html", takes_context=True)
+def report_rectifications(context, report):
+    user = context["request"].user
+    return {
+        "report": report,
+        "rectifications": list(permissions.rectifications_visible_to(user, report.rectifications.all())),
+        "can_raise": permissions.can_raise(user, report.unit),
+        "can_issue": permissions.can_issue(user),
+    }

@@ -1,0 +1,29 @@
+from .notices import notice, notice_new, notices, reply, settle
+from .rectifications import (
+    attachment,
+    raise_from_finding,
+    raise_from_notice,
+    raise_from_report,
+    rectification,
+    rectification_new,
+    rectifications,
+    report_done,
+    verify,
+)
+
+__all__ = [
+    "attachment",
+    "notice",
+    "notice_new",
+    "notices",
+    "raise_from_finding",
+    "raise_from_notice",
+    "raise_from_report",
+    "rectification",
+    "rectification_new",
+    "rectifications",
+    "reply",
+    "report_done",
+    "settle",
+    "verify",
+]

@@ -1,0 +1,156 @@
+"""督办 pages: the list, issuing a notice, its page with the unit's reply and the issuer's
+close or press-again."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments.permissions import get_report_for
+from assessments.services import TransitionError
+from core.attachments import EvidenceError
+
+from .. import permissions, selectors, services
+from ..forms import NOTICE_STATES, ListFilterForm, NoticeForm, ReplyForm, SettleForm
+from ..models import SupervisionNotice
+from ..permissions import require
+from .rectifications import _list_units
+
+Matter = SupervisionNotice.Matter
+
+
+@login_required
+def notices(request):
+    """督办: for leadership every notice, for a unit its own, awaiting a reply first."""
+    require(permissions.may_use_oversight(request.user))
+    form = ListFilterForm(request.GET or None, states=NOTICE_STATES, units=_list_units(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.filter_notices(
+        permissions.notices_visible_to(request.user),
+        state=filters.get("state") or "",
+        unit=filters.get("unit"),
+        overdue=bool(filters.get("overdue")),
+    )
+    return render(
+        request,
+        "oversight/notices.html",
+        {
+            "form": form,
+            "rows": selectors.attach_days_left(list(rows), timezone.localdate()),
+            "can_issue": permissions.can_issue(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_new(request):
+    """Issue a notice; ``?report=`` or ``?rectification=`` ties it to one (and its unit)."""
+    require(permissions.can_issue(request.user))
+    report = rectification = None
+    initial = {}
+    if request.GET.get("report"):
+        report = get_report_for(request.user, request.GET["report"])
+        initial = {
+            "matter": Matter.WEAK_REPORT,
+            "subject": f"{report.assignment.duty.code} {report.assignment.duty.title}",
+        }
+    elif request.GET.get("rectification"):
+        rectification = permissions.get_rectification_for(request.user, request.GET["rectification"])
+        initial = {"matter": Matter.RECTIFICATION, "subject": rectification.problem[:200]}
+    fixed = report.unit if report else rectification.unit if rectification else None
+    form = NoticeForm(request.POST or None, fixed_unit=fixed, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = services.issue_notice(
+                actor=request.user,
+                unit=data["unit"],
+                matter=data["matter"],
+                subject=data["subject"],
+                body=data["body"],
+                deadline=data["deadline"],
+                report=report,
+                rectification=rectification,
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(label)s was issued; %(unit)s has been told.") % {"label": notice.label, "unit": notice.unit.label},
+            )
+            return redirect("oversight:notice", notice.pk)
+    return render(
+        request, "oversight/notice_new.html", {"form": form, "report": report, "rectification": rectification}
+    )
+
+
+def _detail(request, n, *, reply_form=None, settle_form=None, status=200):
+    user = request.user
+    return render(
+        request,
+        "oversight/notice.html",
+        {
+            "n": n,
+            "events": n.events.select_related("actor"),
+            "attachments": n.attachments.select_related("uploaded_by"),
+            "rectifications": n.rectifications.all(),
+            "reply_form": reply_form or (ReplyForm() if permissions.can_reply(user, n) else None),
+            "settle_form": settle_form or (SettleForm() if permissions.can_settle(user, n) else None),
+            "can_raise": permissions.can_raise(user, n.unit),
+        },
+        status=status,
+    )
+
+
+@login_required
+def notice(request, pk):
+    return _detail(request, permissions.get_notice_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def reply(request, pk):
+    n = permissions.get_notice_for(request.user, pk, action="reply")
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.reply_to_notice(
+                notice_id=n.pk, actor=request.user, reply=form.cleaned_data["reply"], uploads=form.cleaned_data["files"]
+            )
+        except (TransitionError, EvidenceError) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Replied; %(name)s has been told.") % {"name": n.issued_by.display_name})
+            return redirect("oversight:notice", n.pk)
+    return _detail(request, n, reply_form=form, status=400)
+
+
+@login_required
+@require_POST
+def settle(request, pk):
+    """Close the notice, or press again with a new deadline."""
+    n = permissions.get_notice_for(request.user, pk, action="settle")
+    form = SettleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if request.POST.get("action") == "press":
+                services.press_notice(
+                    notice_id=n.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
+                )
+                done = _("Pressed again; %(unit)s has been told.")
+            else:
+                services.close_notice(notice_id=n.pk, actor=request.user, comment=data["comment"])
+                done = _("The notice is closed; %(unit)s has been told.")
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done % {"unit": n.unit.label})
+            return redirect("oversight:notice", n.pk)
+    return _detail(request, n, settle_form=form, status=400)

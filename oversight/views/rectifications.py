@@ -1,0 +1,214 @@
+"""整改 pages: the list, raising one (by hand or from a report, a finding or a notice), its
+page with the unit's "done" and the raiser's verification."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import roles
+from appraisals.models import Finding
+from appraisals.permissions import get_appraisee_for
+from assessments.permissions import get_report_for
+from assessments.services import TransitionError
+from core.attachments import EvidenceError, attachment_response
+from responsibilities.models import Unit
+
+from .. import permissions, selectors, services
+from ..forms import RECTIFICATION_STATES, ListFilterForm, RectificationForm, ReportDoneForm, VerifyForm
+from ..models import Attachment
+from ..permissions import require
+
+
+def _list_units(user):
+    units = Unit.objects.filter(active=True).order_by("path")
+    return units if permissions.sees_everything(user) else units.filter(pk__in=permissions.held_unit_ids(user))
+
+
+@login_required
+def rectifications(request):
+    """整改: open ones first, soonest deadline first, overdue in red; filters in the URL."""
+    require(permissions.may_use_oversight(request.user))
+    form = ListFilterForm(request.GET or None, states=RECTIFICATION_STATES, units=_list_units(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.filter_rectifications(
+        permissions.rectifications_visible_to(request.user),
+        state=filters.get("state") or "",
+        unit=filters.get("unit"),
+        overdue=bool(filters.get("overdue")),
+    )
+    return render(
+        request,
+        "oversight/rectifications.html",
+        {
+            "form": form,
+            "rows": selectors.attach_days_left(list(rows), timezone.localdate()),
+            "can_raise": permissions.can_raise_any(request.user),
+        },
+    )
+
+
+def _raisable_units(user):
+    units = Unit.objects.filter(active=True).order_by("path")
+    if roles.has_role(user, roles.ADMIN, roles.SUPERVISOR):
+        return units
+    return units.filter(liaison=user)
+
+
+def _raise(request, *, unit=None, report=None, finding=None, notice=None, initial=None):
+    require(permissions.can_raise_any(request.user))
+    if unit is not None:
+        require(permissions.can_raise(request.user, unit))
+    form = RectificationForm(
+        request.POST or None, units=_raisable_units(request.user), fixed_unit=unit, initial=initial or {}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.raise_rectification(
+                actor=request.user,
+                unit=data["unit"],
+                post=data["post"],
+                problem=data["problem"],
+                measure=data["measure"],
+                deadline=data["deadline"],
+                report=report,
+                finding=finding,
+                notice=notice,
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The rectification was raised; %(unit)s has been told.") % {"unit": made.unit.label}
+            )
+            return redirect("oversight:rectification", made.pk)
+    source = report or finding or notice
+    return render(
+        request,
+        "oversight/rectification_new.html",
+        {"form": form, "report": report, "finding": finding, "notice": notice, "source": source},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rectification_new(request):
+    return _raise(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def raise_from_report(request, report_id):
+    """From a (returned) report: the unit and post follow the report, the reviewer's comment
+    is the problem to start from."""
+    report = get_report_for(request.user, report_id)
+    initial = {"problem": report.review_comment, "post": report.assignment.post_id}
+    return _raise(request, unit=report.unit, report=report, initial=initial)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def raise_from_finding(request, finding_id):
+    finding = Finding.objects.filter(pk=finding_id).select_related("appraisee").first()
+    if finding is None:
+        raise Http404
+    appraisee = get_appraisee_for(request.user, finding.appraisee_id, action="view_result")
+    initial = {"problem": finding.text, "post": appraisee.post_id}
+    return _raise(request, unit=appraisee.unit, finding=finding, initial=initial)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def raise_from_notice(request, notice_id):
+    notice = permissions.get_notice_for(request.user, notice_id)
+    return _raise(request, unit=notice.unit, notice=notice, initial={"problem": notice.body})
+
+
+def _detail(request, r, *, done_form=None, verify_form=None, status=200):
+    user = request.user
+    return render(
+        request,
+        "oversight/rectification.html",
+        {
+            "r": r,
+            "events": r.events.select_related("actor"),
+            "attachments": r.attachments.select_related("uploaded_by"),
+            "notices": r.notices.all(),
+            "done_form": done_form or (ReportDoneForm() if permissions.can_report_done(user, r) else None),
+            "verify_form": verify_form or (VerifyForm() if permissions.can_verify(user, r) else None),
+            "can_issue": permissions.can_issue(user),
+        },
+        status=status,
+    )
+
+
+@login_required
+def rectification(request, pk):
+    return _detail(request, permissions.get_rectification_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def report_done(request, pk):
+    r = permissions.get_rectification_for(request.user, pk, action="report_done")
+    form = ReportDoneForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.report_rectification_done(
+                rectification_id=r.pk,
+                actor=request.user,
+                completion=form.cleaned_data["completion"],
+                uploads=form.cleaned_data["files"],
+            )
+        except (TransitionError, EvidenceError) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Reported done; %(name)s has been told to verify.") % {"name": r.raised_by.display_name}
+            )
+            return redirect("oversight:rectification", r.pk)
+    return _detail(request, r, done_form=form, status=400)
+
+
+@login_required
+@require_POST
+def verify(request, pk):
+    """销号 or send back, by the one who raised it."""
+    r = permissions.get_rectification_for(request.user, pk, action="verify")
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if request.POST.get("action") == "send_back":
+                services.send_back_rectification(
+                    rectification_id=r.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
+                )
+                done = _("Sent back; %(unit)s has been told.")
+            else:
+                services.verify_rectification(rectification_id=r.pk, actor=request.user, comment=data["comment"])
+                done = _("Verified and closed; %(unit)s has been told.")
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done % {"unit": r.unit.label})
+            return redirect("oversight:rectification", r.pk)
+    return _detail(request, r, verify_form=form, status=400)
+
+
+@login_required
+def attachment(request, pk):
+    """A file of a rectification or a notice, for whoever may see its owner."""
+    found = Attachment.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    if found.rectification_id:
+        permissions.get_rectification_for(request.user, found.rectification_id)
+    else:
+        permissions.get_notice_for(request.user, found.notice_id)
+    return attachment_response(found)

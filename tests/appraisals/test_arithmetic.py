@@ -1,0 +1,72 @@
+"""The result against a hand computation (appraisals/results.py gives the formulas).
+
+Secretary A, criteria 履职尽责 (60) and 工作成效 (40), role weights 50/30/20:
+  leadership, 2 valid (L3 left A blank): 履职 (100+85)/2 = 92.5   成效 (100+100)/2 = 100
+  committee, 2 valid (C2 missed one):   履职 (100+85)/2 = 92.5   成效 (70+70)/2  = 70
+  peers, 2 valid (P2 missed one):       履职 (70+85)/2  = 77.5   成效 (70+85)/2  = 77.5
+  履职 = (50·92.5 + 30·92.5 + 20·77.5) / 100 = 89.5
+  成效 = (50·100 + 30·70 + 20·77.5) / 100   = 86.5
+  overall = (60·89.5 + 40·86.5) / 100       = 88.3 → 较好 (80 ≤ 88.3 < 90)
+  valid 6, invalid 3.
+Secretary B: only L1 and L2 marked every criterion: 2 valid < 3 → no score, no grade, no rank.
+Secretary C: only the three leadership members rated, all 好: the other roles drop out and
+  the leadership's weight is rescaled to the whole → 100, 好, rank 1; A is rank 2.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from appraisals import results, services
+from appraisals.models import AppraisalResult
+from tests.appraisals.conftest import vote_hand_example
+
+pytestmark = pytest.mark.django_db
+
+
+def test_weighted_scores_grade_and_rank_match_the_hand_computation(panel, cast):
+    vote_hand_example(panel)
+    services.close_round(round_id=panel.round.pk, actor=cast.admin)
+
+    a = AppraisalResult.objects.get(appraisee=panel.a)
+    履职, 成效 = panel.criteria
+    assert {cr.criterion_id: cr.score for cr in a.criteria.all()} == {
+        履职.pk: Decimal("89.50"),
+        成效.pk: Decimal("86.50"),
+    }
+    assert a.score == Decimal("88.30")
+    assert a.grade.name == "较好"
+    assert (a.valid_ballots, a.invalid_ballots, a.enough_ballots, a.rank) == (6, 3, True, 2)
+
+    b = AppraisalResult.objects.get(appraisee=panel.b)
+    assert (b.valid_ballots, b.invalid_ballots, b.enough_ballots) == (2, 7, False)
+    assert b.score is None and b.grade is None and b.rank is None and not b.criteria.exists()
+
+    c = AppraisalResult.objects.get(appraisee=panel.c)
+    assert (c.score, c.grade.name, c.rank, c.valid_ballots) == (Decimal("100.00"), "好", 1, 3)
+
+
+def test_minimum_ballots_is_the_rounds_setting(panel, cast):
+    vote_hand_example(panel)
+    panel.round.min_valid_ballots = 7  # A has 6 valid ballots
+    panel.round.save()
+    outcome = {o.appraisee_id: o for o in results.compute(panel.round)}
+    assert outcome[panel.a.pk].enough is False and outcome[panel.a.pk].score is None
+    assert outcome[panel.a.pk].valid == 6
+
+
+def test_grade_follows_the_thresholds(panel):
+    levels = list(panel.round.levels.all())
+    assert results.grade_for(Decimal("90.00"), levels).name == "好"
+    assert results.grade_for(Decimal("89.99"), levels).name == "较好"
+    assert results.grade_for(Decimal("60"), levels).name == "一般"
+    assert results.grade_for(Decimal("0"), levels).name == "差"
+
+
+def test_ties_share_a_rank_and_the_next_rank_skips():
+    outcomes = [
+        results.Outcome(appraisee_id=n, score=Decimal(score), enough=enough)
+        for n, (score, enough) in enumerate([("90", True), ("95", True), ("90", True), ("99", False), ("80", True)])
+    ]
+    results.rank(outcomes)
+    assert [o.rank for o in outcomes] == [2, 1, 2, None, 4]
