@@ -38,7 +38,24 @@ def _report_event_organization(event) -> str:
     return path[: Unit.steplen] or "-"
 
 
+def _oversight_event_organization(event) -> str:
+    subject = event.rectification or event.notice
+    return root_of_unit(subject.unit if subject is not None else None)
+
+
+def _appraisal_event_organization(event) -> str:
+    # Round-wide steps (open, publish) have no appraisee: they go to the first root's chain.
+    from responsibilities.models import Unit
+
+    if event.appraisee_id is not None:
+        return root_of_unit(event.appraisee.unit)
+    first = Unit.objects.filter(depth=1).order_by("path").values_list("path", flat=True).first()
+    return first or "-"
+
+
 register("assessments.ReportEvent", _report_event_organization)
+register("oversight.Event", _oversight_event_organization)
+register("appraisals.AppraisalEvent", _appraisal_event_organization)
 
 
 def _value(value):

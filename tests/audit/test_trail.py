@@ -57,3 +57,25 @@ def test_an_event_slipped_in_outside_the_app_is_found(trail, cast):
     _checked, problems = verify()
     assert any("added outside the application" in str(p) for p in problems)
     assert ReportEvent.objects.count() == 5
+
+
+def test_supervision_notices_join_the_trail(cast):
+    import datetime
+
+    from django.utils import timezone
+
+    from oversight.services import close_notice, issue_notice
+
+    notice = issue_notice(
+        actor=cast.supervisor,
+        unit=cast.unit_a,
+        subject="逾期未报",
+        body="请于期限内补报。",
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    close_notice(notice_id=notice.pk, actor=cast.supervisor, comment="已办结")
+    checked, problems = verify()
+    assert problems == [] and checked == AuditLink.objects.count() >= 2
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE oversight_event SET comment = 'x' WHERE notice_id = %s", [notice.pk])
+    assert any("oversight.Event" in str(p) and "edited" in str(p) for p in verify()[1])
