@@ -30,6 +30,8 @@ from collections import Counter
 
 from locust import HttpUser, between, events, task
 
+from load.outcomes import classify, message_of
+
 PASSWORD = os.environ.get("LOAD_PASSWORD", "bench")
 # Which classes run is chosen on locust's command line by `python -m load` (PROFILES there).
 USERS = int(os.environ.get("LOAD_USERS", "200"))
@@ -40,10 +42,8 @@ with open(os.environ["LOAD_MARKS"]) as _handle:
 
 REPORT = re.compile(r"/assessments/reports/(\d+)/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ALERT = re.compile(r'class="[^"]*(?:alert-danger|invalid-feedback)[^"]*"[^>]*>(.*?)</', re.S)
 DOWNLOAD = re.compile(r'href="(/dashboard/exports/[0-9a-f-]{36}/)"')
 EXPORTS = re.compile(r'hx-get="(/dashboard/exports/\?[^"]+)"')
-TAGS = re.compile(r"<[^>]+>")
 
 OUTCOMES = {"refusals": Counter(), "refusal_messages": Counter(), "errors": Counter(), "uploaded_bytes": 0}
 _numbers = {kind: itertools.count() for kind in ("secretary", "leader", "admin")}
@@ -72,11 +72,6 @@ def pdf(size: int) -> bytes:
 FILE = pdf(UPLOAD_BYTES)
 
 
-def message_of(text: str) -> str:
-    found = ALERT.search(text or "")
-    return " ".join(html.unescape(TAGS.sub("", found.group(1))).split())[:80] if found else ""
-
-
 class Person(HttpUser):
     abstract = True
     wait_time = between(*WAIT)
@@ -101,24 +96,22 @@ class Person(HttpUser):
     # -- judging answers ---------------------------------------------------------------
 
     def judge(self, response, name: str, *, expect=(200,)) -> str:
-        """ "ok", "refused" (a message the person is meant to read) or "error"."""
-        status = response.status_code
-        if status in expect:
+        """ "ok", "refused" (a message the person is meant to read) or "error"
+        (load/outcomes.py); a refusal is a success for locust, counted apart."""
+        outcome, why = classify(
+            response.status_code, response.text, expect=expect, location=response.headers.get("Location", "")
+        )
+        if outcome == "error":
+            if not response.status_code:
+                why = f"no answer ({response.error})"
+            response.failure(why)
+            OUTCOMES["errors"][f"{name}: {why}"] += 1
+        else:
             response.success()
-            return "ok"
-        if status in (400, 409, 422):
-            message = message_of(response.text)
-            if message:
-                response.success()
-                OUTCOMES["refusals"][name] += 1
-                OUTCOMES["refusal_messages"][message] += 1
-                return "refused"
-        reason = f"{status}" if status else f"no answer ({response.error})"
-        if status == 302 and "/login/" in response.headers.get("Location", ""):
-            reason = "session lost"
-        response.failure(reason)
-        OUTCOMES["errors"][f"{name}: {reason}"] += 1
-        return "error"
+        if outcome == "refused":
+            OUTCOMES["refusals"][name] += 1
+            OUTCOMES["refusal_messages"][why] += 1
+        return outcome
 
     def get(self, url: str, name: str, **kwargs):
         with self.client.get(url, name=name, catch_response=True, allow_redirects=False, **kwargs) as response:
