@@ -103,7 +103,7 @@ def vary_open_period(period: Period, seed: int, states: list[tuple[str, int]] = 
     given = _report_given("x", f"'{period.due_on.isoformat()}'::timestamptz")
     sets = ", ".join(f"{qn(Report._meta.get_field(name).column)} = {expr}" for name, expr in given.items())
     draws = _draws("id", seed, 10, states, 0.0)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), bulk_load(Report), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table(Report)} r SET {sets} "
             f"FROM (SELECT id, unit_id, {draws} FROM {table(Report)} WHERE period_id = %s) x "

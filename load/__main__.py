@@ -120,7 +120,7 @@ def main(argv=None) -> int:
             cwd=ROOT, env=served,
         )  # fmt: skip
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", str(args.worker_concurrency),
+            [sys.executable, "-m", "celery", "-A", "config", "--quiet", "worker", "-c", str(args.worker_concurrency),
              "-l", "WARNING", "--without-gossip", "--without-mingle"],
             cwd=ROOT, env=served,
         )  # fmt: skip
@@ -134,7 +134,13 @@ def main(argv=None) -> int:
             locust += ["-u", str(users), "-r", str(args.spawn_rate), "--run-time", duration, "--host", base]
             locust += ["--csv", str(stats), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30"]
             ran = time.monotonic()
-            subprocess.run(locust + profile["classes"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+            log = work / "locust.log"
+            with log.open("w") as handle:  # its own summary repeats what is printed below
+                ran_locust = subprocess.run(
+                    locust + profile["classes"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=handle
+                )
+            if ran_locust.returncode not in (0, 1) or not Path(f"{stats}_stats.csv").exists():
+                sys.exit(f"locust failed ({ran_locust.returncode}):\n{log.read_text()[-3000:]}")
             print(f"run_seconds: {time.monotonic() - ran:.0f}")
             print(f"load_average_after_run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
             verified = subprocess.run(

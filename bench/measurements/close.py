@@ -1,6 +1,6 @@
 """The end of the open period: locking what was not handed in (a sample, one report at a
-time as the nightly job does it, timed per thousand), scoring every unit twice (the second
-replaces the first), then the close itself — scores, the state and leadership told in one
+time as the nightly job does it, timed per thousand), scoring every unit, then the close
+itself — the scores again (replacing the first), the state and leadership told in one
 transaction (DESIGN.md target at ten times province scale: close and score ≤ 60 s)."""
 
 from bench.registry import measurement, stopwatch
@@ -34,9 +34,6 @@ def close(context) -> dict:
         summary = compute_scores(period=period)
     figures[f"compute_scores_seconds_{reports}"] = round(elapsed(), 2)
     figures["scored_units"] = summary.units
-    with stopwatch() as elapsed:
-        compute_scores(period=period)
-    figures[f"recompute_scores_seconds_{reports}"] = round(elapsed(), 2)
     with stopwatch() as elapsed:
         closed = close_period(period_id=period.pk)
     figures[f"close_and_score_seconds_{reports}"] = round(elapsed(), 2)
