@@ -45,6 +45,18 @@ def measurement(*, order: int = 100, makes_data: bool = False):
     return register
 
 
+def collector() -> tuple[dict, Callable[[str], None]]:
+    """``(figures, out)``: ``out("name: value")`` puts a printed line into ``figures``, for
+    measurements written as functions that print."""
+    figures: dict = {}
+
+    def out(line: str) -> None:
+        name, _sep, value = line.partition(": ")
+        figures[name] = value
+
+    return figures, out
+
+
 def run_all(context: Context, *, only: list[str] | None = None, out=print) -> None:
     """Run every registered measurement in order (those ``only`` names, and every step that
     makes data), printing its figures and the seconds it took."""

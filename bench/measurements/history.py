@@ -2,18 +2,14 @@
 deadline, nine closed half-years with stored scores, past notifications and a busy unit.
 Made even when ``--only`` names other measurements."""
 
-from bench.registry import measurement
+from bench.registry import collector, measurement
 
 
 @measurement(order=30, makes_data=True)
 def history(context) -> dict:
     from bench.history import make
 
-    figures = {}
-
-    def out(line: str) -> None:
-        name, _sep, value = line.partition(": ")
-        figures[name] = value
+    figures, out = collector()
 
     context.cast = make(period=context.period, seed=context.seed, admin_id=context.data.admin_id, out=out)
     return figures

@@ -2,7 +2,7 @@
 time, queries and a profile of where the time goes (bench/timing.py), then requests per
 second under gunicorn against a trivial view (bench/pages.py)."""
 
-from bench.registry import measurement
+from bench.registry import collector, measurement
 
 
 def hot_pages(cast) -> list[tuple[str, object, str]]:
@@ -31,11 +31,7 @@ def pages(context) -> dict:
     from bench.pages import TRIVIAL, measure_rates, session_cookie
     from bench.timing import profile_page, time_page
 
-    figures = {}
-
-    def out(line: str) -> None:
-        name, _sep, value = line.partition(": ")
-        figures[name] = value
+    figures, out = collector()
 
     clients = {}
     targets = {"trivial": (TRIVIAL, "")}
