@@ -27,7 +27,7 @@ from accounts.models import User
 from responsibilities.models import Assignment, Checklist, Duty, Post, PostKind, Unit, UnitKind
 from responsibilities.services import load_checklist_file
 
-from .sql import insert_select, qn, table
+from .sql import bulk_load, insert_select, qn, table
 
 PASSWORD = "bench"
 UNITS_PER_COMMITTEE = 50
@@ -141,12 +141,13 @@ def generate(
     duties.exclude(pk__in=keep).update(active=False)
     # Every duty reports every half year: each period has one report per assignment.
     Duty.objects.filter(pk__in=keep).update(cadence="semiannual")
-    assignments = insert_select(
-        Assignment,
-        {"duty": "d.id", "unit": "p.unit_id", "post": "p.id", "active": "true"},
-        f"{table(Post)} p CROSS JOIN {table(Duty)} d WHERE d.{qn('id')} = ANY(%s) AND p.kind = %s",
-        [keep, PostKind.SECRETARY],
-    )
+    with bulk_load(Assignment):
+        assignments = insert_select(
+            Assignment,
+            {"duty": "d.id", "unit": "p.unit_id", "post": "p.id", "active": "true"},
+            f"{table(Post)} p CROSS JOIN {table(Duty)} d WHERE d.{qn('id')} = ANY(%s) AND p.kind = %s",
+            [keep, PostKind.SECRETARY],
+        )
     return Generated(
         year=year,
         units=len(made),

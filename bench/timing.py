@@ -58,21 +58,21 @@ def counting_queries():
 
 
 def time_page(client, url: str, *, runs: int = 30, warmup: int = 3, before=None) -> dict:
-    """Server time in-process and the queries of one request; ``before`` runs untimed
-    before each request (a change that makes a cache stale)."""
+    """Server time in-process, the queries and the size of one answer; ``before`` runs
+    untimed before each request (a change that makes a cache stale)."""
     before = before or (lambda: None)
     for _ in range(min(warmup, runs)):
         _get(client, url)
     before()
     with counting_queries() as captured:
-        _get(client, url)
+        size = len(_get(client, url).content)
     times = []
     for _ in range(runs):
         before()
         start = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - start) * 1000)
-    return {"p50": statistics.median(times), "p95": percentile(times, 95), "queries": len(captured)}
+    return {"p50": statistics.median(times), "p95": percentile(times, 95), "queries": len(captured), "bytes": size}
 
 
 class _Split:

@@ -46,6 +46,7 @@ def pages(context) -> dict:
         out(f"{name}_p50_ms: {timed['p50']:.1f}")
         out(f"{name}_p95_ms: {timed['p95']:.1f}")
         out(f"{name}_queries: {timed['queries']}")
+        out(f"{name}_kb: {timed['bytes'] / 1024:.0f}")
         profile = profile_page(client, url, name=name, runs=max(1, runs // 2))
         for key in ("sql_share", "template_share", "other_share"):
             out(f"profile_{name}_{key}: {profile[key]:.2f}")
