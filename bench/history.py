@@ -18,6 +18,7 @@ the same rows.
 from __future__ import annotations
 
 import datetime
+import sys
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -153,10 +154,11 @@ def closed_periods(halves: list[tuple[int, int]], seed: int) -> tuple[list[Perio
 
 
 def stored_scores(periods: list[Period]) -> None:
-    """What the close of each of ``periods`` stored: a score per unit and a line per
-    report (its weighted share of the unit's mean) plus a deduction per late report, under
-    the current rules (scoring.services), the score their sum. One statement each for all
-    the periods."""
+    """What the close of each of ``periods`` stored, under the current rules
+    (scoring.services): a score per unit — the weighted mean of its reports' points less
+    the late deductions — and a line per report (its weighted share of the mean) plus a
+    deduction line per late report. Made from the reports in a few passes of hash joins
+    and aggregates, never a row at a time."""
     ids = [period.pk for period in periods]
     rule = current_rule()
     weights = category_weights(rule)
@@ -167,18 +169,26 @@ def stored_scores(periods: list[Period]) -> None:
     points = f"(CASE {points} WHEN r.state IN ('submitted', 'approved') THEN {rule.points_ungraded} ELSE 0 END)"
     by_category = " ".join(f"WHEN {pk} THEN {weight}" for pk, weight in sorted(weights.items()))
     weight = f"((CASE r.category_id {by_category} ELSE 1 END) * d.weight)"
-    insert_select(
-        UnitScore,
-        {"period": "x.period_id", "unit": "x.unit_id", "score": "0", "subtree_score": "0", "reports": "0",
-         "on_time": "0"},
-        f"(SELECT DISTINCT period_id, unit_id FROM {table(Report)} WHERE period_id = ANY(%s)) x",
-        [ids],
-    )  # fmt: skip
     reports = (
         f"{table(Report)} r JOIN {table(Assignment)} a ON a.id = r.assignment_id "
-        f"JOIN {table(Duty)} d ON d.id = a.duty_id "
+        f"JOIN {table(Duty)} d ON d.id = a.duty_id WHERE r.period_id = ANY(%s)"
+    )
+    late = "(r.late AND r.state IN ('submitted', 'approved'))"
+    insert_select(
+        UnitScore,
+        {"period": "t.period_id", "unit": "t.unit_id", "score": "t.score", "subtree_score": "t.score",
+         "reports": "t.n", "on_time": "t.on_time"},
+        f"""(SELECT r.period_id, r.unit_id,
+                GREATEST(0, ROUND(SUM({points} * {weight}) / NULLIF(SUM({weight}), 0), 2)
+                    - {rule.late_deduction} * COUNT(*) FILTER (WHERE {late})) AS score,
+                COUNT(*) AS n, COUNT(*) FILTER (WHERE r.state IN ('submitted', 'approved') AND NOT r.late) AS on_time
+            FROM {reports} GROUP BY r.period_id, r.unit_id) t""",
+        [ids],
+    )  # fmt: skip
+    scored = (
         f"JOIN {table(UnitScore)} s ON s.period_id = r.period_id AND s.unit_id = r.unit_id "
-        "WHERE r.period_id = ANY(%s)"
+        f"JOIN (SELECT r.period_id, r.unit_id, SUM({weight}) AS total FROM {reports} "
+        "GROUP BY r.period_id, r.unit_id) w ON w.period_id = r.period_id AND w.unit_id = r.unit_id"
     )
     insert_select(
         ScoreLine,
@@ -187,14 +197,14 @@ def stored_scores(periods: list[Period]) -> None:
             "kind": "'report'",
             "report": "r.id",
             "label": "left(d.code || ' ' || d.title, 200)",
-            "points": f"round({points} * {weight} / sum({weight}) OVER (PARTITION BY s.id), 2)",
+            "points": f"round({points} * {weight} / NULLIF(w.total, 0), 2)",
             "cause": "(CASE WHEN r.state = 'approved' AND r.grade <> '' THEN 'graded' "
             "WHEN r.state IN ('submitted', 'approved') THEN 'ungraded' ELSE 'missing' END)",
             "base_points": points,
             "weight": weight,
         },
-        reports,
-        [ids],
+        reports.replace(" WHERE ", f" {scored} WHERE ", 1),
+        [ids, ids],
     )
     insert_select(
         ScoreLine,
@@ -206,26 +216,12 @@ def stored_scores(periods: list[Period]) -> None:
             "points": f"-{rule.late_deduction}",
             "cause": "'late'",
         },
-        reports + " AND r.late",
+        reports.replace(
+            " WHERE ", f" JOIN {table(UnitScore)} s ON s.period_id = r.period_id AND s.unit_id = r.unit_id WHERE ", 1
+        )
+        + f" AND {late}",
         [ids],
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {table(UnitScore)} s SET score = GREATEST(0, t.total), subtree_score = GREATEST(0, t.total),
-                reports = t.n, on_time = t.on_time
-            FROM (
-                SELECT l.unit_score_id, SUM(l.points) AS total,
-                    COUNT(*) FILTER (WHERE l.kind = 'report') AS n,
-                    COUNT(*) FILTER (WHERE l.kind = 'report' AND r.state IN ('submitted', 'approved')
-                        AND NOT r.late) AS on_time
-                FROM {table(ScoreLine)} l JOIN {table(Report)} r ON r.id = l.report_id
-                JOIN {table(UnitScore)} us ON us.id = l.unit_score_id
-                WHERE us.period_id = ANY(%s) GROUP BY l.unit_score_id
-            ) t WHERE s.id = t.unit_score_id
-            """,
-            [ids],
-        )
 
 
 def past_notifications(seed: int) -> int:
@@ -319,6 +315,7 @@ def make(*, period: Period, seed: int, admin_id: int, closed: int = 9, open_stat
         nonlocal step
         now = time.perf_counter()
         out(f"history_{part}_seconds: {now - step:.1f}")
+        sys.stdout.flush()
         step = now
 
     out(f"history_open_period_reports: {vary_open_period(period, seed, open_states)}")

@@ -21,6 +21,7 @@ class Context:
     options: dict = field(default_factory=dict)  # the command line's (rps seconds, runs …)
     period: object = None  # the open period (bench/measurements/period_open.py)
     cast: object = None  # bench.history.Cast: who the pages are measured as
+    out: Callable[[str], None] = print  # for lines printed as a long step goes (run_all sets it)
 
 
 @dataclass
@@ -63,6 +64,7 @@ def run_all(context: Context, *, only: list[str] | None = None, out=print) -> No
     from bench.measurements import load_all
 
     load_all()
+    context.out = out
     for item in sorted(MEASUREMENTS, key=lambda m: (m.order, m.name)):
         if only and item.name not in only and not item.makes_data:
             continue
