@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.attachments import AbstractAttachment
+from core.events import AbstractEvent
 
 # Fewer ballots than this and the averages would give one rater's marks away (with two,
 # each rater could read the other's off the result): neither a round's minimum of valid
@@ -345,7 +346,7 @@ class Finding(models.Model):
         return self.text[:60]
 
 
-class AppraisalEvent(models.Model):
+class AppraisalEvent(AbstractEvent):
     """Who did what, when, to a round or a secretary's report (留痕). Casting a ballot is
     deliberately NOT an event: a dated record of who voted would undo the anonymity."""
 
@@ -369,17 +370,8 @@ class AppraisalEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="events",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(AbstractEvent.Meta):
         verbose_name = _("appraisal event")
         verbose_name_plural = _("appraisal events")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -11,29 +11,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import accept_attribute
 from responsibilities.models import Category, Unit
 
-from . import services
 from .models import Grade, Report
-
-# What a phone's file picker is told: the allowed types by name and by MIME type, so it
-# offers the camera and the photo library as well as documents (UX.md, "Pages").
-MIME_TYPES = {
-    "pdf": "application/pdf",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-}
-
-
-def accept_attribute() -> str:
-    allowed = sorted(services.allowed_extensions())
-    mimes = sorted({MIME_TYPES[ext] for ext in allowed if ext in MIME_TYPES})
-    return ",".join([*mimes, *(f".{ext}" for ext in allowed)])
 
 
 class ReportForm(forms.ModelForm):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Warning
 from core.attachments import AbstractAttachment
+from core.events import AbstractTransitionEvent
 
 
 def deadline_warning(deadline: datetime.date, today: datetime.date | None = None) -> str:
@@ -219,7 +220,7 @@ class NoticeCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Event(models.Model):
+class Event(AbstractTransitionEvent):
     """One step of a rectification or a notice (留痕): who, when, what, from which state."""
 
     class Action(models.TextChoices):
@@ -239,19 +240,11 @@ class Event(models.Model):
     notice = models.ForeignKey(
         SupervisionNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_state = models.CharField(_("from"), max_length=10, blank=True)
-    to_state = models.CharField(_("to"), max_length=10, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(AbstractTransitionEvent.Meta):
         verbose_name = _("oversight event")
         verbose_name_plural = _("oversight events")
-        ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rectification__isnull=False, notice__isnull=True)
@@ -259,9 +252,6 @@ class Event(models.Model):
                 name="event_of_one_thing",
             )
         ]
-
-    def __str__(self):
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 def attachment_path(instance, filename):

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.services import TransitionError
 from core.attachments import EvidenceError, attachment_response
-from oversight.permissions import can_raise
 
 from .. import permissions, selectors, services
 from ..forms import EvidenceForm, FindingForm, RatingForm, ReportForm
@@ -145,7 +144,6 @@ def result(request, pk):
             "ranked": selectors.ranked_count(appraisee.round) if outcome and outcome.rank else None,
             "findings": list(appraisee.findings.select_related("raised_by")),
             "finding_form": FindingForm() if permissions.can_add_finding(request.user, appraisee) else None,
-            "can_raise": can_raise(request.user, appraisee.unit),
         },
     )
 
