@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.services import TransitionError
 from core.attachments import EvidenceError, attachment_response
+from core.errors import TransitionError
 
 from .. import permissions, selectors, services
 from ..forms import EvidenceForm, FindingForm, RatingForm, ReportForm

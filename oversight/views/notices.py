@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.permissions import get_report_for
-from assessments.services import TransitionError
 from core.attachments import EvidenceError
+from core.errors import TransitionError
 
 from .. import permissions, selectors, services
 from ..forms import NOTICE_STATES, ListFilterForm, NoticeForm, ReplyForm, SettleForm

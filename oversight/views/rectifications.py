@@ -15,8 +15,8 @@ from accounts import roles
 from appraisals.models import Finding
 from appraisals.permissions import get_appraisee_for
 from assessments.permissions import get_report_for
-from assessments.services import TransitionError
 from core.attachments import EvidenceError, attachment_response
+from core.errors import TransitionError
 from responsibilities.models import Unit
 
 from .. import permissions, selectors, services
