@@ -25,6 +25,10 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
-    """Rows shown inside another's page, read-only."""
+    """Rows shown inside another's page, read-only (``fields`` may name any field, editable
+    or not: all are shown as text)."""
 
     extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or super().get_readonly_fields(request, obj)
