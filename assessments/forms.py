@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import text_field
 from core.uploads import accept_attribute
 from responsibilities.models import Category, Unit
 
@@ -90,11 +91,11 @@ class ApproveForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_("What must be fixed"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    comment = text_field(
+        _("What must be fixed"),
+        rows=3,
         max_length=2000,
-        error_messages={"required": _("Say what must be fixed: a returned report needs a comment.")},
+        required=_("Say what must be fixed: a returned report needs a comment."),
     )
 
     def clean_comment(self):
@@ -105,11 +106,8 @@ class ReturnForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        error_messages={"required": _("Give the reason; it is kept with the report.")},
+    reason = text_field(
+        _("Reason"), rows=2, max_length=2000, required=_("Give the reason; it is kept with the report.")
     )
 
     def clean_reason(self):

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.permissions import get_report_for
-from core.attachments import EvidenceError
-from core.errors import TransitionError
+from core.forms import attempt
 
 from .. import permissions, selectors, services
 from ..forms import NOTICE_STATES, ListFilterForm, NoticeForm, ReplyForm, SettleForm
@@ -64,27 +63,25 @@ def notice_new(request):
         initial = {"matter": Matter.RECTIFICATION, "subject": rectification.problem[:200]}
     fixed = report.unit if report else rectification.unit if rectification else None
     form = NoticeForm(request.POST or None, fixed_unit=fixed, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            notice = services.issue_notice(
-                actor=request.user,
-                unit=data["unit"],
-                matter=data["matter"],
-                subject=data["subject"],
-                body=data["body"],
-                deadline=data["deadline"],
-                report=report,
-                rectification=rectification,
-            )
-        except TransitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("%(label)s was issued; %(unit)s has been told.") % {"label": notice.label, "unit": notice.unit.label},
-            )
-            return redirect("oversight:notice", notice.pk)
+    notice = request.method == "POST" and attempt(
+        form,
+        lambda data: services.issue_notice(
+            actor=request.user,
+            unit=data["unit"],
+            matter=data["matter"],
+            subject=data["subject"],
+            body=data["body"],
+            deadline=data["deadline"],
+            report=report,
+            rectification=rectification,
+        ),
+    )
+    if notice:
+        messages.success(
+            request,
+            _("%(label)s was issued; %(unit)s has been told.") % {"label": notice.label, "unit": notice.unit.label},
+        )
+        return redirect("oversight:notice", notice.pk)
     return render(
         request, "oversight/notice_new.html", {"form": form, "report": report, "rectification": rectification}
     )
@@ -118,17 +115,16 @@ def notice(request, pk):
 def reply(request, pk):
     n = permissions.get_notice_for(request.user, pk, action="reply")
     form = ReplyForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.reply_to_notice(
-                notice_id=n.pk, actor=request.user, reply=form.cleaned_data["reply"], uploads=form.cleaned_data["files"]
-            )
-        except (TransitionError, EvidenceError) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Replied; %(name)s has been told.") % {"name": n.issued_by.display_name})
-            return redirect("oversight:notice", n.pk)
-    return _detail(request, n, reply_form=form, status=400)
+    done = attempt(
+        form,
+        lambda data: services.reply_to_notice(
+            notice_id=n.pk, actor=request.user, reply=data["reply"], uploads=data["files"]
+        ),
+    )
+    if not done:
+        return _detail(request, n, reply_form=form, status=400)
+    messages.success(request, _("Replied; %(name)s has been told.") % {"name": n.issued_by.display_name})
+    return redirect("oversight:notice", n.pk)
 
 
 @login_required
@@ -137,20 +133,20 @@ def settle(request, pk):
     """Close the notice, or press again with a new deadline."""
     n = permissions.get_notice_for(request.user, pk, action="settle")
     form = SettleForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if request.POST.get("action") == "press":
-                services.press_notice(
-                    notice_id=n.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
-                )
-                done = _("Pressed again; %(unit)s has been told.")
-            else:
-                services.close_notice(notice_id=n.pk, actor=request.user, comment=data["comment"])
-                done = _("The notice is closed; %(unit)s has been told.")
-        except TransitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done % {"unit": n.unit.label})
-            return redirect("oversight:notice", n.pk)
-    return _detail(request, n, settle_form=form, status=400)
+    if request.POST.get("action") == "press":
+        done = _("Pressed again; %(unit)s has been told.")
+
+        def step(data):
+            return services.press_notice(
+                notice_id=n.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
+            )
+    else:
+        done = _("The notice is closed; %(unit)s has been told.")
+
+        def step(data):
+            return services.close_notice(notice_id=n.pk, actor=request.user, comment=data["comment"])
+
+    if not attempt(form, step):
+        return _detail(request, n, settle_form=form, status=400)
+    messages.success(request, done % {"unit": n.unit.label})
+    return redirect("oversight:notice", n.pk)

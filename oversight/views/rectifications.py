@@ -15,8 +15,8 @@ from accounts import roles
 from appraisals.models import Finding
 from appraisals.permissions import get_appraisee_for
 from assessments.permissions import get_report_for
-from core.attachments import EvidenceError, attachment_response
-from core.errors import TransitionError
+from core.attachments import attachment_response
+from core.forms import attempt
 from responsibilities.models import Unit
 
 from .. import permissions, selectors, services
@@ -67,27 +67,25 @@ def _raise(request, *, unit=None, report=None, finding=None, notice=None, initia
     form = RectificationForm(
         request.POST or None, units=_raisable_units(request.user), fixed_unit=unit, initial=initial or {}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            made = services.raise_rectification(
-                actor=request.user,
-                unit=data["unit"],
-                post=data["post"],
-                problem=data["problem"],
-                measure=data["measure"],
-                deadline=data["deadline"],
-                report=report,
-                finding=finding,
-                notice=notice,
-            )
-        except TransitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("The rectification was raised; %(unit)s has been told.") % {"unit": made.unit.label}
-            )
-            return redirect("oversight:rectification", made.pk)
+    made = request.method == "POST" and attempt(
+        form,
+        lambda data: services.raise_rectification(
+            actor=request.user,
+            unit=data["unit"],
+            post=data["post"],
+            problem=data["problem"],
+            measure=data["measure"],
+            deadline=data["deadline"],
+            report=report,
+            finding=finding,
+            notice=notice,
+        ),
+    )
+    if made:
+        messages.success(
+            request, _("The rectification was raised; %(unit)s has been told.") % {"unit": made.unit.label}
+        )
+        return redirect("oversight:rectification", made.pk)
     source = report or finding or notice
     return render(
         request,
@@ -158,22 +156,18 @@ def rectification(request, pk):
 def report_done(request, pk):
     r = permissions.get_rectification_for(request.user, pk, action="report_done")
     form = ReportDoneForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.report_rectification_done(
-                rectification_id=r.pk,
-                actor=request.user,
-                completion=form.cleaned_data["completion"],
-                uploads=form.cleaned_data["files"],
-            )
-        except (TransitionError, EvidenceError) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("Reported done; %(name)s has been told to verify.") % {"name": r.raised_by.display_name}
-            )
-            return redirect("oversight:rectification", r.pk)
-    return _detail(request, r, done_form=form, status=400)
+    done = attempt(
+        form,
+        lambda data: services.report_rectification_done(
+            rectification_id=r.pk, actor=request.user, completion=data["completion"], uploads=data["files"]
+        ),
+    )
+    if not done:
+        return _detail(request, r, done_form=form, status=400)
+    messages.success(
+        request, _("Reported done; %(name)s has been told to verify.") % {"name": r.raised_by.display_name}
+    )
+    return redirect("oversight:rectification", r.pk)
 
 
 @login_required
@@ -182,23 +176,23 @@ def verify(request, pk):
     """销号 or send back, by the one who raised it."""
     r = permissions.get_rectification_for(request.user, pk, action="verify")
     form = VerifyForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if request.POST.get("action") == "send_back":
-                services.send_back_rectification(
-                    rectification_id=r.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
-                )
-                done = _("Sent back; %(unit)s has been told.")
-            else:
-                services.verify_rectification(rectification_id=r.pk, actor=request.user, comment=data["comment"])
-                done = _("Verified and closed; %(unit)s has been told.")
-        except TransitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done % {"unit": r.unit.label})
-            return redirect("oversight:rectification", r.pk)
-    return _detail(request, r, verify_form=form, status=400)
+    if request.POST.get("action") == "send_back":
+        done = _("Sent back; %(unit)s has been told.")
+
+        def step(data):
+            return services.send_back_rectification(
+                rectification_id=r.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
+            )
+    else:
+        done = _("Verified and closed; %(unit)s has been told.")
+
+        def step(data):
+            return services.verify_rectification(rectification_id=r.pk, actor=request.user, comment=data["comment"])
+
+    if not attempt(form, step):
+        return _detail(request, r, verify_form=form, status=400)
+    messages.success(request, done % {"unit": r.unit.label})
+    return redirect("oversight:rectification", r.pk)
 
 
 @login_required
