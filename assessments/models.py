@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
+from core.fields import person
 
 
 class Half(models.IntegerChoices):
@@ -125,25 +126,15 @@ class Report(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     content = models.TextField(_("what was done"), blank=True)
     self_assessment = models.CharField(_("self-assessment"), max_length=10, choices=Grade.choices, blank=True)
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible person"),
-        null=True,
-        blank=True,
+    responsible = person(
+        _("responsible person"),
+        optional=True,
         on_delete=models.SET_NULL,
-        related_name="+",
         help_text=_("Who held the post when the report was made or last submitted."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewer = person(_("reviewer"), optional=True, on_delete=models.SET_NULL)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     late = models.BooleanField(_("submitted late"), default=False)
@@ -230,14 +221,7 @@ class Evidence(AbstractAttachment):
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
     work_date = models.DateField(_("date of the work"))
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("removed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    removed_by = person(_("removed by"), optional=True)
 
     class Meta:
         verbose_name = _("evidence")

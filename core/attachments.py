@@ -8,12 +8,12 @@ served only by views that check permission first, never from a URL of their own.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
 from .errors import EvidenceError
+from .fields import person
 from .uploads import check_upload, clean_name
 
 __all__ = ["AbstractAttachment", "EvidenceError", "check_upload", "fill_attachment", "attachment_response"]
@@ -30,9 +30,7 @@ class AbstractAttachment(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = person(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -8,25 +8,18 @@ hashes each one as it is written, and the admin shows them read-only.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .fields import person
 
 
 class AbstractEvent(models.Model):
     """One step in the life of something. The concrete model adds ``action`` (a CharField
     of max_length 20 with its own choices) and the foreign key to the thing."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Empty when the system acted (a schedule)."),
-    )
+    actor = person(_("by"), optional=True, help_text=_("Empty when the system acted (a schedule)."))
     at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Warning
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
+from core.fields import person
 
 
 def deadline_warning(deadline: datetime.date, today: datetime.date | None = None) -> str:
@@ -87,9 +88,7 @@ class Rectification(models.Model):
         related_name="rectifications",
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
-    )
+    raised_by = person(_("raised by"))
     completion = models.TextField(_("what was put right"), blank=True)
     created_at = models.DateTimeField(_("raised at"), default=timezone.now)
     reported_at = models.DateTimeField(_("reported done at"), null=True, blank=True)
@@ -163,19 +162,10 @@ class SupervisionNotice(models.Model):
     )
     deadline = models.DateField(_("reply by"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ISSUED)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
-    )
+    issued_by = person(_("issued by"))
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     reply = models.TextField(_("reply"), blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("replied by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    replied_by = person(_("replied by"), optional=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     pressed = models.PositiveSmallIntegerField(_("times pressed again"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
