@@ -17,7 +17,9 @@ from .. import permissions, selectors, services
 from ..forms import NOTICE_STATES, ListFilterForm, NoticeForm, ReplyForm, SettleForm
 from ..models import SupervisionNotice
 from ..permissions import require
+from . import steps
 from .rectifications import _list_units
+from .steps import item_page, step_on
 
 Matter = SupervisionNotice.Matter
 
@@ -89,20 +91,20 @@ def notice_new(request):
 
 def _detail(request, n, *, reply_form=None, settle_form=None, status=200):
     user = request.user
-    return render(
+    return item_page(
         request,
         "oversight/notice.html",
-        {
-            "n": n,
-            "events": n.events.select_related("actor"),
-            "attachments": n.attachments.select_related("uploaded_by"),
-            "rectifications": n.rectifications.all(),
-            "reply_form": reply_form or (ReplyForm() if permissions.can_reply(user, n) else None),
-            "settle_form": settle_form or (SettleForm() if permissions.can_settle(user, n) else None),
-            "can_raise": permissions.can_raise(user, n.unit),
-        },
+        n,
         status=status,
+        n=n,
+        rectifications=n.rectifications.all(),
+        reply_form=reply_form or (ReplyForm() if permissions.can_reply(user, n) else None),
+        settle_form=settle_form or (SettleForm() if permissions.can_settle(user, n) else None),
+        can_raise=permissions.can_raise(user, n.unit),
     )
+
+
+PAGE = {"page": _detail, "url": "oversight:notice"}
 
 
 @login_required
@@ -114,17 +116,17 @@ def notice(request, pk):
 @require_POST
 def reply(request, pk):
     n = permissions.get_notice_for(request.user, pk, action="reply")
-    form = ReplyForm(request.POST, request.FILES)
-    done = attempt(
-        form,
+    return step_on(
+        request,
+        n,
+        ReplyForm(request.POST, request.FILES),
         lambda data: services.reply_to_notice(
             notice_id=n.pk, actor=request.user, reply=data["reply"], uploads=data["files"]
         ),
+        _("Replied; %(name)s has been told.") % {"name": n.issued_by.display_name},
+        form_key="reply_form",
+        **PAGE,
     )
-    if not done:
-        return _detail(request, n, reply_form=form, status=400)
-    messages.success(request, _("Replied; %(name)s has been told.") % {"name": n.issued_by.display_name})
-    return redirect("oversight:notice", n.pk)
 
 
 @login_required
@@ -132,21 +134,14 @@ def reply(request, pk):
 def settle(request, pk):
     """Close the notice, or press again with a new deadline."""
     n = permissions.get_notice_for(request.user, pk, action="settle")
-    form = SettleForm(request.POST)
-    if request.POST.get("action") == "press":
-        done = _("Pressed again; %(unit)s has been told.")
-
-        def step(data):
-            return services.press_notice(
-                notice_id=n.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
-            )
-    else:
-        done = _("The notice is closed; %(unit)s has been told.")
-
-        def step(data):
-            return services.close_notice(notice_id=n.pk, actor=request.user, comment=data["comment"])
-
-    if not attempt(form, step):
-        return _detail(request, n, settle_form=form, status=400)
-    messages.success(request, done % {"unit": n.unit.label})
-    return redirect("oversight:notice", n.pk)
+    return steps.settle(
+        request,
+        n,
+        SettleForm(request.POST),
+        again=(services.press_notice, _("Pressed again; %(unit)s has been told.")),
+        close=(services.close_notice, _("The notice is closed; %(unit)s has been told.")),
+        again_action="press",
+        key={"notice_id": n.pk},
+        form_key="settle_form",
+        **PAGE,
+    )

@@ -23,6 +23,7 @@ from .. import permissions, selectors, services
 from ..forms import RECTIFICATION_STATES, ListFilterForm, RectificationForm, ReportDoneForm, VerifyForm
 from ..models import Attachment
 from ..permissions import require
+from .steps import item_page, settle, step_on
 
 
 def _list_units(user):
@@ -130,20 +131,20 @@ def raise_from_notice(request, notice_id):
 
 def _detail(request, r, *, done_form=None, verify_form=None, status=200):
     user = request.user
-    return render(
+    return item_page(
         request,
         "oversight/rectification.html",
-        {
-            "r": r,
-            "events": r.events.select_related("actor"),
-            "attachments": r.attachments.select_related("uploaded_by"),
-            "notices": r.notices.all(),
-            "done_form": done_form or (ReportDoneForm() if permissions.can_report_done(user, r) else None),
-            "verify_form": verify_form or (VerifyForm() if permissions.can_verify(user, r) else None),
-            "can_issue": permissions.can_issue(user),
-        },
+        r,
         status=status,
+        r=r,
+        notices=r.notices.all(),
+        done_form=done_form or (ReportDoneForm() if permissions.can_report_done(user, r) else None),
+        verify_form=verify_form or (VerifyForm() if permissions.can_verify(user, r) else None),
+        can_issue=permissions.can_issue(user),
     )
+
+
+PAGE = {"page": _detail, "url": "oversight:rectification"}
 
 
 @login_required
@@ -155,44 +156,35 @@ def rectification(request, pk):
 @require_POST
 def report_done(request, pk):
     r = permissions.get_rectification_for(request.user, pk, action="report_done")
-    form = ReportDoneForm(request.POST, request.FILES)
-    done = attempt(
-        form,
+    return step_on(
+        request,
+        r,
+        ReportDoneForm(request.POST, request.FILES),
         lambda data: services.report_rectification_done(
             rectification_id=r.pk, actor=request.user, completion=data["completion"], uploads=data["files"]
         ),
+        _("Reported done; %(name)s has been told to verify.") % {"name": r.raised_by.display_name},
+        form_key="done_form",
+        **PAGE,
     )
-    if not done:
-        return _detail(request, r, done_form=form, status=400)
-    messages.success(
-        request, _("Reported done; %(name)s has been told to verify.") % {"name": r.raised_by.display_name}
-    )
-    return redirect("oversight:rectification", r.pk)
 
 
 @login_required
 @require_POST
 def verify(request, pk):
-    """销号 or send back, by the one who raised it."""
+    """销号 or send back (with a new deadline), by the one who raised it."""
     r = permissions.get_rectification_for(request.user, pk, action="verify")
-    form = VerifyForm(request.POST)
-    if request.POST.get("action") == "send_back":
-        done = _("Sent back; %(unit)s has been told.")
-
-        def step(data):
-            return services.send_back_rectification(
-                rectification_id=r.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
-            )
-    else:
-        done = _("Verified and closed; %(unit)s has been told.")
-
-        def step(data):
-            return services.verify_rectification(rectification_id=r.pk, actor=request.user, comment=data["comment"])
-
-    if not attempt(form, step):
-        return _detail(request, r, verify_form=form, status=400)
-    messages.success(request, done % {"unit": r.unit.label})
-    return redirect("oversight:rectification", r.pk)
+    return settle(
+        request,
+        r,
+        VerifyForm(request.POST),
+        again=(services.send_back_rectification, _("Sent back; %(unit)s has been told.")),
+        close=(services.verify_rectification, _("Verified and closed; %(unit)s has been told.")),
+        again_action="send_back",
+        key={"rectification_id": r.pk},
+        form_key="verify_form",
+        **PAGE,
+    )
 
 
 @login_required
