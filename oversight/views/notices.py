@@ -67,16 +67,8 @@ def notice_new(request):
     form = NoticeForm(request.POST or None, fixed_unit=fixed, initial=initial)
     notice = request.method == "POST" and attempt(
         form,
-        lambda data: services.issue_notice(
-            actor=request.user,
-            unit=data["unit"],
-            matter=data["matter"],
-            subject=data["subject"],
-            body=data["body"],
-            deadline=data["deadline"],
-            report=report,
-            rectification=rectification,
-        ),
+        # The form's fields (unit, matter, subject, body, deadline) are the service's arguments.
+        lambda data: services.issue_notice(actor=request.user, report=report, rectification=rectification, **data),
     )
     if notice:
         messages.success(

@@ -70,16 +70,9 @@ def _raise(request, *, unit=None, report=None, finding=None, notice=None, initia
     )
     made = request.method == "POST" and attempt(
         form,
+        # The form's fields (unit, post, problem, measure, deadline) are the service's arguments.
         lambda data: services.raise_rectification(
-            actor=request.user,
-            unit=data["unit"],
-            post=data["post"],
-            problem=data["problem"],
-            measure=data["measure"],
-            deadline=data["deadline"],
-            report=report,
-            finding=finding,
-            notice=notice,
+            actor=request.user, report=report, finding=finding, notice=notice, **data
         ),
     )
     if made:
