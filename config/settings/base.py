@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -208,6 +209,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# One queue per kind of work, so that a long export never holds up a reminder: run one
+# worker per queue, on as many machines as the work needs (README, "Workers and queues").
+# Routed by the tasks' registered names, whichever module holds them.
+CELERY_TASK_DEFAULT_QUEUE = "default"  # the schedule's jobs and anything not named below
+CELERY_TASK_ROUTES = {
+    "dashboard.*export*": {"queue": "exports"},  # Excel workbooks and PDFs from the dashboard
+    "dashboard.*hearing_pack*": {"queue": "exports"},  # the hearing pack at the close of a period
+    "notifications.*": {"queue": "mail"},  # e-mail of notifications, and the pending ones
+    "schedules.*": {"queue": "default"},
+}
+# A worker started without -Q consumes all three, as `make run`'s single worker does.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "mail", "exports")]
 CELERY_TASK_ALWAYS_EAGER = False
 # The web must not hang on a dead broker: a publish gives up after about a second and the
 # notification's e-mail waits for notifications.send_pending_emails (see notifications).
