@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With a replica: a session that just wrote reads the primary (not installed otherwise).
+    "core.replica.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -103,6 +105,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# A PostgreSQL streaming replica for the heavy reads (core/replica.py): the dashboard, the
+# drill-down list, the ranking and scores, the exports and the hearing pack. None by default.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=env.int("CONN_MAX_AGE", default=60),
+        CONN_HEALTH_CHECKS=True,
+        TEST={"MIRROR": "default"},  # tests that set it read their own test database
+    )
+    # A replica that does not answer is given up on quickly; reads go to the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Past this many seconds behind the primary, the replica is not read.
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=10.0)
+# A session that wrote within this many seconds reads the primary (its own writes); at least
+# DATABASE_REPLICA_MAX_LAG, so that what the replica shows afterwards includes them.
+DATABASE_REPLICA_OWN_WRITES_SECONDS = env.float("DATABASE_REPLICA_OWN_WRITES_SECONDS", default=DATABASE_REPLICA_MAX_LAG)
+# Background work (exports) waits at most this long for the replica to replay what was
+# written before it began, then reads the primary.
+DATABASE_REPLICA_CATCH_UP_SECONDS = env.float("DATABASE_REPLICA_CATCH_UP_SECONDS", default=2.0)
+# Each process asks the replica how far behind it is at most this often.
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=1.0)
+
+# Behind PgBouncer (or another pooler) in transaction mode a connection's session does not
+# outlive a transaction: no server-side cursors then (QuerySet.iterator() fetches client-side).
+if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -94,6 +94,8 @@ def query(port: int, statement: str, dbname: str = "postgres"):
 @contextmanager
 def primary_and_replica(folder: str):
     """A private primary and its streaming replica, both started; stopped at the end."""
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")  # the servers run as postgres in folders below
     primary = PrivatePostgres(os.path.join(folder, "primary"))
     os.makedirs(primary.folder)
     primary.init()
