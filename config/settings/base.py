@@ -201,10 +201,39 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded evidence and exports go through Django's storage API only, so the store is a
+# setting: the local MEDIA_ROOT by default, a bucket of an S3-compatible object store
+# (django-storages) shared by every web process and worker when AWS_STORAGE_BUCKET_NAME is
+# set. Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, or the machine's role).
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),  # e.g. MinIO, Ceph, an OSS
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "location": env("AWS_LOCATION", default=""),  # a folder in the bucket
+            "file_overwrite": False,  # a second file of the same name gets a name of its own
+            "querystring_auth": True,  # never a public URL: files are served by Mingze's views
+        },
+    }
 # Uploaded evidence is private: it lives outside every static path and is only served
 # through views that check permission. There is deliberately no MEDIA_URL route.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+
+# Sessions live in the database, the cache in Redis or the database: any web process may
+# serve any request, and none keeps anything a second one would need.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+if env("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}  # e.g. redis://127.0.0.1:6379/1
+elif env("REDIS_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+else:
+    # A table made by `migrate` (core.apps): shared by every process, nothing to install.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mingze_cache"}}
+CACHES["default"].setdefault("KEY_PREFIX", "mingze")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
