@@ -18,12 +18,12 @@ import requests
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
-from assessments.models import Evidence, Half, Period, Report
+from assessments.models import Evidence, Period, Report
 from dashboard.models import Export
 from schedules.models import JobRun
 from scoring.models import UnitScore
+from tests.assessments.conftest import scheduled_period
 from tests.schedules.test_real_worker import process_env, wait_for, worker
 from tests.services import need_postgres
 from tests.trust.processes import RedisServer, browser_for, gunicorn
@@ -66,15 +66,7 @@ def transactions(bouncer: PgBouncer) -> int:
 
 
 def test_the_report_loop_runs_through_pgbouncer_in_transaction_mode(pgbouncer, cast, tmp_path):
-    today = timezone.localdate()
-    period = Period.objects.create(
-        year=cast.checklist.year,
-        half=Half.FIRST,
-        opens_on=today - datetime.timedelta(days=1),
-        due_on=today + datetime.timedelta(days=14),
-        grace_days=5,
-        review_due_on=today + datetime.timedelta(days=30),
-    )
+    period = scheduled_period(cast)
     admin, leader, secretary = browser_for(cast.admin), browser_for(cast.leader), browser_for(cast.secretary_a)
     broker = RedisServer()
     broker.start()
