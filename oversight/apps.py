@@ -7,9 +7,12 @@ class OversightConfig(AppConfig):
     verbose_name = _("Rectification and supervision")
 
     def ready(self):
-        # Open rectifications and notices join the schedules' daily deadline reminders.
+        from core import demo
         from schedules.reminders import register_reminder_source
 
+        from .demo import demo_step
         from .reminders import oversight_reminder_items
 
+        # Open rectifications and notices join the schedules' daily deadline reminders.
         register_reminder_source(oversight_reminder_items)
+        demo.register("oversight", demo_step, order=30)
