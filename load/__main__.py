@@ -28,6 +28,7 @@ from bench.database import bench_url
 from bench.mailsink import MailSink, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+QUEUES = ["default", "mail", "exports"]  # config/settings/base.py, CELERY_TASK_QUEUES
 PROFILES = {
     "deadline": {"classes": ["DeadlineSecretary", "DeadlineLeader", "DeadlineAdmin"], "users": 200, "time": "10m"},
     "mixed": {"classes": ["Secretary", "Leader", "Overseer"], "users": 50, "time": "5m"},
@@ -68,6 +69,7 @@ def main(argv=None) -> int:
     parser.add_argument("--wait", default="1-3", help="think time between a person's requests, seconds")
     parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--worker-concurrency", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--worker-per-queue", action="store_true", help="a Celery worker per queue (production)")
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile]
     users = args.users or profile["users"]
@@ -109,8 +111,8 @@ def main(argv=None) -> int:
         }
         # Whatever an earlier run left in this Redis database is not this run's work.
         subprocess.run(
-            [sys.executable, "-m", "celery", "-A", "config", "purge", "-f"], cwd=ROOT, env=served,
-            stdout=subprocess.DEVNULL, check=True,
+            [sys.executable, "-m", "celery", "-A", "config", "purge", "-f", "-Q", ",".join(QUEUES)],
+            cwd=ROOT, env=served, stdout=subprocess.DEVNULL, check=True,
         )  # fmt: skip
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -119,14 +121,38 @@ def main(argv=None) -> int:
              "-w", str(args.web_workers), "--timeout", "60", "--log-level", "warning"],
             cwd=ROOT, env=served,
         )  # fmt: skip
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "--quiet", "worker", "-c", str(args.worker_concurrency),
-             "-l", "WARNING", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=served,
-        )  # fmt: skip
+        # One worker on every queue, or (--worker-per-queue) one per queue as in production.
+        groups = [[queue] for queue in QUEUES] if args.worker_per_queue else [QUEUES]
+        workers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "--quiet",
+                    "worker",
+                    "-Q",
+                    ",".join(queues),
+                    "--hostname",
+                    f"{'-'.join(queues)}@%h",
+                    "-c",
+                    str(args.worker_concurrency),
+                    "-l",
+                    "WARNING",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                cwd=ROOT,
+                env=served,
+            )  # fmt: skip
+            for queues in groups
+        ]
         try:
             wait_http(base + "/login/")
             print(f"gunicorn_workers: {args.web_workers}")
+            print(f"celery_workers: {len(workers)} ({' | '.join(','.join(q) for q in groups)})")
             print(f"celery_worker_concurrency: {args.worker_concurrency}")
             sys.stdout.flush()
             stats = work / "load"
@@ -150,7 +176,7 @@ def main(argv=None) -> int:
             sink.wait_for(len(delivered["emails_expected"]), timeout=10)
             received = [address for recipients in sink.messages() for address in recipients]
         finally:
-            stop(web, worker)
+            stop(web, *workers)
         report(str(stats) + "_stats.csv", work / "outcomes.json", delivered, received, users=users, duration=duration)
     folder.cleanup()
     return 0
