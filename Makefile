@@ -74,17 +74,19 @@ screenshots: setup test-deps
 	MINGZE_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 # ---- more --------------------------------------------------------------------------
-# Measurements at DESIGN.md's scale on PostgreSQL (DATABASE_URL), in a separate database
-# <name>_bench made anew each run; prints `name: value` lines. More: bench/measurements/.
-bench: deps
-	$(PY) -m bench
+# Measurements on PostgreSQL (DATABASE_URL), in a separate database <name>_bench made anew
+# each run; prints `name: value` lines (README, "Bench"). UNITS=20000: ten times province
+# scale. ONLY=pages (or dashboard, reminders, close …) runs one measurement on the same data.
+UNITS ?= 2000
+bench: messages test-deps
+	$(PY) -m bench --units $(UNITS) $(foreach m,$(ONLY),--only $(m))
 
-# Load on loopback (load/): LOAD_USERS simulated people for LOAD_TIME against gunicorn with a
-# Celery worker, on PostgreSQL <name>_load (made anew) and Redis; prints `name: value` lines.
-LOAD_USERS ?= 50
-LOAD_TIME ?= 5m
+# Load on loopback (load/): PROFILE=mixed (50 people, 5 minutes) or deadline (200, 10 minutes)
+# against gunicorn, a Celery worker, PostgreSQL <name>_load (made anew) and Redis; prints
+# `name: value` lines. LOAD_USERS and LOAD_TIME (e.g. 60s) for a short run.
+PROFILE ?= mixed
 load: setup test-deps
-	$(PY) -m load --users $(LOAD_USERS) --time $(LOAD_TIME)
+	$(PY) -m load --profile $(PROFILE) --units $(UNITS) $(if $(LOAD_USERS),--users $(LOAD_USERS)) $(if $(LOAD_TIME),--time $(LOAD_TIME))
 
 lint: test-deps
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports

@@ -1,42 +1,37 @@
-"""The organization at DESIGN.md's scale, generated repeatably from a seed: one Party
-group, committees under it and branches under those — 2,000 units — each with a secretary's
-post held by its own person, and 30 duties of one checklist assigned to every unit
-(60,000 assignments). Everything is bulk-inserted; nothing depends on the clock."""
+"""The organization of a province (DESIGN.md, "Targets"), made repeatably from a seed.
+
+``units`` units — a 党组, a 纪检监察组, one 机关党委 per fifty units and the branches under
+them — each with a secretary's post held by its own person; leaders (one per 160 units,
+at least twelve), each the liaison of the units that review with them; an admin and a
+supervisor; the default checklist of this year, its 30 duties (made half-yearly, so every
+period reports each) assigned to every unit: 60,000 assignments at 2,000 units, 600,000 at
+20,000. Everyone has an e-mail address and one in ten reads English, as a real list would.
+
+Units, people and posts are a few thousand rows and made with ``bulk_create`` (so a field
+added to those models later gets its default); assignments are made by the database.
+Every account's password is ``bench`` (never a real database: see bench/database.py).
+"""
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
-from responsibilities.models import (
-    Assignment,
-    Category,
-    Checklist,
-    Duty,
-    Post,
-    PostKind,
-    Responsibility,
-    Subject,
-    Unit,
-    UnitKind,
-)
+from responsibilities.models import Assignment, Checklist, Duty, Post, PostKind, Unit, UnitKind
+from responsibilities.services import load_checklist_file
 
-YEAR = 2030
-CATEGORIES = [
-    ("political", "政治建设", True),
-    ("ideological", "思想建设", False),
-    ("organizational", "组织建设", False),
-    ("conduct", "作风建设", False),
-    ("discipline", "纪律建设", False),
-    ("institutional", "制度建设", False),
-    ("anticorruption", "反腐败斗争", False),
-]
+from .sql import bulk_load, insert_select, qn, table
+
+PASSWORD = "bench"
+UNITS_PER_COMMITTEE = 50
+UNITS_PER_LEADER = 160
 
 
 @dataclass
@@ -45,100 +40,121 @@ class Generated:
     units: int
     assignments: int
     leaders: list[int]
-    unit_ids: list[int]
+    unit_ids: list[int] = field(repr=False)
+    admin_ids: list[int]
+    supervisor_id: int
+    seed: int
+
+    @property
+    def admin_id(self) -> int:
+        return self.admin_ids[0]
 
 
-def _child_path(parent_path: str, n: int) -> str:
+def _path(parent_path: str, n: int) -> str:
     return Unit._get_path(parent_path, len(parent_path) // Unit.steplen + 1, n)
 
 
-@transaction.atomic
-def generate(*, seed: int, units: int = 2000, per_unit: int = 30, committees: int = 40) -> Generated:
-    rng = random.Random(seed)
-    leader_group, _ = Group.objects.get_or_create(name=roles.LEADER)
-    secretary_group, _ = Group.objects.get_or_create(name=roles.SECRETARY)
-    leaders = User.objects.bulk_create(
-        [User(username=f"bench_leader_{i:02d}", full_name=f"领导{i:02d}", password="!") for i in range(12)]
-    )
-    leader_group.user_set.add(*leaders)
-
-    root = Unit.add_root(kind=UnitKind.LEADING_GROUP, code="B0000", name="党组")
-    made = [root]
-    committee_nodes = []
-    for i in range(1, committees + 1):
-        committee_nodes.append(
-            Unit(
-                kind=UnitKind.ORGAN_COMMITTEE,
-                code=f"B{i:04d}",
-                name=f"机关党委{i}",
-                path=_child_path(root.path, i),
-                depth=2,
-                numchild=0,
-                liaison=rng.choice(leaders),
+def _people(prefix: str, count: int, role_group: Group, password: str, *, name: str) -> list[User]:
+    made = User.objects.bulk_create(
+        [
+            User(
+                username=f"{prefix}{i:05d}",
+                full_name=f"{name}{i:05d}",
+                email=f"{prefix}{i:05d}@bench.example",
+                password=password,
+                # One in ten reads English: e-mails are rendered per language.
+                language="en" if i % 10 == 9 else "zh-hans",
             )
-        )
-    Unit.objects.bulk_create(committee_nodes)
+            for i in range(1, count + 1)
+        ],
+        batch_size=2000,
+    )
+    role_group.user_set.add(*made)
+    return made
+
+
+@transaction.atomic
+def generate(
+    *, seed: int, units: int = 2000, per_unit: int = 30, leaders: int | None = None, admins: int = 1
+) -> Generated:
+    """Make the organization; ``leaders`` defaults to one per 160 units (at least twelve)."""
+    if units < 4:
+        raise ValueError("bench: at least 4 units (a 党组, a 纪检监察组, a 机关党委 and a branch)")
+    password = make_password(PASSWORD)  # hashed once: every account shares it
+    group = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ROLES}
+    committees = max(1, units // UNITS_PER_COMMITTEE)
+    leaders = leaders or max(12, units // UNITS_PER_LEADER)
+    leaders = _people("bench_leader_", leaders, group[roles.LEADER], password, name="领导")
+    admin_people = _people("bench_admin_", admins, group[roles.ADMIN], password, name="管理员")
+    (supervisor,) = _people("bench_supervisor_", 1, group[roles.SUPERVISOR], password, name="纪检组长")
+
+    root = Unit.objects.add_root(
+        {"kind": UnitKind.LEADING_GROUP, "code": "B00000", "name": "省局党组", "name_en": "Provincial Party Group"}
+    )
+    discipline = Unit(
+        kind=UnitKind.DISCIPLINE_GROUP, code="B00001", name="纪检监察组", name_en="Discipline Group",
+        path=_path(root.path, 1), depth=2, numchild=0,
+    )  # fmt: skip
+    committee_nodes = [
+        Unit(
+            kind=UnitKind.ORGAN_COMMITTEE,
+            code=f"B{2 + i:05d}",
+            name=f"第{i + 1}机关党委",
+            name_en=f"Organ committee {i + 1}",
+            path=_path(root.path, 2 + i),
+            depth=2,
+            numchild=0,
+            liaison=leaders[i % len(leaders)],
+        )  # fmt: skip
+        for i in range(committees)
+    ]
     branches = []
-    for n in range(units - 1 - committees):
+    for n in range(units - 2 - committees):
         parent = committee_nodes[n % committees]
         parent.numchild += 1
         branches.append(
             Unit(
-                kind=UnitKind.BRANCH,
-                code=f"B{committees + 1 + n:04d}",
-                name=f"第{n + 1}党支部",
-                path=_child_path(parent.path, parent.numchild),
-                depth=3,
-                numchild=0,
-                liaison=rng.choice(leaders),
+                kind=UnitKind.BRANCH, code=f"B{2 + committees + n:05d}", name=f"第{n + 1}党支部",
+                name_en=f"Branch {n + 1}", path=_path(parent.path, parent.numchild), depth=3, numchild=0,
+                # A committee's branches share its liaison: a leader oversees whole committees.
+                liaison=parent.liaison,
             )
-        )
-    Unit.objects.bulk_create(branches, batch_size=1000)
-    Unit.objects.bulk_update(committee_nodes, ["numchild"])
-    Unit.objects.filter(pk=root.pk).update(numchild=committees)
-    made += committee_nodes + branches
+        )  # fmt: skip
+    Unit.objects.bulk_create([discipline, *committee_nodes, *branches], batch_size=2000)
+    Unit.objects.filter(pk=root.pk).update(numchild=1 + committees)
+    made = [root, discipline, *committee_nodes, *branches]
 
-    people = User.objects.bulk_create(
-        [User(username=f"bench_sec_{i:04d}", full_name=f"书记{i:04d}", password="!") for i in range(len(made))],
-        batch_size=1000,
-    )
-    secretary_group.user_set.add(*people)
-    posts = Post.objects.bulk_create(
+    secretaries = _people("bench_sec_", len(made), group[roles.SECRETARY], password, name="书记")
+    Post.objects.bulk_create(
         [
             Post(unit=unit, kind=PostKind.SECRETARY, title="书记", holder=person)
-            for unit, person in zip(made, people, strict=True)
+            for unit, person in zip(made, secretaries, strict=True)
         ],
-        batch_size=1000,
+        batch_size=2000,
     )
 
-    categories = []
-    for order, (code, name, key) in enumerate(CATEGORIES):
-        category, _ = Category.objects.get_or_create(code=code, defaults={"name": name, "key": key, "order": order})
-        categories.append(category)
-    checklist, _ = Checklist.objects.get_or_create(year=YEAR, defaults={"status": Checklist.Status.PUBLISHED})
-    duties = Duty.objects.bulk_create(
-        [
-            Duty(
-                checklist=checklist,
-                code=f"BD-{i:02d}",
-                category=categories[i % len(categories)],
-                title=f"责任事项{i:02d}",
-                subject=Subject.BRANCH,
-                responsibility=rng.choice(list(Responsibility.values)),
-                cadence="semiannual",
-                weight=Decimal(rng.choice(["1", "1", "1", "1.5", "2"])),
-            )
-            for i in range(per_unit)
-        ]
-    )
-    Assignment.objects.bulk_create(
-        [Assignment(duty=duty, unit=post.unit, post=post) for post in posts for duty in duties],
-        batch_size=5000,
-    )
+    year = timezone.localdate().year
+    checklist = load_checklist_file(path=settings.MINGZE_CHECKLIST_PATH, year=year).checklist
+    Checklist.objects.filter(pk=checklist.pk).update(status=Checklist.Status.PUBLISHED)
+    duties = Duty.objects.filter(checklist=checklist).order_by("code")
+    keep = list(duties.values_list("pk", flat=True)[:per_unit])
+    duties.exclude(pk__in=keep).update(active=False)
+    # Every duty reports every half year: each period has one report per assignment.
+    Duty.objects.filter(pk__in=keep).update(cadence="semiannual")
+    with bulk_load(Assignment):
+        assignments = insert_select(
+            Assignment,
+            {"duty": "d.id", "unit": "p.unit_id", "post": "p.id", "active": "true"},
+            f"{table(Post)} p CROSS JOIN {table(Duty)} d WHERE d.{qn('id')} = ANY(%s) AND p.kind = %s",
+            [keep, PostKind.SECRETARY],
+        )
     return Generated(
-        year=YEAR,
+        year=year,
         units=len(made),
-        assignments=len(made) * per_unit,
+        assignments=assignments,
         leaders=[leader.pk for leader in leaders],
         unit_ids=[unit.pk for unit in made],
+        admin_ids=[admin.pk for admin in admin_people],
+        supervisor_id=supervisor.pk,
+        seed=seed,
     )

@@ -8,12 +8,13 @@ import sys
 from urllib.parse import urlsplit, urlunsplit
 
 
-def bench_url(url: str) -> tuple[str, str]:
+def bench_url(url: str, suffix: str = "bench") -> tuple[str, str]:
+    """DATABASE_URL's database with ``_<suffix>`` added to its name: (URL, name)."""
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql", "pgsql", "postgis"):
-        sys.exit("make bench needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/name")
+        sys.exit(f"make {suffix} needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/name")
     name = parts.path.lstrip("/") or "mingze"
-    bench = f"{name}_bench"
+    bench = f"{name}_{suffix}"
     return urlunsplit(parts._replace(path=f"/{bench}")), bench
 
 
@@ -36,19 +37,15 @@ def recreate(url: str, name: str) -> None:
     admin.close()
 
 
-def setup(*, fresh: bool = True) -> str:
-    """Point Django at the bench database (made anew unless ``fresh`` is False), migrate it,
-    and return its name."""
-    url, name = bench_url(os.environ.get("DATABASE_URL", ""))
+def setup(*, fresh: bool = True, suffix: str = "bench") -> str:
+    """Point Django at the bench database (``<name>_bench``, or ``_load`` for `make load`;
+    made anew unless ``fresh`` is False) with the bench's settings (bench/settings.py),
+    migrate it, and return its name."""
+    url, name = bench_url(os.environ.get("DATABASE_URL", ""), suffix)
     if fresh:
         recreate(url, name)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    os.environ["DJANGO_DEBUG"] = "false"  # DEBUG would keep every query in memory
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    # Tasks the jobs queue (e-mails) go to an in-memory broker: measured is the job's own
-    # work, and no queue of a real broker is left full of bench messages.
-    os.environ["CELERY_BROKER_URL"] = "memory://localhost//"
+    os.environ["BENCH_DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
 
     django.setup()

@@ -1,52 +1,71 @@
-"""Fill the load database: migrate, the checklist, the demo, and LOAD_BRANCHES more branches
-each with its own secretary (load_sec_NN) and, every three branches, a liaison leader
-(load_lead_NN), so fifty simulated people do not all work on the same few reports. Run by
-`python -m load` with DEBUG on (load_demo makes accounts with the public demo password)."""
+"""Fill the load database (`python -m load` runs this in its own process): the bench's
+organization (bench/data.py: LOAD_UNITS units, every account's password ``bench``) with
+LOAD_LEADERS leaders and LOAD_ADMINS admins, the current half-year opened by the real
+service and ten periods of history (bench/history.py) — at the deadline most of the open
+period is still to be written, so each simulated secretary has work for the whole run.
 
-import django
+Then it leaves a clean slate for the checks after the run: every notification made so far
+counts as e-mailed, and the marks (the last notification and export before the run) are
+written to LOAD_MARKS as JSON for load/verify.py.
+"""
+
+import json
+import os
+import sys
 
 
 def main() -> None:
-    django.setup()
-    import os
+    from bench import database
 
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
+    database.setup(fresh=True, suffix="load")
+    from django.utils import timezone
 
+    from assessments.models import Evidence, Period, ReportEvent
+    from assessments.services import open_period
+    from bench import data, history
+    from dashboard.models import Export
+    from notifications.models import Notification
+
+    units = int(os.environ.get("LOAD_UNITS", "2000"))
+    seed = int(os.environ.get("LOAD_SEED", "2026"))
+    made = data.generate(
+        seed=seed,
+        units=units,
+        leaders=int(os.environ.get("LOAD_LEADERS", "25")),
+        admins=int(os.environ.get("LOAD_ADMINS", "5")),
+    )
+    today = timezone.localdate()
+    year, half = history.current_half(today)
+    period = open_period(period=Period.objects.create(year=year, half=half, **history.open_dates(today))).period
+    # Three days before the deadline of a rush: four in five reports still to write.
+    states = [("draft", 80), ("submitted", 10), ("approved", 5), ("returned", 5)]
+    history.make(period=period, seed=seed, admin_id=made.admin_id, open_states=states, out=lambda line: None)
+    Notification.objects.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
     from accounts import roles
     from accounts.models import User
-    from assessments.demo import demo_period
-    from assessments.services import open_period
-    from responsibilities.demo import DEMO_PASSWORD, demo_post, demo_unit
-    from responsibilities.models import Checklist, PostKind, Unit, UnitKind
-    from responsibilities.services import assign_by_subject
+    from responsibilities.models import Post
 
-    call_command("migrate", verbosity=0)
-    call_command("load_checklist", verbosity=0)
-    call_command("load_demo", verbosity=0)
-
-    def person(username: str, role: str) -> User:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"full_name": username, "email": f"{username}@mingze.example"}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        return user
-
-    committee = Unit.objects.get(code="JGDW")
-    branches = int(os.environ.get("LOAD_BRANCHES", "30"))
-    for n in range(1, branches + 1):
-        leader = person(f"load_lead_{(n - 1) // 3 + 1:02d}", roles.LEADER)
-        names = {"name": f"压测第{n}支部", "name_en": f"Load branch {n}"}
-        unit = demo_unit(parent=committee, code=f"LZ{n:02d}", kind=UnitKind.BRANCH, **names)
-        Unit.objects.filter(pk=unit.pk).update(liaison=leader)
-        demo_post(unit, PostKind.SECRETARY, "支部书记", person(f"load_sec_{n:02d}", roles.SECRETARY))
-    assign_by_subject(checklist=Checklist.objects.order_by("-year").first())
-    period = demo_period()
-    open_period(period=period)  # the new branches' reports; existing ones are skipped
-    print(f"load data: {branches} more branches, {period.reports.count()} reports in {period}")
+    # Each simulated secretary in a branch of their own (the first thousand branches).
+    secretaries = Post.objects.filter(unit__kind="branch", kind="secretary", holder__isnull=False)
+    people = User.objects.filter(is_active=True).order_by("username")
+    accounts = {
+        "secretary": list(secretaries.order_by("unit__path").values_list("holder__username", flat=True)[:1000]),
+        "leader": list(people.filter(groups__name=roles.LEADER).values_list("username", flat=True)),
+        "admin": list(people.filter(groups__name=roles.ADMIN).values_list("username", flat=True)),
+    }
+    marks = {
+        "notification": Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "export": Export.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "evidence": Evidence.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "event": ReportEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "period": period.pk,
+        "units": made.units,
+        "reports": period.reports.count(),
+        "accounts": accounts,
+    }
+    with open(os.environ["LOAD_MARKS"], "w") as handle:
+        json.dump(marks, handle)
+    print(f"load data: {made.units} units, {marks['reports']} reports in the open period", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -108,6 +108,10 @@ def report_file(request, pk):
         # Keep what was typed: the person fixes it or reloads, nothing is lost.
         form.add_error(None, str(error))
         report.refresh_from_db()
+        if not report.is_editable:
+            # The form is no longer on the page (submitted from a stale page, locked):
+            # the reason goes to the top of the page instead.
+            messages.error(request, str(error))
         return render_report(request, report, status=400, report_form=form)
     if submit:
         messages.success(request, submitted_message(done, request.user))

@@ -113,3 +113,16 @@ def test_english_report_page(client_as, submitted_a):
     page = client.get(page_of(submitted_a)).content.decode()
     assert "Review" in page and "Approve" in page and "Return for correction" in page
     assert "Branch A" in page and "History" in page and "Submitted" in page
+
+
+def test_submitting_again_from_a_stale_page_says_why_nothing_happened(client_as, submitted_a):
+    """A second tab or a double click: the report is submitted already, so the form is gone
+    from the page — the reason must still be on it, not a bare 400."""
+    answer = client_as("secretary_a").post(
+        reverse("assessments:report_file", args=[submitted_a.pk]), {"content": "再交一次", "action": "submit"}
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "alert-danger" in page and "该报告当前状态为“已提交”，操作未执行" in page
+    submitted_a.refresh_from_db()
+    assert submitted_a.content != "再交一次"

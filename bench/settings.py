@@ -1,5 +1,10 @@
-"""Settings of the dashboard bench: production-like (DEBUG off, persistent connections)
-against a separate PostgreSQL database that the bench fills itself, never the real one."""
+"""Settings of the bench (`make bench`), for its own process and the gunicorn it starts:
+production-like (DEBUG off, persistent connections, the cached template loader) against
+the separate PostgreSQL database that bench/database.py makes, never a working one.
+
+Tasks are published to an in-memory broker and never run (what is measured is the page or
+the job itself; e-mail delivery is measured on its own against a local SMTP server).
+"""
 
 import os
 import tempfile
@@ -17,13 +22,16 @@ ALLOWED_HOSTS = ["*"]
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mingze_bench")
 DATABASES = {"default": environ.Env.db_url_config(BENCH_DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = 600
-ROOT_URLCONF = "bench.dashboard_urls"
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ROOT_URLCONF = "bench.urls"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Static files by their plain names: the bench does not run collectstatic, and the
+    # manifest's lookup is not what is measured.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env("BENCH_MEDIA_ROOT", default=os.path.join(tempfile.gettempdir(), "mingze-bench-media"))
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://localhost//"
+CELERY_TASK_ALWAYS_EAGER = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = False
