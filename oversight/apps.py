@@ -13,3 +13,11 @@ class OversightConfig(AppConfig):
         from .reminders import oversight_reminder_items
 
         register_reminder_source(oversight_reminder_items)
+
+        # Which links to rectifications and notices open for a person (notifications list).
+        from responsibilities import access
+
+        from .permissions import notice_links_open, rectification_links_open
+
+        access.register_link("oversight:rectification", rectification_links_open)
+        access.register_link("oversight:notice", notice_links_open)
