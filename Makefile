@@ -38,7 +38,7 @@ static: deps node
 	$(MANAGE) collectstatic --noinput -v 0
 
 migrate: deps
-	@mkdir -p var/media var/celery/queue var/celery/processed
+	@mkdir -p var/media var/celery/queue var/celery/processed var/celery/control
 	$(MANAGE) migrate --noinput -v 0
 
 setup: deps node messages static migrate

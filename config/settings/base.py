@@ -191,9 +191,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
         "store_processed": False,
+        # Where fanout exchanges (broadcast control) are kept; kombu's default is a folder
+        # named "control" in the working directory.
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
     }
     # The filesystem transport does not create its folders; every process makes sure.
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # A task whose worker died (SIGKILL, power) is not acknowledged (acks_late) and goes
