@@ -6,8 +6,10 @@ DESIGN.md, "Who sees what (one module decides it)":
 - A person who holds a post in a unit sees that unit and every unit under it — reports,
   evidence, scores, records, exports — read-only unless another rule lets them act: a
   branch secretary sees the branch, the 机关党委's post holders see the branches under it
-  (``visible_units``, ``may_see_unit``, ``visible``). The speech asks the 机关党委 to carry
-  the work down to every 党支部 (一、一 and 一、二), which is why its holders read below.
+  (``visible_units``, ``may_see_unit``, ``visible``). The speech wants responsibility
+  passed down layer by layer (一、一 "责任层层传递、压力层层传导"), with the 机关党委 as the
+  dedicated body (专责机构) that carries the work to every branch: so a unit's people
+  read what is below them.
 - A post holder acts (files, replies, reports done) for the units in which they hold a
   post, and for those only (``may_act_for``).
 - No one reviews, approves, verifies or waives anything of a unit in which they hold a
@@ -35,7 +37,8 @@ Where later rules go — each as a small named function in the section it belong
 applied in the one place named here, so that no page needs to change:
 
 - 纪检监察组 files marked 内部 (problem-clue ledgers…), seen only by the 纪检监察组 and the
-  党组书记: a *restriction* in ``_restrictions`` (it narrows what even leaders see).
+  党组书记: a *restriction* in ``_restrictions``, for the models that carry the mark (it
+  narrows what even leaders see).
 - 谈心谈话 notes, seen only by the people in the talk and the unit's secretary: another
   restriction, keyed on the record's participants.
 - An outgoing post holder keeping read access to what they filed: a *grant* in ``_grants``
@@ -158,12 +161,6 @@ def access_for(user) -> Access:
     return cached
 
 
-def forget(user) -> None:
-    """Drop what was read about ``user`` (after their posts change within one request)."""
-    if hasattr(user, "_mingze_access"):
-        del user._mingze_access
-
-
 # ---------------------------------------------------------------------------------------
 # Subtrees: the one way to say "this unit and every unit under it"
 
@@ -250,27 +247,35 @@ def may_see_anything(user) -> bool:
 
 def unit_q(user, field: str = "unit") -> Q:
     """A Q on a model whose ``field`` is a unit (``"unit"``, ``"report__unit"``,
-    ``"unit_score__unit"``; ``""`` for units themselves) keeping what ``user`` may see.
+    ``"unit_score__unit"``; ``""`` for units themselves) keeping the units ``user`` sees.
 
-    Applied through ``visible`` to reports, evidence, scores, rectifications, notices,
-    appraisal items, exports and anything else that hangs off a unit."""
+    For those who see everything it is ``Q()``, which keeps every row when combined with
+    ``&`` but *replaces* the other side of an ``|``: to widen it with another grant, pass
+    that grant to ``visible`` as ``also``."""
     access = access_for(user)
     if not access.signed_in:
         return Q(pk__in=[])
     if access.everything:
-        return _restrictions(access, field)
+        return Q()
     grants = _grants(access, field)
     if not grants:
         return Q(pk__in=[])
     q = grants[0]
     for more in grants[1:]:
         q |= more
-    return q & _restrictions(access, field)
+    return q
 
 
-def visible(user, qs: QuerySet, field: str = "unit") -> QuerySet:
-    """``qs`` limited to the rows ``user`` may see (see ``unit_q``)."""
-    return qs.filter(unit_q(user, field))
+def visible(user, qs: QuerySet, field: str = "unit", *, also: Q | None = None) -> QuerySet:
+    """``qs`` limited to the rows ``user`` may see: the units of their scope (or the rows
+    ``also`` names, such as the notices one issued oneself), less what a restriction keeps
+    from them. Reports, evidence, scores, rectifications, notices, appraisal items,
+    exports and anything else that hangs off a unit go through here."""
+    access = access_for(user)
+    scope = unit_q(user, field)
+    if also is not None and access.signed_in and not access.everything:
+        scope |= also
+    return qs.filter(scope).filter(_restrictions(access, qs.model))
 
 
 def _grants(access: Access, field: str) -> list[Q]:
@@ -284,9 +289,11 @@ def _grants(access: Access, field: str) -> list[Q]:
     return [Q(**{_lookup(field, "path__startswith"): top}) for top in access.top_paths]
 
 
-def _restrictions(access: Access, field: str) -> Q:
-    """What narrows anyone's view, leaders included. None yet; the 纪检监察组's 内部 files
-    and the 谈心谈话 notes (DESIGN.md, "Who sees what") are added here."""
+def _restrictions(access: Access, model) -> Q:
+    """What narrows anyone's view of rows of ``model``, leaders included. None yet: the
+    纪检监察组's 内部 files (only the 纪检监察组 and the 党组书记) and the 谈心谈话 notes
+    (only the people in the talk and the unit's secretary; DESIGN.md, "Who sees what") are
+    added here, each for the models that carry them."""
     return Q()
 
 
