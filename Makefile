@@ -59,6 +59,7 @@ run: data
 test: setup test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 # Known vulnerabilities in the pinned requirements. pip-audit asks PyPI's per-release
@@ -86,7 +87,7 @@ load: setup test-deps
 	$(PY) -m load --users $(LOAD_USERS) --time $(LOAD_TIME)
 
 lint: test-deps
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 # Back up PostgreSQL and the uploaded files into backups/mingze-<time>/; restore one with
 # `make restore BACKUP=backups/mingze-<time>`.

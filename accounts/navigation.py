@@ -4,6 +4,8 @@ Entries name URL patterns; an entry whose page does not exist yet is left out, s
 page joins the navigation when its URL is added.
 """
 
+from collections.abc import Callable
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,15 @@ NAVIGATION = {
 }
 
 _resolved: dict[str, str | None] = {}
+
+# URL name → a count shown beside that entry (待审核 (n)), given by the app that owns the
+# page from its AppConfig.ready(): the navigation names pages, it does not know them.
+BADGES: dict[str, Callable[[object], int]] = {}
+
+
+def register_badge(name: str, count: Callable[[object], int]) -> None:
+    """Show ``count(user)`` beside the navigation entry of URL name ``name``."""
+    BADGES[name] = count
 
 
 def _url(name: str) -> str | None:

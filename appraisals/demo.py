@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts import roles
-from responsibilities.demo import DemoPerson, _person, _post
+from core.demo import DemoOutcome
+from responsibilities.demo import DemoPerson, demo_person, demo_post
 from responsibilities.models import PostKind, Unit
 
 from . import services
@@ -56,9 +57,9 @@ def _vote(round, raters, rng):
 def load_demo(*, year: int) -> list[DemoPerson]:
     """Make the demo rounds of ``year - 1`` (published) and ``year`` (open)."""
     committee = Unit.objects.get(code="JGDW")
-    members = {spec.username: _person(spec) for spec in PEOPLE}
-    _post(committee, PostKind.DEPUTY_SECRETARY, "机关党委副书记", members["weiyuan1"])
-    _post(committee, PostKind.MEMBER, "机关党委委员", members["weiyuan2"])
+    members = {spec.username: demo_person(spec) for spec in PEOPLE}
+    demo_post(committee, PostKind.DEPUTY_SECRETARY, "机关党委副书记", members["weiyuan1"])
+    demo_post(committee, PostKind.MEMBER, "机关党委委员", members["weiyuan2"])
     admin = get_user_model().objects.get(username="admin")
     rng = random.Random(year)
 
@@ -85,3 +86,8 @@ def load_demo(*, year: int) -> list[DemoPerson]:
         early = [r.person for r in current.raters.filter(person__username__in=["weiyuan2", "zhaoqiang"])]
         _vote(current, early, rng)
     return PEOPLE
+
+
+def demo_step(*, year: int) -> DemoOutcome:
+    """述职评议 to see and act on: last year's round published, this year's open."""
+    return DemoOutcome(people=load_demo(year=year))

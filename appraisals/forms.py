@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import text_field
 from responsibilities.models import Post
 
 from .models import AppraisalRound, RaterRole
@@ -170,17 +171,15 @@ class ParticipantsForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    report = forms.CharField(
-        label=_("Report on duty"),
-        widget=forms.Textarea(attrs={"rows": 12}),
-        required=False,
+    report = text_field(
+        _("Report on duty"),
+        rows=12,
         max_length=20000,
         help_text=_("How you carried out your duties as first responsible person this year, with facts and numbers."),
     )
-    answers = forms.CharField(
-        label=_("Answer to last year's findings"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
+    answers = text_field(
+        _("Answer to last year's findings"),
+        rows=6,
         max_length=10000,
         help_text=_("For each problem found last year: what was done, and what is left."),
     )
@@ -196,12 +195,7 @@ class EvidenceForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    text = forms.CharField(
-        label=_("Problem found"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": _("Describe the problem found.")},
-    )
+    text = text_field(_("Problem found"), rows=3, max_length=2000, required=_("Describe the problem found."))
 
 
 class RatingForm(forms.Form):

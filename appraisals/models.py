@@ -11,13 +11,14 @@ How the ballots stay anonymous is explained on ``Ballot`` and in ``appraisals.an
 import uuid
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.attachments import AbstractAttachment
+from core.events import AbstractEvent
+from core.fields import person
 
 # Fewer ballots than this and the averages would give one rater's marks away (with two,
 # each rater could read the other's off the result): neither a round's minimum of valid
@@ -63,9 +64,7 @@ class AppraisalRound(models.Model):
         validators=[MaxValueValidator(999)],
         help_text=_("Drawn at random from the branch secretaries when the rater list is rebuilt."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = person(_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -143,9 +142,7 @@ class Appraisee(models.Model):
     round = models.ForeignKey(
         AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="appraisees"
     )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("secretary"), on_delete=models.PROTECT, related_name="appraisals"
-    )
+    person = person(_("secretary"), related_name="appraisals")
     post = models.ForeignKey(
         "responsibilities.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="appraisals"
     )
@@ -195,9 +192,7 @@ class Rater(models.Model):
     here (that would date their ballot): see ``BallotToken``."""
 
     round = models.ForeignKey(AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="raters")
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("rater"), on_delete=models.PROTECT, related_name="appraisal_raters"
-    )
+    person = person(_("rater"), related_name="appraisal_raters")
     role = models.CharField(_("rater role"), max_length=12, choices=RaterRole.choices)
 
     class Meta:
@@ -331,9 +326,7 @@ class Finding(models.Model):
         Appraisee, verbose_name=_("appraised secretary"), on_delete=models.PROTECT, related_name="findings"
     )
     text = models.TextField(_("problem found"))
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
-    )
+    raised_by = person(_("raised by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -345,7 +338,7 @@ class Finding(models.Model):
         return self.text[:60]
 
 
-class AppraisalEvent(models.Model):
+class AppraisalEvent(AbstractEvent):
     """Who did what, when, to a round or a secretary's report (留痕). Casting a ballot is
     deliberately NOT an event: a dated record of who voted would undo the anonymity."""
 
@@ -369,17 +362,8 @@ class AppraisalEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="events",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(AbstractEvent.Meta):
         verbose_name = _("appraisal event")
         verbose_name_plural = _("appraisal events")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -73,7 +73,7 @@ def can_add_finding(user, appraisee: Appraisee) -> bool:
 
 
 def appraisee_links_open(check):
-    """A ``register_link`` check for a page of one appraised secretary guarded by ``check``
+    """A ``core.links`` check for a page of one appraised secretary guarded by ``check``
     (besides knowing of them at all): one query for the appraisees, then the rules."""
 
     def opens(user, targets: list[dict]) -> list[bool]:

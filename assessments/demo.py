@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.demo import DemoOutcome
 from responsibilities.models import PostKind, Unit
 
 from . import services
@@ -108,50 +109,9 @@ def load_demo_reports(today: datetime.date | None = None) -> dict:
     return {"period": period, "reports": period.reports.count(), "played": played}
 
 
-def previous_half(year: int, half: int) -> tuple[int, int]:
-    return (year, Half.FIRST) if half == Half.SECOND else (year - 1, Half.SECOND)
-
-
-# How the last half-year went, unit by unit: (share approved, grade, share late, locked).
-# Different on purpose, so that the ranking (晾晒) and the heatmap have something to say.
-HISTORY = ["excellent", "good", "good", "fair", "excellent", "fair", "poor", "good"]
-
-
-def load_demo_history(today: datetime.date | None = None) -> dict | None:
-    """The half-year before the demo period, already reviewed and closed with its scores,
-    so that the dashboard's ranking and trend show a past. Written straight into the
-    report rows (it is a picture of the past, not a story played through the services);
-    made once — a second run finds the period and changes nothing."""
-    from schedules.jobs import close_period
-
-    today = today or timezone.localdate()
-    year, half = previous_half(*current_half(today))
-    if Period.objects.filter(year=year, half=half).exists():
-        return None
-    with transaction.atomic():
-        period = Period.objects.create(year=year, half=half, **Period.default_dates(year, half))
-        services.open_period(period=period)
-        if not period.reports.exists():  # no checklist for that year: no past to show
-            period.delete()
-            return None
-        units = list(Unit.objects.filter(reports__period=period).distinct().order_by("path"))
-        for n, unit in enumerate(units):
-            grade = HISTORY[n % len(HISTORY)]
-            reports = list(period.reports.filter(unit=unit).order_by("pk").values_list("pk", flat=True))
-            locked = reports[-1:] if grade == "poor" else []
-            late = reports[:2] if grade in ("fair", "poor") else []
-            submitted = timezone.make_aware(datetime.datetime.combine(period.due_on, datetime.time(17)))
-            done = [pk for pk in reports if pk not in locked]
-            Report.objects.filter(pk__in=done).update(
-                state=Report.State.APPROVED,
-                content=CONTENT,
-                self_assessment="good",
-                grade=grade,
-                submitted_at=submitted,
-                reviewed_at=submitted + datetime.timedelta(days=5),
-                reviewer=unit.liaison,
-            )
-            Report.objects.filter(pk__in=late).update(late=True, submitted_at=submitted + datetime.timedelta(days=3))
-            Report.objects.filter(pk__in=locked).update(state=Report.State.LOCKED)
-    summary = close_period(period_id=period.pk)
-    return {"period": period, "units": summary.units if summary else 0}
+def demo_step(*, year: int) -> DemoOutcome:
+    """The last demo step (``core.demo``): this half-year open, its stories played."""
+    loop = load_demo_reports()
+    return DemoOutcome(
+        summary=f"{loop['period']} open with {loop['reports']} reports, {loop['played']} demo steps played"
+    )

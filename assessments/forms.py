@@ -11,29 +11,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import text_field
+from core.uploads import accept_attribute
 from responsibilities.models import Category, Unit
 
-from . import services
 from .models import Grade, Report
-
-# What a phone's file picker is told: the allowed types by name and by MIME type, so it
-# offers the camera and the photo library as well as documents (UX.md, "Pages").
-MIME_TYPES = {
-    "pdf": "application/pdf",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-}
-
-
-def accept_attribute() -> str:
-    allowed = sorted(services.allowed_extensions())
-    mimes = sorted({MIME_TYPES[ext] for ext in allowed if ext in MIME_TYPES})
-    return ",".join([*mimes, *(f".{ext}" for ext in allowed)])
 
 
 class ReportForm(forms.ModelForm):
@@ -109,11 +91,11 @@ class ApproveForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_("What must be fixed"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    comment = text_field(
+        _("What must be fixed"),
+        rows=3,
         max_length=2000,
-        error_messages={"required": _("Say what must be fixed: a returned report needs a comment.")},
+        required=_("Say what must be fixed: a returned report needs a comment."),
     )
 
     def clean_comment(self):
@@ -124,11 +106,8 @@ class ReturnForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        error_messages={"required": _("Give the reason; it is kept with the report.")},
+    reason = text_field(
+        _("Reason"), rows=2, max_length=2000, required=_("Give the reason; it is kept with the report.")
     )
 
     def clean_reason(self):

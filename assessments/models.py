@@ -12,6 +12,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.attachments import AbstractAttachment
+from core.events import AbstractTransitionEvent
+from core.fields import person
+
 
 class Half(models.IntegerChoices):
     FIRST = 1, _("First half")
@@ -122,25 +126,15 @@ class Report(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     content = models.TextField(_("what was done"), blank=True)
     self_assessment = models.CharField(_("self-assessment"), max_length=10, choices=Grade.choices, blank=True)
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible person"),
-        null=True,
-        blank=True,
+    responsible = person(
+        _("responsible person"),
+        optional=True,
         on_delete=models.SET_NULL,
-        related_name="+",
         help_text=_("Who held the post when the report was made or last submitted."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewer = person(_("reviewer"), optional=True, on_delete=models.SET_NULL)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     late = models.BooleanField(_("submitted late"), default=False)
@@ -191,7 +185,7 @@ def warning_level(state: str, period: Period, today: datetime.date | None = None
     return Warning.BLUE
 
 
-class ReportEvent(models.Model):
+class ReportEvent(AbstractTransitionEvent):
     """One step in a report's life (留痕): who, when, from which state to which, and why."""
 
     class Action(models.TextChoices):
@@ -206,28 +200,13 @@ class ReportEvent(models.Model):
         EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Empty when the system acted (a schedule)."),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_state = models.CharField(_("from"), max_length=10, choices=Report.State.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=10, choices=Report.State.choices, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    # Indexed here only: every report's timeline and the dashboards read these by time.
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
-    class Meta:
+    class Meta(AbstractTransitionEvent.Meta):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 def evidence_path(instance, filename):
@@ -235,36 +214,16 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.report.period.year}/{instance.report_id}/{instance.sha256[:16]}{instance.extension}"
 
 
-class Evidence(models.Model):
+class Evidence(AbstractAttachment):
     """A file attached to a report (佐证材料), dated to the work it proves."""
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255)
-    extension = models.CharField(_("extension"), max_length=8)
-    content_type = models.CharField(_("content type"), max_length=100)
-    description = models.CharField(_("description"), max_length=200)
     work_date = models.DateField(_("date of the work"))
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("removed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    removed_by = person(_("removed by"), optional=True)
 
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["work_date", "id"]
-
-    def __str__(self):
-        return self.original_name

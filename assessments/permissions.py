@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts import roles
+from core import links
 from responsibilities import access
 from responsibilities.models import Unit
 
@@ -155,7 +156,7 @@ def get_evidence_for(user, pk, *, action: str = "download") -> Evidence:
 
 
 def report_links_open(user, targets: list[dict]) -> list[bool]:
-    return access.pks_in(reports_visible_to(user), targets)
+    return links.pks_in(reports_visible_to(user), targets)
 
 
 def can_view_unit(user, unit) -> bool:

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import roles
+from core.selectors import filter_given
 from responsibilities import access
 from responsibilities.models import Unit, UnitKind
 
@@ -78,14 +79,7 @@ def review_queue(
 ) -> QuerySet:
     """Reports ``user`` may review, oldest submission first (first in, first reviewed)."""
     qs = permissions.reviewable_by(user, Report.objects.all())
-    if state:
-        qs = qs.filter(state=state)
-    if unit is not None:
-        qs = qs.filter(unit=unit)
-    if category is not None:
-        qs = qs.filter(category=category)
-    if period is not None:
-        qs = qs.filter(period=period)
+    qs = filter_given(qs, state=state, unit=unit, category=category, period=period)
     return qs.select_related(*LIST_RELATED, "responsible").order_by("submitted_at", "pk")
 
 

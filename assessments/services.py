@@ -10,19 +10,19 @@ with a plain message.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import filetype
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.attachments import fill_attachment
+from core.errors import EvidenceError, TransitionError
+from core.transitions import Transitions, require
+from core.uploads import check_upload
 from responsibilities.models import Assignment, Cadence
 
 from . import permissions
@@ -31,10 +31,18 @@ from .models import Evidence, Grade, Half, Period, Report, ReportEvent
 State = Report.State
 Action = ReportEvent.Action
 
+# The domain's errors and the upload check, under the names callers have always used.
+__all__ = ["EvidenceError", "TransitionError", "check_upload"]
 
-class TransitionError(Exception):
-    """A transition that cannot happen now; the message is for the person who tried."""
-
+reports = Transitions(
+    Report,
+    events=ReportEvent,
+    owner=lambda report: {"report": report},
+    related=("period", "unit", "assignment__duty", "assignment__post"),
+    message=gettext_lazy(
+        "This report is now “%(state)s”; the action was not taken. Reload the page to see its latest state."
+    ),
+)
 
 # ---------------------------------------------------------------------------------------
 # Periods
@@ -141,33 +149,6 @@ def _insert_drafts(*, period: Period, first: int, last: int) -> None:
 # Report transitions
 
 
-def _locked(report_id: int) -> Report:
-    return (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("period", "unit", "assignment__duty", "assignment__post")
-        .get(pk=report_id)
-    )
-
-
-def _event(report: Report, *, actor, action: str, from_state: str, comment: str = "") -> ReportEvent:
-    return ReportEvent.objects.create(
-        report=report, actor=actor, action=action, from_state=from_state, to_state=report.state, comment=comment
-    )
-
-
-def _expect(report: Report, *states: str) -> None:
-    if report.state not in states:
-        raise TransitionError(
-            _("This report is now “%(state)s”; the action was not taken. Reload the page to see its latest state.")
-            % {"state": report.get_state_display()}
-        )
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _after_commit(event: ReportEvent) -> None:
     from .notifications import report_event_notifications
 
@@ -177,9 +158,9 @@ def _after_commit(event: ReportEvent) -> None:
 @transaction.atomic
 def save_report(*, report_id: int, actor, content: str, self_assessment: str = "") -> Report:
     """Keep what the secretary typed, while the report is a draft or returned."""
-    report = _locked(report_id)
-    _require(permissions.can_file(actor, report))
-    _expect(report, *Report.EDITABLE)
+    report = reports.lock(report_id)
+    require(permissions.can_file(actor, report))
+    reports.expect(report, *Report.EDITABLE)
     report.content = content
     report.self_assessment = self_assessment
     report.save(update_fields=["content", "self_assessment", "updated_at"])
@@ -190,9 +171,9 @@ def save_report(*, report_id: int, actor, content: str, self_assessment: str = "
 def submit_report(*, report_id: int, actor, content: str | None = None, self_assessment: str | None = None) -> Report:
     """Draft or returned → submitted. Refused when the report is locked (after due + grace)
     unless an admin waived the lock; a submission after the due date is marked late."""
-    report = _locked(report_id)
-    _require(permissions.can_file(actor, report))
-    _expect(report, *Report.EDITABLE)
+    report = reports.lock(report_id)
+    require(permissions.can_file(actor, report))
+    reports.expect(report, *Report.EDITABLE)
     if content is not None:
         report.content = content
     if self_assessment is not None:
@@ -202,13 +183,10 @@ def submit_report(*, report_id: int, actor, content: str | None = None, self_ass
     today = timezone.localdate()
     if today >= report.period.locks_on and not report.lock_waived:
         raise TransitionError(_("The deadline and its grace days have passed; ask an administrator to waive the lock."))
-    before = report.state
-    report.state = State.SUBMITTED
     report.submitted_at = timezone.now()
     report.responsible = actor
     report.late = report.late or today > report.period.due_on
-    report.save()
-    _after_commit(_event(report, actor=actor, action=Action.SUBMIT, from_state=before))
+    _after_commit(reports.move(report, State.SUBMITTED, actor=actor, action=Action.SUBMIT))
     return report
 
 
@@ -217,15 +195,13 @@ def return_report(*, report_id: int, actor, comment: str) -> Report:
     """Submitted → returned, with the reviewer's comment (required)."""
     if not (comment or "").strip():
         raise TransitionError(_("Say what must be fixed: a returned report needs a comment."))
-    report = _locked(report_id)
-    _require(permissions.can_review(actor, report))
-    _expect(report, State.SUBMITTED)
-    report.state = State.RETURNED
+    report = reports.lock(report_id)
+    require(permissions.can_review(actor, report))
+    reports.expect(report, State.SUBMITTED)
     report.reviewer = actor
     report.reviewed_at = timezone.now()
     report.review_comment = comment.strip()
-    report.save()
-    _after_commit(_event(report, actor=actor, action=Action.RETURN, from_state=State.SUBMITTED, comment=comment))
+    _after_commit(reports.move(report, State.RETURNED, actor=actor, action=Action.RETURN, comment=comment))
     return report
 
 
@@ -234,16 +210,14 @@ def approve_report(*, report_id: int, actor, grade: str, comment: str = "") -> R
     """Submitted → approved, with a grade."""
     if grade not in Grade.values:
         raise TransitionError(_("Choose a grade to approve the report."))
-    report = _locked(report_id)
-    _require(permissions.can_review(actor, report))
-    _expect(report, State.SUBMITTED)
-    report.state = State.APPROVED
+    report = reports.lock(report_id)
+    require(permissions.can_review(actor, report))
+    reports.expect(report, State.SUBMITTED)
     report.grade = grade
     report.reviewer = actor
     report.reviewed_at = timezone.now()
     report.review_comment = (comment or "").strip()
-    report.save()
-    _after_commit(_event(report, actor=actor, action=Action.APPROVE, from_state=State.SUBMITTED, comment=comment))
+    _after_commit(reports.move(report, State.APPROVED, actor=actor, action=Action.APPROVE, comment=comment))
     return report
 
 
@@ -252,14 +226,12 @@ def reopen_report(*, report_id: int, actor, reason: str) -> Report:
     """Approved → returned by an admin, with the reason, so the unit can correct it."""
     if not (reason or "").strip():
         raise TransitionError(_("Give the reason for reopening."))
-    report = _locked(report_id)
-    _require(permissions.can_reopen(actor, report))
-    _expect(report, State.APPROVED)
-    report.state = State.RETURNED
+    report = reports.lock(report_id)
+    require(permissions.can_reopen(actor, report))
+    reports.expect(report, State.APPROVED)
     report.grade = ""
     report.review_comment = reason.strip()
-    report.save()
-    _after_commit(_event(report, actor=actor, action=Action.REOPEN, from_state=State.APPROVED, comment=reason))
+    _after_commit(reports.move(report, State.RETURNED, actor=actor, action=Action.REOPEN, comment=reason))
     return report
 
 
@@ -267,13 +239,11 @@ def reopen_report(*, report_id: int, actor, reason: str) -> Report:
 def lock_report(*, report_id: int, actor=None) -> Report | None:
     """Draft or returned → locked, once the due date and grace days have passed (a schedule
     calls this). Returns None when there was nothing to lock, so a second run is a no-op."""
-    report = _locked(report_id)
+    report = reports.lock(report_id)
     if report.state not in Report.EDITABLE or report.lock_waived:
         return None
-    before = report.state
-    report.state = State.LOCKED
-    report.save(update_fields=["state", "updated_at"])
-    _after_commit(_event(report, actor=actor, action=Action.LOCK, from_state=before))
+    event = reports.move(report, State.LOCKED, actor=actor, action=Action.LOCK, fields=["updated_at"])
+    _after_commit(event)
     return report
 
 
@@ -282,138 +252,31 @@ def waive_lock(*, report_id: int, actor, reason: str) -> Report:
     """Locked → draft by an admin's waiver, with the reason; the report may then be submitted."""
     if not (reason or "").strip():
         raise TransitionError(_("Give the reason for the waiver."))
-    report = _locked(report_id)
-    _require(permissions.can_waive(actor, report))
-    _expect(report, State.LOCKED)
-    report.state = State.DRAFT
+    report = reports.lock(report_id)
+    require(permissions.can_waive(actor, report))
+    reports.expect(report, State.LOCKED)
     report.lock_waived = True
-    report.save(update_fields=["state", "lock_waived", "updated_at"])
-    _after_commit(_event(report, actor=actor, action=Action.WAIVE, from_state=State.LOCKED, comment=reason))
+    fields = ["lock_waived", "updated_at"]
+    _after_commit(reports.move(report, State.DRAFT, actor=actor, action=Action.WAIVE, comment=reason, fields=fields))
     return report
 
 
 # ---------------------------------------------------------------------------------------
 # Evidence
 
-# What each allowed extension must be by its content. Office files of 2007 and later are
-# zip packages, which ``filetype`` tells apart by their inner parts.
-CONTENT_TYPES = {
-    "pdf": {"application/pdf"},
-    "doc": {"application/msword", "application/x-ole-storage", "application/CDFV2"},
-    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-    "xls": {"application/vnd.ms-excel", "application/x-ole-storage", "application/CDFV2"},
-    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-    "jpg": {"image/jpeg"},
-    "jpeg": {"image/jpeg"},
-    "png": {"image/png"},
-}
-OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
-
-
-class EvidenceError(ValueError):
-    """An upload that cannot be accepted; the message says why and what to do."""
-
-
-def allowed_extensions() -> set[str]:
-    allowed = {ext.lower().lstrip(".") for ext in settings.MINGZE_EVIDENCE_TYPES}
-    if "jpg" in allowed:
-        allowed.add("jpeg")
-    return allowed
-
-
-def check_upload(upload) -> tuple[str, str, str, int]:
-    """Validate an uploaded file; return (extension, content type, sha256, size).
-
-    Checks the size, the extension against the allowed list, and that the bytes really
-    are of that type. Raises ``EvidenceError`` with a message for the uploader.
-    """
-    size = upload.size or 0
-    limit = settings.MINGZE_EVIDENCE_MAX_BYTES
-    if size == 0:
-        raise EvidenceError(_("The file is empty."))
-    if size > limit:
-        raise EvidenceError(
-            _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
-            % {"size": size / 1024 / 1024, "limit": limit / 1024 / 1024}
-        )
-    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = allowed_extensions()
-    if extension not in allowed:
-        raise EvidenceError(
-            _("Files of this type cannot be attached. Allowed: %(types)s.")
-            % {"types": ", ".join(sorted(allowed - {"jpeg"}))}
-        )
-    upload.seek(0)
-    head = upload.read(65536)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    detected = kind.mime if kind else ""
-    if extension in ("doc", "xls") and head.startswith(OLE_MAGIC):
-        detected = "application/x-ole-storage"
-    if detected not in CONTENT_TYPES.get(extension, set()):
-        raise EvidenceError(
-            _("The file's content does not match its name (.%(ext)s). Save it again as a real .%(ext)s file.")
-            % {"ext": extension}
-        )
-    if extension in ("docx", "xlsx"):
-        check_package(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return "." + extension, detected, digest.hexdigest(), size
-
-
-def check_package(upload) -> None:
-    """Office files are zip packages: refuse one that would unpack to far more than it
-    weighs (a zip bomb) or that is not a readable package at all. Nothing is unpacked."""
-    limit = settings.MINGZE_EVIDENCE_MAX_UNPACKED_BYTES
-    try:
-        with zipfile.ZipFile(upload) as package:
-            entries = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        upload.seek(0)
-        raise EvidenceError(_("The file is damaged and cannot be opened. Save it again and retry.")) from None
-    upload.seek(0)
-    unpacked = sum(entry.file_size for entry in entries)
-    packed = sum(entry.compress_size for entry in entries) or 1
-    if len(entries) > 10_000 or unpacked > limit or unpacked / packed > 200:
-        raise EvidenceError(_("The file unpacks to far more than its size and cannot be accepted."))
-
-
-def clean_name(name: str) -> str:
-    """The name people see: no folders, no control characters, at most 120 characters."""
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
-    name = name.strip(" .") or "file"
-    if len(name) > 120:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[:110] + "." + ext) if dot and len(ext) <= 8 else name[:120]
-    return name
-
 
 @transaction.atomic
 def add_evidence(*, report_id: int, actor, upload, description: str, work_date: datetime.date) -> Evidence:
     """Attach a file to a draft or returned report, after checking it; an event records it."""
-    report = _locked(report_id)
-    _require(permissions.can_file(actor, report))
-    _expect(report, *Report.EDITABLE)
-    extension, content_type, sha256, size = check_upload(upload)
-    evidence = Evidence(
-        report=report,
-        original_name=clean_name(upload.name),
-        extension=extension,
-        content_type=content_type,
-        description=description.strip(),
-        work_date=work_date,
-        size=size,
-        sha256=sha256,
-        uploaded_by=actor,
+    report = reports.lock(report_id)
+    require(permissions.can_file(actor, report))
+    reports.expect(report, *Report.EDITABLE)
+    evidence = fill_attachment(
+        Evidence(report=report, work_date=work_date), upload=upload, actor=actor, description=description
     )
-    evidence.file.save(f"upload{extension}", upload, save=False)
-    evidence.save()
-    _event(report, actor=actor, action=Action.EVIDENCE_ADDED, from_state=report.state, comment=evidence.original_name)
+    reports.record(
+        report, actor=actor, action=Action.EVIDENCE_ADDED, before=report.state, comment=evidence.original_name
+    )
     return evidence
 
 
@@ -422,13 +285,15 @@ def remove_evidence(*, evidence_id: int, actor) -> Evidence:
     """Take a file off a draft or returned report. The row and the file are kept (nothing is
     deleted); the removal is an event."""
     evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
-    report = _locked(evidence.report_id)
-    _require(permissions.can_file(actor, report))
-    _expect(report, *Report.EDITABLE)
+    report = reports.lock(evidence.report_id)
+    require(permissions.can_file(actor, report))
+    reports.expect(report, *Report.EDITABLE)
     if evidence.removed_at is not None:
         raise TransitionError(_("This file was already removed."))
     evidence.removed_at = timezone.now()
     evidence.removed_by = actor
     evidence.save(update_fields=["removed_at", "removed_by"])
-    _event(report, actor=actor, action=Action.EVIDENCE_REMOVED, from_state=report.state, comment=evidence.original_name)
+    reports.record(
+        report, actor=actor, action=Action.EVIDENCE_REMOVED, before=report.state, comment=evidence.original_name
+    )
     return evidence

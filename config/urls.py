@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from responsibilities.views import home
 
 urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("appraisals/", include("appraisals.urls")),
     path("oversight/", include("oversight.urls")),
+    path("", home, name="home"),
     path("", include("accounts.urls")),
 ]
 

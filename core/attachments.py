@@ -1,25 +1,28 @@
-"""Files attached to things other than a report: a 述职 report, a rectification done, a
-reply to a supervision notice.
+"""Files attached to things: report evidence, a 述职 report's files, a rectification done,
+a reply to a supervision notice.
 
-The checks are the report loop's own (``assessments.services.check_upload``: size, allowed
-type, content matching its name), so every upload in Mingze obeys one rule. Files are
-private: they are served only by views that check permission first, never from a URL of
-their own.
+Every upload passes ``core.uploads.check_upload`` (size, allowed type by content, clean
+name, no zip bomb), so every upload in Mingze obeys one rule. Files are private: they are
+served only by views that check permission first, never from a URL of their own.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
-from assessments.services import EvidenceError, check_upload, clean_name
+from .errors import EvidenceError
+from .fields import person
+from .uploads import check_upload, clean_name
 
 __all__ = ["AbstractAttachment", "EvidenceError", "check_upload", "fill_attachment", "attachment_response"]
 
 
 class AbstractAttachment(models.Model):
+    """What Mingze keeps of every uploaded file. The concrete model adds its owner and the
+    ``file`` field with its own ``upload_to`` (the stored name is ours, never the uploader's)."""
+
     file = models.FileField(_("file"), max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     extension = models.CharField(_("extension"), max_length=8)
@@ -27,9 +30,7 @@ class AbstractAttachment(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = person(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -60,6 +61,14 @@ def fill_attachment(
     attachment.file.save(f"{sha256[:16]}{extension}", upload, save=False)
     attachment.save()
     return attachment
+
+
+def fill_all(make, uploads, *, actor) -> list:
+    """Store several files, each on a fresh row from ``make()``: all are checked before the
+    first is written, so one bad file among several leaves nothing on disk (a rolled-back
+    row would leave its file behind)."""
+    checked = [(upload, check_upload(upload)) for upload in uploads]
+    return [fill_attachment(make(), upload=upload, actor=actor, checked=meta) for upload, meta in checked]
 
 
 def attachment_response(attachment: AbstractAttachment) -> FileResponse:

@@ -35,9 +35,9 @@ def check_broker() -> str:
             finally:
                 client.close()
         else:
-            from config.celery import app
+            from celery import current_app
 
-            with app.connection_for_write() as conn:
+            with current_app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=timeout)
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"

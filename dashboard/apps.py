@@ -8,6 +8,7 @@ class DashboardConfig(AppConfig):
 
     def ready(self):
         # A link to a dashboard opens when its unit (if any) is within the person's scope.
+        from core import links
         from responsibilities import access
 
         def dashboard_links_open(user, targets):
@@ -16,4 +17,4 @@ class DashboardConfig(AppConfig):
             answers = iter(named)
             return [next(answers) if u["pk"] else access.may_see_anything(user) for u in units]
 
-        access.register_link("dashboard:index", dashboard_links_open)
+        links.register("dashboard:index", dashboard_links_open)

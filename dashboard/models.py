@@ -7,10 +7,11 @@ export is kept because it takes a while to build and is taken into a meeting (ä¸
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import person
 
 
 def export_path(instance, filename):
@@ -46,13 +47,10 @@ class Export(models.Model):
         related_name="+",
         help_text=_("The subtree exported; empty for the whole organization."),
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
+    requested_by = person(
+        _("requested by"),
+        optional=True,
         on_delete=models.SET_NULL,
-        related_name="+",
         help_text=_("Empty when the system built it (the close of a period)."),
     )
     language = models.CharField(_("language"), max_length=10, blank=True)

@@ -14,12 +14,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import roles
 from assessments.models import Period
+from core.background import queue_on_commit
+from notifications.services import notify
 from responsibilities.models import Unit
 
 from .models import Export
@@ -41,14 +42,8 @@ def request_export(*, user, kind: str, period: Period, unit: Unit | None) -> Exp
     export = Export.objects.create(
         kind=kind, period=period, unit=unit, requested_by=user, language=translation.get_language() or ""
     )
-    transaction.on_commit(lambda: _queue(export.pk))
+    queue_on_commit("dashboard.tasks.build_export_task", export.pk)
     return export
-
-
-def _queue(export_id: int) -> None:
-    from .tasks import build_export_task
-
-    build_export_task.delay(export_id)
 
 
 def set_progress(export_id: int, percent: int) -> None:
@@ -92,8 +87,6 @@ def build_export(*, export_id: int) -> Export | None:
 
 def _tell_requester(export: Export) -> None:
     """The page may have been left (UX.md, long work): the result also appears under 通知."""
-    from notifications.services import notify
-
     params = f"?period={export.period_id}" + (f"&unit={export.unit_id}" if export.unit_id else "")
     url = reverse("dashboard:index") + params + "#exports"
     notify(
@@ -138,8 +131,6 @@ def build_hearing_pack(period: Period, *, notify_leadership: bool = True) -> lis
     ]
     built = [build_export(export_id=export.pk) for export in exports]
     if notify_leadership and all(e is not None and e.status == Export.Status.DONE for e in built):
-        from notifications.services import notify
-
         people = (
             get_user_model()
             .objects.filter(is_active=True, groups__name__in=[roles.ADMIN, roles.LEADER])

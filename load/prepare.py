@@ -17,7 +17,7 @@ def main() -> None:
     from accounts.models import User
     from assessments.demo import demo_period
     from assessments.services import open_period
-    from responsibilities.demo import DEMO_PASSWORD, _post, _unit
+    from responsibilities.demo import DEMO_PASSWORD, demo_post, demo_unit
     from responsibilities.models import Checklist, PostKind, Unit, UnitKind
     from responsibilities.services import assign_by_subject
 
@@ -40,9 +40,9 @@ def main() -> None:
     for n in range(1, branches + 1):
         leader = person(f"load_lead_{(n - 1) // 3 + 1:02d}", roles.LEADER)
         names = {"name": f"压测第{n}支部", "name_en": f"Load branch {n}"}
-        unit = _unit(parent=committee, code=f"LZ{n:02d}", kind=UnitKind.BRANCH, **names)
+        unit = demo_unit(parent=committee, code=f"LZ{n:02d}", kind=UnitKind.BRANCH, **names)
         Unit.objects.filter(pk=unit.pk).update(liaison=leader)
-        _post(unit, PostKind.SECRETARY, "支部书记", person(f"load_sec_{n:02d}", roles.SECRETARY))
+        demo_post(unit, PostKind.SECRETARY, "支部书记", person(f"load_sec_{n:02d}", roles.SECRETARY))
     assign_by_subject(checklist=Checklist.objects.order_by("-year").first())
     period = demo_period()
     open_period(period=period)  # the new branches' reports; existing ones are skipped

@@ -1,14 +1,13 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import person
 
 
 class Notification(models.Model):
     """An in-app message to one person (提醒). Its e-mail twin is sent by a task."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
-    )
+    recipient = person(_("recipient"), on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)

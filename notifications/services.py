@@ -12,6 +12,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.background import queue
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -51,10 +53,8 @@ def queue_emails(ids: list[int]) -> None:
     commit of whatever the person did (a submission, a review), which must not turn into
     an error page: the notifications are kept with ``emailed_at`` empty and
     ``send_pending_emails`` (every few minutes, by beat) sends them once the broker is back."""
-    from .tasks import send_notification_emails
-
     try:
-        send_notification_emails.delay(ids)
+        queue("notifications.tasks.send_notification_emails", ids)
     except Exception as exc:  # kombu's OperationalError, or the transport's own error
         logger.warning("e-mails of notifications %s left pending: broker unreachable (%s)", ids, exc)
 

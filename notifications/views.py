@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from responsibilities import access
+from core import links
 
 from .models import Notification
 from .services import mark_read
@@ -22,7 +22,7 @@ def notification_list(request):
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # A link made earlier may no longer open (the post was handed on): shown as text then.
-    opens = access.links_open_to(request.user, [note.url for note in page if note.url])
+    opens = links.links_open_to(request.user, [note.url for note in page if note.url])
     for note in page:
         note.link = note.url if opens.get(note.url) else ""
     shown_unread = [note.pk for note in page if note.read_at is None]

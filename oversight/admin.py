@@ -1,31 +1,34 @@
+"""Rectifications and notices in the admin, read-only: they change through the oversight
+pages (the services), each step an event."""
+
 from django.contrib import admin
 
-from .models import Event, Rectification, SupervisionNotice
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+
+from .models import Attachment, Event, Rectification, SupervisionNotice
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = Event
-    extra = 0
-    can_delete = False
-    readonly_fields = ("actor", "at", "action", "from_state", "to_state", "comment")
+    fields = ("actor", "at", "action", "from_state", "to_state", "comment")
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
 
 
 @admin.register(Rectification)
-class RectificationAdmin(admin.ModelAdmin):
+class RectificationAdmin(ReadOnlyAdmin):
     list_display = ("problem", "unit", "state", "deadline", "source", "raised_by")
     list_filter = ("state", "source")
     list_select_related = ("unit", "raised_by")
-    readonly_fields = ("state", "raised_by", "reported_at", "closed_at")
-    inlines = [EventInline]
+    inlines = [EventInline, AttachmentInline]
 
 
 @admin.register(SupervisionNotice)
-class SupervisionNoticeAdmin(admin.ModelAdmin):
+class SupervisionNoticeAdmin(ReadOnlyAdmin):
     list_display = ("year", "number", "unit", "subject", "state", "deadline", "issued_by")
     list_filter = ("state", "year", "matter")
     list_select_related = ("unit", "issued_by")
-    readonly_fields = ("year", "number", "state", "issued_by", "replied_by", "replied_at", "closed_at", "pressed")
-    inlines = [EventInline]
+    inlines = [EventInline, AttachmentInline]

@@ -7,17 +7,20 @@ class OversightConfig(AppConfig):
     verbose_name = _("Rectification and supervision")
 
     def ready(self):
-        # Open rectifications and notices join the schedules' daily deadline reminders.
+        from core import demo
         from schedules.reminders import register_reminder_source
 
+        from .demo import demo_step
         from .reminders import oversight_reminder_items
 
+        # Open rectifications and notices join the schedules' daily deadline reminders.
         register_reminder_source(oversight_reminder_items)
+        demo.register("oversight", demo_step, order=30)
 
         # Which links to rectifications and notices open for a person (notifications list).
-        from responsibilities import access
+        from core import links
 
         from .permissions import notice_links_open, rectification_links_open
 
-        access.register_link("oversight:rectification", rectification_links_open)
-        access.register_link("oversight:notice", notice_links_open)
+        links.register("oversight:rectification", rectification_links_open)
+        links.register("oversight:notice", notice_links_open)

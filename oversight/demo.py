@@ -38,6 +38,11 @@ def _rectification(unit_code: str, problem: str, **kwargs) -> tuple[Rectificatio
     return services.raise_rectification(unit=unit, problem=problem, **kwargs), True
 
 
+def demo_step(*, year: int) -> None:
+    """整改 and 督办 to see and act on (one raised on last year's appraisal finding)."""
+    load_demo(year=year)
+
+
 def load_demo(*, year: int) -> None:
     people = {
         u.username: u for u in get_user_model().objects.filter(username__in=["admin", "lihua", "jijian", "wangming"])

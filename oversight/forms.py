@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import text_field
 from responsibilities.models import Post, Unit
 
 from .models import Rectification, SupervisionNotice
@@ -52,17 +53,9 @@ class PostField(forms.ModelChoiceField):
 
 
 class RectificationForm(forms.Form):
-    problem = forms.CharField(
-        label=_("Problem"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        error_messages={"required": _("Describe the problem.")},
-    )
-    measure = forms.CharField(
-        label=_("Measure to take"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        error_messages={"required": _("Say what must be done to put it right.")},
+    problem = text_field(_("Problem"), rows=3, max_length=4000, required=_("Describe the problem."))
+    measure = text_field(
+        _("Measure to take"), rows=3, max_length=4000, required=_("Say what must be done to put it right.")
     )
     unit = UnitField(label=_("Responsible unit"), queryset=Unit.objects.none(), empty_label=None)
     post = PostField(
@@ -101,12 +94,7 @@ class RectificationForm(forms.Form):
 
 
 class ReportDoneForm(forms.Form):
-    completion = forms.CharField(
-        label=_("What was put right"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        error_messages={"required": _("Say what was done.")},
-    )
+    completion = text_field(_("What was put right"), rows=4, max_length=4000, required=_("Say what was done."))
     files = MultipleFileField(label=_("Evidence"), required=False)
 
 
@@ -137,12 +125,7 @@ class NoticeForm(forms.Form):
     unit = UnitField(label=_("To unit"), queryset=Unit.objects.none())
     matter = forms.ChoiceField(label=_("About"), choices=SupervisionNotice.Matter.choices)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(
-        label=_("What must be done"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=8000,
-        error_messages={"required": _("Say what the unit must do.")},
-    )
+    body = text_field(_("What must be done"), rows=5, max_length=8000, required=_("Say what the unit must do."))
     deadline = forms.DateField(
         label=_("Reply by"), widget=DateInput(), initial=lambda: timezone.localdate() + datetime.timedelta(days=14)
     )
@@ -163,12 +146,7 @@ class NoticeForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(
-        label=_("Reply"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=8000,
-        error_messages={"required": _("Write the reply.")},
-    )
+    reply = text_field(_("Reply"), rows=5, max_length=8000, required=_("Write the reply."))
     files = MultipleFileField(label=_("Evidence"), required=False)
 
 

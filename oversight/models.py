@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Warning
 from core.attachments import AbstractAttachment
+from core.events import AbstractTransitionEvent
+from core.fields import person
 
 
 def deadline_warning(deadline: datetime.date, today: datetime.date | None = None) -> str:
@@ -86,9 +88,7 @@ class Rectification(models.Model):
         related_name="rectifications",
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
-    )
+    raised_by = person(_("raised by"))
     completion = models.TextField(_("what was put right"), blank=True)
     created_at = models.DateTimeField(_("raised at"), default=timezone.now)
     reported_at = models.DateTimeField(_("reported done at"), null=True, blank=True)
@@ -162,19 +162,10 @@ class SupervisionNotice(models.Model):
     )
     deadline = models.DateField(_("reply by"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ISSUED)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
-    )
+    issued_by = person(_("issued by"))
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     reply = models.TextField(_("reply"), blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("replied by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    replied_by = person(_("replied by"), optional=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     pressed = models.PositiveSmallIntegerField(_("times pressed again"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -219,7 +210,7 @@ class NoticeCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Event(models.Model):
+class Event(AbstractTransitionEvent):
     """One step of a rectification or a notice (留痕): who, when, what, from which state."""
 
     class Action(models.TextChoices):
@@ -239,19 +230,11 @@ class Event(models.Model):
     notice = models.ForeignKey(
         SupervisionNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_state = models.CharField(_("from"), max_length=10, blank=True)
-    to_state = models.CharField(_("to"), max_length=10, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(AbstractTransitionEvent.Meta):
         verbose_name = _("oversight event")
         verbose_name_plural = _("oversight events")
-        ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rectification__isnull=False, notice__isnull=True)
@@ -259,9 +242,6 @@ class Event(models.Model):
                 name="event_of_one_thing",
             )
         ]
-
-    def __str__(self):
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 def attachment_path(instance, filename):

@@ -27,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts import roles
+from core import links
 from responsibilities import access
 
 from .models import Rectification, SupervisionNotice
@@ -43,11 +44,11 @@ def notices_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 def rectification_links_open(user, targets: list[dict]) -> list[bool]:
-    return access.pks_in(rectifications_visible_to(user), targets)
+    return links.pks_in(rectifications_visible_to(user), targets)
 
 
 def notice_links_open(user, targets: list[dict]) -> list[bool]:
-    return access.pks_in(notices_visible_to(user), targets)
+    return links.pks_in(notices_visible_to(user), targets)
 
 
 def may_use_oversight(user) -> bool:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.services import TransitionError
-from core.attachments import check_upload, fill_attachment
+from core.attachments import fill_all
+from core.errors import TransitionError
+from core.transitions import Transitions, require
 from notifications.services import notify
 from responsibilities.models import Post, PostKind
 
@@ -27,11 +27,6 @@ from .models import Attachment, Event, NoticeCounter, Rectification, Supervision
 Action = Event.Action
 RState = Rectification.State
 NState = SupervisionNotice.State
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _text(value: str, message: str) -> str:
@@ -62,45 +57,26 @@ def _owner(thing: Rectification | SupervisionNotice) -> dict:
     return {"rectification": thing} if isinstance(thing, Rectification) else {"notice": thing}
 
 
+rectifications = Transitions(Rectification, events=Event, owner=_owner, related=("unit", "post__holder", "raised_by"))
+notices = Transitions(SupervisionNotice, events=Event, owner=_owner, related=("unit__liaison", "issued_by"))
+
+
 def _attach(thing, uploads: Iterable, actor) -> list[Attachment]:
-    """Store the files on ``thing``: all are checked before the first is written, so one bad
-    file among several leaves nothing on disk (a rolled-back row would leave its file)."""
-    checked = [(upload, check_upload(upload)) for upload in uploads]
-    return [
-        fill_attachment(Attachment(**_owner(thing)), upload=upload, actor=actor, checked=meta)
-        for upload, meta in checked
-    ]
+    return fill_all(lambda: Attachment(**_owner(thing)), uploads, actor=actor)
 
 
-def _event(thing, *, actor, action, before="", comment="") -> Event:
-    return Event.objects.create(
-        **_owner(thing), actor=actor, action=action, from_state=before, to_state=thing.state, comment=comment
-    )
-
-
-def _expect(thing, *states) -> None:
-    if thing.state not in states:
-        raise TransitionError(
-            _("This %(thing)s is now “%(state)s”; the action was not taken. Reload the page.")
-            % {"thing": thing._meta.verbose_name, "state": thing.get_state_display()}
-        )
-
-
-def _tell(recipients, *, actor, template: str, url: str, **context) -> None:
+def _tell(thing, recipients, *, actor, template: str, **context) -> None:
+    """Tell ``recipients`` (not the actor) about ``thing``, linking to its page."""
+    if isinstance(thing, Rectification):
+        url, context["rectification"] = reverse("oversight:rectification", args=[thing.pk]), thing
+    else:
+        url, context["notice"] = reverse("oversight:notice", args=[thing.pk]), thing
     others = [person for person in recipients if person is not None and person.pk != actor.pk]
-    notify(recipients=others, kind=template, template=template, context=context, url=url)
+    notify(recipients=others, kind=template, template=template, context={**context, "unit": thing.unit}, url=url)
 
 
 # ---------------------------------------------------------------------------------------
 # 整改 Rectification
-
-
-def _locked_rectification(pk: int) -> Rectification:
-    return (
-        Rectification.objects.select_for_update(of=("self",))
-        .select_related("unit", "post__holder", "raised_by")
-        .get(pk=pk)
-    )
 
 
 @transaction.atomic
@@ -121,7 +97,7 @@ def raise_rectification(
     Guarantees: the actor may raise for that unit, the post and the source belong to it,
     the deadline is not in the past; the unit's responsible person is told.
     """
-    _require(permissions.can_raise(actor, unit))
+    require(permissions.can_raise(actor, unit))
     problem = _text(problem, _("Describe the problem."))
     measure = _text(measure, _("Say what must be done to put it right."))
     _future(deadline, _("Give a deadline from today on."))
@@ -151,15 +127,8 @@ def raise_rectification(
         notice=notice,
         raised_by=actor,
     )
-    _event(rectification, actor=actor, action=Action.RAISE)
-    _tell(
-        responsible_people(unit, post),
-        actor=actor,
-        template="rectification_raised",
-        url=reverse("oversight:rectification", args=[rectification.pk]),
-        rectification=rectification,
-        unit=unit,
-    )
+    rectifications.record(rectification, actor=actor, action=Action.RAISE)
+    _tell(rectification, responsible_people(unit, post), actor=actor, template="rectification_raised")
     return rectification
 
 
@@ -167,47 +136,31 @@ def raise_rectification(
 def report_rectification_done(*, rectification_id: int, actor, completion: str, uploads: Iterable = ()):
     """Open → reported done, with what was done and evidence (at least one file in all);
     the one who raised it is told to verify."""
-    r = _locked_rectification(rectification_id)
-    _require(permissions.may_report_done(actor, r))
-    _expect(r, RState.OPEN)
+    r = rectifications.lock(rectification_id)
+    require(permissions.may_report_done(actor, r))
+    rectifications.expect(r, RState.OPEN)
     completion = _text(completion, _("Say what was done."))
     files = _attach(r, uploads, actor)
     if not files and not r.attachments.exists():
         raise TransitionError(_("Attach at least one file as evidence that the problem was put right."))
-    r.state = RState.REPORTED
     r.completion = completion
     r.reported_at = timezone.now()
-    r.save(update_fields=["state", "completion", "reported_at"])
-    _event(r, actor=actor, action=Action.REPORT_DONE, before=RState.OPEN, comment=completion)
-    _tell(
-        [r.raised_by],
-        actor=actor,
-        template="rectification_reported",
-        url=reverse("oversight:rectification", args=[r.pk]),
-        rectification=r,
-        unit=r.unit,
-    )
+    fields = ["completion", "reported_at"]
+    rectifications.move(r, RState.REPORTED, actor=actor, action=Action.REPORT_DONE, comment=completion, fields=fields)
+    _tell(r, [r.raised_by], actor=actor, template="rectification_reported")
     return r
 
 
 @transaction.atomic
 def verify_rectification(*, rectification_id: int, actor, comment: str = "") -> Rectification:
     """Reported done → verified and closed (销号) by the one who raised it (or an admin)."""
-    r = _locked_rectification(rectification_id)
-    _require(permissions.may_verify(actor, r))
-    _expect(r, RState.REPORTED)
-    r.state = RState.CLOSED
+    r = rectifications.lock(rectification_id)
+    require(permissions.may_verify(actor, r))
+    rectifications.expect(r, RState.REPORTED)
     r.closed_at = timezone.now()
-    r.save(update_fields=["state", "closed_at"])
-    _event(r, actor=actor, action=Action.VERIFY, before=RState.REPORTED, comment=(comment or "").strip())
-    _tell(
-        responsible_people(r.unit, r.post),
-        actor=actor,
-        template="rectification_closed",
-        url=reverse("oversight:rectification", args=[r.pk]),
-        rectification=r,
-        unit=r.unit,
-    )
+    comment = (comment or "").strip()
+    rectifications.move(r, RState.CLOSED, actor=actor, action=Action.VERIFY, comment=comment, fields=["closed_at"])
+    _tell(r, responsible_people(r.unit, r.post), actor=actor, template="rectification_closed")
     return r
 
 
@@ -218,23 +171,14 @@ def send_back_rectification(
     """Reported done → back to being rectified, with the reason (required) and, if given, a
     new deadline."""
     comment = _text(comment, _("Say why it is sent back."))
-    r = _locked_rectification(rectification_id)
-    _require(permissions.may_verify(actor, r))
-    _expect(r, RState.REPORTED)
+    r = rectifications.lock(rectification_id)
+    require(permissions.may_verify(actor, r))
+    rectifications.expect(r, RState.REPORTED)
     if deadline is not None:
         r.deadline = _future(deadline, _("Give a deadline from today on."))
-    r.state = RState.OPEN
-    r.save(update_fields=["state", "deadline"])
-    _event(r, actor=actor, action=Action.SEND_BACK, before=RState.REPORTED, comment=comment)
-    _tell(
-        responsible_people(r.unit, r.post),
-        actor=actor,
-        template="rectification_sent_back",
-        url=reverse("oversight:rectification", args=[r.pk]),
-        rectification=r,
-        unit=r.unit,
-        comment=comment,
-    )
+    rectifications.move(r, RState.OPEN, actor=actor, action=Action.SEND_BACK, comment=comment, fields=["deadline"])
+    people = responsible_people(r.unit, r.post)
+    _tell(r, people, actor=actor, template="rectification_sent_back", comment=comment)
     return r
 
 
@@ -253,14 +197,6 @@ def next_notice_number(year: int) -> int:
     return counter.last
 
 
-def _locked_notice(pk: int) -> SupervisionNotice:
-    return (
-        SupervisionNotice.objects.select_for_update(of=("self",))
-        .select_related("unit__liaison", "issued_by")
-        .get(pk=pk)
-    )
-
-
 @transaction.atomic
 def issue_notice(
     *,
@@ -276,7 +212,7 @@ def issue_notice(
     """Issue a numbered notice (督办〔year〕n号) to ``unit``; its secretary and its liaison
     leader are told. Numbers are per calendar year and never repeat (see
     ``next_notice_number``)."""
-    _require(permissions.can_issue(actor))
+    require(permissions.can_issue(actor))
     subject = _text(subject, _("Give the notice a subject."))
     body = _text(body, _("Say what the unit must do."))
     _future(deadline, _("Give a deadline from today on."))
@@ -298,15 +234,8 @@ def issue_notice(
         rectification=rectification,
         issued_by=actor,
     )
-    _event(notice, actor=actor, action=Action.ISSUE)
-    _tell(
-        [*responsible_people(unit), unit.liaison],
-        actor=actor,
-        template="notice_issued",
-        url=reverse("oversight:notice", args=[notice.pk]),
-        notice=notice,
-        unit=unit,
-    )
+    notices.record(notice, actor=actor, action=Action.ISSUE)
+    _tell(notice, [*responsible_people(unit), unit.liaison], actor=actor, template="notice_issued")
     return notice
 
 
@@ -314,46 +243,29 @@ def issue_notice(
 def reply_to_notice(*, notice_id: int, actor, reply: str, uploads: Iterable = ()) -> SupervisionNotice:
     """Awaiting reply → replied, by a post holder of the unit, with text and any files; the
     issuer is told."""
-    n = _locked_notice(notice_id)
-    _require(permissions.may_reply(actor, n))
-    _expect(n, NState.ISSUED)
+    n = notices.lock(notice_id)
+    require(permissions.may_reply(actor, n))
+    notices.expect(n, NState.ISSUED)
     n.reply = _text(reply, _("Write the reply."))
     _attach(n, uploads, actor)
-    n.state = NState.REPLIED
     n.replied_by = actor
     n.replied_at = timezone.now()
-    n.save(update_fields=["reply", "state", "replied_by", "replied_at"])
-    _event(n, actor=actor, action=Action.REPLY, before=NState.ISSUED, comment=n.reply)
-    _tell(
-        [n.issued_by],
-        actor=actor,
-        template="notice_replied",
-        url=reverse("oversight:notice", args=[n.pk]),
-        notice=n,
-        unit=n.unit,
-    )
+    fields = ["reply", "replied_by", "replied_at"]
+    notices.move(n, NState.REPLIED, actor=actor, action=Action.REPLY, comment=n.reply, fields=fields)
+    _tell(n, [n.issued_by], actor=actor, template="notice_replied")
     return n
 
 
 @transaction.atomic
 def close_notice(*, notice_id: int, actor, comment: str = "") -> SupervisionNotice:
     """Replied (or still awaiting, when the matter resolved itself) → closed by the issuer."""
-    n = _locked_notice(notice_id)
-    _require(permissions.may_settle(actor, n))
-    _expect(n, NState.ISSUED, NState.REPLIED)
-    before = n.state
-    n.state = NState.CLOSED
+    n = notices.lock(notice_id)
+    require(permissions.may_settle(actor, n))
+    notices.expect(n, NState.ISSUED, NState.REPLIED)
     n.closed_at = timezone.now()
-    n.save(update_fields=["state", "closed_at"])
-    _event(n, actor=actor, action=Action.CLOSE, before=before, comment=(comment or "").strip())
-    _tell(
-        responsible_people(n.unit),
-        actor=actor,
-        template="notice_closed",
-        url=reverse("oversight:notice", args=[n.pk]),
-        notice=n,
-        unit=n.unit,
-    )
+    comment = (comment or "").strip()
+    notices.move(n, NState.CLOSED, actor=actor, action=Action.CLOSE, comment=comment, fields=["closed_at"])
+    _tell(n, responsible_people(n.unit), actor=actor, template="notice_closed")
     return n
 
 
@@ -363,22 +275,13 @@ def press_notice(*, notice_id: int, actor, comment: str, deadline: datetime.date
     and its liaison leader are told."""
     comment = _text(comment, _("Say why the notice is pressed again."))
     _future(deadline, _("Give a deadline from today on."))
-    n = _locked_notice(notice_id)
-    _require(permissions.may_settle(actor, n))
-    _expect(n, NState.ISSUED, NState.REPLIED)
-    before = n.state
-    n.state = NState.ISSUED
+    n = notices.lock(notice_id)
+    require(permissions.may_settle(actor, n))
+    notices.expect(n, NState.ISSUED, NState.REPLIED)
     n.deadline = deadline
     n.pressed += 1
-    n.save(update_fields=["state", "deadline", "pressed"])
-    _event(n, actor=actor, action=Action.PRESS, before=before, comment=comment)
-    _tell(
-        [*responsible_people(n.unit), n.unit.liaison],
-        actor=actor,
-        template="notice_pressed",
-        url=reverse("oversight:notice", args=[n.pk]),
-        notice=n,
-        unit=n.unit,
-        comment=comment,
-    )
+    fields = ["deadline", "pressed"]
+    notices.move(n, NState.ISSUED, actor=actor, action=Action.PRESS, comment=comment, fields=fields)
+    people = [*responsible_people(n.unit), n.unit.liaison]
+    _tell(n, people, actor=actor, template="notice_pressed", comment=comment)
     return n

@@ -43,8 +43,8 @@ applied in the one place named here, so that no page needs to change:
   restriction, keyed on the record's participants.
 - An outgoing post holder keeping read access to what they filed: a *grant* in ``_grants``
   (``Q(<filer field>=user)`` beside the unit scope).
-- A new kind of page that links to objects from elsewhere (a notification, a digest):
-  ``register_link`` for its URL, so ``links_open_to`` can answer for it.
+- A new page of an object that others link to (from a notification, a digest): a check
+  for its URL registered with ``core.links``, written on the answers here.
 - Who files (the carrying post's holder or a named deputy) and who reviews (the liaison
   post's holder; the 党组书记 for the members' 一岗双责 reports; the 纪检监察组's own
   track): in the "Acting" and "Judging" sections, next to ``may_act_for`` and
@@ -53,16 +53,14 @@ applied in the one place named here, so that no page needs to change:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import parse_qsl, urlsplit
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from core import links
 
 from .models import Post, Unit
 
@@ -362,54 +360,9 @@ def not_judged_by(user, qs: QuerySet, *, field: str = "unit", submitted_by: str 
 
 
 # ---------------------------------------------------------------------------------------
-# Links: which of the links a page would show open for the person
-#
-# A page that links to its own objects already lists only what the scope lets through. A
-# page that shows links made elsewhere and earlier (the notifications list: a report of a
-# unit whose post the person has since handed on) asks ``links_open_to``; each app says,
-# for the URLs of its object pages, which of several open for a person — one query per
-# kind of link, whatever the number of links.
-
-LinkCheck = Callable[[object, list[dict]], list[bool]]
-_LINK_CHECKS: dict[str, LinkCheck] = {}
-
-
-def register_link(url_name: str, opens: LinkCheck) -> None:
-    """``opens(user, targets)`` answers, for each target (the URL's keyword arguments, with
-    its query string's values under ``"?"``), whether the page opens for ``user``."""
-    _LINK_CHECKS[url_name] = opens
-
-
-def links_open_to(user, urls) -> dict[str, bool]:
-    """{url: whether it opens for ``user``} for Mingze's own URLs. A URL naming no page is
-    closed; a page no app registered a check for (a list, a form) is taken as open."""
-    answers: dict[str, bool] = {}
-    by_name: dict[str, list[tuple[str, dict]]] = {}
-    for url in set(urls):
-        parts = urlsplit(url)
-        try:
-            match = resolve(parts.path)
-        except Resolver404:
-            answers[url] = False
-            continue
-        target = {**match.kwargs, "?": dict(parse_qsl(parts.query))}
-        by_name.setdefault(match.view_name, []).append((url, target))
-    for name, items in by_name.items():
-        check = _LINK_CHECKS.get(name)
-        results = check(user, [target for _url, target in items]) if check else [True] * len(items)
-        answers.update({url: bool(ok) for (url, _target), ok in zip(items, results, strict=True)})
-    return answers
-
-
-def pks_in(qs: QuerySet, targets: list[dict], key: str = "pk") -> list[bool]:
-    """A ``register_link`` check's usual body: which of ``targets[key]`` are rows of ``qs``
-    (already limited to what the person may see). One query."""
-    ids = [int(t[key]) if str(t.get(key, "")).isdigit() else None for t in targets]
-    wanted = {pk for pk in ids if pk is not None}
-    found = set(qs.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
-    return [pk in found for pk in ids]
+# Links: the checks each app registers with ``core.links`` are written on these answers
 
 
 def unit_links_open(user, targets: list[dict], key: str = "pk") -> list[bool]:
-    """A ``register_link`` check for pages of a unit (the unit's page, its dashboard)."""
-    return pks_in(visible(user, Unit.objects.all(), ""), targets, key)
+    """A ``core.links`` check for pages of a unit (the unit's page, its dashboard)."""
+    return links.pks_in(visible(user, Unit.objects.all(), ""), targets, key)

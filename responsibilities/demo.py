@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts import roles
+from core.demo import DemoOutcome
 
 from .models import Checklist, Post, PostKind, Unit, UnitKind
 from .services import assign_by_subject, set_post_holder
@@ -47,7 +48,7 @@ PEOPLE = [
 BRANCH_EN = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth"]
 
 
-def _person(spec: DemoPerson):
+def demo_person(spec: DemoPerson):
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username=spec.username,
@@ -67,7 +68,7 @@ def _person(spec: DemoPerson):
     return user
 
 
-def _unit(*, parent: Unit | None, code: str, name: str, name_en: str, kind: str, liaison=None) -> Unit:
+def demo_unit(*, parent: Unit | None, code: str, name: str, name_en: str, kind: str, liaison=None) -> Unit:
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
         values = {"code": code, "name": name, "name_en": name_en, "kind": kind, "liaison": liaison}
@@ -75,7 +76,7 @@ def _unit(*, parent: Unit | None, code: str, name: str, name_en: str, kind: str,
     return unit
 
 
-def _post(unit: Unit, kind: str, title: str, holder=None) -> Post:
+def demo_post(unit: Unit, kind: str, title: str, holder=None) -> Post:
     post, _ = Post.objects.get_or_create(unit=unit, title=title, defaults={"kind": kind})
     if holder is not None and post.holder_id is None:
         set_post_holder(post=post, person=holder)
@@ -85,15 +86,15 @@ def _post(unit: Unit, kind: str, title: str, holder=None) -> Post:
 @transaction.atomic
 def load_demo(*, checklist_year: int) -> dict:
     """Build the demo organization and assign ``checklist_year``'s duties by subject."""
-    people = {spec.username: _person(spec) for spec in PEOPLE}
-    party_group = _unit(
+    people = {spec.username: demo_person(spec) for spec in PEOPLE}
+    party_group = demo_unit(
         parent=None, code="DZ", name="市局党组", name_en="Leading Party Group", kind=UnitKind.LEADING_GROUP
     )
-    _post(party_group, PostKind.SECRETARY, "党组书记", people["wangming"])
-    _post(party_group, PostKind.MEMBER, "党组成员（一）", people["lihua"])
-    _post(party_group, PostKind.MEMBER, "党组成员（二）", people["zhaoqiang"])
+    demo_post(party_group, PostKind.SECRETARY, "党组书记", people["wangming"])
+    demo_post(party_group, PostKind.MEMBER, "党组成员（一）", people["lihua"])
+    demo_post(party_group, PostKind.MEMBER, "党组成员（二）", people["zhaoqiang"])
 
-    committee = _unit(
+    committee = demo_unit(
         parent=party_group,
         code="JGDW",
         name="机关党委",
@@ -101,11 +102,11 @@ def load_demo(*, checklist_year: int) -> dict:
         kind=UnitKind.ORGAN_COMMITTEE,
         liaison=people["wangming"],
     )
-    _post(committee, PostKind.SECRETARY, "机关党委书记", people["chenjing"])
+    demo_post(committee, PostKind.SECRETARY, "机关党委书记", people["chenjing"])
 
     for n, (cn, en) in enumerate(zip(BRANCH_NUMERALS, BRANCH_EN, strict=True), start=1):
         liaison = people["lihua"] if n <= 4 else people["zhaoqiang"]
-        branch = _unit(
+        branch = demo_unit(
             parent=committee,
             code=f"ZB{n:02d}",
             name=f"第{cn}党支部",
@@ -113,10 +114,10 @@ def load_demo(*, checklist_year: int) -> dict:
             kind=UnitKind.BRANCH,
             liaison=liaison,
         )
-        _post(branch, PostKind.SECRETARY, "支部书记", people[f"shuji{n}"])
-        _post(branch, PostKind.DISCIPLINE_MEMBER, "纪检委员")
+        demo_post(branch, PostKind.SECRETARY, "支部书记", people[f"shuji{n}"])
+        demo_post(branch, PostKind.DISCIPLINE_MEMBER, "纪检委员")
 
-    discipline = _unit(
+    discipline = demo_unit(
         parent=party_group,
         code="JJZ",
         name="纪检监察组",
@@ -124,19 +125,16 @@ def load_demo(*, checklist_year: int) -> dict:
         kind=UnitKind.DISCIPLINE_GROUP,
         liaison=people["wangming"],
     )
-    _post(discipline, PostKind.SECRETARY, "纪检监察组组长", people["jijian"])
+    demo_post(discipline, PostKind.SECRETARY, "纪检监察组组长", people["jijian"])
 
     checklist = Checklist.objects.get(year=checklist_year)
     created = assign_by_subject(checklist=checklist)
-    extra = _oversight_demo(checklist_year)
-    return {"people": PEOPLE + extra, "assignments_created": created, "units": Unit.objects.count()}
+    return {"people": list(PEOPLE), "assignments_created": created, "units": Unit.objects.count()}
 
 
-def _oversight_demo(year: int) -> list[DemoPerson]:
-    """述职评议, 整改 and 督办 to see and act on (their own apps' demo functions)."""
-    from appraisals.demo import load_demo as load_appraisal_demo
-    from oversight.demo import load_demo as load_oversight_demo
-
-    people = load_appraisal_demo(year=year)
-    load_oversight_demo(year=year)
-    return people
+def demo_step(*, year: int) -> DemoOutcome:
+    """The first demo step (``core.demo``): the organization, its people and their duties."""
+    result = load_demo(checklist_year=year)
+    return DemoOutcome(
+        summary=f"{result['units']} units, {result['assignments_created']} assignments created", people=result["people"]
+    )

@@ -5,7 +5,6 @@ Part 一 of the speech: 一、一 names the subjects (党组, 党组书记, 班�
 the key one, and for work to reach down to every 党支部.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
+
+from core.fields import person
 
 
 class UnitKind(models.TextChoices):
@@ -33,11 +34,9 @@ class Unit(MP_Node):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
-    liaison = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("liaison leader"),
-        null=True,
-        blank=True,
+    liaison = person(
+        _("liaison leader"),
+        optional=True,
         on_delete=models.SET_NULL,
         related_name="liaison_units",
         help_text=_("The leadership member who oversees this unit and reviews its reports."),
@@ -77,14 +76,7 @@ class Post(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="posts")
     kind = models.CharField(_("kind"), max_length=20, choices=PostKind.choices)
     title = models.CharField(_("title"), max_length=64)
-    holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("holder"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="posts",
-    )
+    holder = person(_("holder"), optional=True, on_delete=models.SET_NULL, related_name="posts")
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -102,9 +94,7 @@ class Tenure(models.Model):
     """Who held a post, from when to when. The open tenure (``ended`` empty) is the holder."""
 
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="tenures")
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="tenures"
-    )
+    person = person(_("person"), related_name="tenures")
     started = models.DateField(_("from"), default=timezone.localdate)
     ended = models.DateField(_("to"), null=True, blank=True)
 

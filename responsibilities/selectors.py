@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from core.selectors import filter_given
+
 from .models import Assignment, Category, Checklist, Duty, Post, PostKind, Unit, UnitKind
 
 
@@ -71,12 +73,7 @@ def responsibility_matrix(checklist: Checklist) -> Matrix:
 
 def assignments(*, checklist: Checklist, unit=None, category=None, units=None):
     qs = Assignment.objects.filter(duty__checklist=checklist).select_related("duty__category", "unit", "post__holder")
-    if unit is not None:
-        qs = qs.filter(unit=unit)
-    if units is not None:
-        qs = qs.filter(unit__in=units)
-    if category is not None:
-        qs = qs.filter(duty__category=category)
+    qs = filter_given(qs, unit=unit, unit__in=units, duty__category=category)
     return qs.order_by("unit__path", "duty__category__order", "duty__code")
 
 

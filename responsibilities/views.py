@@ -2,14 +2,40 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from accounts import roles
 
 from . import access, selectors, services
 from .forms import BulkAssignForm, ChecklistFilterForm
 from .models import Category, Checklist, Unit
 from .permissions import can_manage, can_view_organization, require
+
+
+@login_required
+def home(request):
+    """Each person lands on their own page (UX.md): secretaries on 我的责任, leaders and the
+    supervisor on 总览, the admin here, with the organization's set-up tasks."""
+    role = roles.main_role(request.user)
+    if role == roles.SECRETARY:
+        for name in ("assessments:my_reports", "responsibilities:my_duties"):
+            try:
+                return redirect(reverse(name))
+            except NoReverseMatch:
+                continue
+    if role in (roles.LEADER, roles.SUPERVISOR):
+        try:
+            return redirect(reverse("dashboard:index"))
+        except NoReverseMatch:
+            pass
+    context = {"role": role}
+    if role == roles.ADMIN:
+        context["setup"] = selectors.setup_tasks()
+    if role in (roles.LEADER, roles.SUPERVISOR):
+        context["units"] = selectors.units_overseen(request.user)
+    return render(request, "accounts/home.html", context)
 
 
 def _checklist_or_404(request) -> Checklist:

@@ -8,9 +8,24 @@ class SchedulesConfig(AppConfig):
     verbose_name = _("Schedules")
 
     def ready(self):
+        from core import demo
+        from scoring.signals import scores_outdated
+
+        from .demo import demo_step
+
         # A fresh install gets the four periodic tasks with its first `migrate`; later
         # migrations leave an admin's changed times alone (see beat.sync_schedules).
         post_migrate.connect(_sync_after_migrate, sender=self)
+        scores_outdated.connect(_recompute, dispatch_uid="schedules-recompute-outdated-scores")
+        demo.register("history", demo_step, order=40)
+
+
+def _recompute(sender, *, period, actor, **kwargs):
+    """Scores went stale (a bonus): recompute them as a job run an admin can follow."""
+    from .models import Job
+    from .runs import request_run
+
+    request_run(job=Job.RECOMPUTE_SCORES, actor=actor, period=period)
 
 
 def _sync_after_migrate(sender, using="default", plan=None, **kwargs):

@@ -2,22 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Half, Period
+from core.forms import BootstrapMixin
 
 
 def _date(label, required=True, help_text=""):
     return forms.DateField(
         label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-
-class BootstrapMixin:
-    """Bootstrap's classes on every widget: the templates lay fields out by hand."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
 def check_order(form, data) -> None:

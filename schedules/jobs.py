@@ -21,6 +21,7 @@ from accounts import roles
 from accounts.models import User
 from assessments.models import Period, Report
 from assessments.services import lock_report, open_period
+from core.background import queue
 from notifications.services import notify
 from scoring.services import ScoreSummary, compute_scores
 
@@ -87,10 +88,8 @@ def close_period(*, period_id: int) -> ScoreSummary | None:
 
 
 def queue_hearing_pack(period_id: int) -> None:
-    from dashboard.tasks import build_hearing_pack_task
-
     try:
-        build_hearing_pack_task.delay(period_id)
+        queue("dashboard.tasks.build_hearing_pack_task", period_id)
     except Exception as exc:  # the broker is down: the close stands; an admin can export by hand
         logger.warning("hearing pack of period %s not queued: %s", period_id, exc)
 

@@ -6,10 +6,11 @@ the notification it belongs to, so a second run, or a run resumed after a crash,
 row and sends nothing again.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import person
 
 
 class SentReminder(models.Model):
@@ -19,9 +20,7 @@ class SentReminder(models.Model):
         DEADLINE = "deadline", _("Deadline reminder")
         OVERDUE = "overdue", _("Overdue escalation")
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
-    )
+    person = person(_("person"), on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # What was reminded of: "report" now; rectifications join through the reminder sources
     # (schedules.reminders) with their own item type, without a new table.
@@ -59,9 +58,7 @@ class SentReminder(models.Model):
 class DigestSent(models.Model):
     """The Monday digest of red items, once per leader per day."""
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
-    )
+    person = person(_("person"), on_delete=models.CASCADE)
     day = models.DateField(_("day"))
     items = models.PositiveIntegerField(_("red items"))
     notification = models.ForeignKey(
@@ -114,14 +111,8 @@ class JobRun(models.Model):
         related_name="job_runs",
     )
     day = models.DateField(_("as of"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Empty when the schedule started it."),
+    requested_by = person(
+        _("requested by"), optional=True, on_delete=models.SET_NULL, help_text=_("Empty when the schedule started it.")
     )
     task_id = models.CharField(_("task"), max_length=64, null=True, blank=True, unique=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)

@@ -10,23 +10,24 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import Period
+from core.background import queue_on_commit
 
 from .models import Job, JobRun
+
+# The task (``schedules/tasks.py``) that runs each job an admin may start by hand.
+TASKS = {
+    Job.OPEN_PERIOD: "schedules.open_period_now",
+    Job.REMIND_NOW: "schedules.remind_now",
+    Job.RECOMPUTE_SCORES: "schedules.recompute_scores",
+}
 
 
 @transaction.atomic
 def request_run(*, job: str, actor, period: Period | None = None, day: datetime.date | None = None) -> JobRun:
     """An admin asks for a job now: the row is made here and its task queued on commit, so
     the worker never looks for a row that is not there yet."""
-    from . import tasks
-
     run = JobRun.objects.create(job=job, period=period, day=day or timezone.localdate(), requested_by=actor)
-    task = {
-        Job.OPEN_PERIOD: tasks.open_period_now,
-        Job.REMIND_NOW: tasks.remind_now,
-        Job.RECOMPUTE_SCORES: tasks.recompute_scores,
-    }[job]
-    transaction.on_commit(lambda: task.delay(run_id=run.pk))
+    queue_on_commit(TASKS[job], run_id=run.pk)
     return run
 
 

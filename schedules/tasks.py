@@ -16,9 +16,11 @@ from django.utils.translation import override
 from kombu.exceptions import OperationalError as BrokerError
 
 from assessments.models import Period
+from scoring.services import compute_scores
 
 from . import jobs, runs
 from .models import Job
+from .services import open_now
 
 RETRY = {
     "bind": True,
@@ -91,8 +93,6 @@ def lock_and_close(self, day: str | None = None) -> str:
 @shared_task(name="schedules.open_period_now", **RETRY)
 def open_period_now(self, run_id: int) -> str:
     def work(today, after_batch):
-        from .services import open_now
-
         period = Period.objects.get(job_runs__pk=run_id)
         return open_now(period=period, today=today, after_batch=after_batch)
 
@@ -112,8 +112,6 @@ def remind_now(self, run_id: int) -> str:
 @shared_task(name="schedules.recompute_scores", **RETRY)
 def recompute_scores(self, run_id: int) -> str:
     def work(today, after_batch):
-        from scoring.services import compute_scores
-
         period = Period.objects.get(job_runs__pk=run_id)
         summary = compute_scores(period=period)
         after_batch(summary.units, summary.units)

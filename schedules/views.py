@@ -33,15 +33,8 @@ def periods(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            period = services.create_period(
-                actor=request.user,
-                year=data["year"],
-                half=data["half"],
-                opens_on=data["opens_on"],
-                due_on=data["due_on"],
-                grace_days=data["grace_days"],
-                review_due_on=data["review_due_on"],
-            )
+            # The form's fields are the service's arguments (year, half and the dates).
+            period = services.create_period(actor=request.user, **data)
         except services.PeriodError as error:
             form.add_error(None, str(error))
         else:

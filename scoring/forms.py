@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Period
+from core.forms import BootstrapMixin
 from responsibilities.models import Unit
-from schedules.forms import BootstrapMixin
 
 from .models import ScoringRule
 

@@ -8,12 +8,13 @@ recomputing; recomputing from the same rules and reports gives the same numbers.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.fields import person
 
 
 def _points(label, default):
@@ -107,19 +108,10 @@ class BonusItem(models.Model):
         _("points"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     reason = models.TextField(_("reason"))
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
-    )
+    granted_by = person(_("granted by"))
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("revoked by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    revoked_by = person(_("revoked by"), optional=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -26,6 +26,7 @@ from responsibilities.models import Category, Unit
 
 from . import permissions
 from .models import BonusItem, CategoryWeight, ScoreLine, ScoringRule, UnitScore
+from .signals import scores_outdated
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -270,6 +271,16 @@ def revoke_bonus(*, actor, bonus_id: int) -> BonusItem | None:
 
 
 @transaction.atomic
+def rescore_if_scored(*, period: Period, actor) -> bool:
+    """Ask for ``period``'s scores to be recomputed in the background when it has stored
+    scores (a bonus changed them); True when asked. The schedules app does the asking
+    (``scores_outdated``), so the recompute shows on the periods page like any job run."""
+    if not period.unit_scores.exists():
+        return False
+    scores_outdated.send(sender=Period, period=period, actor=actor)
+    return True
+
+
 def set_category_weights(*, rule: ScoringRule, weights: dict[int, Decimal | None]) -> None:
     """Set (or, with None, clear back to the default) each category's weight."""
     for category_id, weight in weights.items():

@@ -11,8 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Period
 from responsibilities.models import Category
-from schedules.models import Job
-from schedules.runs import request_run
 
 from . import selectors, services
 from .forms import BonusForm, RuleForm
@@ -118,6 +116,5 @@ def bonus_revoke(request, pk):
 
 
 def _rescore_if_scored(request, period: Period) -> None:
-    if period.unit_scores.exists():
-        request_run(job=Job.RECOMPUTE_SCORES, actor=request.user, period=period)
+    if services.rescore_if_scored(period=period, actor=request.user):
         messages.info(request, _("The period's scores are being recomputed."))

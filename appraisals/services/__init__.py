@@ -7,7 +7,7 @@ Each step locks the round row and checks the state it expects, so two admins pre
 "close" at once compute once; the second is told plainly.
 """
 
-from assessments.services import TransitionError
+from core.errors import TransitionError
 
 from .reports import add_evidence, previous_findings, save_report
 from .rounds import (

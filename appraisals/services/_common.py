@@ -1,38 +1,24 @@
-"""What every appraisal service shares: the round lock, the state check, the event."""
+"""What every appraisal service shares: the round's life (lock, expect, change, record) and
+the lock on a secretary's row."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from assessments.services import TransitionError
+from core.errors import TransitionError
+from core.transitions import Transitions, require
 
 from ..models import AppraisalEvent, AppraisalRound, Appraisee
 
 State = AppraisalRound.State
 Action = AppraisalEvent.Action
 
+__all__ = ["Action", "State", "TransitionError", "appraisee_steps", "require", "round_steps"]
 
-def _locked_round(round_id: int) -> AppraisalRound:
-    return AppraisalRound.objects.select_for_update().get(pk=round_id)
-
-
-def _expect(round: AppraisalRound, *states: str) -> None:
-    if round.state not in states:
-        raise TransitionError(
-            _("This appraisal round is now “%(state)s”; the action was not taken. Reload the page.")
-            % {"state": round.get_state_display()}
-        )
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _event(round, *, actor, action, appraisee=None, comment="") -> AppraisalEvent:
-    return AppraisalEvent.objects.create(round=round, appraisee=appraisee, actor=actor, action=action, comment=comment)
-
-
-def _locked_appraisee(appraisee_id: int) -> Appraisee:
-    return Appraisee.objects.select_for_update(of=("self",)).select_related("round").get(pk=appraisee_id)
+round_steps = Transitions(
+    AppraisalRound,
+    events=AppraisalEvent,
+    owner=lambda round: {"round": round},
+    message=gettext_lazy("This appraisal round is now “%(state)s”; the action was not taken. Reload the page."),
+)
+appraisee_steps = Transitions(Appraisee, related=("round",))

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.services import TransitionError
 from core.attachments import fill_attachment
+from core.errors import TransitionError
 
 from .. import permissions
 from ..models import (
@@ -15,7 +15,7 @@ from ..models import (
     Appraisee,
     Finding,
 )
-from ._common import Action, State, _event, _expect, _locked_appraisee, _require
+from ._common import Action, State, appraisee_steps, require, round_steps
 
 # ---------------------------------------------------------------------------------------
 # The 述职 report
@@ -38,9 +38,9 @@ def save_report(*, appraisee_id: int, actor, report: str, answers: str = "", sub
     Submitting needs a report, and an answer when the previous round found problems
     (检视整改再实化, 二、一).
     """
-    appraisee = _locked_appraisee(appraisee_id)
-    _require(permissions.owns_report(actor, appraisee))
-    _expect(appraisee.round, State.OPEN)
+    appraisee = appraisee_steps.lock(appraisee_id)
+    require(permissions.owns_report(actor, appraisee))
+    round_steps.expect(appraisee.round, State.OPEN)
     if appraisee.is_submitted:
         raise TransitionError(_("This report was already submitted."))
     appraisee.report = (report or "").strip()
@@ -52,7 +52,7 @@ def save_report(*, appraisee_id: int, actor, report: str, answers: str = "", sub
             raise TransitionError(_("Say what was done about last year's findings before submitting."))
         appraisee.submitted_at = timezone.now()
     appraisee.save()
-    _event(
+    round_steps.record(
         appraisee.round,
         actor=actor,
         appraisee=appraisee,
@@ -64,15 +64,15 @@ def save_report(*, appraisee_id: int, actor, report: str, answers: str = "", sub
 @transaction.atomic
 def add_evidence(*, appraisee_id: int, actor, upload, description: str = "") -> AppraisalEvidence:
     """Attach a checked file to the secretary's own report while it is not yet submitted."""
-    appraisee = _locked_appraisee(appraisee_id)
-    _require(permissions.owns_report(actor, appraisee))
-    _expect(appraisee.round, State.OPEN)
+    appraisee = appraisee_steps.lock(appraisee_id)
+    require(permissions.owns_report(actor, appraisee))
+    round_steps.expect(appraisee.round, State.OPEN)
     if appraisee.is_submitted:
         raise TransitionError(_("This report was already submitted."))
     evidence = fill_attachment(
         AppraisalEvidence(appraisee=appraisee), upload=upload, actor=actor, description=description
     )
-    _event(
+    round_steps.record(
         appraisee.round, actor=actor, appraisee=appraisee, action=Action.EVIDENCE_ADDED, comment=evidence.original_name
     )
     return evidence

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.services import TransitionError
+from core.errors import TransitionError
 from notifications.services import notify
 from responsibilities.models import Post, PostKind, UnitKind
 
@@ -29,7 +29,7 @@ from ..models import (
     Rater,
     RaterRole,
 )
-from ._common import Action, State, _event, _expect, _locked_appraisee, _locked_round, _require
+from ._common import Action, State, appraisee_steps, require, round_steps
 
 # The criteria the issue names, and the usual four-step scale (好/较好/一般/差). An admin
 # changes any of them while the round is a draft.
@@ -80,7 +80,7 @@ def default_raters(*, sample_size: int, exclude: Iterable[int] = (), rng: random
 def create_round(*, year: int, actor, title: str = "", rng: random.Random | None = None, **settings) -> AppraisalRound:
     """A draft round for ``year`` with the default criteria and scale, every secretary
     appraised and the default raters; refused when ``year`` already has a round."""
-    _require(permissions.can_manage(actor))
+    require(permissions.can_manage(actor))
     if AppraisalRound.objects.filter(year=year).exists():
         raise TransitionError(_("There is already an appraisal round for %(year)s.") % {"year": year})
     round = AppraisalRound.objects.create(
@@ -99,7 +99,7 @@ def create_round(*, year: int, actor, title: str = "", rng: random.Random | None
     )
     posts = list(secretary_posts())
     _set_participants(round, posts=posts, raters=default_raters(sample_size=round.peer_sample_size, rng=rng))
-    _event(round, actor=actor, action=Action.CREATE)
+    round_steps.record(round, actor=actor, action=Action.CREATE)
     return round
 
 
@@ -122,11 +122,11 @@ def _set_participants(round: AppraisalRound, *, posts: Iterable[Post], raters: M
 @transaction.atomic
 def set_participants(*, round_id: int, actor, posts: Iterable[Post], raters: Mapping[str, Iterable[int]]):
     """Replace who is appraised and who rates, while the round is a draft."""
-    _require(permissions.can_manage(actor))
-    round = _locked_round(round_id)
-    _expect(round, State.DRAFT)
+    require(permissions.can_manage(actor))
+    round = round_steps.lock(round_id)
+    round_steps.expect(round, State.DRAFT)
     _set_participants(round, posts=posts, raters=raters)
-    _event(round, actor=actor, action=Action.CONFIGURE, comment=_("Participants"))
+    round_steps.record(round, actor=actor, action=Action.CONFIGURE, comment=_("Participants"))
     return round
 
 
@@ -136,9 +136,9 @@ def configure_round(
 ) -> AppraisalRound:
     """Replace the round's settings, criteria and grade scale while it is a draft (no ballot
     can exist yet, so nothing that was rated is lost)."""
-    _require(permissions.can_manage(actor))
-    round = _locked_round(round_id)
-    _expect(round, State.DRAFT)
+    require(permissions.can_manage(actor))
+    round = round_steps.lock(round_id)
+    round_steps.expect(round, State.DRAFT)
     for name, value in settings.items():
         setattr(round, name, value)
     round.full_clean(exclude=["created_by"])
@@ -147,7 +147,7 @@ def configure_round(
     round.levels.all().delete()
     Criterion.objects.bulk_create(Criterion(round=round, order=n, **row) for n, row in enumerate(criteria, start=1))
     GradeLevel.objects.bulk_create(GradeLevel(round=round, **row) for row in levels)
-    _event(round, actor=actor, action=Action.CONFIGURE)
+    round_steps.record(round, actor=actor, action=Action.CONFIGURE)
     return round
 
 
@@ -193,16 +193,14 @@ def _open_url(round):
 def open_round(*, round_id: int, actor) -> AppraisalRound:
     """Draft → open, once nothing in ``problems`` stands in the way; tells the secretaries
     to write their reports and the raters to rate."""
-    _require(permissions.can_manage(actor))
-    round = _locked_round(round_id)
-    _expect(round, State.DRAFT)
+    require(permissions.can_manage(actor))
+    round = round_steps.lock(round_id)
+    round_steps.expect(round, State.DRAFT)
     found = problems(round)
     if found:
         raise TransitionError(" ".join(found))
-    round.state = State.OPEN
     round.opened_at = timezone.now()
-    round.save(update_fields=["state", "opened_at"])
-    _event(round, actor=actor, action=Action.OPEN)
+    round_steps.move(round, State.OPEN, actor=actor, action=Action.OPEN, fields=["opened_at"])
     appraisees = [a.person for a in round.appraisees.select_related("person")]
     raters = [r.person for r in round.raters.select_related("person")]
     url = _open_url(round)
@@ -220,14 +218,12 @@ def open_round(*, round_id: int, actor) -> AppraisalRound:
 @transaction.atomic
 def close_round(*, round_id: int, actor) -> AppraisalRound:
     """Open → closed: voting ends and every secretary's result is computed and stored."""
-    _require(permissions.can_manage(actor))
-    round = _locked_round(round_id)
-    _expect(round, State.OPEN)
-    round.state = State.CLOSED
+    require(permissions.can_manage(actor))
+    round = round_steps.lock(round_id)
+    round_steps.expect(round, State.OPEN)
     round.closed_at = timezone.now()
-    round.save(update_fields=["state", "closed_at"])
+    round_steps.move(round, State.CLOSED, actor=actor, action=Action.CLOSE, fields=["closed_at"])
     store_results(round)
-    _event(round, actor=actor, action=Action.CLOSE)
     return round
 
 
@@ -258,13 +254,11 @@ def store_results(round: AppraisalRound) -> None:
 @transaction.atomic
 def publish_round(*, round_id: int, actor) -> AppraisalRound:
     """Closed → published: each secretary may now see their own result; they are told."""
-    _require(permissions.can_manage(actor))
-    round = _locked_round(round_id)
-    _expect(round, State.CLOSED)
-    round.state = State.PUBLISHED
+    require(permissions.can_manage(actor))
+    round = round_steps.lock(round_id)
+    round_steps.expect(round, State.CLOSED)
     round.published_at = timezone.now()
-    round.save(update_fields=["state", "published_at"])
-    _event(round, actor=actor, action=Action.PUBLISH)
+    round_steps.move(round, State.PUBLISHED, actor=actor, action=Action.PUBLISH, fields=["published_at"])
     for appraisee in round.appraisees.select_related("person"):
         notify(
             recipients=[appraisee.person],
@@ -287,10 +281,10 @@ def add_finding(*, appraisee_id: int, actor, text: str) -> Finding:
     text = (text or "").strip()
     if not text:
         raise TransitionError(_("Describe the problem found."))
-    appraisee = _locked_appraisee(appraisee_id)
-    _require(permissions.can_add_finding(actor, appraisee))
+    appraisee = appraisee_steps.lock(appraisee_id)
+    require(permissions.can_add_finding(actor, appraisee))
     finding = Finding.objects.create(appraisee=appraisee, text=text, raised_by=actor)
-    _event(appraisee.round, actor=actor, appraisee=appraisee, action=Action.FINDING, comment=text)
+    round_steps.record(appraisee.round, actor=actor, appraisee=appraisee, action=Action.FINDING, comment=text)
     notify(
         recipients=[appraisee.person],
         kind="appraisal_finding",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from assessments.services import TransitionError
+from core.errors import TransitionError
 
 from ..anonymity import ballot_token
 from ..models import (
@@ -18,7 +18,7 @@ from ..models import (
     BallotToken,
     Rater,
 )
-from ._common import State, _expect, _require
+from ._common import State, require, round_steps
 
 # ---------------------------------------------------------------------------------------
 # Voting
@@ -47,9 +47,9 @@ def cast_ballots(
     # Held until commit: the admin's close (FOR UPDATE) waits for a sheet being cast, so no
     # ballot can land after the results were computed.
     round = AppraisalRound.objects.select_for_update(no_key=True).get(pk=round_id)
-    _expect(round, State.OPEN)
+    round_steps.expect(round, State.OPEN)
     membership = Rater.objects.filter(round=round, person=rater).first()
-    _require(membership is not None)
+    require(membership is not None)
     appraisees = {a.pk for a in round.appraisees.exclude(person=rater)}
     criteria = set(round.criteria.values_list("pk", flat=True))
     points = dict(round.levels.values_list("pk", "points"))

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.services import TransitionError
-from core.attachments import EvidenceError, attachment_response
-from oversight.permissions import can_raise
+from core.attachments import attachment_response
+from core.errors import TransitionError
+from core.forms import attempt
 
 from .. import permissions, selectors, services
 from ..forms import EvidenceForm, FindingForm, RatingForm, ReportForm
@@ -50,17 +50,15 @@ def report(request, pk):
     if request.method == "POST":
         require(permissions.can_edit_report(request.user, appraisee))
         form = ReportForm(request.POST)
-        if form.is_valid():
-            submit = request.POST.get("action") == "submit"
-            try:
-                services.save_report(appraisee_id=appraisee.pk, actor=request.user, submit=submit, **form.cleaned_data)
-            except TransitionError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, _("Your report on duty was submitted.") if submit else _("Your report was saved.")
-                )
-                return redirect("appraisals:report", appraisee.pk)
+        submit = request.POST.get("action") == "submit"
+        if attempt(
+            form,
+            lambda data: services.save_report(appraisee_id=appraisee.pk, actor=request.user, submit=submit, **data),
+        ):
+            messages.success(
+                request, _("Your report on duty was submitted.") if submit else _("Your report was saved.")
+            )
+            return redirect("appraisals:report", appraisee.pk)
     return render(request, "appraisals/report.html", _report_context(request, appraisee, form=form))
 
 
@@ -69,19 +67,16 @@ def report(request, pk):
 def evidence_upload(request, pk):
     appraisee = permissions.get_appraisee_for(request.user, pk, action="edit_report")
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_evidence(
-                appraisee_id=appraisee.pk,
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-            )
-        except (EvidenceError, TransitionError) as error:
-            form.add_error("file", str(error))
-        else:
-            messages.success(request, _("The file was attached."))
-            return redirect("appraisals:report", appraisee.pk)
+    added = attempt(
+        form,
+        lambda data: services.add_evidence(
+            appraisee_id=appraisee.pk, actor=request.user, upload=data["file"], description=data["description"]
+        ),
+        field="file",
+    )
+    if added:
+        messages.success(request, _("The file was attached."))
+        return redirect("appraisals:report", appraisee.pk)
     return render(
         request, "appraisals/report.html", _report_context(request, appraisee, evidence_form=form), status=400
     )
@@ -146,7 +141,6 @@ def result(request, pk):
             "ranked": selectors.ranked_count(appraisee.round) if outcome and outcome.rank else None,
             "findings": list(appraisee.findings.select_related("raised_by")),
             "finding_form": FindingForm() if permissions.can_add_finding(request.user, appraisee) else None,
-            "can_raise": can_raise(request.user, appraisee.unit),
         },
     )
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.services import TransitionError
+from core.errors import TransitionError
 
 from .. import permissions, selectors, services
 from ..exports import results_workbook_response

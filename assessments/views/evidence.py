@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import attempt
+
 from .. import permissions, services
 from ..forms import EvidenceForm
 from .report import render_report, report_context
@@ -33,20 +35,18 @@ def evidence_add(request, pk):
     """Attach a file. A refused file says why and changes nothing (DESIGN.md, Targets)."""
     report = permissions.get_report_for(request.user, pk, action="file")
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            evidence = services.add_evidence(
-                report_id=report.pk,
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-                work_date=form.cleaned_data["work_date"],
-            )
-        except services.EvidenceError as error:
-            form.add_error("file", str(error))
-        except services.TransitionError as error:
-            form.add_error(None, str(error))
-    if form.errors:
+    evidence = attempt(
+        form,
+        lambda data: services.add_evidence(
+            report_id=report.pk,
+            actor=request.user,
+            upload=data["file"],
+            description=data["description"],
+            work_date=data["work_date"],
+        ),
+        upload_field="file",
+    )
+    if evidence is None:
         report.refresh_from_db(fields=["state"])
         # 422 so htmx swaps the form back with its errors (see the htmx-config meta tag).
         if request.htmx:

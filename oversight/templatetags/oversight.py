@@ -1,4 +1,6 @@
-"""``{% report_rectifications report %}``: what the report page offers about rectifications.
+"""What other apps' pages offer about rectifications and notices, without importing oversight.
+
+``{% report_rectifications report %}``: what the report page offers about rectifications.
 
 Used by ``templates/oversight/_report_actions.html``, which the report page includes with
 ``report`` in its context: the rectifications already raised on the report, and, for those
@@ -21,3 +23,10 @@ def report_rectifications(context, report):
         "can_raise": permissions.can_raise(user, report.unit),
         "can_issue": permissions.can_issue(user),
     }
+
+
+@register.simple_tag(takes_context=True)
+def may_raise(context, unit) -> bool:
+    """``{% may_raise unit as can_raise %}``: whether the person may raise a rectification on
+    ``unit`` (an appraisal finding's page offers it)."""
+    return permissions.can_raise(context["request"].user, unit)

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.permissions import get_report_for
-from assessments.services import TransitionError
-from core.attachments import EvidenceError
+from core.forms import attempt
 
 from .. import permissions, selectors, services
 from ..forms import NOTICE_STATES, ListFilterForm, NoticeForm, ReplyForm, SettleForm
 from ..models import SupervisionNotice
 from ..permissions import require
+from . import steps
+from .steps import item_page, step_on
 
 Matter = SupervisionNotice.Matter
 
@@ -63,27 +64,17 @@ def notice_new(request):
         initial = {"matter": Matter.RECTIFICATION, "subject": rectification.problem[:200]}
     fixed = report.unit if report else rectification.unit if rectification else None
     form = NoticeForm(request.POST or None, fixed_unit=fixed, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            notice = services.issue_notice(
-                actor=request.user,
-                unit=data["unit"],
-                matter=data["matter"],
-                subject=data["subject"],
-                body=data["body"],
-                deadline=data["deadline"],
-                report=report,
-                rectification=rectification,
-            )
-        except TransitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("%(label)s was issued; %(unit)s has been told.") % {"label": notice.label, "unit": notice.unit.label},
-            )
-            return redirect("oversight:notice", notice.pk)
+    notice = request.method == "POST" and attempt(
+        form,
+        # The form's fields (unit, matter, subject, body, deadline) are the service's arguments.
+        lambda data: services.issue_notice(actor=request.user, report=report, rectification=rectification, **data),
+    )
+    if notice:
+        messages.success(
+            request,
+            _("%(label)s was issued; %(unit)s has been told.") % {"label": notice.label, "unit": notice.unit.label},
+        )
+        return redirect("oversight:notice", notice.pk)
     return render(
         request, "oversight/notice_new.html", {"form": form, "report": report, "rectification": rectification}
     )
@@ -91,21 +82,21 @@ def notice_new(request):
 
 def _detail(request, n, *, reply_form=None, settle_form=None, status=200):
     user = request.user
-    return render(
+    return item_page(
         request,
         "oversight/notice.html",
-        {
-            "n": n,
-            "events": n.events.select_related("actor"),
-            "attachments": n.attachments.select_related("uploaded_by"),
-            "rectifications": n.rectifications.all(),
-            "reply_form": reply_form or (ReplyForm() if permissions.can_reply(user, n) else None),
-            "settle_form": settle_form or (SettleForm() if permissions.can_settle(user, n) else None),
-            "judge_note": permissions.settle_note(user, n),
-            "can_raise": permissions.can_raise(user, n.unit),
-        },
+        n,
         status=status,
+        n=n,
+        rectifications=n.rectifications.all(),
+        reply_form=reply_form or (ReplyForm() if permissions.can_reply(user, n) else None),
+        settle_form=settle_form or (SettleForm() if permissions.can_settle(user, n) else None),
+        judge_note=permissions.settle_note(user, n),
+        can_raise=permissions.can_raise(user, n.unit),
     )
+
+
+PAGE = {"page": _detail, "url": "oversight:notice"}
 
 
 @login_required
@@ -117,18 +108,17 @@ def notice(request, pk):
 @require_POST
 def reply(request, pk):
     n = permissions.get_notice_for(request.user, pk, action="reply")
-    form = ReplyForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.reply_to_notice(
-                notice_id=n.pk, actor=request.user, reply=form.cleaned_data["reply"], uploads=form.cleaned_data["files"]
-            )
-        except (TransitionError, EvidenceError) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Replied; %(name)s has been told.") % {"name": n.issued_by.display_name})
-            return redirect("oversight:notice", n.pk)
-    return _detail(request, n, reply_form=form, status=400)
+    return step_on(
+        request,
+        n,
+        ReplyForm(request.POST, request.FILES),
+        lambda data: services.reply_to_notice(
+            notice_id=n.pk, actor=request.user, reply=data["reply"], uploads=data["files"]
+        ),
+        _("Replied; %(name)s has been told.") % {"name": n.issued_by.display_name},
+        form_key="reply_form",
+        **PAGE,
+    )
 
 
 @login_required
@@ -136,21 +126,14 @@ def reply(request, pk):
 def settle(request, pk):
     """Close the notice, or press again with a new deadline."""
     n = permissions.get_notice_for(request.user, pk, action="settle")
-    form = SettleForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if request.POST.get("action") == "press":
-                services.press_notice(
-                    notice_id=n.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
-                )
-                done = _("Pressed again; %(unit)s has been told.")
-            else:
-                services.close_notice(notice_id=n.pk, actor=request.user, comment=data["comment"])
-                done = _("The notice is closed; %(unit)s has been told.")
-        except TransitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done % {"unit": n.unit.label})
-            return redirect("oversight:notice", n.pk)
-    return _detail(request, n, settle_form=form, status=400)
+    return steps.settle(
+        request,
+        n,
+        SettleForm(request.POST),
+        again=(services.press_notice, _("Pressed again; %(unit)s has been told.")),
+        close=(services.close_notice, _("The notice is closed; %(unit)s has been told.")),
+        again_action="press",
+        key={"notice_id": n.pk},
+        form_key="settle_form",
+        **PAGE,
+    )

@@ -15,14 +15,15 @@ from accounts import roles
 from appraisals.models import Finding
 from appraisals.permissions import get_appraisee_for
 from assessments.permissions import get_report_for
-from assessments.services import TransitionError
-from core.attachments import EvidenceError, attachment_response
+from core.attachments import attachment_response
+from core.forms import attempt
 from responsibilities.models import Unit
 
 from .. import permissions, selectors, services
 from ..forms import RECTIFICATION_STATES, ListFilterForm, RectificationForm, ReportDoneForm, VerifyForm
 from ..models import Attachment
 from ..permissions import require
+from .steps import item_page, settle, step_on
 
 
 @login_required
@@ -62,27 +63,18 @@ def _raise(request, *, unit=None, report=None, finding=None, notice=None, initia
     form = RectificationForm(
         request.POST or None, units=_raisable_units(request.user), fixed_unit=unit, initial=initial or {}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            made = services.raise_rectification(
-                actor=request.user,
-                unit=data["unit"],
-                post=data["post"],
-                problem=data["problem"],
-                measure=data["measure"],
-                deadline=data["deadline"],
-                report=report,
-                finding=finding,
-                notice=notice,
-            )
-        except TransitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("The rectification was raised; %(unit)s has been told.") % {"unit": made.unit.label}
-            )
-            return redirect("oversight:rectification", made.pk)
+    made = request.method == "POST" and attempt(
+        form,
+        # The form's fields (unit, post, problem, measure, deadline) are the service's arguments.
+        lambda data: services.raise_rectification(
+            actor=request.user, report=report, finding=finding, notice=notice, **data
+        ),
+    )
+    if made:
+        messages.success(
+            request, _("The rectification was raised; %(unit)s has been told.") % {"unit": made.unit.label}
+        )
+        return redirect("oversight:rectification", made.pk)
     source = report or finding or notice
     return render(
         request,
@@ -127,21 +119,21 @@ def raise_from_notice(request, notice_id):
 
 def _detail(request, r, *, done_form=None, verify_form=None, status=200):
     user = request.user
-    return render(
+    return item_page(
         request,
         "oversight/rectification.html",
-        {
-            "r": r,
-            "events": r.events.select_related("actor"),
-            "attachments": r.attachments.select_related("uploaded_by"),
-            "notices": r.notices.all(),
-            "done_form": done_form or (ReportDoneForm() if permissions.can_report_done(user, r) else None),
-            "verify_form": verify_form or (VerifyForm() if permissions.can_verify(user, r) else None),
-            "judge_note": permissions.verify_note(user, r),
-            "can_issue": permissions.can_issue(user),
-        },
+        r,
         status=status,
+        r=r,
+        notices=r.notices.all(),
+        done_form=done_form or (ReportDoneForm() if permissions.can_report_done(user, r) else None),
+        verify_form=verify_form or (VerifyForm() if permissions.can_verify(user, r) else None),
+        judge_note=permissions.verify_note(user, r),
+        can_issue=permissions.can_issue(user),
     )
+
+
+PAGE = {"page": _detail, "url": "oversight:rectification"}
 
 
 @login_required
@@ -153,48 +145,35 @@ def rectification(request, pk):
 @require_POST
 def report_done(request, pk):
     r = permissions.get_rectification_for(request.user, pk, action="report_done")
-    form = ReportDoneForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.report_rectification_done(
-                rectification_id=r.pk,
-                actor=request.user,
-                completion=form.cleaned_data["completion"],
-                uploads=form.cleaned_data["files"],
-            )
-        except (TransitionError, EvidenceError) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("Reported done; %(name)s has been told to verify.") % {"name": r.raised_by.display_name}
-            )
-            return redirect("oversight:rectification", r.pk)
-    return _detail(request, r, done_form=form, status=400)
+    return step_on(
+        request,
+        r,
+        ReportDoneForm(request.POST, request.FILES),
+        lambda data: services.report_rectification_done(
+            rectification_id=r.pk, actor=request.user, completion=data["completion"], uploads=data["files"]
+        ),
+        _("Reported done; %(name)s has been told to verify.") % {"name": r.raised_by.display_name},
+        form_key="done_form",
+        **PAGE,
+    )
 
 
 @login_required
 @require_POST
 def verify(request, pk):
-    """销号 or send back, by the one who raised it."""
+    """销号 or send back (with a new deadline), by the one who raised it."""
     r = permissions.get_rectification_for(request.user, pk, action="verify")
-    form = VerifyForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if request.POST.get("action") == "send_back":
-                services.send_back_rectification(
-                    rectification_id=r.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
-                )
-                done = _("Sent back; %(unit)s has been told.")
-            else:
-                services.verify_rectification(rectification_id=r.pk, actor=request.user, comment=data["comment"])
-                done = _("Verified and closed; %(unit)s has been told.")
-        except TransitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done % {"unit": r.unit.label})
-            return redirect("oversight:rectification", r.pk)
-    return _detail(request, r, verify_form=form, status=400)
+    return settle(
+        request,
+        r,
+        VerifyForm(request.POST),
+        again=(services.send_back_rectification, _("Sent back; %(unit)s has been told.")),
+        close=(services.verify_rectification, _("Verified and closed; %(unit)s has been told.")),
+        again_action="send_back",
+        key={"rectification_id": r.pk},
+        form_key="verify_form",
+        **PAGE,
+    )
 
 
 @login_required

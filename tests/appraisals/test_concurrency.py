@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from appraisals.models import Ballot, BallotToken
-from assessments.services import TransitionError
+from core.errors import TransitionError
 from tests.appraisals.conftest import build_panel
 from tests.services import need_postgres
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from appraisals import services
 from appraisals.models import Appraisee
-from assessments.services import TransitionError
 from core.attachments import EvidenceError
+from core.errors import TransitionError
 from oversight.demo import PIXEL
 from tests.appraisals.conftest import build_panel
 

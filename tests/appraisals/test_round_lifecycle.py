@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from appraisals import services
 from appraisals.models import AppraisalEvent, AppraisalRound, Rater, RaterRole
-from assessments.services import TransitionError
+from core.errors import TransitionError
 from notifications.models import Notification
 from tests.appraisals.conftest import vote_hand_example
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from appraisals import services
 from appraisals.models import Ballot, BallotScore, BallotToken, Rater
-from assessments.services import TransitionError
+from core.errors import TransitionError
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from assessments.demo import load_demo_history
 from assessments.models import Half, Period
+from schedules.demo import load_demo_history
 from scoring.models import UnitScore
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from assessments.services import TransitionError
+from core.errors import TransitionError
 from notifications.models import Notification
 from oversight import permissions, services
 from oversight.models import SupervisionNotice

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from assessments.services import TransitionError
 from core.attachments import EvidenceError
+from core.errors import TransitionError
 from notifications.models import Notification
 from oversight import services
 from oversight.models import Rectification

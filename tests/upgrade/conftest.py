@@ -59,6 +59,16 @@ SNAPSHOT = {
     "report_event_rows": "SELECT id, report_id, action, from_state, to_state, comment FROM assessments_reportevent "
     "ORDER BY id",
     "evidence": "SELECT id, report_id, sha256, original_name FROM assessments_evidence ORDER BY id",
+    # The three event tables and the files share the kernel's bases (core.events, core.attachments)
+    # since the release: every row and value is kept.
+    "evidence_rows": "SELECT id, file, extension, content_type, description, size, uploaded_by_id, uploaded_at, "
+    "work_date, removed_at FROM assessments_evidence ORDER BY id",
+    "oversight_event_rows": "SELECT id, rectification_id, notice_id, actor_id, at, action, from_state, to_state, "
+    "comment FROM oversight_event ORDER BY id",
+    "appraisal_event_rows": "SELECT id, round_id, appraisee_id, actor_id, at, action, comment "
+    "FROM appraisals_appraisalevent ORDER BY id",
+    "oversight_attachment_rows": "SELECT id, rectification_id, notice_id, file, sha256, original_name "
+    "FROM oversight_attachment ORDER BY id",
     "unit_scores": "SELECT unit_id, period_id, score, subtree_score, reports, on_time FROM scoring_unitscore "
     "ORDER BY unit_id, period_id",
     "assignments": "SELECT id, duty_id, unit_id, post_id FROM responsibilities_assignment ORDER BY id",

@@ -15,7 +15,20 @@ def test_migrate_runs_on_the_release_database(upgraded):
 
 
 @pytest.mark.parametrize(
-    "name", ["reports", "report_states", "report_events", "report_event_rows", "evidence", "unit_scores", "users"]
+    "name",
+    [
+        "reports",
+        "report_states",
+        "report_events",
+        "report_event_rows",
+        "evidence",
+        "evidence_rows",
+        "oversight_event_rows",
+        "appraisal_event_rows",
+        "oversight_attachment_rows",
+        "unit_scores",
+        "users",
+    ],
 )
 def test_history_survives_the_upgrade(upgraded, name):
     assert upgraded.before[name], f"the release dump holds no {name}: the fixture is wrong"

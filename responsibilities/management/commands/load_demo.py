@@ -2,13 +2,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from assessments.demo import load_demo_history, load_demo_reports
-from responsibilities.demo import DEMO_PASSWORD, load_demo
+from core import demo
+from responsibilities.demo import DEMO_PASSWORD
 from responsibilities.models import Checklist
 
 
 class Command(BaseCommand):
-    help = "Load the demo organization and people (only with DEBUG: the passwords are public)."
+    help = (
+        "Load the demo organization, people and stories, each app its own step in order "
+        "(only with DEBUG: the passwords are public)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, default=None)
@@ -19,15 +22,11 @@ class Command(BaseCommand):
         year = year or timezone.localdate().year
         if not Checklist.objects.filter(year=year).exists():
             raise CommandError(f"Load the checklist of {year} first: python manage.py load_checklist --year {year}")
-        result = load_demo(checklist_year=year)
-        self.stdout.write(f"demo: {result['units']} units, {result['assignments_created']} assignments created")
-        history = load_demo_history()
-        if history:
-            self.stdout.write(f"demo: {history['period']} reviewed and closed, {history['units']} units scored")
-        loop = load_demo_reports()
-        self.stdout.write(
-            f"demo: {loop['period']} open with {loop['reports']} reports, {loop['played']} demo steps played"
-        )
+        people = []
+        for outcome in demo.run(year=year):
+            if outcome.summary:
+                self.stdout.write(f"demo: {outcome.summary}")
+            people += outcome.people
         self.stdout.write(f"demo accounts (password {DEMO_PASSWORD}):")
-        for person in result["people"]:
+        for person in people:
             self.stdout.write(f"  {person.username:<10} {person.full_name}  {person.note}")

@@ -1,0 +1,34 @@
+"""Admin pages that show what the services keep, and change nothing.
+
+Rows whose every change must leave an event — reports, evidence, rectifications, notices,
+appraisal rounds and their people, events, audit links — change only through the
+services, which check who acts and record the step. Their admin pages list and show them;
+adding, changing and deleting are refused (403), and the delete action is not offered.
+"""
+
+from django.contrib import admin
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A model's page in the admin, read-only."""
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    """Rows shown inside another's page, read-only (``fields`` may name any field, editable
+    or not: all are shown as text)."""
+
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or super().get_readonly_fields(request, obj)

@@ -1,0 +1,45 @@
+"""What every form of Mingze's may share."""
+
+from django import forms
+
+from .errors import EvidenceError, TransitionError
+
+
+class BootstrapMixin:
+    """Bootstrap's classes on every widget: the templates lay fields out by hand."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+def text_field(label, *, rows: int = 3, max_length: int = 2000, required=None, **kwargs) -> forms.CharField:
+    """A text area of ``rows`` rows. With ``required`` (the message to show when it is left
+    empty, in the person's words) it must be filled in; without, it is optional."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=max_length,
+        required=required is not None,
+        error_messages={"required": required} if required is not None else None,
+        **kwargs,
+    )
+
+
+def attempt(form: forms.Form, step, *, field: str | None = None, upload_field: str | None = None):
+    """Run ``step(form.cleaned_data)`` — a service call — if ``form`` is valid, and return
+    what it returns (the changed row). A domain error (``TransitionError``,
+    ``EvidenceError``) becomes the form's error on ``field`` (None: the whole form; a
+    refused upload on ``upload_field`` when given), so the page shows it beside what was
+    typed; then, or when the form is invalid, None."""
+    if not form.is_valid():
+        return None
+    try:
+        return step(form.cleaned_data)
+    except EvidenceError as error:
+        form.add_error(upload_field or field, str(error))
+    except TransitionError as error:
+        form.add_error(field, str(error))
+    return None

@@ -1,0 +1,101 @@
+"""One way to change the state of anything that has a life: lock the row, check who acts,
+expect a state, change it, record the event (留痕).
+
+Reports, rectifications, supervision notices and appraisal rounds all move this way. Each
+step runs inside the caller's ``transaction.atomic``: the row stays locked
+(``select_for_update``) until the step commits, so when two people act at once the second
+finds the new state and is refused with a plain message (``TransitionError``), never a
+half-done change.
+
+    machine = Transitions(Report, events=ReportEvent, owner=lambda report: {"report": report},
+                          message=_("This report is now “%(state)s”; …"))
+    report = machine.lock(report_id)
+    require(permissions.can_review(actor, report))
+    machine.expect(report, Report.State.SUBMITTED)
+    report.grade = grade
+    event = machine.move(report, Report.State.APPROVED, actor=actor, action=Action.APPROVE)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .errors import TransitionError
+from .events import AbstractTransitionEvent
+
+DEFAULT_MESSAGE = _("This %(thing)s is now “%(state)s”; the action was not taken. Reload the page.")
+
+
+def require(allowed: bool) -> None:
+    """403 unless ``allowed``: who may act is the permission module's to say."""
+    if not allowed:
+        raise PermissionDenied
+
+
+class Transitions:
+    """The life of one model: its rows have a ``state`` field with choices, and each step
+    is kept as a row of ``events`` (an ``AbstractEvent``), tied to the row by ``owner``."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        events: type[models.Model] | None = None,
+        owner: Callable[[models.Model], dict] | None = None,
+        related: Iterable[str] = (),
+        message=DEFAULT_MESSAGE,
+    ):
+        self.model = model
+        self.events = events
+        self.owner = owner
+        self.related = tuple(related)
+        self.message = message
+
+    def lock(self, pk) -> models.Model:
+        """The row, locked until the transaction ends (with ``related`` rows joined, not
+        locked). ``DoesNotExist`` when there is no such row."""
+        queryset = self.model._default_manager.select_for_update(of=("self",))
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        return queryset.get(pk=pk)
+
+    def expect(self, thing: models.Model, *states: str) -> None:
+        """Refuse, with a message for whoever came second, unless ``thing`` is in one of
+        ``states``."""
+        if thing.state not in states:
+            raise TransitionError(
+                self.message % {"thing": thing._meta.verbose_name, "state": thing.get_state_display()}
+            )
+
+    def record(self, thing: models.Model, *, actor, action: str, before: str = "", comment: str = "", **extra):
+        """Write the event of a step on ``thing`` (its state now is the state after)."""
+        if issubclass(self.events, AbstractTransitionEvent):
+            extra.update(from_state=before, to_state=thing.state)
+        return self.events._default_manager.create(
+            **self.owner(thing), actor=actor, action=action, comment=comment, **extra
+        )
+
+    def move(
+        self,
+        thing: models.Model,
+        to: str,
+        *,
+        actor,
+        action: str,
+        comment: str = "",
+        fields: Iterable[str] | None = None,
+        **extra,
+    ):
+        """Set ``thing`` to state ``to``, save it (only ``fields`` and the state when
+        ``fields`` is given, else every field) and record the step; returns the event."""
+        before = thing.state
+        thing.state = to
+        if fields is None:
+            thing.save()
+        else:
+            thing.save(update_fields=list(dict.fromkeys(["state", *fields])))
+        return self.record(thing, actor=actor, action=action, before=before, comment=comment, **extra)

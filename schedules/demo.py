@@ -1,0 +1,73 @@
+"""The demo's past: the half-year before the demo period, reviewed and closed with its
+scores, so that the dashboard's ranking and trend have something to show. Closing a period
+is this app's job (``jobs.close_period``), so the step is made here.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.demo import CONTENT, current_half
+from assessments.models import Half, Period, Report
+from assessments.services import open_period
+from core.demo import DemoOutcome
+from responsibilities.models import Unit
+
+from .jobs import close_period
+
+
+def previous_half(year: int, half: int) -> tuple[int, int]:
+    return (year, Half.FIRST) if half == Half.SECOND else (year - 1, Half.SECOND)
+
+
+# How the last half-year went, unit by unit: (share approved, grade, share late, locked).
+# Different on purpose, so that the ranking (晾晒) and the heatmap have something to say.
+HISTORY = ["excellent", "good", "good", "fair", "excellent", "fair", "poor", "good"]
+
+
+def load_demo_history(today: datetime.date | None = None) -> dict | None:
+    """The half-year before the demo period, already reviewed and closed with its scores,
+    so that the dashboard's ranking and trend show a past. Written straight into the
+    report rows (it is a picture of the past, not a story played through the services);
+    made once — a second run finds the period and changes nothing."""
+    today = today or timezone.localdate()
+    year, half = previous_half(*current_half(today))
+    if Period.objects.filter(year=year, half=half).exists():
+        return None
+    with transaction.atomic():
+        period = Period.objects.create(year=year, half=half, **Period.default_dates(year, half))
+        open_period(period=period)
+        if not period.reports.exists():  # no checklist for that year: no past to show
+            period.delete()
+            return None
+        units = list(Unit.objects.filter(reports__period=period).distinct().order_by("path"))
+        for n, unit in enumerate(units):
+            grade = HISTORY[n % len(HISTORY)]
+            reports = list(period.reports.filter(unit=unit).order_by("pk").values_list("pk", flat=True))
+            locked = reports[-1:] if grade == "poor" else []
+            late = reports[:2] if grade in ("fair", "poor") else []
+            submitted = timezone.make_aware(datetime.datetime.combine(period.due_on, datetime.time(17)))
+            done = [pk for pk in reports if pk not in locked]
+            Report.objects.filter(pk__in=done).update(
+                state=Report.State.APPROVED,
+                content=CONTENT,
+                self_assessment="good",
+                grade=grade,
+                submitted_at=submitted,
+                reviewed_at=submitted + datetime.timedelta(days=5),
+                reviewer=unit.liaison,
+            )
+            Report.objects.filter(pk__in=late).update(late=True, submitted_at=submitted + datetime.timedelta(days=3))
+            Report.objects.filter(pk__in=locked).update(state=Report.State.LOCKED)
+    summary = close_period(period_id=period.pk)
+    return {"period": period, "units": summary.units if summary else 0}
+
+
+def demo_step(*, year: int) -> DemoOutcome | None:
+    history = load_demo_history()
+    if not history:
+        return None
+    return DemoOutcome(summary=f"{history['period']} reviewed and closed, {history['units']} units scored")
