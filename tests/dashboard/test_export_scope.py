@@ -53,9 +53,9 @@ def dashboard_units(client, url: str) -> set[str]:
     return codes
 
 
-def build_from_dashboard(client, data, kind, unit, django_capture_on_commit_callbacks) -> Export:
+def build_from_dashboard(client, period, kind, unit, django_capture_on_commit_callbacks) -> Export:
     """Press the dashboard's button (the period and unit it carries) and let the worker build."""
-    form = {"period": data.cur.pk, "kind": kind}
+    form = {"period": period.pk, "kind": kind}
     if unit is not None:
         form["unit"] = unit.pk
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,9 +75,10 @@ def workbook_units(content: bytes) -> set[str]:
 
 
 def pack_units(content: bytes) -> set[str]:
+    """The units whose names the pack prints (no unit's name is part of another's here, and
+    the pack's own words name no unit)."""
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
     text = re.sub(r"\s+", "", text)
-    # "党组" is part of no other unit's name here, and the pack prints no other "党组".
     return {unit.code for unit in Unit.objects.all() if unit.name in text}
 
 
@@ -94,7 +95,7 @@ def test_an_export_holds_exactly_the_units_of_the_requesters_dashboard(
     for person, unit in [(committee_secretary, cast.committee), (cast.secretary_a, cast.unit_a), (cast.leader, None)]:
         client.force_login(person)
         shown = dashboard_units(client, reverse("dashboard:index") + (f"?unit={unit.pk}" if unit else ""))
-        export = build_from_dashboard(client, data, kind, unit, django_capture_on_commit_callbacks)
+        export = build_from_dashboard(client, data.cur, kind, unit, django_capture_on_commit_callbacks)
         response = download(client, export)
         assert response.status_code == 200
         assert read(b"".join(response.streaming_content)) == shown, person
@@ -103,13 +104,14 @@ def test_an_export_holds_exactly_the_units_of_the_requesters_dashboard(
 def test_a_download_is_refused_to_whom_its_units_are_not_visible(
     client, cast, data, committee_secretary, django_capture_on_commit_callbacks
 ):
+    def build(unit):
+        return build_from_dashboard(client, data.cur, Export.Kind.EXCEL, unit, django_capture_on_commit_callbacks)
+
     client.force_login(cast.leader)
-    of_committee = build_from_dashboard(
-        client, data, Export.Kind.EXCEL, cast.committee, django_capture_on_commit_callbacks
-    )
-    of_everything = build_from_dashboard(client, data, Export.Kind.EXCEL, None, django_capture_on_commit_callbacks)
+    of_committee = build(cast.committee)
+    of_everything = build(None)
     client.force_login(cast.secretary_a)
-    of_branch = build_from_dashboard(client, data, Export.Kind.EXCEL, cast.unit_a, django_capture_on_commit_callbacks)
+    of_branch = build(cast.unit_a)
     expected = {
         # a leader's export of the committee's subtree: its secretary sees those units too
         (committee_secretary, of_committee): 200,

@@ -1,4 +1,5 @@
-"""A link is shown only where its page opens for that person (DESIGN.md, "Who sees what").
+"""A link is shown only where its page opens for that person, and an export holds exactly
+the units of the dashboard it was built from (DESIGN.md, "Who sees what"), in the demo.
 
 The demo (``load_checklist`` and ``load_demo``, as ``make run`` loads them) is crawled as
 each demo role from the home page: every internal link of every page reached — ``href``s
@@ -11,17 +12,20 @@ requested.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter, deque
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from dashboard.models import Export
 from responsibilities.services import load_checklist_file
+from tests.dashboard.test_export_scope import dashboard_units, pack_units, workbook_units
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +133,26 @@ def test_no_link_shown_answers_4xx_to_whom_it_was_shown(client, demo, capsys):
         print(f"\nlink crawl: pages fetched per role: {reached}")
     assert all(n > 10 for n in reached.values()), reached
     assert bad == [], "\n".join(bad)
+
+
+EXPORTS_PANEL = re.compile(r'(?:data-)?hx-get="([^"]*/dashboard/exports/[^"]*)"')
+HIDDEN = re.compile(r'<input type="hidden" name="(period|unit)" value="(\d+)">')
+
+
+@pytest.mark.parametrize("username", ["chenjing", "weiyuan1", "shuji1"])
+def test_in_the_demo_an_export_holds_the_units_of_the_dashboard_it_was_built_from(
+    client, demo, username, django_capture_on_commit_callbacks
+):
+    client.force_login(User.objects.get(username=username))
+    shown = dashboard_units(client, reverse("dashboard:index"))
+    assert len(shown) == (1 if username == "shuji1" else 9), shown  # the branch; the 机关党委 and its eight branches
+    page = client.get(reverse("dashboard:index")).content.decode()
+    panel = client.get(EXPORTS_PANEL.search(page).group(1).replace("&amp;", "&")).content.decode()
+    form = dict(HIDDEN.findall(panel))  # what the panel's buttons post: the dashboard's period and unit
+    kinds = [Export.Kind.EXCEL, Export.Kind.PDF] if username == "chenjing" else [Export.Kind.EXCEL]
+    for kind in kinds:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("dashboard:export_create"), {**form, "kind": kind})
+        export = Export.objects.filter(kind=kind, requested_by__username=username).latest("created_at")
+        content = b"".join(client.get(reverse("dashboard:export_download", args=[export.token])).streaming_content)
+        assert (workbook_units if kind == Export.Kind.EXCEL else pack_units)(content) == shown, kind
