@@ -3,15 +3,21 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import replica
 from .health import check_broker, check_database
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """200 with every part "ok", or 503 naming the part that failed."""
+    """200 with every part "ok", or 503 naming the part that failed. With a read replica,
+    "replica" says whether it serves the heavy reads or why the primary does; Mingze works
+    either way, so a replica down or behind does not make the answer 503."""
     parts = {"database": check_database(), "broker": check_broker()}
     status = 200 if all(value == "ok" for value in parts.values()) else 503
+    replica_status = replica.status()
+    if replica_status is not None:
+        parts["replica"] = replica_status
     return JsonResponse(parts, status=status)
 
 

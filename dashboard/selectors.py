@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Avg, Count, F, Max, Q, Sum, Window
 from django.db.models.functions import Rank
 from django.utils import timezone
@@ -134,9 +134,16 @@ def _rolled_up(inner, *, length: int, sums: list[str]) -> list[tuple]:
         f"SELECT SUBSTRING(u.path, 1, %s) AS prefix, g.category_id, {columns} "
         f"FROM ({inner_sql}) g JOIN {Unit._meta.db_table} u ON u.id = g.unit_id GROUP BY 1, 2"
     )
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(sql, [length, *params])
         return cursor.fetchall()
+
+
+def _reading():
+    """The connection the ORM reads reports on here (the replica inside a heavy read,
+    core/replica.py): SQL written by hand goes there too, so a cached result's stamp and
+    the result come from the same database."""
+    return connections[router.db_for_read(Report)]
 
 
 def _scoped_reports(scope: Scope, period: Period):
@@ -161,12 +168,12 @@ def _counts_stamp(period: Period) -> str:
     updates reports with ``QuerySet.update`` or deletes them) and a fingerprint of the unit
     tree's paths (a unit moved elsewhere changes which row it rolls up into)."""
     units = Unit._meta.db_table
-    if connection.vendor == "postgresql":
+    if _reading().vendor == "postgresql":
         tree = f"(SELECT MD5(STRING_AGG(id || ':' || path, ',' ORDER BY id)) FROM {units})"
     else:  # SQLite, the default of `make run`
         tree = f"(SELECT GROUP_CONCAT(id || ':' || path) FROM (SELECT id, path FROM {units} ORDER BY id))"
     sql = f"SELECT (SELECT MAX(updated_at) FROM {Report._meta.db_table} WHERE period_id = %s), {tree}"
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(sql, [period.pk])
         stamp = ":".join(str(v) for v in cursor.fetchone())
     return hashlib.sha256(stamp.encode()).hexdigest()[:32]  # a short key with no spaces
@@ -335,7 +342,7 @@ def ranking(
         f"WHERE c.period_id = %s{only_sql} ORDER BY c.position, u.path LIMIT %s OFFSET %s"
     )
     params = [*inner_params, previous.pk if previous else None, period.pk, *only_params, limit, offset]
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     lines = [

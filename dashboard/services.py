@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from accounts import roles
 from assessments.models import Period
 from core.background import queue_on_commit
+from core.replica import heavy_reads
 from notifications.services import notify
 from responsibilities.models import Unit
 
@@ -103,8 +104,9 @@ def _write(export: Export, path: Path) -> None:
         set_progress(export.pk, percent)
 
     # Written in the language of whoever asked; the system's exports in the first language.
+    # Read on the replica once it has all that was written before (core/replica.py).
     language = export.language or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(language), heavy_reads(caught_up=True):
         _write_file(export, path, progress)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Period, Report
 from assessments.permissions import reports_visible_to
+from core.replica import heavy_read_view
 
 from . import permissions, selectors, services
 from .forms import ReportFilterForm
@@ -36,6 +37,7 @@ def _period_from(periods: list[Period], value) -> Period | None:
 
 @require_GET
 @login_required
+@heavy_read_view
 def index(request):
     scope = permissions.scope_for(request.user, request.GET.get("unit"))
     periods = selectors.dashboard_periods()
@@ -61,6 +63,7 @@ def index(request):
 
 @require_GET
 @login_required
+@heavy_read_view
 def ranking(request):
     permissions.require(permissions.can_view_ranking(request.user))
     scope = permissions.scope_for(request.user, request.GET.get("unit"))
@@ -98,6 +101,7 @@ def ranking(request):
 
 @require_GET
 @login_required
+@heavy_read_view
 def reports(request):
     """The reports behind any number of the dashboard, with the same filters in the URL."""
     form = ReportFilterForm(request.GET or None)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Period
+from core.replica import heavy_read_view
 from responsibilities.models import Category
 
 from . import selectors, services
@@ -30,6 +31,7 @@ def _period_from(request, choices) -> Period | None:
 
 
 @login_required
+@heavy_read_view
 def scores(request):
     """Each unit's score for a period, in tree order, with its subtree roll-up."""
     require(can_see_scores(request.user))

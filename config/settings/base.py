@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With a replica: a session that just wrote reads the primary (not installed otherwise).
+    "core.replica.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -102,6 +105,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# A PostgreSQL streaming replica for the heavy reads (core/replica.py): the dashboard, the
+# drill-down list, the ranking and scores, the exports and the hearing pack. None by default.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=env.int("CONN_MAX_AGE", default=60),
+        CONN_HEALTH_CHECKS=True,
+        TEST={"MIRROR": "default"},  # tests that set it read their own test database
+    )
+    # A replica that does not answer is given up on quickly; reads go to the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Past this many seconds behind the primary, the replica is not read.
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=10.0)
+# A session that wrote within this many seconds reads the primary (its own writes); at least
+# DATABASE_REPLICA_MAX_LAG, so that what the replica shows afterwards includes them.
+DATABASE_REPLICA_OWN_WRITES_SECONDS = env.float("DATABASE_REPLICA_OWN_WRITES_SECONDS", default=DATABASE_REPLICA_MAX_LAG)
+# Background work (exports) waits at most this long for the replica to replay what was
+# written before it began, then reads the primary.
+DATABASE_REPLICA_CATCH_UP_SECONDS = env.float("DATABASE_REPLICA_CATCH_UP_SECONDS", default=2.0)
+# Each process asks the replica how far behind it is at most this often.
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=1.0)
+
+# Behind PgBouncer (or another pooler) in transaction mode a connection's session does not
+# outlive a transaction: no server-side cursors then (QuerySet.iterator() fetches client-side).
+if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -169,10 +201,39 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded evidence and exports go through Django's storage API only, so the store is a
+# setting: the local MEDIA_ROOT by default, a bucket of an S3-compatible object store
+# (django-storages) shared by every web process and worker when AWS_STORAGE_BUCKET_NAME is
+# set. Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, or the machine's role).
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),  # e.g. MinIO, Ceph, an OSS
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "location": env("AWS_LOCATION", default=""),  # a folder in the bucket
+            "file_overwrite": False,  # a second file of the same name gets a name of its own
+            "querystring_auth": True,  # never a public URL: files are served by Mingze's views
+        },
+    }
 # Uploaded evidence is private: it lives outside every static path and is only served
 # through views that check permission. There is deliberately no MEDIA_URL route.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+
+# Sessions live in the database, the cache in Redis or the database: any web process may
+# serve any request, and none keeps anything a second one would need.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+if env("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}  # e.g. redis://127.0.0.1:6379/1
+elif env("REDIS_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+else:
+    # A table made by `migrate` (core.apps): shared by every process, nothing to install.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mingze_cache"}}
+CACHES["default"].setdefault("KEY_PREFIX", "mingze")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -211,6 +272,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# One queue per kind of work, so that a long export never holds up a reminder: run one
+# worker per queue, on as many machines as the work needs (README, "Workers and queues").
+# Routed by the tasks' registered names, whichever module holds them.
+CELERY_TASK_DEFAULT_QUEUE = "default"  # the schedule's jobs and anything not named below
+CELERY_TASK_ROUTES = {
+    "dashboard.*export*": {"queue": "exports"},  # Excel workbooks and PDFs from the dashboard
+    "dashboard.*hearing_pack*": {"queue": "exports"},  # the hearing pack at the close of a period
+    "notifications.*": {"queue": "mail"},  # e-mail of notifications, and the pending ones
+    "schedules.*": {"queue": "default"},
+}
+# A worker started without -Q consumes all three, as `make run`'s single worker does.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "mail", "exports")]
 CELERY_TASK_ALWAYS_EAGER = False
 # The web must not hang on a dead broker: a publish gives up after about a second and the
 # notification's e-mail waits for notifications.send_pending_emails (see notifications).

@@ -7,11 +7,10 @@ from assessments.models import Half, Period, Report
 from assessments.services import open_period
 
 
-@pytest.fixture
-def period(cast):
-    """An open period of the current checklist year, due two weeks from today."""
+def scheduled_period(cast) -> Period:
+    """A period of the current checklist year, not opened yet, due two weeks from today."""
     today = timezone.localdate()
-    made = Period.objects.create(
+    return Period.objects.create(
         year=cast.checklist.year,
         half=Half.FIRST,
         opens_on=today - datetime.timedelta(days=20),
@@ -19,6 +18,12 @@ def period(cast):
         grace_days=5,
         review_due_on=today + datetime.timedelta(days=30),
     )
+
+
+@pytest.fixture
+def period(cast):
+    """An open period of the current checklist year, due two weeks from today."""
+    made = scheduled_period(cast)
     open_period(period=made)
     made.refresh_from_db()
     return made

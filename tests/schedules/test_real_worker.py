@@ -46,13 +46,14 @@ def process_env() -> dict:
 
 
 @contextmanager
-def celery(*args):
-    """Start `celery -A config …` and stop it at the end; its log is shown when a test fails."""
+def celery(*args, **env):
+    """Start `celery -A config …` (``env`` on top of the test's) and stop it at the end; its
+    log is shown when a test fails."""
     with tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", *args],
             cwd=settings.BASE_DIR,
-            env=process_env(),
+            env={**process_env(), **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -69,8 +70,10 @@ def celery(*args):
             print(log.read()[-4000:])
 
 
-def worker(queue):
-    return celery("worker", "-Q", queue, "--pool=solo", "--without-mingle", "--without-gossip", "-l", "INFO")
+def worker(queue, **env):
+    # A name per queue: on RabbitMQ two workers of one name fight over their control queue.
+    args = ["-Q", queue, "-n", f"{queue}@%h", "--pool=solo", "--without-mingle", "--without-gossip", "-l", "INFO"]
+    return celery("worker", *args, **env)
 
 
 def wait_for(condition, what):

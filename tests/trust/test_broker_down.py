@@ -56,7 +56,7 @@ def test_with_the_broker_dead_pages_and_submissions_work_and_no_email_is_lost(ca
         assert secretary.get(base + "/healthz/", timeout=10).json() == {"database": "ok", "broker": "ok"}
         answer, _took = submit(secretary, base, second)
         assert answer.status_code == 302
-        assert redis.Redis.from_url(broker.url).llen("celery") == 1  # queued again once the broker is back
+        assert redis.Redis.from_url(broker.url).llen("mail") == 1  # queued again once the broker is back
     broker.stop()
 
     # The beat job (every 10 minutes) sends what is pending: both e-mails, each once.
