@@ -5,8 +5,9 @@
 - see rounds and (once published) results: admins, leaders and supervisors, read-only
   for the latter two;
 - write the 述职 report: the appraised secretary, while the round is open;
-- read a 述职 report: the secretary, admins, leaders, supervisors, and the raters of
-  its round (they rate it);
+- read a 述职 report: the secretary, admins, leaders, supervisors, the raters of its
+  round (they rate it), and whoever's scope covers the secretary's unit (the 机关党委's
+  post holders read its branches' reports: ``responsibilities.access``);
 - rate: the round's raters, once, while it is open;
 - see one secretary's result with the comments: that secretary (once published),
   admins (once closed), leaders and supervisors (once published);
@@ -21,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts import roles
+from responsibilities import access
 
 from .models import AppraisalRound, Appraisee, Rater
 
@@ -32,7 +34,7 @@ def can_manage(user) -> bool:
 
 
 def sees_all_rounds(user) -> bool:
-    return roles.has_role(user, roles.ADMIN, roles.LEADER, roles.SUPERVISOR)
+    return access.sees_everything(user)
 
 
 def can_view_results(user, round: AppraisalRound) -> bool:
@@ -54,7 +56,7 @@ def can_edit_report(user, appraisee: Appraisee) -> bool:
 
 
 def can_view_report(user, appraisee: Appraisee) -> bool:
-    if appraisee.person_id == user.pk or sees_all_rounds(user):
+    if appraisee.person_id == user.pk or access.may_see_unit(user, appraisee.unit):
         return True
     return appraisee.round.state == State.OPEN and is_rater(user, appraisee.round)
 
@@ -68,6 +70,20 @@ def can_view_result(user, appraisee: Appraisee) -> bool:
 
 def can_add_finding(user, appraisee: Appraisee) -> bool:
     return roles.has_role(user, roles.ADMIN, roles.LEADER) and appraisee.round.has_results
+
+
+def appraisee_links_open(check):
+    """A ``core.links`` check for a page of one appraised secretary guarded by ``check``
+    (besides knowing of them at all): one query for the appraisees, then the rules."""
+
+    def opens(user, targets: list[dict]) -> list[bool]:
+        ids = [int(t["pk"]) if str(t.get("pk", "")).isdigit() else None for t in targets]
+        found = {
+            a.pk: a for a in Appraisee.objects.select_related("round", "unit").filter(pk__in=[i for i in ids if i])
+        }
+        return [pk in found and can_view_report(user, found[pk]) and check(user, found[pk]) for pk in ids]
+
+    return opens
 
 
 def require(allowed: bool) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import roles
 from core.selectors import filter_given
+from responsibilities import access
 from responsibilities.models import Unit, UnitKind
 
 from . import permissions
@@ -62,11 +63,11 @@ def my_reports(user, period: Period) -> list[Report]:
     Ordered as the secretary home groups them — category, then duty — with the number of
     files still attached to each.
     """
-    held = permissions.held_unit_ids(user)
+    held = access.held_unit_ids(user)
     if not held:
         return []
     return list(
-        Report.objects.filter(period=period, unit_id__in=held)
+        Report.objects.filter(period=period, unit_id__in=sorted(held))
         .select_related(*LIST_RELATED, "reviewer")
         .annotate(evidence_count=Count("evidence", filter=Q(evidence__removed_at__isnull=True)))
         .order_by("category__order", "assignment__duty__code", "unit__path")
@@ -88,11 +89,12 @@ def next_in_queue(user, *, after: Report, **filters) -> Report | None:
 
 
 def reviewable_units(user) -> QuerySet:
-    """The units whose reports ``user`` reviews: the filter choices of the queue."""
+    """The units whose reports ``user`` reviews: the filter choices of the queue (never a
+    unit in which they hold a post: its reports are someone else's to review)."""
     qs = Unit.objects.filter(active=True).order_by("path")
-    if roles.is_admin(user):
-        return qs
-    return qs.filter(liaison=user)
+    if not roles.is_admin(user):
+        qs = qs.filter(liaison=user)
+    return access.not_judged_by(user, qs, field="pk")
 
 
 # ---------------------------------------------------------------------------------------
@@ -156,8 +158,8 @@ def subtree_completion(unit: Unit, period: Period) -> tuple[list[Completion], Co
     Two queries whatever the size of the tree: the units by materialized path, and the
     reports grouped by unit in the database (never one query per node).
     """
-    units = list(Unit.objects.filter(path__startswith=unit.path, active=True).order_by("path"))
-    rows = _counts_by(Report.objects.filter(period=period, unit__path__startswith=unit.path), "unit_id")
+    units = list(Unit.objects.filter(access.in_subtree(unit, ""), active=True).order_by("path"))
+    rows = _counts_by(Report.objects.filter(access.in_subtree(unit), period=period), "unit_id")
     by_unit = {row["unit_id"]: row for row in rows}
     lines = []
     total = Completion(unit=unit)

@@ -22,7 +22,10 @@ def healthz(request):
 
 
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    # A refusal that says why (``PermissionDenied(reason)``, e.g. "you hold a post in this
+    # unit") shows its reason; a bare one the general words.
+    reason = str(exception) if exception is not None and exception.args and exception.args[0] else ""
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def error_404(request, exception=None):

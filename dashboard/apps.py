@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self):
+        # A link to a dashboard opens when its unit (if any) is within the person's scope.
+        from core import links
+        from responsibilities import access
+
+        def dashboard_links_open(user, targets):
+            units = [{"pk": t["?"].get("unit", "")} for t in targets]
+            named = access.unit_links_open(user, [u for u in units if u["pk"]])
+            answers = iter(named)
+            return [next(answers) if u["pk"] else access.may_see_anything(user) for u in units]
+
+        links.register("dashboard:index", dashboard_links_open)

@@ -1,11 +1,12 @@
-"""Who may see which dashboard, ranking and export — decided here (DESIGN.md, "Who may do what").
+"""Who may see which dashboard, ranking and export: the dashboard's side of the one scope
+module (``responsibilities.access``; DESIGN.md, "Who sees what").
 
 - admins, leaders and supervisors: the whole organization, or any subtree of it;
-- a secretary (a post holder without those roles): the units in which they hold a post,
-  each on its own — never the units below or beside it, the same rule as
-  ``assessments.permissions.reports_visible_to``;
+- a post holder: the subtree of any unit in which they hold a post — that unit and every
+  unit under it (a branch secretary the branch, the 机关党委's holders its branches);
 - the ranking page across units: admins, leaders and supervisors;
-- an export: whoever may see the dashboard of its period and subtree.
+- an export holds exactly the subtree of the dashboard it was built from, and is handed
+  out to whoever's scope covers that subtree (``access.covers``).
 A unit one may not see answers 404; a page one may not use 403.
 """
 
@@ -17,51 +18,52 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from assessments.permissions import _held_unit_ids, sees_everything
+from responsibilities import access
 from responsibilities.models import Unit
 
 
 @dataclass
 class Scope:
-    """The part of the tree a page shows: ``root``'s subtree (None: the whole organization),
-    limited to ``only`` unit ids for people who may see only their own units."""
+    """The part of the tree a page shows: ``root``'s subtree (None: the whole organization).
+
+    ``limited`` marks a post holder's view (no "whole organization" above it; the
+    breadcrumb starts at ``floor_depth``, the depth of their own top unit)."""
 
     root: Unit | None
-    only: frozenset[int] | None = None
     # True when the root is the only root: its subtree is every unit, so no filter is needed.
     covers_all: bool = False
+    limited: bool = False
+    floor_depth: int = 1
 
     @property
     def whole_organization(self) -> bool:
-        return self.only is None and (self.root is None or self.covers_all)
+        return self.root is None or self.covers_all
+
+    @property
+    def own_line(self) -> bool:
+        """A post holder looking at a unit with nothing under it (a branch): the page shows
+        that unit's own line, and its place among the units beside it."""
+        return self.limited and self.root is not None and not self.root.numchild
 
     def unit_ids(self):
         """The scope as ``unit_id__in`` for a query on reports or scores that should not join
-        units: None for the whole organization (no filter at all), else a subquery or a set."""
-        if self.only is not None:
-            return self.only
-        if self.whole_organization:
-            return None
-        return Unit.objects.filter(path__startswith=self.root.path).values("id")
+        units: None for the whole organization (no filter at all), else a list or subquery."""
+        return None if self.whole_organization else access.subtree_ids(self.root)
 
-    def q(self, prefix: str = "unit__", *, exact: bool = False) -> Q:
-        """A Q limiting rows whose ``<prefix>`` is a unit to this scope."""
-        q = Q()
-        if self.root is not None and (exact or not self.covers_all):
-            q &= Q(**{f"{prefix}path": self.root.path}) if exact else Q(**{f"{prefix}path__startswith": self.root.path})
-        if self.only is not None:
-            q &= Q(**{f"{prefix}id__in": self.only})
-        return q
+    def q(self, field: str = "unit", *, exact: bool = False) -> Q:
+        """A Q limiting rows whose ``field`` is a unit to this scope (``exact``: the root's
+        own rows only)."""
+        if self.root is not None and exact:
+            return access.exactly(self.root, field)
+        return Q() if self.whole_organization else access.in_subtree(self.root, field)
 
 
 def can_view_dashboard(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return sees_everything(user) or bool(_held_unit_ids(user))
+    return access.may_see_anything(user)
 
 
 def can_view_ranking(user) -> bool:
-    return getattr(user, "is_authenticated", False) and sees_everything(user)
+    return access.sees_everything(user)
 
 
 def require(allowed: bool) -> None:
@@ -79,34 +81,30 @@ def _unit_or_404(unit_id) -> Unit:
 def scope_for(user, unit_id=None) -> Scope:
     """The scope ``user`` asked for with ``unit_id`` (from the URL), or their default one.
 
-    Raises 403 for people who may see no dashboard, 404 for a unit they may not know.
+    Raises 403 for people who may see no dashboard, 404 for a unit they may not see.
     The default for everyone who sees everything is the whole organization; when the tree
     has a single root (a 党组 over everything) that root stands for it, so the first page
-    shows its units rather than one line.
+    shows its units rather than one line. A post holder's default is the first of their
+    top units (the 机关党委 for its secretary, the branch for a branch secretary).
     """
     require(can_view_dashboard(user))
-    if sees_everything(user):
+    if access.sees_everything(user):
         roots = list(Unit.objects.get_root_nodes()[:2])
         single = roots[0] if len(roots) == 1 else None
         if unit_id in (None, ""):
             return Scope(root=single, covers_all=True)
         root = _unit_or_404(unit_id)
         return Scope(root=root, covers_all=single is not None and root.pk == single.pk)
-    held = frozenset(_held_unit_ids(user))
     if unit_id in (None, ""):
-        root = Unit.objects.filter(pk__in=held).order_by("path").first()
+        root = access.top_units(user)[0]
     else:
         root = _unit_or_404(unit_id)
-        if root.pk not in held:
+        if not access.may_see_unit(user, root):
             raise Http404
-    return Scope(root=root, only=frozenset({root.pk}))
+    return Scope(root=root, limited=True, floor_depth=access.top_depth_over(user, root))
 
 
 def can_view_export(user, export) -> bool:
-    """Exports of the whole organization (no unit) to those who see everything; a unit's
-    export also to the holders of a post in that unit."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if sees_everything(user):
-        return True
-    return export.unit_id is not None and export.unit_id in _held_unit_ids(user)
+    """An export of a subtree (no unit: the whole organization) to whoever's scope covers
+    that subtree: the same people who may open the dashboard it was built from."""
+    return access.covers(user, export.unit)

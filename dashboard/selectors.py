@@ -23,6 +23,7 @@ from django.db.models.functions import Rank
 from django.utils import timezone
 
 from assessments.models import Period, Report, Warning, warning_level
+from responsibilities import access
 from responsibilities.models import Category, Unit
 from scoring.models import ScoreLine, UnitScore
 
@@ -103,20 +104,16 @@ def tree_units(scope: Scope) -> tuple[list[Unit], list[Row]]:
     """The breadcrumb (root's ancestors and the root) and the rows: one query.
 
     Rows are the root's children, each rolled up over its subtree, then the root's own
-    reports; for the whole organization, the roots. People limited to their own units get
-    one row, their unit alone.
+    reports; for the whole organization, the roots. A post holder's breadcrumb starts at
+    their own top unit (the units above it are not theirs to open).
     """
     root = scope.root
     if root is None:
-        return [], [Row(unit=u) for u in Unit.objects.filter(depth=1).order_by("path")]
-    if scope.only is not None:
-        return [root], [Row(unit=root, own=True)]
-    ancestor_paths = [root.path[: Unit.steplen * n] for n in range(1, root.depth + 1)]
-    units = list(
-        Unit.objects.filter(Q(path__in=ancestor_paths) | Q(path__startswith=root.path, depth=root.depth + 1)).order_by(
-            "path"
-        )
-    )
+        return [], [Row(unit=u) for u in access.children_of(None)]
+    if not root.numchild and scope.floor_depth >= root.depth:
+        return [root], [Row(unit=root, own=True)]  # a branch secretary's own branch: no query
+    ancestor_paths = [root.path[: Unit.steplen * n] for n in range(scope.floor_depth, root.depth + 1)]
+    units = list((Unit.objects.filter(path__in=ancestor_paths) | access.children_of(root)).order_by("path"))
     crumbs = [u for u in units if u.depth <= root.depth]
     rows = [Row(unit=u) for u in units if u.depth > root.depth]
     rows.append(Row(unit=root, own=True))
@@ -160,9 +157,8 @@ COUNTS_CACHE_SECONDS = 3600
 
 
 def _scope_key(scope: Scope) -> str:
-    only = ",".join(str(i) for i in sorted(scope.only)) if scope.only is not None else ""
-    root = scope.root.pk if scope.root is not None and not scope.whole_organization else 0
-    return f"{root}:{only}"
+    """The counts of a subtree are the same whoever reads them: the root names them."""
+    return str(scope.root.pk if scope.root is not None and not scope.whole_organization else 0)
 
 
 def _counts_stamp(period: Period) -> str:
@@ -227,9 +223,7 @@ def fill_category_scores(scope: Scope, period: Period, rows: list[Row]) -> None:
     stamp = UnitScore.objects.filter(period=period).aggregate(at=Max("computed_at"), n=Count("id"))
     if not stamp["n"]:
         return
-    only = ",".join(str(i) for i in sorted(scope.only)) if scope.only is not None else ""
-    root = scope.root.pk if scope.root is not None and not scope.whole_organization else 0
-    key = f"dashboard:heat-scores:{period.pk}:{root}:{only}:{stamp['at'].isoformat()}:{stamp['n']}"
+    key = f"dashboard:heat-scores:{period.pk}:{_scope_key(scope)}:{stamp['at'].isoformat()}:{stamp['n']}"
     grouped = cache.get(key)
     if grouped is None:
         lines = ScoreLine.objects.filter(kind=ScoreLine.Kind.REPORT, unit_score__period=period)
@@ -317,7 +311,7 @@ def ranking(
     among the units beside it. Returns the page of lines and how many units are ranked.
     """
     root = scope.root
-    if scope.only is not None and root is not None:
+    if scope.own_line:
         # Ranked among the units under the same parent, i.e. where the unit itself stands.
         parent_path, parent_depth = root.path[: -Unit.steplen], root.depth - 1
     elif root is not None:
@@ -325,10 +319,9 @@ def ranking(
     else:
         parent_path, parent_depth = "", 0
     period_ids = [period.pk] + ([previous.pk] if previous else [])
+    parent = Unit(path=parent_path, depth=parent_depth) if parent_path else None
     ranked = (
-        UnitScore.objects.filter(
-            period_id__in=period_ids, unit__path__startswith=parent_path, unit__depth__gt=parent_depth
-        )
+        UnitScore.objects.filter(access.in_subtree(parent), period_id__in=period_ids, unit__depth__gt=parent_depth)
         .annotate(
             position=Window(Rank(), partition_by=[F("period_id")], order_by=F("score").desc()),
             ranked=Window(Count("id"), partition_by=[F("period_id")]),
@@ -337,10 +330,8 @@ def ranking(
     )
     inner_sql, inner_params = ranked.query.sql_with_params()
     only_sql, only_params = "", []
-    if scope.only is not None:
-        # IN with one placeholder each rather than = ANY(array): SQLite (make run) has no arrays.
-        only_params = sorted(scope.only)
-        only_sql = f" AND c.unit_id IN ({', '.join(['%s'] * len(only_params))})"
+    if scope.own_line:
+        only_sql, only_params = " AND c.unit_id = %s", [root.pk]
     unit_table = Unit._meta.db_table
     sql = (
         f"WITH r AS ({inner_sql}) "

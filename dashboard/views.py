@@ -194,7 +194,7 @@ def exports_panel_for(request, scope, period):
 def export_download(request, token):
     """Exports are private files: handed out here only, to whoever may see that dashboard."""
     try:
-        export = Export.objects.select_related("period").get(token=token)
+        export = Export.objects.select_related("period", "unit").get(token=token)
     except (Export.DoesNotExist, ValueError):
         raise Http404 from None
     if not permissions.can_view_export(request.user, export):

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import links
+
 from .models import Notification
 from .services import mark_read
 
@@ -19,6 +21,10 @@ def notification_list(request):
         "pk", "title", "body", "url", "created_at", "read_at", "kind"
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A link made earlier may no longer open (the post was handed on): shown as text then.
+    opens = links.links_open_to(request.user, [note.url for note in page if note.url])
+    for note in page:
+        note.link = note.url if opens.get(note.url) else ""
     shown_unread = [note.pk for note in page if note.read_at is None]
     if shown_unread:
         mark_read(user=request.user, ids=shown_unread)

@@ -16,3 +16,11 @@ class OversightConfig(AppConfig):
         # Open rectifications and notices join the schedules' daily deadline reminders.
         register_reminder_source(oversight_reminder_items)
         demo.register("oversight", demo_step, order=30)
+
+        # Which links to rectifications and notices open for a person (notifications list).
+        from core import links
+
+        from .permissions import notice_links_open, rectification_links_open
+
+        links.register("oversight:rectification", rectification_links_open)
+        links.register("oversight:notice", notice_links_open)

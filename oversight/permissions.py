@@ -6,12 +6,17 @@ Rectifications (DESIGN.md, "Who may do what"):
   they are liaison of;
 - report done: a holder of a post in the responsible unit, while it is being rectified;
 - verify and close (销号) or send back: the one who raised it; an admin may stand in (the
-  raiser may have moved on).
+  raiser may have moved on) — never someone who holds a post in the unit (DESIGN.md, "Who
+  sees what": no one verifies anything of their own unit, admins included).
 Supervision notices:
 - see: the issuer, the unit's post holders, and leadership (admins, leaders, supervisors);
 - issue: admins, leaders and supervisors, to any active unit;
 - reply: a holder of a post in the unit, while it awaits a reply;
-- close or press again: the issuer, or an admin standing in.
+- close or press again: the issuer, or an admin standing in — never someone who holds a
+  post in the unit or who wrote its reply.
+Seeing follows the one scope module (``responsibilities.access``): leadership all, a post
+holder the items of their units and of every unit under them; acting for a unit (report
+done, reply) is for the holders of a post in that very unit.
 Objects a person may not see answer 404; actions they may not take 403.
 """
 
@@ -22,39 +27,38 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts import roles
-from assessments.permissions import _held_unit_ids, sees_everything
+from core import links
+from responsibilities import access
 
 from .models import Rectification, SupervisionNotice
 
 
-def held_unit_ids(user) -> set[int]:
-    """The units in which ``user`` holds a post: the report loop's own rule and its cache
-    on the user, so both modules agree and a request asks the database once."""
-    return _held_unit_ids(user)
-
-
-def _scope(user, qs: QuerySet) -> QuerySet:
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    if sees_everything(user):
-        return qs
-    return qs.filter(unit_id__in=held_unit_ids(user))
-
-
 def rectifications_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
-    return _scope(user, Rectification.objects.all() if qs is None else qs)
+    return access.visible(user, Rectification.objects.all() if qs is None else qs)
 
 
 def notices_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    """What the scope covers, and the notices one issued oneself."""
     qs = SupervisionNotice.objects.all() if qs is None else qs
-    if getattr(user, "is_authenticated", False) and not sees_everything(user):
-        return qs.filter(Q(unit_id__in=held_unit_ids(user)) | Q(issued_by=user))
-    return _scope(user, qs)
+    return access.visible(user, qs, also=Q(issued_by=user.pk))
+
+
+def rectification_links_open(user, targets: list[dict]) -> list[bool]:
+    return links.pks_in(rectifications_visible_to(user), targets)
+
+
+def notice_links_open(user, targets: list[dict]) -> list[bool]:
+    return links.pks_in(notices_visible_to(user), targets)
 
 
 def may_use_oversight(user) -> bool:
-    """The lists open to leadership and to anyone holding a post (their unit's items)."""
-    return sees_everything(user) or bool(held_unit_ids(user))
+    """The lists open to leadership and to anyone holding a post (their units' items)."""
+    return access.may_see_anything(user)
+
+
+def list_units(user):
+    """The units a list may be filtered by: those whose items ``user`` sees."""
+    return access.visible_units(user).filter(active=True)
 
 
 def can_raise(user, unit) -> bool:
@@ -68,7 +72,7 @@ def can_raise_any(user) -> bool:
 
 
 def in_unit(user, thing) -> bool:
-    return thing.unit_id in held_unit_ids(user)
+    return access.may_act_for(user, thing.unit_id)
 
 
 # Each action has a "who" rule (may_*: answers 403 when false) and the same rule with the
@@ -85,11 +89,20 @@ def can_report_done(user, rectification: Rectification) -> bool:
 
 
 def may_verify(user, rectification: Rectification) -> bool:
-    return rectification.raised_by_id == user.pk or roles.is_admin(user)
+    seat = rectification.raised_by_id == user.pk or roles.is_admin(user)
+    return seat and access.may_judge(user, unit_id=rectification.unit_id)
 
 
 def can_verify(user, rectification: Rectification) -> bool:
     return may_verify(user, rectification) and rectification.state == Rectification.State.REPORTED
+
+
+def verify_note(user, rectification: Rectification) -> str:
+    """Why the raiser (or an admin) may not verify this one now: their own unit's."""
+    seat = rectification.raised_by_id == user.pk or roles.is_admin(user)
+    if not seat or rectification.state != Rectification.State.REPORTED:
+        return ""
+    return access.judge_refusal(user, unit=rectification.unit)
 
 
 def can_issue(user) -> bool:
@@ -105,12 +118,23 @@ def can_reply(user, notice: SupervisionNotice) -> bool:
 
 
 def may_settle(user, notice: SupervisionNotice) -> bool:
-    """Close or press again: the issuer, or an admin standing in."""
-    return notice.issued_by_id == user.pk or roles.is_admin(user)
+    """Close or press again: the issuer, or an admin standing in; not on one's own unit's
+    notice, nor on a reply one wrote."""
+    seat = notice.issued_by_id == user.pk or roles.is_admin(user)
+    return seat and access.may_judge(user, unit_id=notice.unit_id, submitted_by_id=notice.replied_by_id)
 
 
 def can_settle(user, notice: SupervisionNotice) -> bool:
     return may_settle(user, notice) and notice.state != SupervisionNotice.State.CLOSED
+
+
+def settle_note(user, notice: SupervisionNotice) -> str:
+    """Why the issuer (or an admin) may not close this notice: their own unit's, or a
+    reply they wrote."""
+    seat = notice.issued_by_id == user.pk or roles.is_admin(user)
+    if not seat or notice.state == SupervisionNotice.State.CLOSED:
+        return ""
+    return access.judge_refusal(user, unit=notice.unit, submitted_by_id=notice.replied_by_id)
 
 
 def require(allowed: bool) -> None:
@@ -148,7 +172,7 @@ def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
     if found is None:
         raise Http404
     if not RECTIFICATION_ACTIONS[action](user, found):
-        raise PermissionDenied
+        raise PermissionDenied(access.judge_refusal(user, unit=found.unit) if action == "verify" else "")
     return found
 
 
@@ -162,5 +186,6 @@ def get_notice_for(user, pk, *, action: str = "view") -> SupervisionNotice:
     if found is None:
         raise Http404
     if not NOTICE_ACTIONS[action](user, found):
-        raise PermissionDenied
+        reason = access.judge_refusal(user, unit=found.unit, submitted_by_id=found.replied_by_id)
+        raise PermissionDenied(reason if action == "settle" else "")
     return found

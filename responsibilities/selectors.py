@@ -22,13 +22,6 @@ def current_checklist() -> Checklist | None:
     )
 
 
-def units_held_by(user) -> list[Unit]:
-    """The units in which ``user`` holds a post now."""
-    if not user.is_authenticated:
-        return []
-    return list(Unit.objects.filter(posts__holder=user, posts__active=True, active=True).distinct().order_by("path"))
-
-
 def units_overseen(user) -> list[Unit]:
     return list(Unit.objects.filter(liaison=user, active=True).order_by("path"))
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import roles
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import BulkAssignForm, ChecklistFilterForm
 from .models import Category, Checklist, Unit
 from .permissions import can_manage, can_view_organization, require
@@ -142,7 +142,7 @@ def units(request):
 @login_required
 def my_duties(request):
     """A post holder's own duties (what my unit carries), until the report loop takes over."""
-    mine = selectors.units_held_by(request.user)
+    mine = list(access.acting_units(request.user))
     require(bool(mine))
     current = selectors.current_checklist()
     rows = selectors.assignments(checklist=current, units=mine) if current else []

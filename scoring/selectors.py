@@ -13,10 +13,10 @@ def scored_periods() -> QuerySet:
     return Period.objects.filter(unit_scores__isnull=False).distinct().order_by("-year", "-half")
 
 
-def unit_scores(*, period: Period, unit_ids: set[int] | None) -> QuerySet:
-    """The period's unit scores in tree order; only ``unit_ids`` when given."""
-    qs = UnitScore.objects.filter(period=period).select_related("unit").order_by("unit__path")
-    return qs if unit_ids is None else qs.filter(unit_id__in=unit_ids)
+def unit_scores(*, period: Period) -> QuerySet:
+    """The period's unit scores in tree order (the caller limits them to what the reader
+    may see: ``permissions.scores_visible_to``)."""
+    return UnitScore.objects.filter(period=period).select_related("unit").order_by("unit__path")
 
 
 def breakdown(score: UnitScore) -> QuerySet:

@@ -16,7 +16,7 @@ from responsibilities.models import Category
 from . import selectors, services
 from .forms import BonusForm, RuleForm
 from .models import BonusItem, ScoringRule, UnitScore
-from .permissions import can_edit_rules, can_see_scores, require, visible_unit_ids
+from .permissions import can_edit_rules, can_see_score, can_see_scores, require, scores_visible_to
 
 HISTORY = 15
 
@@ -37,17 +37,16 @@ def scores(request):
     require(can_see_scores(request.user))
     periods = list(selectors.scored_periods())
     period = _period_from(request, periods)
-    rows = selectors.unit_scores(period=period, unit_ids=visible_unit_ids(request.user)) if period else []
+    rows = scores_visible_to(request.user, selectors.unit_scores(period=period)) if period else []
     return render(request, "scoring/scores.html", {"periods": periods, "period": period, "rows": rows})
 
 
 @login_required
 def unit_score(request, period_pk, unit_code):
     """One unit's score explained line by line. Another unit's, for a secretary: 404."""
-    visible = visible_unit_ids(request.user)
-    require(visible is None or bool(visible))
+    require(can_see_scores(request.user))
     score = UnitScore.objects.select_related("period", "unit").filter(period_id=period_pk, unit__code=unit_code).first()
-    if score is None or (visible is not None and score.unit_id not in visible):
+    if score is None or not can_see_score(request.user, score):
         raise Http404
     lines = list(selectors.breakdown(score))
     return render(

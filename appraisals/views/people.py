@@ -36,6 +36,7 @@ def _report_context(request, appraisee, form=None, evidence_form=None):
         "evidence": list(appraisee.evidence.select_related("uploaded_by")),
         "findings": services.previous_findings(appraisee),
         "can_edit": permissions.can_edit_report(request.user, appraisee),
+        "can_see_round": permissions.sees_all_rounds(request.user),
     }
 
 

@@ -40,6 +40,8 @@ def report_context(request, report: Report, **forms) -> dict:
         "can_reopen": permissions.can_reopen(user, report) and report.state == Report.State.APPROVED,
         "can_waive": permissions.can_waive(user, report) and report.state == Report.State.LOCKED,
         "can_see_unit": permissions.can_view_unit(user, report.unit),
+        # A reviewer kept from judging their own unit's (or own) report is told why.
+        "judge_note": permissions.judge_note(user, report),
         "queue_filters": filters,
         "period_param": selectors.period_param(report.period),
     }

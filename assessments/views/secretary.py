@@ -3,8 +3,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from accounts import roles
+from responsibilities import access
 
-from .. import permissions, selectors
+from .. import selectors
 from ..models import Report
 
 
@@ -24,7 +25,7 @@ def my_reports(request):
     of queries (≤ 10) whatever the number of reports.
     """
     user = request.user
-    held = permissions.held_unit_ids(user)
+    held = access.held_unit_ids(user)
     if not held and not roles.has_role(user, roles.SECRETARY):
         raise PermissionDenied
     period = selectors.current_period()

@@ -38,6 +38,8 @@ def unit_detail(request, pk):
         context["period_param"] = selectors.period_param(period)
         if unit.kind in selectors.ROLL_UP_KINDS:
             lines, total = selectors.subtree_completion(unit, period)
+            for line in lines:  # a link only where the unit's page opens for this person
+                line.can_open = permissions.can_view_unit(request.user, line.unit)
             context["roll_up"] = lines
             context["roll_up_total"] = total
     return render(request, "assessments/unit.html", context)

@@ -10,12 +10,15 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from assessments.models import Period, Report
+from responsibilities import access
 from responsibilities.models import Unit
 from scoring.models import ScoreLine, UnitScore
 
 
-def scope_q(root: Unit | None, prefix: str = "unit__") -> Q:
-    return Q(**{f"{prefix}path__startswith": root.path}) if root is not None else Q()
+def scope_q(root: Unit | None, field: str = "unit") -> Q:
+    """The export's units: ``root``'s subtree, exactly what the dashboard of ``root`` shows
+    (the download is then handed out only to those whose scope covers it)."""
+    return access.in_subtree(root, field)
 
 
 @dataclass
@@ -61,7 +64,7 @@ def unit_summaries(period: Period, root: Unit | None, *, with_details: bool = Fa
             summaries[score.unit_id].subtree_score = score.subtree_score
     sums = (
         ScoreLine.objects.filter(unit_score__period=period)
-        .filter(scope_q(root, "unit_score__unit__"))
+        .filter(scope_q(root, "unit_score__unit"))
         .values("unit_score__unit_id", "kind")
         .annotate(points=Sum("points"))
         .order_by()
@@ -80,7 +83,7 @@ def unit_summaries(period: Period, root: Unit | None, *, with_details: bool = Fa
         lines = (
             ScoreLine.objects.filter(unit_score__period=period)
             .exclude(kind=ScoreLine.Kind.REPORT)
-            .filter(scope_q(root, "unit_score__unit__"))
+            .filter(scope_q(root, "unit_score__unit"))
             .values("unit_score__unit_id", "kind", "label", "points")
             .order_by("unit_score__unit_id", "kind", "id")
         )

@@ -105,7 +105,7 @@ def write_workbook(
     lines = (
         ScoreLine.objects.filter(unit_score__period=period)
         .exclude(kind=ScoreLine.Kind.REPORT)
-        .filter(scope_q(root, "unit_score__unit__"))
+        .filter(scope_q(root, "unit_score__unit"))
         .order_by("unit_score__unit__path", "kind", "id")
         .values_list(
             "unit_score__unit__name", "unit_score__unit__name_en", "unit_score__unit__code", "kind", "label", "points"

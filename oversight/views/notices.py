@@ -18,7 +18,6 @@ from ..forms import NOTICE_STATES, ListFilterForm, NoticeForm, ReplyForm, Settle
 from ..models import SupervisionNotice
 from ..permissions import require
 from . import steps
-from .rectifications import _list_units
 from .steps import item_page, step_on
 
 Matter = SupervisionNotice.Matter
@@ -28,7 +27,7 @@ Matter = SupervisionNotice.Matter
 def notices(request):
     """督办: for leadership every notice, for a unit its own, awaiting a reply first."""
     require(permissions.may_use_oversight(request.user))
-    form = ListFilterForm(request.GET or None, states=NOTICE_STATES, units=_list_units(request.user))
+    form = ListFilterForm(request.GET or None, states=NOTICE_STATES, units=permissions.list_units(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.filter_notices(
         permissions.notices_visible_to(request.user),
@@ -92,6 +91,7 @@ def _detail(request, n, *, reply_form=None, settle_form=None, status=200):
         rectifications=n.rectifications.all(),
         reply_form=reply_form or (ReplyForm() if permissions.can_reply(user, n) else None),
         settle_form=settle_form or (SettleForm() if permissions.can_settle(user, n) else None),
+        judge_note=permissions.settle_note(user, n),
         can_raise=permissions.can_raise(user, n.unit),
     )
 

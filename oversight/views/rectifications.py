@@ -26,16 +26,11 @@ from ..permissions import require
 from .steps import item_page, settle, step_on
 
 
-def _list_units(user):
-    units = Unit.objects.filter(active=True).order_by("path")
-    return units if permissions.sees_everything(user) else units.filter(pk__in=permissions.held_unit_ids(user))
-
-
 @login_required
 def rectifications(request):
     """整改: open ones first, soonest deadline first, overdue in red; filters in the URL."""
     require(permissions.may_use_oversight(request.user))
-    form = ListFilterForm(request.GET or None, states=RECTIFICATION_STATES, units=_list_units(request.user))
+    form = ListFilterForm(request.GET or None, states=RECTIFICATION_STATES, units=permissions.list_units(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.filter_rectifications(
         permissions.rectifications_visible_to(request.user),
@@ -133,6 +128,7 @@ def _detail(request, r, *, done_form=None, verify_form=None, status=200):
         notices=r.notices.all(),
         done_form=done_form or (ReportDoneForm() if permissions.can_report_done(user, r) else None),
         verify_form=verify_form or (VerifyForm() if permissions.can_verify(user, r) else None),
+        judge_note=permissions.verify_note(user, r),
         can_issue=permissions.can_issue(user),
     )
 

@@ -1,6 +1,13 @@
 """The permission matrix: every URL pattern × every member of the cast × GET and POST,
 with objects of unit A. The expected answer of each cell comes from EXPECTED below; a URL
-with no row fails the test, so a new page cannot ship without saying who may use it.
+with no row fails the test, so a new page cannot ship without saying who may use it. A
+row named ``name@variant`` asks the same URL about another object (a non-leaf unit).
+
+Beside the shared cast (tests/conftest.py) the matrix has three people the scope rules
+are about (DESIGN.md, "Who sees what"): the 机关党委's secretary (sees the branches under
+it, read-only), a 机关党委委员 who is also the secretary of branch C (the same, and acts
+for branch C only), and an admin who holds a post in unit A (acts for unit A as its post
+holder, never judges its reports, rectifications or notices).
 
 Each request runs inside a transaction that is rolled back, so every cell starts from the
 same data; a refused request must also leave the data as it was.
@@ -14,22 +21,41 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from assessments.models import Evidence
 from dashboard.models import Export
+from responsibilities.models import PostKind
+from responsibilities.services import set_post_holder
 from schedules.models import JobRun
 from scoring.models import BonusItem, UnitScore
+from tests.factories import PostFactory, UnitFactory, UserFactory
 from tests.oversight.matrix import matrix_objects
 from tests.trust.urlconf import url_names
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "admin", "leader", "other_leader", "secretary_a", "secretary_b", "supervisor"]
+ROLES = [
+    "anonymous",
+    "admin",
+    "leader",
+    "other_leader",
+    "secretary_a",
+    "secretary_b",
+    "supervisor",
+    "committee_secretary",
+    "committee_member",
+    "admin_in_a",
+]
 
 # Shorthands for a row: who gets 200 on GET (the rest of the signed-in cast gets `no`).
 EVERYONE = set(ROLES) - {"anonymous"}
-ORG = {"admin", "leader", "other_leader", "supervisor"}
-ADMIN = {"admin"}
-HOLDERS_A = {"secretary_a"}  # holds a post in unit A
+ADMIN = {"admin", "admin_in_a"}
+ORG = {"leader", "other_leader", "supervisor"} | ADMIN
+HOLDERS_A = {"secretary_a"}  # the secretary of unit A
+ACTS_FOR_A = HOLDERS_A | {"admin_in_a"}  # every holder of a post in unit A
+COMMITTEE = {"committee_secretary", "committee_member"}  # post holders of the unit above A
+SEES_A = ORG | HOLDERS_A | COMMITTEE  # whose scope covers unit A
+JUDGES_A = {"admin", "leader"}  # reviewers of unit A who hold no post in it
 
 
 @dataclass
@@ -45,10 +71,12 @@ class Row:
 
 # A report, its evidence and its unit belong to unit A: secretary B may not know of them.
 OF_A = {"hidden": {"secretary_b"}, "no": 403}
+# The committee's own objects: the secretaries of the branches under it may not know of them.
+OF_COMMITTEE = {"hidden": {"secretary_a", "secretary_b"}, "no": 403}
 # An appraisal round is not the secretaries' to know of (unless they rate in it).
-SECRETARIES_404 = {"hidden": {"secretary_a", "secretary_b"}, "no": 403}
+SECRETARIES_404 = {"hidden": {"secretary_a", "secretary_b"} | COMMITTEE, "no": 403}
 LEADERS = {"leader", "other_leader"}
-RAISE_A = {"admin", "leader", "supervisor"}  # may raise a rectification for unit A
+RAISE_A = {"admin", "admin_in_a", "leader", "supervisor"}  # may raise a rectification for unit A
 
 EXPECTED = {
     "healthz": Row(get=EVERYONE, public=True),
@@ -62,18 +90,20 @@ EXPECTED = {
     "responsibilities:assignments": Row(get=ORG),
     "responsibilities:bulk_assign": Row(get=ADMIN, post=ADMIN),
     "responsibilities:units": Row(get=ORG),
-    "responsibilities:my_duties": Row(get=EVERYONE - ADMIN),
-    "assessments:my_reports": Row(get=EVERYONE - ADMIN),
-    "assessments:review_queue": Row(get={"admin", "leader", "other_leader"}),
-    "assessments:report": Row(args="report", get=ORG | HOLDERS_A, **OF_A),
-    "assessments:report_file": Row(args="report", post=HOLDERS_A, **OF_A),
-    "assessments:evidence_add": Row(args="report", post=HOLDERS_A, **OF_A),
-    "assessments:report_review": Row(args="report", post={"admin", "leader"}, **OF_A),
-    "assessments:report_reopen": Row(args="report", post=ADMIN, **OF_A),
-    "assessments:report_waive": Row(args="report", post=ADMIN, **OF_A),
-    "assessments:evidence_download": Row(args="evidence", get=ORG | HOLDERS_A, **OF_A),
-    "assessments:evidence_remove": Row(args="evidence", post=HOLDERS_A, **OF_A),
-    "assessments:unit": Row(args="unit", get=ORG | HOLDERS_A, **OF_A),
+    "responsibilities:my_duties": Row(get=EVERYONE - {"admin"}),  # every post holder
+    "assessments:my_reports": Row(get=EVERYONE - {"admin"}),
+    "assessments:review_queue": Row(get={"admin", "admin_in_a", "leader", "other_leader"}),
+    "assessments:report": Row(args="report", get=SEES_A, **OF_A),
+    "assessments:report_file": Row(args="report", post=ACTS_FOR_A, **OF_A),
+    "assessments:evidence_add": Row(args="report", post=ACTS_FOR_A, **OF_A),
+    # No one judges a report of a unit in which they hold a post, admins included.
+    "assessments:report_review": Row(args="report", post=JUDGES_A, **OF_A),
+    "assessments:report_reopen": Row(args="report", post={"admin"}, **OF_A),
+    "assessments:report_waive": Row(args="report", post={"admin"}, **OF_A),
+    "assessments:evidence_download": Row(args="evidence", get=SEES_A, **OF_A),
+    "assessments:evidence_remove": Row(args="evidence", post=ACTS_FOR_A, **OF_A),
+    "assessments:unit": Row(args="unit", get=SEES_A, **OF_A),
+    "assessments:unit@committee": Row(args="unit_committee", get=ORG | COMMITTEE, **OF_COMMITTEE),
     "notifications:list": Row(get=EVERYONE),
     "notifications:mark_all_read": Row(post=EVERYONE),
     "schedules:periods": Row(get=ADMIN, post=ADMIN),
@@ -81,7 +111,8 @@ EXPECTED = {
     "schedules:period_action": Row(args="period", post=ADMIN),
     "schedules:job_run": Row(args="job_run", get=ADMIN),
     "scoring:scores": Row(get=EVERYONE),
-    "scoring:unit_score": Row(args="unit_score", get=ORG | HOLDERS_A, **OF_A),
+    "scoring:unit_score": Row(args="unit_score", get=SEES_A, **OF_A),
+    "scoring:unit_score@committee": Row(args="unit_score_committee", get=ORG | COMMITTEE, **OF_COMMITTEE),
     "scoring:rules": Row(get=ADMIN, post=ADMIN),
     "scoring:bonuses": Row(get=ADMIN, post=ADMIN),
     "scoring:bonus_revoke": Row(args="bonus", post=ADMIN),
@@ -90,7 +121,12 @@ EXPECTED = {
     "dashboard:reports": Row(get=EVERYONE),
     "dashboard:exports": Row(get=EVERYONE),
     "dashboard:export_create": Row(post=EVERYONE),
-    "dashboard:export_download": Row(args="export", get=ORG | HOLDERS_A, **OF_A),
+    # An export is handed out to whoever's scope covers its units; to anyone else it is a 404.
+    "dashboard:export_download": Row(args="export", get=SEES_A, hidden=EVERYONE - SEES_A),
+    "dashboard:export_download@committee": Row(
+        args="export_committee", get=ORG | COMMITTEE, hidden=EVERYONE - ORG - COMMITTEE
+    ),
+    "dashboard:export_download@everything": Row(args="export_everything", get=ORG, hidden=EVERYONE - ORG),
     # 述职评议: an open round (A appraised, the two leaders rate) and last year's, published.
     "appraisals:my_appraisal": Row(get=EVERYONE),
     "appraisals:rounds": Row(get=ORG),
@@ -104,11 +140,11 @@ EXPECTED = {
     "appraisals:rate": Row(args="round", get=LEADERS, post=LEADERS, **SECRETARIES_404),
     "appraisals:results": Row(args="round_done", get=ORG, **SECRETARIES_404),
     "appraisals:results_export": Row(args="round_done", get=ORG, **SECRETARIES_404),
-    "appraisals:report": Row(args="appraisee", get=ORG | HOLDERS_A, post=HOLDERS_A, **OF_A),
+    "appraisals:report": Row(args="appraisee", get=SEES_A, post=HOLDERS_A, **OF_A),
     "appraisals:evidence_upload": Row(args="appraisee", post=HOLDERS_A, **OF_A),
-    "appraisals:evidence": Row(args="appraisal_evidence", get=ORG | HOLDERS_A, **OF_A),
+    "appraisals:evidence": Row(args="appraisal_evidence", get=SEES_A, **OF_A),
     "appraisals:result": Row(args="appraisee_done", get=ORG | HOLDERS_A, **OF_A),
-    "appraisals:finding_add": Row(args="appraisee_done", post={"admin"} | LEADERS, **OF_A),
+    "appraisals:finding_add": Row(args="appraisee_done", post=ADMIN | LEADERS, **OF_A),
     # 整改 and 督办 of unit A, raised and issued by its liaison leader.
     "oversight:rectifications": Row(get=EVERYONE),
     "oversight:notices": Row(get=EVERYONE),
@@ -117,13 +153,13 @@ EXPECTED = {
     "oversight:raise_from_report": Row(args="rectification_report", get=RAISE_A, post=RAISE_A, **OF_A),
     "oversight:raise_from_finding": Row(args="finding", get=RAISE_A, post=RAISE_A, **OF_A),
     "oversight:raise_from_notice": Row(args="notice_source", get=RAISE_A, post=RAISE_A, **OF_A),
-    "oversight:rectification": Row(args="rectification", get=ORG | HOLDERS_A, **OF_A),
-    "oversight:report_done": Row(args="rectification", post=HOLDERS_A, **OF_A),
-    "oversight:verify": Row(args="rectification", post={"admin", "leader"}, **OF_A),
-    "oversight:notice": Row(args="notice", get=ORG | HOLDERS_A, **OF_A),
-    "oversight:reply": Row(args="notice", post=HOLDERS_A, **OF_A),
-    "oversight:settle": Row(args="notice", post={"admin", "leader"}, **OF_A),
-    "oversight:attachment": Row(args="attachment", get=ORG | HOLDERS_A, **OF_A),
+    "oversight:rectification": Row(args="rectification", get=SEES_A, **OF_A),
+    "oversight:report_done": Row(args="rectification", post=ACTS_FOR_A, **OF_A),
+    "oversight:verify": Row(args="rectification", post=JUDGES_A, **OF_A),
+    "oversight:notice": Row(args="notice", get=SEES_A, **OF_A),
+    "oversight:reply": Row(args="notice", post=ACTS_FOR_A, **OF_A),
+    "oversight:settle": Row(args="notice", post=JUDGES_A, **OF_A),
+    "oversight:attachment": Row(args="attachment", get=SEES_A, **OF_A),
 }
 
 # Answers that count as "let in": a page, a redirect after success, or a 400 for the
@@ -147,24 +183,44 @@ def objects(cast, period, report_a, settings, tmp_path):
     )
     evidence.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
-    export = Export.objects.create(kind=Export.Kind.EXCEL, period=period, unit=cast.unit_a, status=Export.Status.DONE)
-    export.file.save("a.xlsx", ContentFile(b"PK"), save=True)
+    exports = {}
+    for name, unit in (("export", cast.unit_a), ("export_committee", cast.committee), ("export_everything", None)):
+        export = Export.objects.create(kind=Export.Kind.EXCEL, period=period, unit=unit, status=Export.Status.DONE)
+        export.file.save(f"{name}.xlsx", ContentFile(b"PK"), save=True)
+        exports[name] = {"token": export.token}
     UnitScore.objects.create(period=period, unit=cast.unit_a, score=85, subtree_score=85, reports=1, on_time=1)
+    UnitScore.objects.create(period=period, unit=cast.committee, score=80, subtree_score=82, reports=1, on_time=1)
     return {
         "report": {"pk": report_a.pk},
         "evidence": {"pk": evidence.pk},
         "unit": {"pk": cast.unit_a.pk},
+        "unit_committee": {"pk": cast.committee.pk},
         "period": {"pk": period.pk},
         "job_run": {"pk": JobRun.objects.create(job="open_periods", period=period, requested_by=cast.admin).pk},
         "unit_score": {"period_pk": period.pk, "unit_code": cast.unit_a.code},
+        "unit_score_committee": {"period_pk": period.pk, "unit_code": cast.committee.code},
         "bonus": {
             "pk": BonusItem.objects.create(
                 period=period, unit=cast.unit_a, points=2, reason="先进典型", granted_by=cast.admin
             ).pk
         },
-        "export": {"token": export.token},
+        **exports,
         **matrix_objects(cast, report_a),
     }
+
+
+@pytest.fixture
+def people(cast, objects) -> dict:
+    """The matrix's own three (made after the objects, so they rate in no round)."""
+    committee_secretary = UserFactory(username="jgdw_sec", full_name="机关党委书记", roles=[roles.SECRETARY])
+    set_post_holder(post=cast.committee.posts.get(title="机关党委书记"), person=committee_secretary)
+    committee_member = UserFactory(username="jgdw_member", full_name="机关党委委员", roles=[roles.SECRETARY])
+    PostFactory(unit=cast.committee, kind=PostKind.MEMBER, title="机关党委委员", held_by=committee_member)
+    branch_c = UnitFactory(code="ZBC", name="丙党支部", parent=cast.committee)
+    PostFactory(unit=branch_c, title="支部书记", held_by=committee_member)
+    admin_in_a = UserFactory(username="admin_in_a", full_name="兼任委员的管理员", roles=[roles.ADMIN])
+    PostFactory(unit=cast.unit_a, kind=PostKind.MEMBER, title="组织委员", held_by=admin_in_a)
+    return {"committee_secretary": committee_secretary, "committee_member": committee_member, "admin_in_a": admin_in_a}
 
 
 def fingerprint():
@@ -213,22 +269,27 @@ def judge(row: Row, role: str, method: str, response) -> tuple[bool, bool]:
     return code == want, code in (200, 302)
 
 
+def url_name(key: str) -> str:
+    return key.split("@")[0]
+
+
 def test_every_url_has_a_row():
-    missing = sorted(set(url_names()) - set(EXPECTED))
-    stale = sorted(set(EXPECTED) - set(url_names()))
+    named = {url_name(key) for key in EXPECTED}
+    missing = sorted(set(url_names()) - named)
+    stale = sorted(named - set(url_names()))
     assert missing == [], f"URLs without a row in the permission matrix: {missing}"
     assert stale == [], f"rows for URLs that no longer exist: {stale}"
 
 
-def test_permission_matrix(client, cast, objects, capsys):
+def test_permission_matrix(client, cast, objects, people, capsys):
     cells = leaks = errors = 0
     wrong = []
     for name, row in sorted(EXPECTED.items()):
-        url = reverse(name, kwargs=objects[row.args]) if row.args else reverse(name)
+        url = reverse(url_name(name), kwargs=objects[row.args]) if row.args else reverse(url_name(name))
         for role in ROLES:
             client.logout()
             if role != "anonymous":
-                client.force_login(cast.by_role(role))
+                client.force_login(people.get(role) or cast.by_role(role))
             for method in ("GET", "POST"):
                 cells += 1
                 response, unchanged = ask(client, method, url)

@@ -1,0 +1,368 @@
+"""Who sees what, who acts for which unit, who may judge what — decided here and only here.
+
+DESIGN.md, "Who sees what (one module decides it)":
+
+- Leaders, admins and the supervisor see the whole organization (``sees_everything``).
+- A person who holds a post in a unit sees that unit and every unit under it — reports,
+  evidence, scores, records, exports — read-only unless another rule lets them act: a
+  branch secretary sees the branch, the 机关党委's post holders see the branches under it
+  (``visible_units``, ``may_see_unit``, ``visible``). The speech wants responsibility
+  passed down layer by layer (一、一 "责任层层传递、压力层层传导"), with the 机关党委 as the
+  dedicated body (专责机构) that carries the work to every branch: so a unit's people
+  read what is below them.
+- A post holder acts (files, replies, reports done) for the units in which they hold a
+  post, and for those only (``may_act_for``).
+- No one reviews, approves, verifies or waives anything of a unit in which they hold a
+  post, or anything they submitted — admins included (``may_judge``).
+- A link is shown only where its page would open for that person, and an export holds
+  exactly what its requester's dashboard shows: pages and exports ask ``may_see_unit`` and
+  ``covers`` here rather than deciding themselves.
+
+Every app's ``permissions`` module keeps its per-object *action* rules (file, review,
+reopen, verify…) but builds them on the answers of this module; no other code filters by
+held units or by a unit's path (``in_subtree`` is the one way to say "this subtree").
+
+Why here, in ``responsibilities`` and not in ``core``: the scope is read off the
+organization tree and its posts (``Unit``, ``Post``), which are ``responsibilities``'
+models, and ``core`` imports no app above it (DESIGN.md, "Runtime": layers). Reaching the
+models from ``core`` by name (``apps.get_model``) would only hide that dependency from
+the import linter. ``responsibilities`` is the organization's own layer: it sits below
+every feature app (assessments, scoring, oversight, appraisals, dashboard…), so all of
+them may import this module, and it imports nothing above ``accounts``.
+
+What a request reads is kept on the user object (``_mingze_access``): one query for the
+posts held, whatever the number of checks on the page.
+
+Where later rules go — each as a small named function in the section it belongs to, and
+applied in the one place named here, so that no page needs to change:
+
+- 纪检监察组 files marked 内部 (problem-clue ledgers…), seen only by the 纪检监察组 and the
+  党组书记: a *restriction* in ``_restrictions``, for the models that carry the mark (it
+  narrows what even leaders see).
+- 谈心谈话 notes, seen only by the people in the talk and the unit's secretary: another
+  restriction, keyed on the record's participants.
+- An outgoing post holder keeping read access to what they filed: a *grant* in ``_grants``
+  (``Q(<filer field>=user)`` beside the unit scope).
+- A new page of an object that others link to (from a notification, a digest): a check
+  for its URL registered with ``core.links``, written on the answers here.
+- Who files (the carrying post's holder or a named deputy) and who reviews (the liaison
+  post's holder; the 党组书记 for the members' 一岗双责 reports; the 纪检监察组's own
+  track): in the "Acting" and "Judging" sections, next to ``may_act_for`` and
+  ``may_judge``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from core import links
+
+from .models import Post, Unit
+
+# ---------------------------------------------------------------------------------------
+# Who a person is, for access: read once per request
+
+
+@dataclass(frozen=True)
+class HeldPost:
+    """A post ``user`` holds now, with what the rules need of its unit."""
+
+    post_id: int
+    unit_id: int
+    unit_path: str
+    leaf: bool  # the unit has no unit under it (a branch, usually)
+
+
+def sees_everything(user) -> bool:
+    """Admins, leaders and the supervisor see the whole organization (DESIGN.md)."""
+    return roles.has_role(user, roles.ADMIN, roles.LEADER, roles.SUPERVISOR)
+
+
+def _held_posts(user) -> tuple[HeldPost, ...]:
+    """The active posts ``user`` holds in active units: one query."""
+    rows = (
+        Post.objects.filter(holder=user, active=True, unit__active=True)
+        .values_list("pk", "unit_id", "unit__path", "unit__numchild")
+        .order_by("unit__path", "pk")
+    )
+    return tuple(HeldPost(post_id=p, unit_id=u, unit_path=path, leaf=not n) for p, u, path, n in rows)
+
+
+def _top_paths(paths) -> tuple[str, ...]:
+    """The paths no other path of ``paths`` lies above: the roots of their subtrees."""
+    tops: list[str] = []
+    for path in sorted(paths):  # an ancestor's path sorts before its descendants'
+        if not any(path.startswith(top) for top in tops):
+            tops.append(path)
+    return tuple(tops)
+
+
+class Access:
+    """What one signed-in person may see and act for. Made by ``access_for`` once per
+    request; every answer below is read from it without another query, except the
+    querysets, which are lazy."""
+
+    def __init__(self, user):
+        self.user = user
+        self.signed_in = bool(getattr(user, "is_authenticated", False))
+        self.everything = self.signed_in and sees_everything(user)
+
+    @cached_property
+    def held(self) -> tuple[HeldPost, ...]:
+        """Read only when a rule needs it: a leader's page that only asks what they see
+        costs no query here."""
+        return _held_posts(self.user) if self.signed_in else ()
+
+    # -- the units in which they hold a post ------------------------------------------
+
+    @cached_property
+    def held_unit_ids(self) -> frozenset[int]:
+        return frozenset(h.unit_id for h in self.held)
+
+    # -- the units they see ----------------------------------------------------------
+
+    @cached_property
+    def top_paths(self) -> tuple[str, ...]:
+        """The roots of what a post holder sees: each held unit not under another."""
+        return _top_paths(h.unit_path for h in self.held)
+
+    @cached_property
+    def _leaf_only_ids(self) -> frozenset[int] | None:
+        """When every top unit is a leaf, what they see is exactly those units' ids (no
+        subquery needed); None otherwise."""
+        tops = set(self.top_paths)
+        held_tops = [h for h in self.held if h.unit_path in tops]
+        if all(h.leaf for h in held_tops):
+            return frozenset(h.unit_id for h in held_tops)
+        return None
+
+    @property
+    def sees_any(self) -> bool:
+        return self.everything or bool(self.held)
+
+    def sees_path(self, path: str) -> bool:
+        if self.everything:
+            return True
+        return any(path.startswith(top) for top in self.top_paths)
+
+
+def access_for(user) -> Access:
+    """The person's access, made on first use in a request and kept on the user object."""
+    cached = getattr(user, "_mingze_access", None)
+    if cached is None:
+        cached = user._mingze_access = Access(user)
+    return cached
+
+
+# ---------------------------------------------------------------------------------------
+# Subtrees: the one way to say "this unit and every unit under it"
+
+
+def in_subtree(root: Unit | None, field: str = "unit") -> Q:
+    """A Q keeping rows whose ``field`` (a unit) lies in ``root``'s subtree, ``root``
+    included; every row for None (the whole organization). ``field=""`` filters units
+    themselves. Materialized path: one ``LIKE 'xxxx%'``, never a query per node."""
+    if root is None:
+        return Q()
+    return Q(**{_lookup(field, "path__startswith"): root.path})
+
+
+def exactly(unit: Unit, field: str = "unit") -> Q:
+    """A Q keeping the rows of ``unit`` itself (its own reports, not its subtree's)."""
+    return Q(**{_lookup(field, "path"): unit.path})
+
+
+def children_of(root: Unit | None) -> QuerySet:
+    """The units one level below ``root`` (the tree's roots for None), in tree order."""
+    if root is None:
+        return Unit.objects.filter(depth=1).order_by("path")
+    return Unit.objects.filter(in_subtree(root, ""), depth=root.depth + 1).order_by("path")
+
+
+def subtree_ids(root: Unit):
+    """The ids of ``root``'s subtree for a ``<fk>__in`` filter: the root's id alone for a
+    leaf, else a subquery (no extra round trip either way)."""
+    if not root.numchild:
+        return [root.pk]
+    return Unit.objects.filter(in_subtree(root, "")).values("pk")
+
+
+def _lookup(field: str, suffix: str) -> str:
+    return f"{field}__{suffix}" if field else suffix
+
+
+# ---------------------------------------------------------------------------------------
+# Seeing
+
+
+def visible_units(user) -> QuerySet:
+    """Every unit ``user`` may see, in tree order."""
+    return Unit.objects.filter(unit_q(user, "")).order_by("path")
+
+
+def top_units(user) -> list[Unit]:
+    """The units at the top of what ``user`` sees: the tree's roots for those who see
+    everything, else each held unit that is not under another one. One query."""
+    access = access_for(user)
+    if access.everything:
+        return list(Unit.objects.filter(depth=1).order_by("path"))
+    if not access.top_paths:
+        return []
+    return list(Unit.objects.filter(path__in=access.top_paths).order_by("path"))
+
+
+def top_depth_over(user, unit: Unit) -> int:
+    """The depth of the highest unit above (or at) ``unit`` that ``user`` sees: where their
+    breadcrumb starts. 1 for those who see everything."""
+    access = access_for(user)
+    if access.everything:
+        return 1
+    tops = [top for top in access.top_paths if unit.path.startswith(top)]
+    return len(tops[0]) // Unit.steplen if tops else unit.depth
+
+
+def may_see_unit(user, unit: Unit | None) -> bool:
+    """Whether ``user`` may see ``unit`` and what hangs off it; None stands for the whole
+    organization (an export of everything), which only those who see everything cover."""
+    access = access_for(user)
+    if unit is None:
+        return access.everything
+    return access.sees_path(unit.path)
+
+
+covers = may_see_unit  # an export (or any subtree-wide read) of ``unit``'s subtree
+
+
+def may_see_anything(user) -> bool:
+    """Whether unit-scoped pages (dashboard, lists) are for ``user`` at all."""
+    return access_for(user).sees_any
+
+
+def unit_q(user, field: str = "unit") -> Q:
+    """A Q on a model whose ``field`` is a unit (``"unit"``, ``"report__unit"``,
+    ``"unit_score__unit"``; ``""`` for units themselves) keeping the units ``user`` sees.
+
+    For those who see everything it is ``Q()``, which keeps every row when combined with
+    ``&`` but *replaces* the other side of an ``|``: to widen it with another grant, pass
+    that grant to ``visible`` as ``also``."""
+    access = access_for(user)
+    if not access.signed_in:
+        return Q(pk__in=[])
+    if access.everything:
+        return Q()
+    grants = _grants(access, field)
+    if not grants:
+        return Q(pk__in=[])
+    q = grants[0]
+    for more in grants[1:]:
+        q |= more
+    return q
+
+
+def visible(user, qs: QuerySet, field: str = "unit", *, also: Q | None = None) -> QuerySet:
+    """``qs`` limited to the rows ``user`` may see: the units of their scope (or the rows
+    ``also`` names, such as the notices one issued oneself), less what a restriction keeps
+    from them. Reports, evidence, scores, rectifications, notices, appraisal items,
+    exports and anything else that hangs off a unit go through here."""
+    access = access_for(user)
+    scope = unit_q(user, field)
+    if also is not None and access.signed_in and not access.everything:
+        scope |= also
+    return qs.filter(scope).filter(_restrictions(access, qs.model))
+
+
+def _grants(access: Access, field: str) -> list[Q]:
+    """What widens a post holder's view: the subtrees of their held units. Later grants
+    (an outgoing holder's own filings) are added to this list."""
+    if not access.top_paths:
+        return []
+    if access._leaf_only_ids is not None:
+        # A branch secretary: an ``IN`` on the foreign key, no join to the unit table.
+        return [Q(**{f"{field}__in" if field else "pk__in": sorted(access._leaf_only_ids)})]
+    return [Q(**{_lookup(field, "path__startswith"): top}) for top in access.top_paths]
+
+
+def _restrictions(access: Access, model) -> Q:
+    """What narrows anyone's view of rows of ``model``, leaders included. None yet: the
+    纪检监察组's 内部 files (only the 纪检监察组 and the 党组书记) and the 谈心谈话 notes
+    (only the people in the talk and the unit's secretary; DESIGN.md, "Who sees what") are
+    added here, each for the models that carry them."""
+    return Q()
+
+
+# ---------------------------------------------------------------------------------------
+# Acting
+
+
+def held_unit_ids(user) -> frozenset[int]:
+    """The units in which ``user`` holds a post now."""
+    return access_for(user).held_unit_ids
+
+
+def holds_post_in(user, unit_id: int | None) -> bool:
+    return unit_id is not None and unit_id in access_for(user).held_unit_ids
+
+
+def may_act_for(user, unit_id: int | None) -> bool:
+    """File, reply, report done for a unit: a holder of a post in that very unit (书记抓,
+    一、三). Seeing a subtree gives no right to act in it."""
+    return holds_post_in(user, unit_id)
+
+
+def acting_units(user) -> QuerySet:
+    """The units ``user`` acts for, in tree order (the secretary's own units)."""
+    return Unit.objects.filter(pk__in=sorted(held_unit_ids(user))).order_by("path")
+
+
+# ---------------------------------------------------------------------------------------
+# Judging
+
+
+def may_judge(user, *, unit_id: int | None, submitted_by_id: int | None = None) -> bool:
+    """The rule under every review, approval, return, reopening, waiver, verification and
+    closing: no one judges anything of a unit in which they hold a post, or anything they
+    submitted — admins included (DESIGN.md, "Who sees what"). Who may judge at all (an
+    admin, the liaison leader, the issuer…) is the caller's rule on top of this one."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if holds_post_in(user, unit_id):
+        return False
+    return submitted_by_id is None or submitted_by_id != user.pk
+
+
+def judge_refusal(user, *, unit: Unit, submitted_by_id: int | None = None) -> str:
+    """Why ``may_judge`` says no, in words for the person (a page's note, a 403's reason);
+    "" when it says yes."""
+    if holds_post_in(user, unit.pk):
+        return _("You hold a post in %(unit)s, so someone else decides on its reports and items.") % {
+            "unit": unit.label
+        }
+    if submitted_by_id is not None and submitted_by_id == user.pk:
+        return _("You submitted this yourself, so someone else decides on it.")
+    return ""
+
+
+def not_judged_by(user, qs: QuerySet, *, field: str = "unit", submitted_by: str | None = None) -> QuerySet:
+    """``qs`` without what ``user`` may not judge (``may_judge`` for a whole queue).
+
+    The held posts are asked inside the same SQL (``NOT EXISTS``), so a queue or a badge
+    costs no extra query for it."""
+    holds = Post.objects.filter(unit=OuterRef(field), holder=user.pk, active=True)
+    qs = qs.exclude(Exists(holds))
+    if submitted_by:
+        qs = qs.exclude(**{submitted_by: user.pk})
+    return qs
+
+
+# ---------------------------------------------------------------------------------------
+# Links: the checks each app registers with ``core.links`` are written on these answers
+
+
+def unit_links_open(user, targets: list[dict], key: str = "pk") -> list[bool]:
+    """A ``core.links`` check for pages of a unit (the unit's page, its dashboard)."""
+    return links.pks_in(visible(user, Unit.objects.all(), ""), targets, key)
