@@ -3,7 +3,8 @@ built on the one scope module (``responsibilities.access``; DESIGN.md, "Who sees
 "Who may do what"):
 - see a report and download its evidence: whoever's scope covers its unit (admins, leaders
   and supervisors all; a post holder their units and every unit under them);
-- file / edit / submit: a holder of a post in the report's unit, while draft or returned;
+- file / edit / submit: the holder of the post that carries it (or their named deputy),
+  while draft or returned;
 - review (approve / return / grade): admins all, leaders the units they are liaison of;
 - reopen an approved report, waive a lock: admins;
 - none of these judgements on a report of a unit in which one holds a post, or that one
@@ -34,8 +35,9 @@ def can_view(user, report: Report) -> bool:
 
 
 def can_file(user, report: Report) -> bool:
-    """Holders of a post in the unit may write and submit (书记抓, 一、三)."""
-    return access.may_act_for(user, report.unit_id)
+    """The holder of the post that carries the report (or a deputy they named) writes and
+    submits it (一、二 一岗双责; 书记抓, 一、三); the unit's other post holders read it."""
+    return access.may_file(user, report.assignment.post_id)
 
 
 def submitter_id(report: Report) -> int | None:

@@ -58,19 +58,20 @@ def period_param(period: Period) -> str:
 
 
 def my_reports(user, period: Period) -> list[Report]:
-    """The period's reports of every unit in which ``user`` holds a post: one query.
+    """The period's reports of every post ``user`` carries (holds, or deputises for): one
+    query.
 
-    Ordered as the secretary home groups them — category, then duty — with the number of
-    files still attached to each.
+    Ordered as 我的责任 groups them — post, category, then duty — with the number of files
+    still attached to each.
     """
-    held = access.held_unit_ids(user)
-    if not held:
+    carried = access.carried_post_ids(user)
+    if not carried:
         return []
     return list(
-        Report.objects.filter(period=period, unit_id__in=sorted(held))
-        .select_related(*LIST_RELATED, "reviewer")
+        Report.objects.filter(period=period, assignment__post_id__in=sorted(carried))
+        .select_related(*LIST_RELATED, "reviewer", "assignment__post")
         .annotate(evidence_count=Count("evidence", filter=Q(evidence__removed_at__isnull=True)))
-        .order_by("category__order", "assignment__duty__code", "unit__path")
+        .order_by("unit__path", "assignment__post_id", "category__order", "assignment__duty__code")
     )
 
 

@@ -57,12 +57,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from core import links
 
-from .models import Post, Unit
+from .models import Deputy, Post, Unit
 
 # ---------------------------------------------------------------------------------------
 # Who a person is, for access: read once per request
@@ -76,6 +77,7 @@ class HeldPost:
     unit_id: int
     unit_path: str
     leaf: bool  # the unit has no unit under it (a branch, usually)
+    holder: bool = True  # False: a deputy the holder named (a 党务干事), for their dates
 
 
 def sees_everything(user) -> bool:
@@ -84,13 +86,21 @@ def sees_everything(user) -> bool:
 
 
 def _held_posts(user) -> tuple[HeldPost, ...]:
-    """The active posts ``user`` holds in active units: one query."""
+    """The active posts ``user`` holds in active units, or files for today as a deputy the
+    holder named: one query."""
+    today = timezone.localdate()
+    deputising = Deputy.objects.filter(person=user, started__lte=today).filter(
+        Q(ended__isnull=True) | Q(ended__gte=today)
+    )
     rows = (
-        Post.objects.filter(holder=user, active=True, unit__active=True)
-        .values_list("pk", "unit_id", "unit__path", "unit__numchild")
+        Post.objects.filter(Q(holder=user) | Q(pk__in=deputising.values("post_id")), active=True, unit__active=True)
+        .values_list("pk", "unit_id", "unit__path", "unit__numchild", "holder_id")
         .order_by("unit__path", "pk")
     )
-    return tuple(HeldPost(post_id=p, unit_id=u, unit_path=path, leaf=not n) for p, u, path, n in rows)
+    return tuple(
+        HeldPost(post_id=p, unit_id=u, unit_path=path, leaf=not n, holder=h == user.pk)
+        for p, u, path, n, h in rows
+    )
 
 
 def _top_paths(paths) -> tuple[str, ...]:
@@ -123,6 +133,11 @@ class Access:
     @cached_property
     def held_unit_ids(self) -> frozenset[int]:
         return frozenset(h.unit_id for h in self.held)
+
+    @cached_property
+    def carried_post_ids(self) -> frozenset[int]:
+        """The posts whose reports they write: held, or deputised for today."""
+        return frozenset(h.post_id for h in self.held)
 
     # -- the units they see ----------------------------------------------------------
 
@@ -312,6 +327,19 @@ def may_act_for(user, unit_id: int | None) -> bool:
     """File, reply, report done for a unit: a holder of a post in that very unit (书记抓,
     一、三). Seeing a subtree gives no right to act in it."""
     return holds_post_in(user, unit_id)
+
+
+def carried_post_ids(user) -> frozenset[int]:
+    """The posts whose duties ``user`` carries now: those they hold and those whose holder
+    named them deputy for today."""
+    return access_for(user).carried_post_ids
+
+
+def may_file(user, post_id: int | None) -> bool:
+    """Write and submit a report: the holder of the post that carries it, or a deputy the
+    holder named, within their dates (一、二: each 班子成员 carries their own duties). The
+    unit's other post holders read it; seeing it gives no right to write it."""
+    return post_id is not None and post_id in access_for(user).carried_post_ids
 
 
 def acting_units(user) -> QuerySet:

@@ -159,6 +159,8 @@ class Subject(models.TextChoices):
     LEADING_GROUP = "leading_group", _("Leading Party group")
     LEADING_GROUP_SECRETARY = "leading_group_secretary", _("Secretary of the leading Party group")
     LEADING_GROUP_MEMBER = "leading_group_member", _("Each member of the leading Party group")
+    # 个人有关事项, 述责述廉: every 班子成员, the 书记 among them (一、二 "一岗双责").
+    LEADING_GROUP_ALL = "leading_group_all", _("Each member of the leading Party group, the secretary included")
     ORGAN_COMMITTEE = "organ_committee", _("Organ Party committee")
     BRANCH = "branch", _("Every Party branch")
     DISCIPLINE_GROUP = "discipline_group", _("Discipline inspection group")
@@ -210,7 +212,10 @@ class Duty(models.Model):
 
 
 class Assignment(models.Model):
-    """A duty given to a unit and carried by one of its posts (责任分解)."""
+    """A duty given to a post (责任分解): the post's holder carries it, so it passes to the
+    next holder when people rotate. The unit is the post's, copied here so that lists
+    group by unit without a join; ``save`` keeps it so (speech 一、二: "each 班子成员"
+    carries their own 一岗双责 duties, so a duty is given to a seat, not to a body)."""
 
     duty = models.ForeignKey(Duty, verbose_name=_("duty"), on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments")
@@ -225,7 +230,37 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         ordering = ["unit__path", "duty__category__order", "duty__code"]
-        constraints = [models.UniqueConstraint(fields=["duty", "unit"], name="assignment_unique_duty_unit")]
+        constraints = [models.UniqueConstraint(fields=["duty", "post"], name="assignment_unique_duty_post")]
 
     def __str__(self):
-        return f"{self.duty.code} → {self.unit.name}"
+        return f"{self.duty.code} → {self.post}"
+
+    def save(self, *args, **kwargs):
+        if self.post_id is not None:
+            self.unit_id = self.post.unit_id
+        super().save(*args, **kwargs)
+
+
+class Deputy(models.Model):
+    """Someone the holder of a post names to write and submit its reports for a while (a
+    党务干事 for a branch secretary): dated, so what they may do ends on ``ended``."""
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="deputies")
+    started = models.DateField(_("from"), default=timezone.localdate)
+    ended = models.DateField(_("to"), null=True, blank=True)
+    named_by = person(_("named by"), optional=True, on_delete=models.SET_NULL)
+    note = models.CharField(_("note"), max_length=100, blank=True, help_text=_("For example 党务干事."))
+    person = person(_("deputy"), related_name="deputy_for")  # last: it shadows ``person()``
+
+    class Meta:
+        verbose_name = _("deputy")
+        verbose_name_plural = _("deputies")
+        ordering = ["post", "-started"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended__isnull=True) | Q(ended__gte=models.F("started")), name="deputy_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post} — {self.person}"

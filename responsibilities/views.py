@@ -17,7 +17,7 @@ from .permissions import can_manage, can_view_organization, require
 @login_required
 def home(request):
     """Each person lands on their own page (UX.md): secretaries on 我的责任, leaders and the
-    supervisor on 总览, the admin here, with the organization's set-up tasks."""
+    supervisor on 总览, the admin too, with the organization's set-up tasks beside it."""
     role = roles.main_role(request.user)
     if role == roles.SECRETARY:
         for name in ("assessments:my_reports", "responsibilities:my_duties"):
@@ -25,7 +25,7 @@ def home(request):
                 return redirect(reverse(name))
             except NoReverseMatch:
                 continue
-    if role in (roles.LEADER, roles.SUPERVISOR):
+    if role in (roles.LEADER, roles.SUPERVISOR, roles.ADMIN):
         try:
             return redirect(reverse("dashboard:index"))
         except NoReverseMatch:
