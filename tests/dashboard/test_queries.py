@@ -21,8 +21,9 @@ PAGES = {
     "ranking": lambda d, c: (reverse("dashboard:ranking"), {}),
     "reports": lambda d, c: (reverse("dashboard:reports"), {"period": d.cur.pk, "warning": "red"}),
 }
-# Each includes the navigation's own (the bell's unread count, the 待审核 badge).
-PINNED = {"dashboard": 13, "dashboard_by_score": 14, "subtree": 14, "ranking": 8, "reports": 12}
+# Each includes the navigation's own (the bell's unread count, the 待审核 badge, whether
+# the leader carries a post's duties: 我的责任).
+PINNED = {"dashboard": 14, "dashboard_by_score": 15, "subtree": 15, "ranking": 9, "reports": 13}
 
 
 def grow(cast, data, branches: int) -> None:

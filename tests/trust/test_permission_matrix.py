@@ -53,6 +53,7 @@ ADMIN = {"admin", "admin_in_a"}
 ORG = {"leader", "other_leader", "supervisor"} | ADMIN
 HOLDERS_A = {"secretary_a"}  # the secretary of unit A
 ACTS_FOR_A = HOLDERS_A | {"admin_in_a"}  # every holder of a post in unit A
+FILES_A = HOLDERS_A  # the holder of the post carrying unit A's report; other holders read it
 COMMITTEE = {"committee_secretary", "committee_member"}  # post holders of the unit above A
 SEES_A = ORG | HOLDERS_A | COMMITTEE  # whose scope covers unit A
 JUDGES_A = {"admin", "leader"}  # reviewers of unit A who hold no post in it
@@ -94,14 +95,14 @@ EXPECTED = {
     "assessments:my_reports": Row(get=EVERYONE - {"admin"}),
     "assessments:review_queue": Row(get={"admin", "admin_in_a", "leader", "other_leader"}),
     "assessments:report": Row(args="report", get=SEES_A, **OF_A),
-    "assessments:report_file": Row(args="report", post=ACTS_FOR_A, **OF_A),
-    "assessments:evidence_add": Row(args="report", post=ACTS_FOR_A, **OF_A),
+    "assessments:report_file": Row(args="report", post=FILES_A, **OF_A),
+    "assessments:evidence_add": Row(args="report", post=FILES_A, **OF_A),
     # No one judges a report of a unit in which they hold a post, admins included.
     "assessments:report_review": Row(args="report", post=JUDGES_A, **OF_A),
     "assessments:report_reopen": Row(args="report", post={"admin"}, **OF_A),
     "assessments:report_waive": Row(args="report", post={"admin"}, **OF_A),
     "assessments:evidence_download": Row(args="evidence", get=SEES_A, **OF_A),
-    "assessments:evidence_remove": Row(args="evidence", post=ACTS_FOR_A, **OF_A),
+    "assessments:evidence_remove": Row(args="evidence", post=FILES_A, **OF_A),
     "assessments:unit": Row(args="unit", get=SEES_A, **OF_A),
     "assessments:unit@committee": Row(args="unit_committee", get=ORG | COMMITTEE, **OF_COMMITTEE),
     "notifications:list": Row(get=EVERYONE),
