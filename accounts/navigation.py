@@ -34,10 +34,12 @@ NAVIGATION = {
         (_("Matrix"), "responsibilities:matrix"),
         (_("Assign"), "responsibilities:bulk_assign"),
         (_("Periods"), "schedules:periods"),
+        (_("Party group meetings"), "assessments:meetings"),
         (_("Scoring rules"), "scoring:rules"),
         (_("Supervision"), "oversight:notices"),
         (_("Appraisal"), "appraisals:rounds"),
         (_("People and posts"), "responsibilities:units"),
+        (_("Liaisons"), "responsibilities:liaisons"),
         (_("System admin"), "admin:index"),
     ],
     roles.SUPERVISOR: [

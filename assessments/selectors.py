@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts import roles
 from core.selectors import filter_given
 from responsibilities import access
 from responsibilities.models import Unit, UnitKind
@@ -92,10 +91,7 @@ def next_in_queue(user, *, after: Report, **filters) -> Report | None:
 def reviewable_units(user) -> QuerySet:
     """The units whose reports ``user`` reviews: the filter choices of the queue (never a
     unit in which they hold a post: its reports are someone else's to review)."""
-    qs = Unit.objects.filter(active=True).order_by("path")
-    if not roles.is_admin(user):
-        qs = qs.filter(liaison=user)
-    return access.not_judged_by(user, qs, field="pk")
+    return Unit.objects.filter(pk__in=permissions.reviewable_by(user).values("unit_id"), active=True).order_by("path")
 
 
 # ---------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from core.attachments import fill_attachment
 from core.errors import EvidenceError, TransitionError
 from core.transitions import Transitions, require
 from core.uploads import check_upload
-from responsibilities.models import Assignment, Cadence
+from responsibilities.models import Assignment, Cadence, UnitKind
 
 from . import permissions
 from .models import Evidence, Grade, Half, Period, Report, ReportEvent
@@ -266,13 +266,21 @@ def waive_lock(*, report_id: int, actor, reason: str) -> Report:
 
 
 @transaction.atomic
-def add_evidence(*, report_id: int, actor, upload, description: str, work_date: datetime.date) -> Evidence:
-    """Attach a file to a draft or returned report, after checking it; an event records it."""
+def add_evidence(
+    *, report_id: int, actor, upload, description: str, work_date: datetime.date, marking: str = ""
+) -> Evidence:
+    """Attach a file to a draft or returned report, after checking it; an event records it.
+    Only the 纪检监察组 marks its files 内部 or 涉密 (``access`` then hides them)."""
     report = reports.lock(report_id)
     require(permissions.can_file(actor, report))
     reports.expect(report, *Report.EDITABLE)
+    if marking and report.unit.kind != UnitKind.DISCIPLINE_GROUP:
+        raise TransitionError(_("Only the discipline inspection group marks its files internal or classified."))
     evidence = fill_attachment(
-        Evidence(report=report, work_date=work_date), upload=upload, actor=actor, description=description
+        Evidence(report=report, work_date=work_date, marking=marking or ""),
+        upload=upload,
+        actor=actor,
+        description=description,
     )
     reports.record(
         report, actor=actor, action=Action.EVIDENCE_ADDED, before=report.state, comment=evidence.original_name

@@ -15,4 +15,5 @@ urlpatterns = [
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("meetings/", views.meeting_list, name="meetings"),
 ]

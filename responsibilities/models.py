@@ -34,13 +34,6 @@ class Unit(MP_Node):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
-    liaison = person(
-        _("liaison leader"),
-        optional=True,
-        on_delete=models.SET_NULL,
-        related_name="liaison_units",
-        help_text=_("The leadership member who oversees this unit and reviews its reports."),
-    )
     active = models.BooleanField(_("active"), default=True)
 
     node_order_by = ["code"]
@@ -62,6 +55,24 @@ class Unit(MP_Node):
         """This unit and every unit below it, in tree order."""
         return Unit.objects.filter(path__startswith=self.path).order_by("path")
 
+    @property
+    def liaison(self):
+        """Who holds this unit's liaison post now (None when it has none, or the post is
+        vacant): read from ``Liaison``, once per unit object; a list fills it for all its
+        units in one query (``access.with_liaisons``)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("liaisons")
+        if not hasattr(self, "_liaison") and prefetched is not None:
+            current = next((row for row in prefetched if row.ended is None), None)
+            self._liaison = current.post.holder if current else None
+        if not hasattr(self, "_liaison"):
+            current = (
+                Liaison.objects.filter(unit=self, ended__isnull=True).select_related("post__holder").first()
+                if self.pk
+                else None
+            )
+            self._liaison = current.post.holder if current else None
+        return self._liaison
+
 
 class PostKind(models.TextChoices):
     SECRETARY = "secretary", _("Secretary")
@@ -77,6 +88,11 @@ class Post(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=PostKind.choices)
     title = models.CharField(_("title"), max_length=64)
     holder = person(_("holder"), optional=True, on_delete=models.SET_NULL, related_name="posts")
+    portfolio = models.TextField(
+        _("areas in charge"),
+        blank=True,
+        help_text=_("分管: the areas this post is in charge of, one a line; its 一岗双责 covers them (一、二)."),
+    )
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -88,6 +104,31 @@ class Post(models.Model):
 
     def __str__(self):
         return f"{self.unit.name} {self.title}"
+
+
+class Liaison(models.Model):
+    """党建联系点: the leader post whose holder oversees ``unit`` and reviews its reports,
+    from when to when. Dated, so a new holder of the post inherits the role and one who
+    has left it loses it; the open row (``ended`` empty) is the current liaison."""
+
+    post = models.ForeignKey(Post, verbose_name=_("leader post"), on_delete=models.PROTECT, related_name="liaisons")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="liaisons")
+    started = models.DateField(_("from"), default=timezone.localdate)
+    ended = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("liaison")
+        verbose_name_plural = _("liaisons")
+        ordering = ["unit__path", "-started"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit"], condition=Q(ended__isnull=True), name="liaison_one_open_per_unit"),
+            models.CheckConstraint(
+                condition=Q(ended__isnull=True) | Q(ended__gte=models.F("started")), name="liaison_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.post}"
 
 
 class Tenure(models.Model):

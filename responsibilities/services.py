@@ -20,6 +20,7 @@ from .models import (
     Category,
     Checklist,
     Duty,
+    Liaison,
     Post,
     PostKind,
     Responsibility,
@@ -244,6 +245,33 @@ def set_post_holder(*, post: Post, person, since: datetime.date | None = None) -
     post.holder = person
     post.save(update_fields=["holder"])
     return tenure
+
+
+@transaction.atomic
+def set_liaison(*, unit: Unit, post: Post, since: datetime.date | None = None) -> Liaison:
+    """Make ``post`` the liaison post (党建联系点) of ``unit`` from ``since`` (today by
+    default). The current liaison is closed the day before, so the history stays; whoever
+    holds ``post`` reviews the unit's reports from then on, and a later holder inherits it.
+    """
+    since = since or timezone.localdate()
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()  # one change of a unit's liaison at a time
+    current = Liaison.objects.filter(unit=unit, ended__isnull=True).first()
+    if current is not None and current.post_id == post.pk:
+        return current
+    if current is not None:
+        if since <= current.started:
+            raise ValueError(_("The new liaison must start after the current one's start date."))
+        current.ended = since - datetime.timedelta(days=1)
+        current.save(update_fields=["ended"])
+    unit.__dict__.pop("_liaison", None)
+    return Liaison.objects.create(unit=unit, post=post, started=since)
+
+
+def set_portfolio(*, post: Post, portfolio: str) -> Post:
+    """Set the 分管 areas of ``post`` (one a line); the post's history keeps the old ones."""
+    post.portfolio = "\n".join(line.strip() for line in portfolio.splitlines() if line.strip())
+    post.save(update_fields=["portfolio"])
+    return post
 
 
 # Which unit kind and post kind carry a duty, by the checklist's ``subject``.

@@ -1,0 +1,52 @@
+"""党组会议: the admin records a meeting that 审议s the 党组's and its 书记's reports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.errors import EvidenceError, TransitionError
+
+from .. import meetings
+from ..forms import MeetingForm
+from ..models import Meeting
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_list(request):
+    """The meetings recorded so far, and the form for the next one (admins only)."""
+    if not meetings.may_record(request.user):
+        raise PermissionDenied
+    waiting = meetings.waiting_for_a_meeting()
+    form = MeetingForm(request.POST or None, request.FILES or None, waiting=waiting)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = meetings.record_meeting(
+                    actor=request.user,
+                    unit=data["unit"],
+                    held_on=data["held_on"],
+                    attendees=data["attendees"],
+                    decision=data["decision"],
+                    minutes=data["minutes"],
+                    report_ids=[r.pk for r in data["reports"]],
+                )
+            except (TransitionError, EvidenceError) as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Meeting recorded; %(n)d reports are approved by its deliberation.")
+                    % {"n": meeting.reports.count()},
+                )
+                return redirect("assessments:meetings")
+        status = 400
+    recorded = Meeting.objects.select_related("unit").prefetch_related("reports__assignment__duty", "minutes")[:20]
+    return render(
+        request, "assessments/meetings.html", {"form": form, "meetings": recorded, "waiting": waiting}, status=status
+    )
