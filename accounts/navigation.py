@@ -40,6 +40,7 @@ NAVIGATION = {
         (_("Appraisal"), "appraisals:rounds"),
         (_("People and posts"), "responsibilities:units"),
         (_("Liaisons"), "responsibilities:liaisons"),
+        (_("Handovers"), "oversight:handovers"),
         (_("System admin"), "admin:index"),
     ],
     roles.SUPERVISOR: [

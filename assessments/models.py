@@ -142,6 +142,9 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # ``responsibilities.access``: who filed it keeps reading it after leaving the post.
+    ACCESS_FILER_FIELD = "responsible"
+
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")

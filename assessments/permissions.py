@@ -33,7 +33,8 @@ def reports_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 def can_view(user, report: Report) -> bool:
-    return access.may_see_unit(user, report.unit)
+    """Whoever's scope covers its unit, and whoever filed it (after handing the post on)."""
+    return access.may_see_filed(user, report.unit, report.responsible_id)
 
 
 def can_file(user, report: Report) -> bool:

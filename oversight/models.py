@@ -270,3 +270,30 @@ class Attachment(AbstractAttachment):
                 name="attachment_of_one_thing",
             )
         ]
+
+
+class Handover(models.Model):
+    """交接: a post changing hands, with what was still open for it on that day — its
+    reports not yet approved, its rectifications, the notices to its unit — so that the
+    newcomer knows what they inherit and the trail shows who left what (issue 12)."""
+
+    post = models.ForeignKey(
+        "responsibilities.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    outgoing = person(_("outgoing holder"), optional=True)
+    incoming = person(_("incoming holder"))
+    handed_on = models.DateField(_("handed over on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    reports = models.ManyToManyField("assessments.Report", verbose_name=_("open reports"), related_name="+")
+    rectifications = models.ManyToManyField(Rectification, verbose_name=_("open rectifications"), related_name="+")
+    notices = models.ManyToManyField(SupervisionNotice, verbose_name=_("open notices"), related_name="+")
+    recorded_by = person(_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-handed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.post} {self.handed_on}"

@@ -288,9 +288,27 @@ def visible(user, qs: QuerySet, field: str = "unit", *, also: Q | None = None) -
     exports and anything else that hangs off a unit go through here."""
     access = access_for(user)
     scope = unit_q(user, field)
-    if also is not None and access.signed_in and not access.everything:
-        scope |= also
+    if access.signed_in and not access.everything:
+        if also is not None:
+            scope |= also
+        filed = _filer_grant(access, qs.model)
+        if filed is not None:
+            scope |= filed
     return qs.filter(scope).filter(_restrictions(access, qs.model))
+
+
+def _filer_grant(access: Access, model) -> Q | None:
+    """An outgoing post holder keeps read access to what they filed (交接, issue 12): the
+    rows of a model naming its filer in ``ACCESS_FILER_FIELD`` that name them."""
+    field = getattr(model, "ACCESS_FILER_FIELD", None)
+    return Q(**{field: access.user.pk}) if field else None
+
+
+def may_see_filed(user, unit: Unit | None, filer_id: int | None) -> bool:
+    """``may_see_unit``, or the row is one ``user`` filed (an outgoing holder's own)."""
+    if may_see_unit(user, unit):
+        return True
+    return getattr(user, "is_authenticated", False) and filer_id is not None and filer_id == user.pk
 
 
 def _grants(access: Access, field: str) -> list[Q]:

@@ -45,6 +45,7 @@ PEOPLE = [
         )
     ],
     DemoPerson("jijian", "黄刚", roles.SUPERVISOR, "纪检监察组组长"),
+    DemoPerson("shuji4b", "陈晨", roles.SECRETARY, "第四党支部书记（本期中途接任，交接见 oversight）"),
 ]
 
 BRANCH_EN = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth"]
@@ -90,7 +91,8 @@ def year_start() -> datetime.date:
 def demo_post(unit: Unit, kind: str, title: str, holder=None, portfolio: str = "") -> Post:
     post, _ = Post.objects.get_or_create(unit=unit, title=title, defaults={"kind": kind, "portfolio": portfolio})
     if holder is not None and post.holder_id is None:
-        set_post_holder(post=post, person=holder)
+        # Held since before last year: last year's 述职评议 appraises them.
+        set_post_holder(post=post, person=holder, since=year_start().replace(year=year_start().year - 1))
     return post
 
 
