@@ -283,9 +283,17 @@ def add_evidence(
         description=description,
     )
     reports.record(
-        report, actor=actor, action=Action.EVIDENCE_ADDED, before=report.state, comment=evidence.original_name
+        report, actor=actor, action=Action.EVIDENCE_ADDED, before=report.state, comment=_trail_name(evidence)
     )
     return evidence
+
+
+def _trail_name(evidence: Evidence) -> str:
+    """How the trail names a file: its name, except for a 内部/涉密 one, whose name is
+    itself for the 纪检监察组 and the 书记 only (``access``)."""
+    if evidence.marking:
+        return _("a file marked %(marking)s") % {"marking": evidence.get_marking_display()}
+    return evidence.original_name
 
 
 @transaction.atomic
@@ -302,6 +310,6 @@ def remove_evidence(*, evidence_id: int, actor) -> Evidence:
     evidence.removed_by = actor
     evidence.save(update_fields=["removed_at", "removed_by"])
     reports.record(
-        report, actor=actor, action=Action.EVIDENCE_REMOVED, before=report.state, comment=evidence.original_name
+        report, actor=actor, action=Action.EVIDENCE_REMOVED, before=report.state, comment=_trail_name(evidence)
     )
     return evidence

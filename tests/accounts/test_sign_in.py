@@ -45,13 +45,20 @@ def test_admin_home_is_the_dashboard_with_set_up_still_to_do_beside_it(client_as
 
 
 def test_leaders_and_the_supervisor_holding_a_post_reach_my_duties_from_the_menu(client_as, cast):
+    from django.test import Client
+
     from responsibilities.models import PostKind
-    from tests.factories import PostFactory
+    from tests.factories import PostFactory, UserFactory
 
     mine = reverse("assessments:my_reports")
-    assert f'href="{mine}"' not in client_as("leader").get(reverse("dashboard:index")).content.decode()
-    PostFactory(unit=cast.unit_b, kind=PostKind.MEMBER, title="组织委员", held_by=cast.leader)
-    assert f'href="{mine}"' in client_as("leader").get(reverse("dashboard:index")).content.decode()
+    newcomer = UserFactory(username="leader_new", roles=[roles.LEADER])
+    client = Client()
+    client.force_login(newcomer)
+    assert f'href="{mine}"' not in client.get(reverse("dashboard:index")).content.decode()  # no post, nothing to file
+    PostFactory(unit=cast.party_group, kind=PostKind.MEMBER, title="党组成员（三）", held_by=newcomer)
+    assert f'href="{mine}"' in client.get(reverse("dashboard:index")).content.decode()
+    for name in ("leader", "other_leader", "supervisor"):  # each holds a post in the cast
+        assert f'href="{mine}"' in client_as(name).get(reverse("dashboard:index")).content.decode()
 
 
 def test_a_wrong_password_says_so_and_five_lock_the_account(client):
