@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from assessments.models import Evidence
+from assessments.models import Evidence, Report
 from dashboard.models import Export
 from responsibilities.models import PostKind
 from responsibilities.services import set_post_holder
@@ -56,7 +56,8 @@ ACTS_FOR_A = HOLDERS_A | {"admin_in_a"}  # every holder of a post in unit A
 FILES_A = HOLDERS_A  # the holder of the post carrying unit A's report; other holders read it
 COMMITTEE = {"committee_secretary", "committee_member"}  # post holders of the unit above A
 SEES_A = ORG | HOLDERS_A | COMMITTEE  # whose scope covers unit A
-JUDGES_A = {"admin", "leader"}  # reviewers of unit A who hold no post in it
+JUDGES_A = {"admin", "leader"}
+MARKED = {"supervisor", "other_leader"}  # the 纪检监察组's holder and the 党组书记  # reviewers of unit A who hold no post in it
 
 
 @dataclass
@@ -102,6 +103,14 @@ EXPECTED = {
     "assessments:report_reopen": Row(args="report", post={"admin"}, **OF_A),
     "assessments:report_waive": Row(args="report", post={"admin"}, **OF_A),
     "assessments:evidence_download": Row(args="evidence", get=SEES_A, **OF_A),
+    # 内部/涉密 files of the 纪检监察组: its holder (the supervisor) and the 党组书记 only;
+    # to everyone else, admins and the other leaders included, they do not exist.
+    "assessments:evidence_download@marked": Row(
+        args="evidence_marked", get=MARKED, hidden=EVERYONE - MARKED, no=404
+    ),
+    "assessments:meetings": Row(get=ADMIN, post=ADMIN),
+    "responsibilities:liaisons": Row(get=ADMIN, post=ADMIN),
+    "oversight:handovers": Row(get=ADMIN, post=ADMIN),
     "assessments:evidence_remove": Row(args="evidence", post=FILES_A, **OF_A),
     "assessments:unit": Row(args="unit", get=SEES_A, **OF_A),
     "assessments:unit@committee": Row(args="unit_committee", get=ORG | COMMITTEE, **OF_COMMITTEE),
@@ -184,6 +193,22 @@ def objects(cast, period, report_a, settings, tmp_path):
     )
     evidence.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
+    # A 纪检监察组 file marked 内部 (问题线索处置台账): its group and the 党组书记 only.
+    discipline_report = Report.objects.filter(period=period, unit=cast.discipline).first()
+    marked = Evidence(
+        report=discipline_report,
+        original_name="问题线索处置台账.pdf",
+        extension=".pdf",
+        content_type="application/pdf",
+        description="问题线索处置台账",
+        work_date=timezone.localdate(),
+        size=9,
+        sha256="b" * 64,
+        uploaded_by=cast.supervisor,
+        marking="internal",
+    )
+    marked.file.save("y.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    marked.save()
     exports = {}
     for name, unit in (("export", cast.unit_a), ("export_committee", cast.committee), ("export_everything", None)):
         export = Export.objects.create(kind=Export.Kind.EXCEL, period=period, unit=unit, status=Export.Status.DONE)
@@ -194,6 +219,7 @@ def objects(cast, period, report_a, settings, tmp_path):
     return {
         "report": {"pk": report_a.pk},
         "evidence": {"pk": evidence.pk},
+        "evidence_marked": {"pk": marked.pk},
         "unit": {"pk": cast.unit_a.pk},
         "unit_committee": {"pk": cast.committee.pk},
         "period": {"pk": period.pk},
