@@ -85,6 +85,21 @@ class Period(models.Model):
         }
 
 
+class PeriodEvent(AbstractTransitionEvent):
+    """A step in a period's life taken by a person (留痕): an admin reopening a closed
+    period, with the reason."""
+
+    class Action(models.TextChoices):
+        REOPEN = "reopen", _("Reopened")
+
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+
+    class Meta(AbstractTransitionEvent.Meta):
+        verbose_name = _("period event")
+        verbose_name_plural = _("period events")
+
+
 class Grade(models.TextChoices):
     EXCELLENT = "excellent", _("Excellent")
     GOOD = "good", _("Good")

@@ -20,25 +20,51 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.attachments import fill_attachment
-from core.errors import EvidenceError, TransitionError
+from core.errors import EvidenceError, PeriodClosedError, TransitionError
 from core.transitions import Transitions, require
 from core.uploads import check_upload
 from responsibilities.models import Assignment, Cadence
 
 from . import permissions
-from .models import Evidence, Grade, Half, Period, Report, ReportEvent
+from .models import Evidence, Grade, Half, Period, PeriodEvent, Report, ReportEvent
 
 State = Report.State
 Action = ReportEvent.Action
 
 # The domain's errors and the upload check, under the names callers have always used.
-__all__ = ["EvidenceError", "TransitionError", "check_upload"]
+__all__ = ["EvidenceError", "PeriodClosedError", "TransitionError", "check_upload"]
+
+
+def ensure_period_open(period_id: int) -> None:
+    """Refuse any change to a closed period (DESIGN.md, "Report life": a closed period is
+    frozen) — the one check every report transition, evidence change, score recompute and
+    bonus goes through.
+
+    On PostgreSQL the period row is held FOR SHARE until the caller's transaction ends:
+    changes within a period do not wait for each other, but a close (FOR UPDATE on the
+    row) waits for those under way and every later one sees it closed, so no change slips
+    in beside the scores being computed."""
+    queryset = Period.objects.filter(pk=period_id).values_list("state", flat=True)
+    if connection.vendor == "postgresql":
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} FOR SHARE", params)
+            row = cursor.fetchone()
+        state = row[0] if row else None
+    else:  # SQLite: one writer at a time already
+        state = queryset.first()
+    if state == Period.State.CLOSED:
+        raise PeriodClosedError(
+            _("This period is closed: nothing in it can change until an administrator reopens it with a reason.")
+        )
+
 
 reports = Transitions(
     Report,
     events=ReportEvent,
     owner=lambda report: {"report": report},
     related=("period", "unit", "assignment__duty", "assignment__post"),
+    guard=lambda report: ensure_period_open(report.period_id),
     message=gettext_lazy(
         "This report is now “%(state)s”; the action was not taken. Reload the page to see its latest state."
     ),
@@ -143,6 +169,34 @@ def _insert_drafts(*, period: Period, first: int, last: int) -> None:
             "ON CONFLICT (assignment_id, period_id) DO NOTHING",
             params,
         )
+
+
+@transaction.atomic
+def reopen_period(*, period_id: int, actor, reason: str) -> Period:
+    """Closed → open by an admin, with the reason (a ``PeriodEvent``). Its stored scores
+    stay until the period closes again, when they are computed afresh (the nightly
+    lock_and_close closes it once its review-due date has passed; an admin may move that
+    date first on the periods page)."""
+    if not (reason or "").strip():
+        raise TransitionError(_("Give the reason for reopening the period."))
+    period = Period.objects.select_for_update().get(pk=period_id)
+    require(permissions.can_reopen_period(actor))
+    if period.state != Period.State.CLOSED:
+        raise TransitionError(
+            _("This period is “%(state)s”, not closed; nothing was reopened.") % {"state": period.get_state_display()}
+        )
+    period.state = Period.State.OPEN
+    period.closed_at = None
+    period.save(update_fields=["state", "closed_at"])
+    PeriodEvent.objects.create(
+        period=period,
+        actor=actor,
+        action=PeriodEvent.Action.REOPEN,
+        comment=reason.strip(),
+        from_state=Period.State.CLOSED,
+        to_state=Period.State.OPEN,
+    )
+    return period
 
 
 # ---------------------------------------------------------------------------------------
