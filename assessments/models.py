@@ -154,6 +154,9 @@ class Report(models.Model):
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     late = models.BooleanField(_("submitted late"), default=False)
     lock_waived = models.BooleanField(_("lock waived"), default=False)
+    # A returned (or reopened) report may be resubmitted up to this day, whatever the lock
+    # date (DESIGN.md, "Report life"): a return on the last review day is not a lock.
+    resubmit_by = models.DateField(_("may be resubmitted until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -178,6 +181,11 @@ class Report(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE
+
+    def in_resubmission_window(self, today: datetime.date | None = None) -> bool:
+        """Returned (or reopened) and still within its days to resubmit."""
+        today = today or timezone.localdate()
+        return self.state == self.State.RETURNED and self.resubmit_by is not None and today <= self.resubmit_by
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.utils import timezone
@@ -203,6 +204,12 @@ def reopen_period(*, period_id: int, actor, reason: str) -> Period:
 # Report transitions
 
 
+def resubmission_deadline(today: datetime.date | None = None) -> datetime.date:
+    """The last day a report returned (or reopened) today may be resubmitted."""
+    today = today or timezone.localdate()
+    return today + datetime.timedelta(days=settings.MINGZE_RESUBMIT_DAYS)
+
+
 def _after_commit(event: ReportEvent) -> None:
     from .notifications import report_event_notifications
 
@@ -224,7 +231,8 @@ def save_report(*, report_id: int, actor, content: str, self_assessment: str = "
 @transaction.atomic
 def submit_report(*, report_id: int, actor, content: str | None = None, self_assessment: str | None = None) -> Report:
     """Draft or returned → submitted. Refused when the report is locked (after due + grace)
-    unless an admin waived the lock; a submission after the due date is marked late."""
+    unless an admin waived the lock or it answers a return within its resubmission window;
+    a first submission after the due date is marked late."""
     report = reports.lock(report_id)
     require(permissions.can_file(actor, report))
     reports.expect(report, *Report.EDITABLE)
@@ -235,11 +243,15 @@ def submit_report(*, report_id: int, actor, content: str | None = None, self_ass
     if not report.content.strip():
         raise TransitionError(_("Write what was done before submitting."))
     today = timezone.localdate()
-    if today >= report.period.locks_on and not report.lock_waived:
+    # A return gives its own days to answer (DESIGN.md, "Report life"): within them the
+    # lock date does not apply, and the answer is not late — the work was first filed
+    # when it was filed.
+    answering_a_return = report.in_resubmission_window(today)
+    if today >= report.period.locks_on and not report.lock_waived and not answering_a_return:
         raise TransitionError(_("The deadline and its grace days have passed; ask an administrator to waive the lock."))
     report.submitted_at = timezone.now()
     report.responsible = actor
-    report.late = report.late or today > report.period.due_on
+    report.late = report.late or (today > report.period.due_on and not answering_a_return)
     _after_commit(reports.move(report, State.SUBMITTED, actor=actor, action=Action.SUBMIT))
     return report
 
@@ -255,6 +267,7 @@ def return_report(*, report_id: int, actor, comment: str) -> Report:
     report.reviewer = actor
     report.reviewed_at = timezone.now()
     report.review_comment = comment.strip()
+    report.resubmit_by = resubmission_deadline()
     _after_commit(reports.move(report, State.RETURNED, actor=actor, action=Action.RETURN, comment=comment))
     return report
 
@@ -285,16 +298,17 @@ def reopen_report(*, report_id: int, actor, reason: str) -> Report:
     reports.expect(report, State.APPROVED)
     report.grade = ""
     report.review_comment = reason.strip()
+    report.resubmit_by = resubmission_deadline()
     _after_commit(reports.move(report, State.RETURNED, actor=actor, action=Action.REOPEN, comment=reason))
     return report
 
 
 @transaction.atomic
-def lock_report(*, report_id: int, actor=None) -> Report | None:
+def lock_report(*, report_id: int, actor=None, today: datetime.date | None = None) -> Report | None:
     """Draft or returned → locked, once the due date and grace days have passed (a schedule
     calls this). Returns None when there was nothing to lock, so a second run is a no-op."""
     report = reports.lock(report_id)
-    if report.state not in Report.EDITABLE or report.lock_waived:
+    if report.state not in Report.EDITABLE or report.lock_waived or report.in_resubmission_window(today):
         return None
     event = reports.move(report, State.LOCKED, actor=actor, action=Action.LOCK, fields=["updated_at"])
     _after_commit(event)

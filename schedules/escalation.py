@@ -35,6 +35,8 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
     rows = (
         Report.objects.filter(period__state=Period.State.OPEN, period__due_on__lt=today, state__in=Report.UNSUBMITTED)
         .exclude(pk__in=escalated_before)
+        # A report answering a return has its own days (DESIGN.md, "Report life"): overdue only after them.
+        .exclude(state=Report.State.RETURNED, resubmit_by__gte=today)
         .order_by("pk")
         .values_list(
             "pk",
