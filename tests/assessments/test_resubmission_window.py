@@ -47,9 +47,9 @@ def test_the_window_ends_and_the_report_locks_after_it(cast, period, submitted_a
     lock_and_close(today=today + datetime.timedelta(days=5))  # last day of the window: kept open
     assert Report.objects.get(pk=submitted_a.pk).state == State.RETURNED
     assert Period.objects.get(pk=period.pk).state == Period.State.OPEN  # closing waits for the window
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=6), tick=False):
-        with pytest.raises(services.TransitionError):
-            services.submit_report(report_id=submitted_a.pk, actor=cast.secretary_a, content="迟了")
+    later = time_machine.travel(timezone.now() + datetime.timedelta(days=6), tick=False)
+    with later, pytest.raises(services.TransitionError):
+        services.submit_report(report_id=submitted_a.pk, actor=cast.secretary_a, content="迟了")
     lock_and_close(today=today + datetime.timedelta(days=6))
     assert Report.objects.get(pk=submitted_a.pk).state == State.LOCKED
     assert Period.objects.get(pk=period.pk).state == Period.State.CLOSED
