@@ -35,3 +35,39 @@ def test_other_reports_have_no_window(upgraded):
 def test_periods_keep_their_state_and_have_no_events_yet(upgraded):
     assert upgraded.scalar("SELECT count(*) FROM assessments_periodevent") == 0
     assert upgraded.scalar("SELECT count(*) FROM assessments_period WHERE state = 'closed'") >= 1
+
+
+def _past_stages(due_on, since, today):
+    stages = {f"t{n}": due_on - datetime.timedelta(days=n) for n in (14, 7, 3, 1)}
+    stages = {s: d for s, d in stages.items() if d < today and (since is None or d >= since)}
+    if due_on + datetime.timedelta(days=1) < today:
+        stages["overdue"] = due_on + datetime.timedelta(days=1)
+    return stages
+
+
+def test_stages_already_past_are_marked_sent_and_none_to_come(upgraded):
+    today = upgraded.scalar("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date")
+    marked = {}
+    for item_type, item_id, stage, stage_day, day in upgraded.rows(
+        "SELECT item_type, item_id, stage, stage_day, day FROM schedules_reminderstage"
+    ):
+        assert stage_day < today and day == today
+        marked.setdefault((item_type, item_id), {})[stage] = stage_day
+    expected = {}
+    for pk, due_on, since in upgraded.rows(
+        "SELECT r.id, p.due_on, coalesce((p.opened_at AT TIME ZONE 'Asia/Shanghai')::date, p.opens_on) "
+        "FROM assessments_report r JOIN assessments_period p ON p.id = r.period_id WHERE p.state = 'open'"
+    ):
+        expected[("report", pk)] = _past_stages(due_on, since, today)
+    for item_type, table, state, since in [
+        ("rectification", "oversight_rectification", "open", "created_at"),
+        ("notice", "oversight_supervisionnotice", "issued", "issued_at"),
+    ]:
+        for pk, deadline, made in upgraded.rows(
+            f"SELECT id, deadline, ({since} AT TIME ZONE 'Asia/Shanghai')::date FROM {table} WHERE state = %s",
+            [state],
+        ):
+            expected[(item_type, pk)] = _past_stages(deadline, made, today)
+    expected = {key: stages for key, stages in expected.items() if stages}
+    assert expected, "the release dump holds no open item with a past stage: the fixture is wrong"
+    assert marked == expected
