@@ -48,7 +48,7 @@ def test_every_report_transition_refuses_a_closed_period(cast, period, report_a,
         lambda: services.lock_report(report_id=draft.pk),
     ]
     for step in steps:
-        with pytest.raises(PeriodClosedError, match="closed"):
+        with pytest.raises(PeriodClosedError, match="closed|已关闭"):
             step()
     assert ReportEvent.objects.count() == events
     assert Report.objects.get(pk=draft.pk).state == State.DRAFT
