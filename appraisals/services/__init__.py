@@ -9,6 +9,7 @@ Each step locks the round row and checks the state it expects, so two admins pre
 
 from core.errors import TransitionError
 
+from .counting import empty_ballot_box
 from .reports import add_evidence, previous_findings, save_report
 from .rounds import (
     DEFAULT_CRITERIA,
@@ -38,6 +39,7 @@ __all__ = [
     "configure_round",
     "create_round",
     "default_raters",
+    "empty_ballot_box",
     "has_voted",
     "open_round",
     "previous_findings",

@@ -117,12 +117,12 @@ def vote_hand_example(panel: Panel) -> None:
     a, b, c = panel.a, panel.b, panel.c
     panel.vote(L1, {a: ["好", "好"], b: ["好", "好"], c: ["好", "好"]})
     panel.vote(L2, {a: ["较好", "好"], b: ["较好", "较好"], c: ["好", "好"]})
-    panel.vote(L3, {c: ["好", "好"]})  # A and B left blank: two invalid ballots
+    panel.vote(L3, {a: ["好", "好"], c: ["好", "好"]})  # B left blank: an invalid ballot
     panel.vote(C1, {a: ["好", "一般"]}, comments={a: "支部工作扎实"})
-    panel.vote(C2, {a: ["好", None]})  # a criterion missing: invalid
+    panel.vote(C2, {a: ["好", "一般"], c: ["好", None]})  # a criterion missing for C: invalid
     panel.vote(C3, {a: ["较好", "一般"]}, comments={a: "会议记录需规范"})
     panel.vote(P1, {a: ["一般", "一般"]})
-    panel.vote(P2, {a: ["差", None]})  # invalid
+    panel.vote(P2, {a: ["差", "一般"]})
     panel.vote(P3, {a: ["较好", "较好"]}, comments={a: "按期召开组织生活会"})
 
 
