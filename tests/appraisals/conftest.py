@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from accounts import roles
 from appraisals import services
+from appraisals.services.counting import empty_at_close
 from appraisals.models import AppraisalRound, Appraisee, Criterion, GradeLevel
 from responsibilities.models import Post, PostKind
 from tests.factories import PostFactory, UnitFactory, UserFactory
@@ -41,6 +43,12 @@ class Panel:
         }
         notes = {appraisee.pk: text for appraisee, text in (comments or {}).items()}
         return services.cast_ballots(round_id=self.round.pk, rater=rater, marks=given, comments=notes)
+
+    def count_box(self):
+        """Empty the ballot box the way the close does (all sheets, however few): ballots
+        exist only once their sheets are counted (appraisals/anonymity.py)."""
+        with transaction.atomic():
+            return empty_at_close(self.round)
 
     def refresh(self):
         self.round.refresh_from_db()

@@ -47,6 +47,7 @@ def test_two_simultaneous_sheets_of_one_rater_count_once(cast):
     assert sorted(type(o).__name__ for o in outcomes) == ["TransitionError", "TransitionError", "int"], outcomes
     assert all(isinstance(o, TransitionError | int) for o in outcomes)
     assert BallotToken.objects.count() == 1
+    assert panel.count_box() == 1  # one sheet in the box
     assert Ballot.objects.count() == 3
 
 

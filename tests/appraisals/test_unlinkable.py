@@ -57,12 +57,13 @@ def test_no_ballot_shares_a_transaction_with_a_token_nor_with_fewer_than_three_v
     raters = panel.raters  # nine
     for rater in raters[:4]:
         signed(rater)
-    # Each voter's transaction wrote their token and one sealed box row, and nothing else.
-    assert xmins("appraisals_ballottoken") == xmins("appraisals_ballotbox")
-    assert len(xmins("appraisals_ballottoken")) == 4
+    # Each voter's transaction wrote their token (in a savepoint: a subtransaction's id) and
+    # one sealed box row, and no ballot.
+    assert len(xmins("appraisals_ballottoken")) == 4 and len(xmins("appraisals_ballotbox")) == 4
     assert not Ballot.objects.exists()
     assert "voter-" not in " ".join(BallotBox.objects.values_list("sealed", flat=True))  # sealed
 
+    voters_tx = xmins("appraisals_ballotbox")  # the voters' transactions, collected as they vote
     assert empty_ballot_boxes() == 4  # the Celery task: one batch of four voters
     assert not BallotBox.objects.exists() and Ballot.objects.count() == 12
     for rater in raters[4:6]:
@@ -71,8 +72,11 @@ def test_no_ballot_shares_a_transaction_with_a_token_nor_with_fewer_than_three_v
     assert BallotBox.objects.count() == 2
     for rater in raters[6:8]:
         signed(rater)
+    voters_tx |= xmins("appraisals_ballotbox")
     assert empty_ballot_boxes() == 4
     signed(raters[8])  # one left for the close
+    voters_tx |= xmins("appraisals_ballotbox")
+    assert len(voters_tx) == 9
     services.close_round(round_id=panel.round.pk, actor=cast.admin)
     assert not BallotBox.objects.exists() and Ballot.objects.count() == 27
 
@@ -85,6 +89,7 @@ def test_no_ballot_shares_a_transaction_with_a_token_nor_with_fewer_than_three_v
     assert sum(len(v) for v in ballots.values()) >= 9
     assert not tokens & set(ballots), "a ballot was written in a voter's transaction"
     assert not tokens & set(scores), "a score was written in a voter's transaction"
+    assert not voters_tx & (set(ballots) | set(scores)), "a ballot was written with its sheet"
     assert all(len(voters) >= 3 for voters in ballots.values()), ballots
     assert all(len(voters) >= 3 for voters in scores.values()), scores
     # And the results were counted from all nine sheets.
