@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Q
 from django.contrib.auth import get_user_model
 from django.core.files import File
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -90,7 +90,10 @@ def recover_stalled(exports=None) -> list[Export]:
             continue
         log.warning("export %s stalled (no heartbeat); building it again", old.pk)
         new = Export.objects.create(
-            kind=old.kind, period_id=old.period_id, unit_id=old.unit_id, requested_by_id=old.requested_by_id,
+            kind=old.kind,
+            period_id=old.period_id,
+            unit_id=old.unit_id,
+            requested_by_id=old.requested_by_id,
             language=old.language,
         )
         queue_on_commit("dashboard.tasks.build_export_task", new.pk)

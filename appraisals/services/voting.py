@@ -38,8 +38,8 @@ def cast_ballots(
     ``marks`` maps appraisee id → criterion id → grade level id; a secretary with
     criteria left unmarked gets an invalid ballot (counted, not scored). Returns the number
     of ballots. The sheet is sealed into the ballot box, not written as ballots: they
-    appear once the box is emptied (``counting.empty_ballot_box``). Once per rater and round: the token's unique constraint refuses a second
-    sheet, also when two arrive at the same moment (the second waits for the first to
+    appear once the box is emptied (``counting.empty_ballot_box``). Once per rater and
+    round: the token's unique constraint refuses a second sheet, also when two arrive at the same moment (the second waits for the first to
     commit, then fails). Nothing stored names or dates the rater (see ``Ballot``).
     """
     comments = comments or {}

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from accounts import roles
 from appraisals import services
-from appraisals.services.counting import empty_at_close
 from appraisals.models import AppraisalRound, Appraisee, Criterion, GradeLevel
+from appraisals.services.counting import empty_at_close
 from responsibilities.models import Post, PostKind
 from tests.factories import PostFactory, UnitFactory, UserFactory
 

@@ -46,7 +46,11 @@ def signed(panel):
 
     def vote(rater):
         who = f"voter-{rater.pk}"
-        panel.vote(rater, {a: ["好", "好"] for a in (panel.a, panel.b, panel.c)}, comments=dict.fromkeys((panel.a, panel.b, panel.c), who))
+        panel.vote(
+            rater,
+            {a: ["好", "好"] for a in (panel.a, panel.b, panel.c)},
+            comments=dict.fromkeys((panel.a, panel.b, panel.c), who),
+        )
 
     return vote
 
