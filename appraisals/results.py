@@ -5,12 +5,13 @@ For a secretary, criterion c and rater role r, with n_r valid ballots from that 
     score(c)   = Σ_r w_r · mean(r, c) / Σ_r w_r   over the roles that have valid ballots
     overall    = Σ_c W_c · score(c) / Σ_c W_c
 where w_r is the role's weight and W_c the criterion's. A role nobody of which rated this
-secretary drops out and the others' weights are rescaled, so a missing role does not
-pull the score down; so does a role with fewer than ``ANONYMITY_FLOOR`` valid ballots for
-this secretary (their mean would give the one or two raters' marks away), and only the
-ballots of the roles that count are weighed against the round's minimum. A ballot is
-valid only when it marks every criterion; invalid ones are counted and otherwise ignored. Below the round's minimum of valid ballots a secretary
-gets no score, no grade and no rank (and nothing is shown that could give a rater away).
+secretary drops out and the others' weights are rescaled, so a missing role does not pull
+the score down; so does a role with fewer than ``ANONYMITY_FLOOR`` valid ballots for this
+secretary (their mean would give the one or two raters' marks away), and only the ballots of
+the roles that count are weighed against the round's minimum. A ballot is valid only when it
+marks every criterion; invalid ones are counted and otherwise ignored. Below the round's
+minimum of valid ballots a secretary gets no score, no grade and no rank (and nothing is
+shown that could give a rater away).
 Scores are rounded half up to two decimals at the end; grade and rank follow the rounded
 score, which is the one people see.
 """

@@ -35,12 +35,13 @@ def cast_ballots(
     """Record one rater's ballot sheet: a ballot for every secretary they rate (all those
     appraised but themselves), each with the marks given and an optional comment.
 
-    ``marks`` maps appraisee id → criterion id → grade level id; a secretary with
-    criteria left unmarked gets an invalid ballot (counted, not scored). Returns the number
-    of ballots. The sheet is sealed into the ballot box, not written as ballots: they
-    appear once the box is emptied (``counting.empty_ballot_box``). Once per rater and
-    round: the token's unique constraint refuses a second sheet, also when two arrive at the same moment (the second waits for the first to
-    commit, then fails). Nothing stored names or dates the rater (see ``Ballot``).
+    ``marks`` maps appraisee id → criterion id → grade level id; a secretary with criteria
+    left unmarked gets an invalid ballot (counted, not scored). Returns the number of
+    ballots. The sheet is sealed into the ballot box, not written as ballots: they appear
+    once the box is emptied (``counting.empty_ballot_box``). Once per rater and round: the
+    token's unique constraint refuses a second sheet, also when two arrive at the same
+    moment (the second waits for the first to commit, then fails). Nothing stored names or
+    dates the rater (see ``Ballot``).
     """
     comments = comments or {}
     # Held until commit: the admin's close (FOR UPDATE) waits for a sheet being cast, so no
