@@ -14,6 +14,7 @@ from .reports import add_evidence, previous_findings, save_report
 from .rounds import (
     DEFAULT_CRITERIA,
     DEFAULT_LEVELS,
+    FROZEN,
     add_finding,
     close_round,
     configure_round,
@@ -31,6 +32,7 @@ from .voting import cast_ballots, has_voted
 __all__ = [
     "DEFAULT_CRITERIA",
     "DEFAULT_LEVELS",
+    "FROZEN",
     "TransitionError",
     "add_evidence",
     "add_finding",

@@ -120,17 +120,18 @@ def _set_participants(round: AppraisalRound, *, posts: Iterable[Post], raters: M
     Rater.objects.bulk_create(rows)
 
 
+FROZEN = gettext_lazy(
+    "The raters, the secretaries appraised, the criteria and the grade scale are fixed once the round "
+    "has opened; they can no longer be changed."
+)
+
+
 def _refuse_unless_draft(round: AppraisalRound) -> None:
     """Once a round opens, who rates (and in which role), who is appraised, the criteria
     and the scale are frozen — for everyone, the admin included: re-cutting a role after
     ballots came in could single a voter out (appraisals.anonymity)."""
     if round.state != State.DRAFT:
-        raise TransitionError(
-            _(
-                "The raters, the secretaries appraised, the criteria and the grade scale are fixed once the round "
-                "has opened; they can no longer be changed."
-            )
-        )
+        raise TransitionError(str(FROZEN))
 
 
 @transaction.atomic
