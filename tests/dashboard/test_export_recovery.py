@@ -10,6 +10,7 @@ build, and a new worker finishes the export on its own, through Redis's redelive
 import datetime
 import os
 import signal
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -59,6 +60,7 @@ def test_a_worker_killed_mid_export_is_replaced_and_the_export_finishes_on_its_o
             wait_for(lambda: Export.objects.filter(pk=export.pk, status=Export.Status.RUNNING).exists(), "the claim")
             os.kill(first.pid, signal.SIGKILL)
             first.wait()
+    time.sleep(3.5)  # the task's visibility timeout runs out (and the export's 2 s of silence)
     assert Export.objects.get(pk=export.pk).status == Export.Status.RUNNING  # what the dead worker left
     with worker(queue, **env):
         wait_for(lambda: Export.objects.filter(pk=export.pk, status=Export.Status.DONE).exists(), "the rebuild")
