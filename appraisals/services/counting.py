@@ -30,6 +30,11 @@ def empty_ballot_box(*, round_id: int | None = None) -> int:
     for pk in sorted(set(waiting.values_list("round_id", flat=True))):
         while True:
             with transaction.atomic():
+                # The round's row first, as a voter takes it: the close (FOR UPDATE) waits for
+                # this batch, and this batch for the close, so no sheet is left behind.
+                round = AppraisalRound.objects.select_for_update(no_key=True).filter(pk=pk).first()
+                if round is None or round.state != AppraisalRound.State.OPEN:
+                    break
                 batch = _take(pk, final=False)
                 if not batch:
                     break
@@ -61,7 +66,8 @@ def _take(round_id: int, *, final: bool) -> list[BallotBox]:
         return []
     # Take them all when a full batch would leave fewer than the floor behind.
     limit = available if final or available - BATCH_SIZE < BATCH_FLOOR else BATCH_SIZE
-    batch = list(waiting.select_for_update(skip_locked=True).order_by("?")[:limit])
+    # At the close nothing else holds the sheets (the round's lock keeps the job out).
+    batch = list(waiting.select_for_update(skip_locked=not final).order_by("?")[:limit])
     if len(batch) < BATCH_FLOOR and not final:
         return []  # another run holds the rest; they are counted next time
     return batch
