@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import translation
 
 from appraisals import services
+from appraisals.anonymity import BrokenSeal, seal, unseal
 from appraisals.models import AppraisalResult, Ballot, BallotBox, BallotToken, Rater
 from appraisals.tasks import empty_ballot_boxes
 from core.errors import TransitionError
@@ -125,3 +126,15 @@ def test_raters_and_criteria_are_frozen_once_the_round_opens_admin_included(pane
         services.configure_round(round_id=panel.round.pk, actor=cast.admin, settings={}, criteria=[], levels=[])
     assert Rater.objects.filter(round=panel.round).count() == 9
     assert panel.round.criteria.count() == 2
+
+
+def test_a_sealed_sheet_opens_only_with_the_servers_secret_and_in_its_own_round(settings):
+    sheet = {"role": "peer", "ballots": [{"appraisee": 7, "comment": "好", "marks": [[1, 2, "100"]]}]}
+    sealed = seal(round_id=3, sheet=sheet)
+    assert unseal(round_id=3, sealed=sealed) == sheet
+    assert "peer" not in sealed and sealed != seal(round_id=3, sheet=sheet)  # random nonce
+    with pytest.raises(BrokenSeal):
+        unseal(round_id=4, sealed=sealed)
+    settings.SECRET_KEY = "someone-elses-guess"
+    with pytest.raises(BrokenSeal):
+        unseal(round_id=3, sealed=sealed)
