@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime
 import logging
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -101,6 +104,35 @@ def recover_stalled(exports=None) -> list[Export]:
     return rebuilt
 
 
+@contextmanager
+def heartbeat(export_id: int):
+    """Stamp the export's heartbeat from a thread of its own every quarter of the stall
+    time while the block runs, so that one long step (a big PDF's rendering) does not look
+    like a dead worker. The thread dies with the process: a killed worker stops stamping."""
+    stop = threading.Event()
+    interval = max(0.5, settings.MINGZE_EXPORT_STALL_SECONDS / 4)
+
+    def beat():
+        try:
+            while not stop.wait(interval):
+                try:
+                    Export.objects.filter(pk=export_id, status=Export.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # a missed stamp is retried at the next beat
+                    log.warning("export %s: heartbeat not recorded", export_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"export-{export_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
 def build_export(*, export_id: int) -> Export | None:
     """Build export ``export_id`` and store its file under MEDIA_ROOT.
 
@@ -117,7 +149,7 @@ def build_export(*, export_id: int) -> Export | None:
         return None
     export = Export.objects.select_related("period", "unit", "requested_by").get(pk=export_id)
     try:
-        with tempfile.TemporaryDirectory(prefix="mingze-export-") as folder:
+        with tempfile.TemporaryDirectory(prefix="mingze-export-") as folder, heartbeat(export_id):
             path = Path(folder) / f"export{export.extension}"
             _write(export, path)
             with path.open("rb") as handle:

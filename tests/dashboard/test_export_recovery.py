@@ -143,3 +143,15 @@ def test_a_secretary_sees_no_retry_for_the_whole_organizations_export(client_as,
     panel = client_as("secretary_a").get(reverse("dashboard:exports"), {"period": data.cur.pk})
     assert panel.status_code == 200  # their own branch's panel
     assert "data-retry" not in panel.content.decode() and "生成失败" not in panel.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_step_keeps_the_heartbeat_going(data, settings):
+    """One step longer than the stall time (a big PDF's rendering) is not a dead worker."""
+    settings.MINGZE_EXPORT_STALL_SECONDS = 2
+    export = stalled(data, seconds=0)
+    with services.heartbeat(export.pk):
+        time.sleep(1.5)  # no progress stamped meanwhile
+        seen = Export.objects.get(pk=export.pk).heartbeat_at
+    assert seen > export.heartbeat_at
+    assert not Export.objects.filter(services._stalled()).exists()
