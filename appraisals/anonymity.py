@@ -17,7 +17,8 @@ can tell who gave which. Four pieces keep a ballot away from its rater:
    row PostgreSQL writes carries the id of the transaction that wrote it (``xmin``); were
    the token, the ballots and their scores written together, one ``xmin`` would group a
    voter's whole sheet and pair it with their token. So the voter's transaction writes the
-   token and ONE box row: the sheet (role, and per secretary the marks and the comment)
+   token (in a savepoint, so its ``xmin`` is a subtransaction's id, which PostgreSQL maps
+   to its parent) and ONE box row: the sheet (role, and per secretary the marks and the comment)
    sealed with AES-GCM under a key derived from ``SECRET_KEY`` (``seal``/``unseal``), with
    a random id and no voter, no time, no count of ballots in the clear.
 
