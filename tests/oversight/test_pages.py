@@ -148,7 +148,10 @@ def test_query_counts_are_pinned_and_do_not_grow(
     raising = [
         (reverse("oversight:rectification_new"), 9),  # + the liaison of the units offered
         (reverse("oversight:notice_new"), 7),  # + whether the leader carries a post (我的责任)
-        (reverse("oversight:raise_from_report", args=[returned_report.pk]), 12),  # + the liaison, + 我的责任, + the post
+        (
+            reverse("oversight:raise_from_report", args=[returned_report.pk]),
+            12,
+        ),  # + the liaison, + 我的责任, + the post
     ]
 
     def check():

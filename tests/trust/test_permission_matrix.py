@@ -56,8 +56,8 @@ ACTS_FOR_A = HOLDERS_A | {"admin_in_a"}  # every holder of a post in unit A
 FILES_A = HOLDERS_A  # the holder of the post carrying unit A's report; other holders read it
 COMMITTEE = {"committee_secretary", "committee_member"}  # post holders of the unit above A
 SEES_A = ORG | HOLDERS_A | COMMITTEE  # whose scope covers unit A
-JUDGES_A = {"admin", "leader"}
-MARKED = {"supervisor", "other_leader"}  # the 纪检监察组's holder and the 党组书记  # reviewers of unit A who hold no post in it
+JUDGES_A = {"admin", "leader"}  # reviewers of unit A who hold no post in it
+MARKED = {"supervisor", "other_leader"}  # the 纪检监察组's holder and the 党组书记
 
 
 @dataclass
@@ -105,9 +105,7 @@ EXPECTED = {
     "assessments:evidence_download": Row(args="evidence", get=SEES_A, **OF_A),
     # 内部/涉密 files of the 纪检监察组: its holder (the supervisor) and the 党组书记 only;
     # to everyone else, admins and the other leaders included, they do not exist.
-    "assessments:evidence_download@marked": Row(
-        args="evidence_marked", get=MARKED, hidden=EVERYONE - MARKED, no=404
-    ),
+    "assessments:evidence_download@marked": Row(args="evidence_marked", get=MARKED, hidden=EVERYONE - MARKED, no=404),
     "assessments:meetings": Row(get=ADMIN, post=ADMIN),
     "responsibilities:liaisons": Row(get=ADMIN, post=ADMIN),
     "oversight:handovers": Row(get=ADMIN, post=ADMIN),
