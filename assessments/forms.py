@@ -171,3 +171,20 @@ class MeetingForm(forms.Form):
             self.fields["reports"].label_from_instance = lambda r: (
                 f"{r.unit.label} · {r.assignment.post.title} · {r.assignment.duty.code} {r.assignment.duty.title}"
             )
+
+
+class OutsideReviewForm(forms.Form):
+    """What the 纪检监察组's superior body concluded on one of its reports."""
+
+    report = forms.ModelChoiceField(label=_("Report"), queryset=Report.objects.none())
+    body = forms.CharField(label=_("Reviewing body"), max_length=100)
+    reviewed_on = forms.DateField(label=_("Reviewed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, reports=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reports is not None:
+            self.fields["report"].queryset = reports
+            self.fields["report"].label_from_instance = lambda r: (
+                f"{r.period.label} · {r.assignment.duty.code} {r.assignment.duty.title}"
+            )

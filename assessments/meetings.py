@@ -19,7 +19,7 @@ from core.errors import TransitionError
 from responsibilities import access
 from responsibilities.models import Unit, UnitKind
 
-from .models import Meeting, Minutes, Report, ReportEvent
+from .models import Meeting, Minutes, OutsideReview, Report, ReportEvent
 from .services import reports
 
 
@@ -73,3 +73,33 @@ def record_meeting(
         reports.move(report, Report.State.APPROVED, actor=actor, action=ReportEvent.Action.DELIBERATE, comment=comment)
     meeting.reports.set(report_ids)
     return meeting
+
+
+def discipline_reports() -> QuerySet:
+    """The 纪检监察组's reports handed in (submitted or approved), newest period first."""
+    return (
+        Report.objects.filter(
+            unit__kind=UnitKind.DISCIPLINE_GROUP, state__in=[Report.State.SUBMITTED, Report.State.APPROVED]
+        )
+        .select_related("unit", "period", "assignment__duty")
+        .order_by("-period__year", "-period__half", "assignment__duty__code")
+    )
+
+
+@transaction.atomic
+def record_outside_review(
+    *, actor, report: Report, body: str, reviewed_on: datetime.date, conclusion: str
+) -> OutsideReview:
+    """Record what the 纪检监察组's superior body concluded on one of its reports. The
+    report's state is the 党组书记's to change, not this record's."""
+    if not may_record(actor):
+        raise TransitionError(_("Only an administrator records an outside review."))
+    if not discipline_reports().filter(pk=report.pk).exists():
+        raise TransitionError(_("Choose a report the discipline inspection group has handed in."))
+    if reviewed_on > timezone.localdate():
+        raise TransitionError(_("The review date cannot be in the future."))
+    if not body.strip() or not conclusion.strip():
+        raise TransitionError(_("Name the reviewing body and write its conclusion."))
+    return OutsideReview.objects.create(
+        report=report, body=body.strip(), reviewed_on=reviewed_on, conclusion=conclusion.strip(), recorded_by=actor
+    )

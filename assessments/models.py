@@ -311,3 +311,26 @@ class Minutes(AbstractAttachment):
     class Meta(AbstractAttachment.Meta):
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
+
+
+class OutsideReview(models.Model):
+    """The 纪检监察组's report as its own superior body (the higher 纪委监委 or its 派驻
+    机构) judged it: recorded by the admin beside the 党组书记's 审议, never instead of it
+    (issue 12: the 纪检监察组 on its own track)."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="outside_reviews"
+    )
+    body = models.CharField(_("reviewing body"), max_length=100)
+    reviewed_on = models.DateField(_("reviewed on"))
+    conclusion = models.TextField(_("conclusion"))
+    recorded_by = person(_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outside review")
+        verbose_name_plural = _("outside reviews")
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.body} {self.reviewed_on}"

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 from core.errors import EvidenceError, TransitionError
 
 from .. import meetings
-from ..forms import MeetingForm
-from ..models import Meeting
+from ..forms import MeetingForm, OutsideReviewForm
+from ..models import Meeting, OutsideReview
 
 
 @login_required
@@ -50,3 +50,25 @@ def meeting_list(request):
     return render(
         request, "assessments/meetings.html", {"form": form, "meetings": recorded, "waiting": waiting}, status=status
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outside_reviews(request):
+    """The 纪检监察组's reports as its superior body reviewed them (admins record them)."""
+    if not meetings.may_record(request.user):
+        raise PermissionDenied
+    form = OutsideReviewForm(request.POST or None, reports=meetings.discipline_reports())
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                meetings.record_outside_review(actor=request.user, **form.cleaned_data)
+            except TransitionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The outside review is recorded."))
+                return redirect("assessments:outside_reviews")
+        status = 400
+    recorded = OutsideReview.objects.select_related("report__assignment__duty", "report__period")[:20]
+    return render(request, "assessments/outside_reviews.html", {"form": form, "reviews": recorded}, status=status)

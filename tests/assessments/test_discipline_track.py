@@ -67,3 +67,29 @@ def test_only_the_group_marks_a_file(cast, report_a):
     with pytest.raises(TransitionError):
         ledger(report_a, cast.secretary_a, marking="secret")
     assert not Evidence.objects.filter(report=report_a).exists()
+
+
+def test_the_admin_records_the_superior_bodys_outside_review(client_as, cast, period):
+    from assessments.models import OutsideReview
+
+    report = discipline_report(cast, period)
+    services.submit_report(report_id=report.pk, actor=cast.supervisor, content="监督检查 3 次")
+    client = client_as("admin")
+    url = reverse("assessments:outside_reviews")
+    assert client.get(url).status_code == 200
+    data = {
+        "report": report.pk,
+        "body": "市纪委监委",
+        "reviewed_on": datetime.date.today(),
+        "conclusion": "认真履行监督责任",
+    }
+    assert client.post(url, data).status_code == 302
+    review = OutsideReview.objects.get()
+    assert review.report_id == report.pk and review.recorded_by == cast.admin
+    assert Report.objects.get(pk=report.pk).state == Report.State.SUBMITTED  # the 书记's to decide
+    future = datetime.date.today() + datetime.timedelta(days=2)
+    assert client.post(url, {**data, "reviewed_on": future}).status_code == 400
+    assert client.post(url, {**data, "report": "x"}).status_code == 400
+    assert OutsideReview.objects.count() == 1
+    for role in ("leader", "other_leader", "supervisor", "secretary_a"):
+        assert client_as(role).get(url).status_code == 403

@@ -107,6 +107,7 @@ EXPECTED = {
     # to everyone else, admins and the other leaders included, they do not exist.
     "assessments:evidence_download@marked": Row(args="evidence_marked", get=MARKED, hidden=EVERYONE - MARKED, no=404),
     "assessments:meetings": Row(get=ADMIN, post=ADMIN),
+    "assessments:outside_reviews": Row(get=ADMIN, post=ADMIN),
     "responsibilities:liaisons": Row(get=ADMIN, post=ADMIN),
     "oversight:handovers": Row(get=ADMIN, post=ADMIN),
     "assessments:evidence_remove": Row(args="evidence", post=FILES_A, **OF_A),
