@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
 from core.fields import person
+from core.records import AbstractRecord
 
 
 class Half(models.IntegerChoices):
@@ -273,7 +274,7 @@ class Evidence(AbstractAttachment):
         ordering = ["work_date", "id"]
 
 
-class Meeting(models.Model):
+class Meeting(AbstractRecord):
     """A 党组会议 that 审议s (deliberates) the half-year reports of the 党组 as a body and of
     its 书记 (一、三: 党组每半年听取一次党建工作汇报). The admin records it — date,
     attendees, minutes, decision — and the reports it heard are approved by it, with no
@@ -286,8 +287,6 @@ class Meeting(models.Model):
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("attendees"), related_name="+")
     decision = models.TextField(_("decision"))
     reports = models.ManyToManyField(Report, verbose_name=_("reports heard"), related_name="meetings")
-    recorded_by = person(_("recorded by"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Party group meeting")
@@ -313,7 +312,7 @@ class Minutes(AbstractAttachment):
         verbose_name_plural = _("minutes")
 
 
-class OutsideReview(models.Model):
+class OutsideReview(AbstractRecord):
     """The 纪检监察组's report as its own superior body (the higher 纪委监委 or its 派驻
     机构) judged it: recorded by the admin beside the 党组书记's 审议, never instead of it
     (issue 12: the 纪检监察组 on its own track)."""
@@ -324,8 +323,6 @@ class OutsideReview(models.Model):
     body = models.CharField(_("reviewing body"), max_length=100)
     reviewed_on = models.DateField(_("reviewed on"))
     conclusion = models.TextField(_("conclusion"))
-    recorded_by = person(_("recorded by"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("outside review")

@@ -20,6 +20,7 @@ from assessments.models import Warning
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
 from core.fields import person
+from core.records import AbstractRecord
 
 
 def deadline_warning(deadline: datetime.date, today: datetime.date | None = None) -> str:
@@ -272,7 +273,7 @@ class Attachment(AbstractAttachment):
         ]
 
 
-class Handover(models.Model):
+class Handover(AbstractRecord):
     """交接: a post changing hands, with what was still open for it on that day — its
     reports not yet approved, its rectifications, the notices to its unit — so that the
     newcomer knows what they inherit and the trail shows who left what (issue 12)."""
@@ -287,8 +288,6 @@ class Handover(models.Model):
     reports = models.ManyToManyField("assessments.Report", verbose_name=_("open reports"), related_name="+")
     rectifications = models.ManyToManyField(Rectification, verbose_name=_("open rectifications"), related_name="+")
     notices = models.ManyToManyField(SupervisionNotice, verbose_name=_("open notices"), related_name="+")
-    recorded_by = person(_("recorded by"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("handover")

@@ -176,38 +176,31 @@ EXPECTED = {
 LET_IN = {200, 201, 204, 302, 303, 400}
 
 
-@pytest.fixture
-def objects(cast, period, report_a, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def stored_evidence(report, name, description, by, marking=""):
     evidence = Evidence(
-        report=report_a,
-        original_name="纪要.pdf",
+        report=report,
+        original_name=name,
         extension=".pdf",
         content_type="application/pdf",
-        description="会议纪要",
+        description=description,
         work_date=timezone.localdate(),
         size=9,
-        sha256="a" * 64,
-        uploaded_by=cast.secretary_a,
+        sha256=("b" if marking else "a") * 64,
+        uploaded_by=by,
+        marking=marking,
     )
     evidence.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
+    return evidence
+
+
+@pytest.fixture
+def objects(cast, period, report_a, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    evidence = stored_evidence(report_a, "纪要.pdf", "会议纪要", cast.secretary_a)
     # A 纪检监察组 file marked 内部 (问题线索处置台账): its group and the 党组书记 only.
     discipline_report = Report.objects.filter(period=period, unit=cast.discipline).first()
-    marked = Evidence(
-        report=discipline_report,
-        original_name="问题线索处置台账.pdf",
-        extension=".pdf",
-        content_type="application/pdf",
-        description="问题线索处置台账",
-        work_date=timezone.localdate(),
-        size=9,
-        sha256="b" * 64,
-        uploaded_by=cast.supervisor,
-        marking="internal",
-    )
-    marked.file.save("y.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
-    marked.save()
+    marked = stored_evidence(discipline_report, "问题线索处置台账.pdf", "问题线索处置台账", cast.supervisor, "internal")
     exports = {}
     for name, unit in (("export", cast.unit_a), ("export_committee", cast.committee), ("export_everything", None)):
         export = Export.objects.create(kind=Export.Kind.EXCEL, period=period, unit=unit, status=Export.Status.DONE)
