@@ -161,9 +161,6 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    # ``responsibilities.access``: who filed it keeps reading it after leaving the post.
-    ACCESS_FILER_FIELD = "responsible"
-
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
@@ -181,6 +178,12 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.period} · {self.assignment_id}"
+
+    @staticmethod
+    def filed_by_q(person_id: int) -> models.Q:
+        """The reports ``person_id`` submitted: they keep reading them after leaving the
+        post (``responsibilities.access``)."""
+        return models.Q(responsible=person_id, submitted_at__isnull=False)
 
     @property
     def is_editable(self) -> bool:

@@ -34,7 +34,7 @@ def reports_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
 
 def can_view(user, report: Report) -> bool:
     """Whoever's scope covers its unit, and whoever filed it (after handing the post on)."""
-    return access.may_see_filed(user, report.unit, report.responsible_id)
+    return access.may_see_filed(user, report.unit, submitter_id(report))
 
 
 def can_file(user, report: Report) -> bool:

@@ -299,9 +299,9 @@ def visible(user, qs: QuerySet, field: str = "unit", *, also: Q | None = None) -
 
 def _filer_grant(access: Access, model) -> Q | None:
     """An outgoing post holder keeps read access to what they filed (交接, issue 12): the
-    rows of a model naming its filer in ``ACCESS_FILER_FIELD`` that name them."""
-    field = getattr(model, "ACCESS_FILER_FIELD", None)
-    return Q(**{field: access.user.pk}) if field else None
+    rows a model's ``filed_by_q`` names as theirs."""
+    filed_by = getattr(model, "filed_by_q", None)
+    return filed_by(access.user.pk) if filed_by else None
 
 
 def may_see_filed(user, unit: Unit | None, filer_id: int | None) -> bool:

@@ -32,9 +32,13 @@ def ledger(report, person, marking="internal"):
     )
 
 
-def test_it_is_a_root_of_its_own(cast):
-    assert cast.discipline.depth == 1
-    assert not cast.party_group.subtree().filter(pk=cast.discipline.pk).exists()
+def test_the_demo_makes_it_a_root_of_its_own(db):
+    from responsibilities.demo import load_demo
+    from responsibilities.models import Checklist, Unit
+
+    Checklist.objects.create(year=2026)
+    load_demo(checklist_year=2026)
+    assert Unit.objects.get(code="JJZ").depth == 1
 
 
 def test_its_reports_go_to_the_party_secretary(cast, period):

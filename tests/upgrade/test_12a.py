@@ -29,6 +29,14 @@ def test_every_assignment_keeps_its_id_duty_and_unit(upgraded):
     assert {pk: after[pk] for pk in before} == before
 
 
+def test_the_discipline_group_becomes_a_root_with_its_reports_and_scores(upgraded):
+    assert upgraded.rows("SELECT depth FROM responsibilities_unit WHERE kind = 'discipline_group'") == [(1,)]
+    roots = upgraded.scalar("SELECT count(*) FROM responsibilities_unit WHERE depth = 1")
+    assert roots == 2  # the 党组 and the 纪检监察组
+    parent = upgraded.rows("SELECT numchild FROM responsibilities_unit WHERE kind = 'leading_group'")[0][0]
+    assert parent == upgraded.scalar("SELECT count(*) FROM responsibilities_unit WHERE depth = 2")
+
+
 def test_every_assignment_is_carried_by_a_post_of_its_unit(upgraded):
     astray = upgraded.scalar(
         "SELECT count(*) FROM responsibilities_assignment a JOIN responsibilities_post p ON p.id = a.post_id "
