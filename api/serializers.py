@@ -133,8 +133,13 @@ class SubmitSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate(self, data):
+        errors = {}
         if data["files"] and not data.get("work_date"):
-            raise serializers.ValidationError({"work_date": [_("Give the date of the work the files prove.")]})
+            errors["work_date"] = [_("Give the date of the work the files prove.")]
+        if data["files"] and not data["description"].strip():
+            errors["description"] = [_("Say what the files show.")]
+        if errors:
+            raise serializers.ValidationError(errors)
         return data
 
 

@@ -70,8 +70,7 @@ def build(*, period: Period, root: Unit | None) -> dict:
     scores = {s.unit_id: s for s in UnitScore.objects.filter(in_tree, period=period)}
     code_at = {unit.path: unit.code for unit in units}
     if root is not None and root.depth > 1:
-        parent = root.get_parent()
-        code_at[parent.path] = parent.code
+        code_at.update(Unit.objects.filter(path=root.path[: -Unit.steplen]).values_list("path", "code"))
 
     rows = []
     totals = {

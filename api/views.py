@@ -378,12 +378,14 @@ class DashboardView(APIView):
             _crumbs, rows = dashboard_selectors.tree_units(scope)
             totals = dashboard_selectors.fill_counts(scope, period, rows)
             scores = {
-                s.unit_id: s
-                for s in UnitScore.objects.filter(period=period, unit__in=[row.unit.pk for row in rows])
+                s.unit_id: s for s in UnitScore.objects.filter(period=period, unit__in=[row.unit.pk for row in rows])
             }
 
         def counts(found: dict) -> dict:
-            return {**{state: found.get(state, 0) for state in dashboard_selectors.STATES}, "total": sum(found.values())}
+            return {
+                **{state: found.get(state, 0) for state in dashboard_selectors.STATES},
+                "total": sum(found.values()),
+            }
 
         body = {
             "period": period.pk,
