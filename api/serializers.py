@@ -46,22 +46,7 @@ class DutySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Duty
-        fields = [
-            "id",
-            "checklist",
-            "code",
-            "category",
-            "category_code",
-            "title",
-            "description",
-            "subject",
-            "responsibility",
-            "cadence",
-            "evidence",
-            "weight",
-            "source",
-            "active",
-        ]
+        fields = "__all__"  # every column of the checklist's line, as the checklist file has it
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
