@@ -102,11 +102,15 @@ class UnitViewSet(ScopedViewSet):
     def filtered(self, qs):
         return _in_subtree_of_param(self.request, qs, "")
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        # Parents by path, read once for the page: a unit's parent is the path one step shorter.
-        context["parents"] = dict(Unit.objects.values_list("path", "pk"))
-        return context
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            # The parents of the units shown, by path (a parent's path is one step shorter):
+            # one query for the page, never one per unit.
+            units = list(args[0]) if kwargs.get("many") else [args[0]]
+            paths = {unit.path[: -Unit.steplen] for unit in units if unit.depth > 1}
+            parents = dict(Unit.objects.filter(path__in=paths).values_list("path", "pk")) if paths else {}
+            kwargs["context"] = {**self.get_serializer_context(), "parents": parents}
+        return super().get_serializer(*args, **kwargs)
 
 
 @extend_schema(tags=["organization"], parameters=[UNIT_PARAM])
