@@ -223,3 +223,73 @@ class DashboardSerializer(serializers.Serializer):
     unit = serializers.IntegerField(allow_null=True, help_text=_("The subtree's root; null: the whole organization."))
     totals = StateCountsSerializer()
     rows = DashboardRowSerializer(many=True)
+
+
+# ---------------------------------------------------------------------------------------
+# The period summary for the level above (api/summary.py): described field by field so the
+# schema documents it; the test checks a real document against it.
+
+
+def _counts(name: str, states: list[str]):
+    fields = {state: serializers.IntegerField() for state in [*states, "total"]}
+    return type(name, (serializers.Serializer,), fields)
+
+
+SummaryReportCounts = _counts("SummaryReportCounts", Report.State.values)
+SummaryRectificationCounts = _counts("SummaryRectificationCounts", Rectification.State.values)
+SummaryNoticeCounts = _counts("SummaryNoticeCounts", SupervisionNotice.State.values)
+
+
+class SummaryScoreSerializer(serializers.Serializer):
+    score = serializers.CharField(help_text=_("Two decimals, as a string."))
+    subtree_score = serializers.CharField()
+    reports = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+
+
+class SummaryPeriodSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    half = serializers.IntegerField()
+    opens_on = serializers.DateField()
+    due_on = serializers.DateField()
+    state = serializers.CharField()
+
+
+class SummaryRootSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField(allow_blank=True)
+
+
+class SummaryUnitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField()
+    parent_code = serializers.CharField(allow_null=True, help_text=_("The code of the unit above; null at the top."))
+    active = serializers.BooleanField()
+    reports = SummaryReportCounts(help_text=_("The unit's own reports of the period, by state."))
+    late = serializers.IntegerField()
+    score = SummaryScoreSerializer(allow_null=True, help_text=_("Null until the period is scored."))
+    rectifications = SummaryRectificationCounts()
+    notices = SummaryNoticeCounts()
+
+
+class SummaryTotalsSerializer(serializers.Serializer):
+    units = serializers.IntegerField()
+    reports = SummaryReportCounts()
+    late = serializers.IntegerField()
+    rectifications = SummaryRectificationCounts()
+    notices = SummaryNoticeCounts()
+
+
+class SummarySerializer(serializers.Serializer):
+    format = serializers.CharField(help_text=_("Always “mingze.period-summary”."))
+    version = serializers.IntegerField(help_text=_("The layout's edition: fields may be added, never changed."))
+    organization = serializers.CharField(allow_blank=True)
+    generated_at = serializers.DateTimeField()
+    period = SummaryPeriodSerializer()
+    root = SummaryRootSerializer(allow_null=True)
+    units = SummaryUnitSerializer(many=True)
+    totals = SummaryTotalsSerializer()

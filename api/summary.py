@@ -1,7 +1,7 @@
 """The summary for the level above: one period's figures for a subtree as a JSON document
 that a superior organization collects from several installations of Mingze.
 
-The document (``FORMAT``, ``VERSION`` 1; docs/api.md describes every field):
+The document (``FORMAT``, ``VERSION`` 1; README, "The period summary", describes every field):
 
 - ``format``, ``version``: what this is and which edition of its layout; a reader refuses a
   version it does not know. Fields may be added within a version, never renamed or removed.

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers as drf
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -417,23 +416,11 @@ class DashboardView(APIView):
             "unit", int, description="The subtree's root; none: the whole organization (for those who see it all)."
         ),
     ],
-    responses=inline_serializer(
-        "PeriodSummary",
-        {
-            "format": drf.CharField(),
-            "version": drf.IntegerField(),
-            "organization": drf.CharField(),
-            "generated_at": drf.DateTimeField(),
-            "period": drf.DictField(),
-            "root": drf.DictField(allow_null=True),
-            "units": drf.ListField(child=drf.DictField()),
-            "totals": drf.DictField(),
-        },
-    ),
+    responses=serializers.SummarySerializer,
 )
 class SummaryView(APIView):
     """One period's figures for a subtree, as the versioned document a superior
-    organization collects (see docs/api.md, "The period summary")."""
+    organization collects (README, "The period summary")."""
 
     def get(self, request):
         unit_id = _int_param(request, "unit")

@@ -79,3 +79,15 @@ def test_the_endpoint_gives_the_same_document_to_those_who_cover_the_subtree(cas
     assert api_as(cast.admin).get("/api/v1/summary/", {"period": figures.pk}).status_code == 200
     assert api_as(cast.admin).get("/api/v1/summary/").status_code == 400
     assert api_as(cast.admin).get("/api/v1/summary/", {"period": 999999}).status_code == 404
+
+
+def test_the_document_is_what_the_schema_describes(cast, figures):
+    from api.serializers import SummarySerializer
+
+    document = summary.build(period=figures, root=None)
+    checked = SummarySerializer(data=document)
+    assert checked.is_valid(), checked.errors
+    described = set(SummarySerializer().fields)
+    assert described == set(document)
+    unit_fields = set(SummarySerializer().fields["units"].child.fields)
+    assert all(set(unit) == unit_fields for unit in document["units"])

@@ -1,6 +1,6 @@
 """``manage.py export_summary --period ID [--unit ID] [--output FILE]``: one period's
 figures for a subtree (the whole organization without --unit) as the versioned JSON
-document a superior organization collects (api/summary.py, docs/api.md)."""
+document a superior organization collects (api/summary.py; README, "The period summary")."""
 
 import json
 
