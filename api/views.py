@@ -142,13 +142,19 @@ class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
     ],
 )
 class DutyViewSet(ScopedViewSet):
-    """The duties of the checklists (责任事项)."""
+    """The duties of the checklists (责任事项): all of them for those who see the whole
+    organization, else those given to the units you see."""
 
     queryset = Duty.objects.select_related("category")
     serializer_class = serializers.DutySerializer
 
     def scoped(self, qs):
-        return qs
+        """The whole checklist for those who see the whole organization (as its page);
+        for a post holder, the duties given to the units they see."""
+        if access.sees_everything(self.request.user):
+            return qs
+        given = access.visible(self.request.user, Assignment.objects.all()).values("duty_id")
+        return qs.filter(pk__in=given)
 
     def filtered(self, qs):
         checklist = _int_param(self.request, "checklist")

@@ -60,7 +60,8 @@ def api_objects(cast, objects, people, report_a):
         "unit": cast.unit_a.pk,
         "post": Post.objects.filter(unit=cast.unit_a).first().pk,
         "checklist": Checklist.objects.first().pk,
-        "duty": Duty.objects.first().pk,
+        # A duty of the 党组 only: the branches' people do not see it.
+        "duty": Duty.objects.exclude(assignments__unit__in=[cast.committee, cast.unit_a, cast.unit_b]).first().pk,
         "assignment": Assignment.objects.filter(unit=cast.unit_a).first().pk,
         "period": objects["period"]["pk"],
         "report": report_a.pk,
@@ -90,8 +91,8 @@ def endpoints(o, cast):
         "api:post-detail": {"key": "post", **detail(SEES_A)},
         "api:checklist-list": {"get": EVERYONE, "list": None},
         "api:checklist-detail": {"key": "checklist", "get": EVERYONE},
-        "api:duty-list": {"get": EVERYONE, "list": None},
-        "api:duty-detail": {"key": "duty", "get": EVERYONE},
+        "api:duty-list": {"get": EVERYONE, "list": "duty"},
+        "api:duty-detail": {"key": "duty", **detail(ORG)},
         "api:assignment-list": {"get": EVERYONE, "list": "unit"},
         "api:assignment-detail": {"key": "assignment", **detail(SEES_A)},
         "api:period-list": {"get": EVERYONE, "list": None},
@@ -147,6 +148,9 @@ def leaks_in(body, spec, role, user, scope) -> list[str]:
         found += [
             f"{spec['list']}={item[spec['list']]}" for item in body["results"] if item[spec["list"]] not in visible
         ]
+    if spec.get("list") == "duty" and visible is not None:
+        given = set(Assignment.objects.filter(unit__in=visible).values_list("duty_id", flat=True))
+        found += [f"duty {item['id']}" for item in body["results"] if item["id"] not in given]
     if spec.get("list") == "own":
         mine = set(Notification.objects.filter(recipient=user).values_list("pk", flat=True))
         found += [f"notification {item['id']}" for item in body["results"] if item["id"] not in mine]
