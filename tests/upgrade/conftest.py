@@ -75,6 +75,7 @@ SNAPSHOT = {
     "reports_by_assignment": "SELECT id, assignment_id, period_id, unit_id, state FROM assessments_report ORDER BY id",
     "users": "SELECT username FROM accounts_user ORDER BY username",
     "audit_links": "SELECT count(*) FROM audit_auditlink",
+    "notification_texts": "SELECT id, title, body FROM notifications_notification ORDER BY id",
 }
 
 
