@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from assessments.models import Period, Report
+from assessments.models import Period, Report, ReportEvent
 from notifications.services import notify
 from responsibilities.models import Unit
 
@@ -37,6 +37,9 @@ from .common import AfterBatch, JobResult, first_url
 from .models import SentReminder
 
 REMINDER_DAYS = (14, 7, 3, 1)
+# A lock is told in the first daily reminder after it; one older than this is not told
+# any more (an installation upgraded from per-report lock e-mails, a job off for weeks).
+LOCK_NOTICE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class ReminderItem:
     title: str
     url: str
     kind_label: str = _("Report")
+    locked: bool = False  # a lock notice: the item was locked, not due
 
     @property
     def key(self) -> tuple[str, int]:
@@ -122,6 +126,61 @@ def report_reminder_items(*, today: datetime.date, days_before: Collection[int] 
     return items
 
 
+@register_reminder_source
+def locked_report_items(*, today: datetime.date, days_before: Collection[int] | None) -> list[ReminderItem]:
+    """Reports the nightly job locked (due date and grace days passed), each to the holder
+    of its post and whoever was responsible, once: they join the day's one reminder of each
+    person instead of an e-mail per locked report (78 in the demo's half-year)."""
+    since = today - datetime.timedelta(days=LOCK_NOTICE_DAYS)
+    rows = list(
+        Report.objects.filter(
+            state=Report.State.LOCKED,
+            events__action=ReportEvent.Action.LOCK,
+            events__at__date__gte=since,
+            events__at__date__lte=today,
+        )
+        .order_by("pk")
+        .distinct()
+        .values_list(
+            "pk",
+            "period__due_on",
+            "unit_id",
+            "assignment__duty__code",
+            "assignment__duty__title",
+            "assignment__post__holder_id",
+            "responsible_id",
+        )
+    )
+    if not rows:
+        return []
+    told = set(
+        SentReminder.objects.filter(item_type="report_lock", item_id__in=[row[0] for row in rows]).values_list(
+            "person_id", "item_id"
+        )
+    )
+    units = Unit.objects.in_bulk({row[2] for row in rows})
+    url = report_url()
+    items = []
+    for pk, due_on, unit_id, code, title, holder, responsible in rows:
+        for person_id in dict.fromkeys(p for p in (holder, responsible) if p):
+            if (person_id, pk) in told:
+                continue
+            items.append(
+                ReminderItem(
+                    item_type="report_lock",
+                    item_id=pk,
+                    person_id=person_id,
+                    due_on=due_on,
+                    unit=units.get(unit_id),
+                    code=code,
+                    title=title,
+                    url=url(pk),
+                    locked=True,
+                )
+            )
+    return items
+
+
 def deliver(
     *,
     person,
@@ -153,7 +212,13 @@ def deliver(
     try:
         with transaction.atomic():
             url = fresh[0].url if len(fresh) == 1 else first_url("assessments:my_reports", "home")
-            context = {"items": fresh, "today": today, "person": person}
+            context = {
+                "items": fresh,
+                "due": [item for item in fresh if not item.locked],
+                "locked": [item for item in fresh if item.locked],
+                "today": today,
+                "person": person,
+            }
             made = notify(recipients=[person], kind=template, template=template, context=context, url=url)
             note = made[0] if made else None
             SentReminder.objects.bulk_create(
