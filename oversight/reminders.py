@@ -20,7 +20,6 @@ from schedules.reminders import ReminderItem
 from . import selectors
 from .services import responsible_people
 
-
 # 督办〔2026〕3号 or "Notice [2026] No. 3": made when the reminder is written, in the
 # reader's language, not when the items are collected (in whatever language is active then).
 _notice_label = lazy(lambda notice: notice.label, str)

@@ -16,8 +16,10 @@ from notifications.models import Notification
 from oversight import services as oversight
 from oversight.reminders import oversight_reminder_items
 from schedules.reminders import deliver, send_reminders
-from tests.oversight.conftest import _private_media  # noqa: F401 - files of the notice
-from tests.oversight.conftest import notice  # noqa: F401 - shared fixture
+from tests.oversight.conftest import (
+    _private_media,  # noqa: F401 - files of the notice
+    notice,  # noqa: F401 - shared fixture
+)
 
 pytestmark = pytest.mark.django_db
 
