@@ -58,6 +58,9 @@ def check_reaches(client, person, kind: str, text: str):
     assert " ".join(text.split()) in shown(page)
     assert "&amp;amp;" not in page and "&amp;lt;" not in page and "&amp;quot;" not in page
     assert "<第一党支部会议>" not in page  # escaped once in the HTML
+    # <time datetime> allows at most three fractional digits: the seconds are enough.
+    stamps = re.findall(r'<time[^>]* datetime="([^"]+)"', page)
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", s) for s in stamps), stamps
     return note
 
 
