@@ -20,7 +20,7 @@ from responsibilities.models import Unit
 
 from .common import AfterBatch, JobResult, first_url
 from .models import DigestSent, SentReminder
-from .reminders import ReminderItem, deliver_all, report_url
+from .reminders import REPORT_COLUMNS, ReminderItem, deliver_all, report_url
 
 MONDAY = 0
 
@@ -36,16 +36,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
         Report.objects.filter(period__state=Period.State.OPEN, period__due_on__lt=today, state__in=Report.UNSUBMITTED)
         .exclude(pk__in=escalated_before)
         .order_by("pk")
-        .values_list(
-            "pk",
-            "period__due_on",
-            "unit_id",
-            "assignment__duty__code",
-            "assignment__duty__title",
-            "assignment__post__holder_id",
-            "responsible_id",
-            "unit__liaison_id",
-        )
+        .values_list(*REPORT_COLUMNS, "unit__liaison_id")
     )
     rows = list(rows)
     units = Unit.objects.in_bulk({row[2] for row in rows})

@@ -40,6 +40,16 @@ REMINDER_DAYS = (14, 7, 3, 1)
 # A lock is told in the first daily reminder after it; one older than this is not told
 # any more (an installation upgraded from per-report lock e-mails, a job off for weeks).
 LOCK_NOTICE_DAYS = 7
+# What a reminder names of a report, and who hears of it, read in one query for many.
+REPORT_COLUMNS = (
+    "pk",
+    "period__due_on",
+    "unit_id",
+    "assignment__duty__code",
+    "assignment__duty__title",
+    "assignment__post__holder_id",
+    "responsible_id",
+)
 
 
 @dataclass(frozen=True)
@@ -141,15 +151,7 @@ def locked_report_items(*, today: datetime.date, days_before: Collection[int] | 
         )
         .order_by("pk")
         .distinct()
-        .values_list(
-            "pk",
-            "period__due_on",
-            "unit_id",
-            "assignment__duty__code",
-            "assignment__duty__title",
-            "assignment__post__holder_id",
-            "responsible_id",
-        )
+        .values_list(*REPORT_COLUMNS)
     )
     if not rows:
         return []
