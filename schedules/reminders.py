@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -141,13 +142,16 @@ def locked_report_items(*, today: datetime.date, days_before: Collection[int] | 
     """Reports the nightly job locked (due date and grace days passed), each to the holder
     of its post and whoever was responsible, once: they join the day's one reminder of each
     person instead of an e-mail per locked report (78 in the demo's half-year)."""
-    since = today - datetime.timedelta(days=LOCK_NOTICE_DAYS)
+
+    def start_of(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
     rows = list(
         Report.objects.filter(
             state=Report.State.LOCKED,
             events__action=ReportEvent.Action.LOCK,
-            events__at__date__gte=since,
-            events__at__date__lte=today,
+            events__at__gte=start_of(today - datetime.timedelta(days=LOCK_NOTICE_DAYS)),
+            events__at__lt=start_of(today + datetime.timedelta(days=1)),
         )
         .order_by("pk")
         .distinct()
