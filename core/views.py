@@ -1,6 +1,6 @@
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
-from django.templatetags.static import static
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,7 +27,10 @@ def healthz(request):
 def favicon(request):
     """``/favicon.ico``, which browsers ask for by themselves (on a PDF, a download, or
     before they read the page's ``<link rel="icon">``): the site's icon, never a 404."""
-    return redirect(static("img/favicon.png"))
+    path = finders.find("img/favicon.png")
+    if not path:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type="image/png")
 
 
 def error_403(request, exception=None):

@@ -17,6 +17,7 @@ def test_pages_link_the_icon_and_it_exists(client):
 
 def test_favicon_ico_is_served_not_404(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 302 and response["Location"] == "/static/img/favicon.png"
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    with open(finders.find("img/favicon.png"), "rb") as icon:
+        assert b"".join(response.streaming_content) == icon.read()
     assert "max-age=86400" in response["Cache-Control"]
-    assert finders.find("img/favicon.png")
