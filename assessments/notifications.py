@@ -1,5 +1,6 @@
 """Who hears of a report's step: submitted → its liaison leader; returned, approved,
-reopened, locked → the holder of the post that carries it (and who submitted it)."""
+reopened → the holder of the post that carries it (and who submitted it). A lock is told in
+the day's one reminder of each person (schedules.reminders.locked_report_items), not here."""
 
 from django.urls import reverse
 
@@ -13,7 +14,6 @@ TEMPLATES = {
     Action.RETURN: "report_returned",
     Action.APPROVE: "report_approved",
     Action.REOPEN: "report_reopened",
-    Action.LOCK: "report_locked",
     Action.WAIVE: "report_waived",
 }
 

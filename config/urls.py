@@ -6,6 +6,7 @@ from responsibilities.views import home
 
 urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("responsibilities/", include("responsibilities.urls")),

@@ -22,7 +22,7 @@ from responsibilities.models import Unit
 
 from .common import AfterBatch, JobResult, first_url
 from .models import DigestSent, ReminderStage, SentReminder
-from .reminders import ReminderItem, deliver_all, reminder_sources, report_reminder_items, report_url
+from .reminders import REPORT_COLUMNS, ReminderItem, deliver_all, reminder_sources, report_reminder_items, report_url
 
 MONDAY = 0
 
@@ -40,16 +40,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
         # A report answering a return has its own days (DESIGN.md, "Report life"): overdue only after them.
         .exclude(state=Report.State.RETURNED, resubmit_by__gte=today)
         .order_by("pk")
-        .values_list(
-            "pk",
-            "period__due_on",
-            "unit_id",
-            "assignment__duty__code",
-            "assignment__duty__title",
-            "assignment__post__holder_id",
-            "responsible_id",
-            "unit__liaison_id",
-        )
+        .values_list(*REPORT_COLUMNS, "unit__liaison_id")
     )
     rows = list(rows)
     units = Unit.objects.in_bulk({row[2] for row in rows})

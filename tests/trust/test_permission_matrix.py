@@ -81,6 +81,7 @@ RAISE_A = {"admin", "admin_in_a", "leader", "supervisor"}  # may raise a rectifi
 
 EXPECTED = {
     "healthz": Row(get=EVERYONE, public=True),
+    "favicon": Row(get=EVERYONE, public=True),
     "home": Row(get=EVERYONE),
     "login": Row(get=set(), post=set(), public=True, signed_in_redirect=True),
     "logout": Row(post=EVERYONE, public=True),
