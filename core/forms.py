@@ -30,8 +30,7 @@ class QuickSelect(forms.Select):
             if group:
                 parts.append(f'<optgroup label="{escape(group)}">')
             parts.extend(
-                f'<option value="{escape(option["value"])}"{flatatt(option["attrs"])}>{escape(option["label"])}</option>'
-                for option in options
+                f'<option value="{escape(o["value"])}"{flatatt(o["attrs"])}>{escape(o["label"])}</option>' for o in options
             )
             if group:
                 parts.append("</optgroup>")
