@@ -29,13 +29,16 @@ class QuickSelect(forms.Select):
         for group, options, _index in widget["optgroups"]:
             if group:
                 parts.append(f'<optgroup label="{escape(group)}">')
-            parts.extend(
-                f'<option value="{escape(o["value"])}"{flatatt(o["attrs"])}>{escape(o["label"])}</option>' for o in options
-            )
+            parts.extend(_option(option) for option in options)
             if group:
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))
+
+
+def _option(option: dict) -> str:
+    label = escape(option["label"])
+    return f'<option value="{escape(option["value"])}"{flatatt(option["attrs"])}>{label}</option>'
 
 
 def text_field(label, *, rows: int = 3, max_length: int = 2000, required=None, **kwargs) -> forms.CharField:
