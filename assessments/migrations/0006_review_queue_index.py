@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_event_and_attachment_bases'),
+        ('assessments', '0005_report_resubmit_by'),
     ]
 
     operations = [
