@@ -40,7 +40,7 @@ def _period_from(periods: list[Period], value) -> Period | None:
 @heavy_read_view
 def index(request):
     scope = permissions.scope_for(request.user, request.GET.get("unit"))
-    periods = selectors.dashboard_periods()
+    periods = selectors.dashboard_periods(stamped=True)
     period = _period_from(periods, request.GET.get("period"))
     if period is None:
         return render(request, "dashboard/index.html", {"scope": scope, "period": None})
