@@ -38,6 +38,14 @@ NAVIGATION = {
         (_("People and posts"), "responsibilities:units"),
         (_("System admin"), "admin:index"),
     ],
+    roles.SECURITY_ADMIN: [
+        (_("Accounts"), "accounts:people"),
+        (_("Two-factor sign-in"), "two_factor"),
+    ],
+    roles.AUDIT_ADMIN: [
+        (_("Security log"), "audit:security_log"),
+        (_("Audit trail"), "audit:trail"),
+    ],
     roles.SUPERVISOR: [
         (_("Overview"), "dashboard:index"),
         (_("Supervision"), "oversight:notices"),

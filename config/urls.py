@@ -16,6 +16,8 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("appraisals/", include("appraisals.urls")),
     path("oversight/", include("oversight.urls")),
+    path("accounts/", include("accounts.people_urls")),
+    path("security/", include("audit.urls")),
     path("", home, name="home"),
     path("", include("accounts.urls")),
 ]

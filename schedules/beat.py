@@ -24,6 +24,7 @@ class Entry:
     hour: str
     minute: str
     description: str
+    enabled: bool = True  # on creation only; an admin's choice is kept afterwards
 
 
 SCHEDULE = [
@@ -58,6 +59,14 @@ SCHEDULE = [
         "*/10",
         _("Every 10 minutes: send the e-mails of notifications that could not be queued (broker down)."),
     ),
+    Entry(
+        "mingze: sync directory",
+        "responsibilities.sync_directory",
+        "2",
+        "30",
+        _("Daily 02:30, once enabled: put people into posts from the directory (LDAP); people who left are flagged."),
+        enabled=False,
+    ),
 ]
 
 
@@ -88,7 +97,7 @@ def sync_schedules(*, using: str = "default", reset_times: bool = False) -> Sync
                 description = str(entry.description)
             if task is None:
                 PeriodicTask.objects.using(using).create(
-                    name=entry.name, task=entry.task, crontab=crontab, description=description, enabled=True
+                    name=entry.name, task=entry.task, crontab=crontab, description=description, enabled=entry.enabled
                 )
                 result.created.append(entry.name)
                 continue
