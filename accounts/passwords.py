@@ -44,9 +44,11 @@ class HistoryValidator:
     def validate(self, password, user=None):
         if user is None or user.pk is None or not self.keep:
             return
+        from django.contrib.auth import get_user_model
+
         from .models import PasswordHistory
 
-        current = type(user).objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        current = get_user_model().objects.filter(pk=user.pk).values_list("password", flat=True).first()
         former = list(PasswordHistory.objects.filter(user=user).values_list("encoded", flat=True)[: self.keep])
         if any(encoded and check_password(password, encoded) for encoded in [current, *former]):
             raise ValidationError(self.get_help_text(), code="password_reused")

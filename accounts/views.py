@@ -39,7 +39,7 @@ def _next(request) -> str:
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=gettext_lazy("Code"),
+        label=gettext_lazy("Verification code"),
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import roles
 from accounts.models import SecurityEvent
-from accounts.security import retention_days
+from accounts.security import record, retention_days
 
 from .models import AuditLink
 
@@ -111,6 +111,7 @@ def security_log_export(request):
         )
     buffer = io.BytesIO()
     book.save(buffer)
+    record(SecurityEvent.Kind.EXPORT_DOWNLOADED, user=request.user, request=request, detail="security log")
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

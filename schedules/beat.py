@@ -60,6 +60,13 @@ SCHEDULE = [
         _("Every 10 minutes: send the e-mails of notifications that could not be queued (broker down)."),
     ),
     Entry(
+        "mingze: purge security log",
+        "accounts.purge_security_log",
+        "3",
+        "15",
+        _("Daily: delete security log entries older than its retention (at least 180 days)."),
+    ),
+    Entry(
         "mingze: sync directory",
         "responsibilities.sync_directory",
         "2",

@@ -187,6 +187,17 @@ if env("LDAP_SERVER_URI", default=""):
     MINGZE_LDAP_ROLE_GROUPS = dict(
         item.split("=", 1) for item in env("LDAP_ROLE_GROUPS", default="").split(";") if "=" in item
     )
+    # sync_directory (responsibilities/directory_sync.py): who is in the directory, and which
+    # post each person holds — the unit named by one attribute, the post titled by another.
+    MINGZE_LDAP_SYNC_FILTER = env("LDAP_SYNC_FILTER", default="(objectClass=inetOrgPerson)")
+    MINGZE_LDAP_USERNAME_ATTR = env("LDAP_USERNAME_ATTR", default="uid")
+    MINGZE_DIRECTORY_UNIT_ATTR = env("LDAP_SYNC_UNIT_ATTR", default="ou")
+    MINGZE_DIRECTORY_UNIT_FIELD = env("LDAP_SYNC_UNIT_FIELD", default="name")  # or "code"
+    MINGZE_DIRECTORY_POST_ATTR = env("LDAP_SYNC_POST_ATTR", default="title")
+    # The directory's title → Mingze's post title, where they differ: "书记=支部书记;…".
+    MINGZE_DIRECTORY_TITLES = dict(
+        item.split("=", 1) for item in env("LDAP_SYNC_TITLES", default="").split(";") if "=" in item
+    )
     AUTHENTICATION_BACKENDS = [
         "axes.backends.AxesStandaloneBackend",
         "accounts.directory.DirectoryBackend",

@@ -89,7 +89,7 @@ def test_directory_down_gives_a_clear_message_and_local_accounts_work(client, se
     response = sign_in(client, "zhangsan", "dir-pw-zhangsan")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "directory" in page and "Local accounts" in page
+    assert "统一身份目录" in page and "本地账号仍可登录" in page
     UserFactory(username="local_admin", roles=[roles.ADMIN])
     assert sign_in(client, "local_admin", "pw-for-tests").status_code == 302
 
@@ -97,3 +97,37 @@ def test_directory_down_gives_a_clear_message_and_local_accounts_work(client, se
 def test_without_ldap_settings_mingze_uses_local_accounts_only(settings):
     assert "accounts.directory.DirectoryBackend" not in settings.AUTHENTICATION_BACKENDS
     assert not getattr(settings, "AUTH_LDAP_SERVER_URI", "")
+
+
+def test_the_environment_configures_directory_sign_in():
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "LDAP_SERVER_URI": "ldap://directory.example:389",
+        "LDAP_USER_BASE": PEOPLE,
+        "LDAP_ROLE_GROUPS": f"secretary=cn=mingze-secretaries,{GROUPS};leader=cn=mingze-leaders,{GROUPS}",
+        "LDAP_SYNC_TITLES": "书记=支部书记",
+    }
+    code = (
+        "from django.conf import settings as s; print(s.AUTHENTICATION_BACKENDS[1]); "
+        "print(s.AUTH_LDAP_USER_SEARCH.filterstr); print(sorted(s.MINGZE_LDAP_ROLE_GROUPS)); "
+        "print(s.MINGZE_DIRECTORY_TITLES)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert out[0] == "accounts.directory.DirectoryBackend"
+    assert out[1] == "(&(uid=%(user)s)(!(employeeType=disabled)))"
+    assert out[2] == "['leader', 'secretary']"
+    assert out[3] == "{'书记': '支部书记'}"

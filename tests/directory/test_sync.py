@@ -38,8 +38,8 @@ def run(*args):
 
 def test_dry_run_prints_the_changes_and_changes_nothing(with_directory, organ):
     output = run("--dry-run")
-    assert "would: new account zhangsan" in output
-    assert "zhangsan takes the post 第一党支部 支部书记" in output
+    assert "would: 新建账号 zhangsan（张三，第一党支部）" in output
+    assert "would: zhangsan 任 第一党支部 支部书记（原：空缺）" in output
     assert "(dry run, nothing changed)" in output
     assert not User.objects.filter(username="zhangsan").exists()
     assert Tenure.objects.count() == 0
@@ -61,7 +61,7 @@ def test_a_mapping_of_titles_is_configurable(with_directory, organ, settings):
     settings.MINGZE_DIRECTORY_TITLES = {"组织委员": "支部书记"}
     settings.MINGZE_DIRECTORY_UNIT_FIELD = "name"
     output = run("--dry-run")
-    assert "zhaoliu takes the post 第一党支部 支部书记" in output
+    assert "zhaoliu 任 第一党支部 支部书记" in output
 
 
 def test_people_who_left_are_flagged_and_their_posts_vacant(with_directory, organ, enable):
@@ -69,7 +69,7 @@ def test_people_who_left_are_flagged_and_their_posts_vacant(with_directory, orga
     lisi = User.objects.get(username="lisi")
     with_directory.modify(enable("lisi"), employeeType="disabled")
     output = run("--dry-run")
-    assert "lisi has left the directory" in output and "becomes vacant" in output
+    assert "lisi 已离开目录" in output and "岗位 第二党支部 支部书记 空缺" in output
     run()
     lisi.refresh_from_db()
     assert lisi.left_directory_at is not None and not lisi.is_active
@@ -95,7 +95,7 @@ def test_directory_down_is_a_clear_error(with_directory, settings):
     from tests.directory.slapd import free_port
 
     settings.AUTH_LDAP_SERVER_URI = f"ldap://127.0.0.1:{free_port()}"
-    with pytest.raises(CommandError, match="cannot be reached"):
+    with pytest.raises(CommandError, match="无法连接统一身份目录"):
         run("--dry-run")
 
 

@@ -75,6 +75,10 @@ SNAPSHOT = {
     "reports_by_assignment": "SELECT id, assignment_id, period_id, unit_id, state FROM assessments_report ORDER BY id",
     "users": "SELECT username FROM accounts_user ORDER BY username",
     "audit_links": "SELECT count(*) FROM audit_auditlink",
+    # The release's administrators: the admin group's members and the superusers (17a).
+    "administrators": "SELECT DISTINCT u.username FROM accounts_user u LEFT JOIN accounts_user_groups ug "
+    "ON ug.user_id = u.id LEFT JOIN auth_group g ON g.id = ug.group_id "
+    "WHERE g.name = 'admin' OR u.is_superuser ORDER BY 1",
 }
 
 
