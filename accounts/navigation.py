@@ -40,7 +40,6 @@ NAVIGATION = {
     ],
     roles.SECURITY_ADMIN: [
         (_("Accounts"), "accounts:people"),
-        (_("Two-factor sign-in"), "two_factor"),
     ],
     roles.AUDIT_ADMIN: [
         (_("Security log"), "audit:security_log"),
