@@ -3,6 +3,8 @@ passwords, and lifting lock-outs (三员分立, accounts/roles.py)."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from axes.utils import reset
 from django import forms
 from django.contrib import messages
@@ -141,7 +143,8 @@ def people(request):
         }
         for person in page
     ]
-    return render(request, "accounts/people.html", {"page": page, "rows": rows, "query": query})
+    search = f"q={quote(query)}" if query else ""
+    return render(request, "accounts/people.html", {"page": page, "rows": rows, "query": query, "search": search})
 
 
 def _limit() -> int:
