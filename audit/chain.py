@@ -53,19 +53,29 @@ def _oversight_event_organization(event) -> str:
     return root_of_unit(subject.unit if subject is not None else None)
 
 
-def _appraisal_event_organization(event) -> str:
-    # Round-wide steps (open, publish) have no appraisee: they go to the first root's chain.
+def _first_root() -> str:
     from responsibilities.models import Unit
 
-    if event.appraisee_id is not None:
-        return root_of_unit(event.appraisee.unit)
     first = Unit.objects.filter(depth=1).order_by("path").values_list("path", flat=True).first()
     return first or "-"
+
+
+def _appraisal_event_organization(event) -> str:
+    # Round-wide steps (open, publish) have no appraisee: they go to the first root's chain.
+    if event.appraisee_id is not None:
+        return root_of_unit(event.appraisee.unit)
+    return _first_root()
+
+
+def _period_event_organization(event) -> str:
+    # A period spans the whole organization: its steps go to the first root's chain.
+    return _first_root()
 
 
 register("assessments.ReportEvent", _report_event_organization)
 register("oversight.Event", _oversight_event_organization)
 register("appraisals.AppraisalEvent", _appraisal_event_organization)
+register("assessments.PeriodEvent", _period_event_organization)
 
 
 def _security_retention() -> datetime.timedelta:

@@ -74,6 +74,20 @@ SCHEDULE = [
         _("Daily 02:30, once enabled: put people into posts from the directory (LDAP); people who left are flagged."),
         enabled=False,
     ),
+    Entry(
+        "mingze: rebuild stalled exports",
+        "dashboard.sweep_stalled_exports",
+        "*",
+        "*/5",
+        _("Every 5 minutes: an export whose worker stopped is marked failed and built again."),
+    ),
+    Entry(
+        "mingze: count sealed ballots",
+        "appraisals.empty_ballot_boxes",
+        "*",
+        "*/15",
+        _("Every 15 minutes: open the appraisal ballot box and count its sheets, three voters or more at a time."),
+    ),
 ]
 
 

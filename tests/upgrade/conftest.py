@@ -79,6 +79,12 @@ SNAPSHOT = {
     "administrators": "SELECT DISTINCT u.username FROM accounts_user u LEFT JOIN accounts_user_groups ug "
     "ON ug.user_id = u.id LEFT JOIN auth_group g ON g.id = ug.group_id "
     "WHERE g.name = 'admin' OR u.is_superuser ORDER BY 1",
+    # Issue 11 item 7: ballots cast before the ballot box existed stay where they are.
+    "ballot_rows": "SELECT id, round_id, appraisee_id, rater_role, comment FROM appraisals_ballot ORDER BY id",
+    "ballot_score_rows": "SELECT id, ballot_id, criterion_id, level_id, points FROM appraisals_ballotscore ORDER BY id",
+    "ballot_token_rows": "SELECT id, round_id, token FROM appraisals_ballottoken ORDER BY id",
+    "appraisal_result_rows": "SELECT appraisee_id, score, grade_id, valid_ballots, invalid_ballots, enough_ballots, "
+    "rank FROM appraisals_appraisalresult ORDER BY appraisee_id",
 }
 
 
