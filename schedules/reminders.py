@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -118,7 +117,9 @@ def report_reminder_items(*, today: datetime.date, days_before: Collection[int] 
         rows = list(rows)
         units = Unit.objects.in_bulk({row[2] for row in rows})
         url = report_url()
-        since = timezone.localdate(period.opened_at) if period.opened_at else period.opens_on
+        # From the period's open date: a period opened late by hand still owes the stages
+        # from its open date on (its reports exist now, and the people should hear of them).
+        since = period.opens_on
         items += [
             ReminderItem(
                 item_type="report",

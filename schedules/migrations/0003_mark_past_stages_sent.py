@@ -47,7 +47,7 @@ def mark_past_stages(apps, schema_editor):
         rows.clear()
 
     for period in Period.objects.filter(state="open"):
-        since = _local(period.opened_at) or period.opens_on
+        since = period.opens_on
         for pk in Report.objects.filter(period=period).values_list("pk", flat=True).iterator():
             add("report", pk, period.due_on, since)
     for pk, deadline, created in Rectification.objects.filter(state="open").values_list("pk", "deadline", "created_at"):

@@ -55,7 +55,7 @@ def test_stages_already_past_are_marked_sent_and_none_to_come(upgraded):
         marked.setdefault((item_type, item_id), {})[stage] = stage_day
     expected = {}
     for pk, due_on, since in upgraded.rows(
-        "SELECT r.id, p.due_on, coalesce((p.opened_at AT TIME ZONE 'Asia/Shanghai')::date, p.opens_on) "
+        "SELECT r.id, p.due_on, p.opens_on "
         "FROM assessments_report r JOIN assessments_period p ON p.id = r.period_id WHERE p.state = 'open'"
     ):
         expected[("report", pk)] = _past_stages(due_on, since, today)
