@@ -39,6 +39,13 @@ NAVIGATION = {
         (_("API tokens"), "api_tokens:tokens"),
         (_("System admin"), "admin:index"),
     ],
+    roles.SECURITY_ADMIN: [
+        (_("Accounts"), "accounts:people"),
+    ],
+    roles.AUDIT_ADMIN: [
+        (_("Security log"), "audit:security_log"),
+        (_("Audit trail"), "audit:trail"),
+    ],
     roles.SUPERVISOR: [
         (_("Overview"), "dashboard:index"),
         (_("Supervision"), "oversight:notices"),

@@ -1,4 +1,9 @@
-"""The four roles of Mingze, kept as Django groups (see DESIGN.md, "Who may do what").
+"""The roles of Mingze, kept as Django groups (see DESIGN.md, "Who may do what").
+
+三员分立 (等保 2.0 level 3, docs/security.md): administration is split in three, and none
+does another's work — the 系统管理员 (``admin``: organization, people, posts, checklist,
+schedules), the 安全管理员 (``security_admin``: accounts, roles, passwords, lock-outs) and
+the 审计管理员 (``audit_admin``: reads the security log and the audit trail, changes nothing).
 
 Role checks on a user are decided here; object access (which unit's report) is decided
 in each app's ``permissions`` module on top of these.
@@ -10,15 +15,21 @@ ADMIN = "admin"
 LEADER = "leader"
 SECRETARY = "secretary"
 SUPERVISOR = "supervisor"
+SECURITY_ADMIN = "security_admin"
+AUDIT_ADMIN = "audit_admin"
 
 ROLES = {
-    ADMIN: _("Administrator"),
+    ADMIN: _("System administrator"),
     LEADER: _("Leader"),
     SECRETARY: _("Secretary"),
     SUPERVISOR: _("Supervisor"),
+    SECURITY_ADMIN: _("Security administrator"),
+    AUDIT_ADMIN: _("Audit administrator"),
 }
+# The three administrators: each must sign in with a second factor (accounts/two_factor.py).
+ADMINISTRATORS = (ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
 # When a person has several roles, the home page and navigation follow the first here.
-PRECEDENCE = (ADMIN, LEADER, SUPERVISOR, SECRETARY)
+PRECEDENCE = (ADMIN, SECURITY_ADMIN, AUDIT_ADMIN, LEADER, SUPERVISOR, SECRETARY)
 
 
 def with_roles(users):
@@ -62,3 +73,16 @@ def is_admin(user) -> bool:
 def main_role(user) -> str | None:
     mine = roles_of(user)
     return next((role for role in PRECEDENCE if role in mine), None)
+
+
+def is_security_admin(user) -> bool:
+    return has_role(user, SECURITY_ADMIN)
+
+
+def is_audit_admin(user) -> bool:
+    return has_role(user, AUDIT_ADMIN)
+
+
+def is_administrator(user) -> bool:
+    """Any of the three administrators (who must use a second factor)."""
+    return has_role(user, *ADMINISTRATORS)

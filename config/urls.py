@@ -19,6 +19,8 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("api/tokens/", include("api.token_urls")),
     path("api/", include("api.urls")),
+    path("accounts/", include("accounts.people_urls")),
+    path("security/", include("audit.urls")),
     path("", home, name="home"),
     path("", include("accounts.urls")),
 ]

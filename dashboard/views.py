@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import SecurityEvent
+from accounts.security import record
 from assessments.models import Period, Report
 from assessments.permissions import reports_visible_to
 from core.replica import heavy_read_view
@@ -205,4 +207,6 @@ def export_download(request, token):
         raise Http404
     if export.status != Export.Status.DONE or not export.file:
         raise Http404
+    # Every export handed out is in the security log (等保 2.0 安全审计, docs/security.md).
+    record(SecurityEvent.Kind.EXPORT_DOWNLOADED, user=request.user, request=request, detail=export.download_name())
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.download_name())
