@@ -18,7 +18,7 @@ $(VENV)/.deps: requirements.txt | $(BIN)/activate
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
-$(VENV)/.test-deps: requirements-test.txt $(VENV)/.deps
+$(VENV)/.test-deps: requirements-test.txt requirements-directory.txt $(VENV)/.deps
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	@touch $@
 

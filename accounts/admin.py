@@ -9,4 +9,6 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "email", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Mingze"), {"fields": ("full_name", "language")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Mingze"), {"fields": ("full_name", "language", "department", "directory_dn", "left_directory_at")}),
+    )

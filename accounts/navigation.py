@@ -41,7 +41,15 @@ NAVIGATION = {
         (_("People and posts"), "responsibilities:units"),
         (_("Liaisons"), "responsibilities:liaisons"),
         (_("Handovers"), "oversight:handovers"),
+        (_("API tokens"), "api_tokens:tokens"),
         (_("System admin"), "admin:index"),
+    ],
+    roles.SECURITY_ADMIN: [
+        (_("Accounts"), "accounts:people"),
+    ],
+    roles.AUDIT_ADMIN: [
+        (_("Security log"), "audit:security_log"),
+        (_("Audit trail"), "audit:trail"),
     ],
     roles.SUPERVISOR: [
         (_("Overview"), "dashboard:index"),

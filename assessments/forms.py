@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import text_field
+from core.forms import QuickSelect, text_field
 from core.uploads import accept_attribute
 from responsibilities.models import Category, Unit
 
@@ -134,9 +134,15 @@ class UnitChoiceField(forms.ModelChoiceField):
 class QueueFilterForm(forms.Form):
     """The queue's filters live in the URL (UX.md): unit, category, state."""
 
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units"))
+    unit = UnitChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units"), widget=QuickSelect
+    )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("All categories")
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("All categories"),
+        widget=QuickSelect,
     )
     state = forms.ChoiceField(label=_("State"), choices=[("", _("All states")), *Report.State.choices], required=False)
 

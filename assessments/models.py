@@ -174,6 +174,13 @@ class Report(models.Model):
             # first and stop after a page.
             models.Index(fields=["period", "unit", "category", "state"], name="report_period_unit_cat_state"),
             models.Index(fields=["period", "updated_at", "id"], name="report_period_updated"),
+            # The review queue and its 待审核 badge on every leader's page (issue 15): a
+            # liaison's units are walked one by one, each unit's reports of one state
+            # come oldest submission first, and the no-self-review test on the submitter
+            # is read off the index too (an index-only scan, no report row is fetched).
+            models.Index(
+                fields=["unit", "state", "submitted_at", "id"], include=["responsible"], name="report_unit_state_queue"
+            ),
         ]
 
     def __str__(self):

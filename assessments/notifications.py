@@ -1,5 +1,7 @@
-"""Who hears of a report's step: submitted → its reviewers (``access.reviewers_of``); returned, approved,
-reopened, locked → the holder of the post that carries it (and who submitted it)."""
+"""Who hears of a report's step: submitted → its reviewers (``access.reviewers_of``);
+returned, approved, reopened → the holder of the post that carries it (and who submitted
+it). A lock is told in the day's one reminder of each person
+(schedules.reminders.locked_report_items), not here."""
 
 from django.urls import reverse
 
@@ -14,7 +16,6 @@ TEMPLATES = {
     Action.RETURN: "report_returned",
     Action.APPROVE: "report_approved",
     Action.REOPEN: "report_reopened",
-    Action.LOCK: "report_locked",
     Action.WAIVE: "report_waived",
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -74,13 +75,28 @@ def my_reports(user, period: Period) -> list[Report]:
     )
 
 
+# The queue: each report with the columns it shows, oldest submission first.
+QUEUE_RELATED = (*LIST_RELATED, "responsible")
+QUEUE_ORDER = ("submitted_at", "pk")
+
+
 def review_queue(
     user, *, state: str = State.SUBMITTED, unit: Unit | None = None, category=None, period: Period | None = None
 ) -> QuerySet:
     """Reports ``user`` may review, oldest submission first (first in, first reviewed)."""
     qs = permissions.reviewable_by(user, Report.objects.all())
     qs = filter_given(qs, state=state, unit=unit, category=category, period=period)
-    return qs.select_related(*LIST_RELATED, "responsible").order_by("submitted_at", "pk")
+    return qs.select_related(*QUEUE_RELATED).order_by(*QUEUE_ORDER)
+
+
+def review_queue_page(queue: QuerySet, number, size: int):
+    """One page of ``queue`` (``review_queue``'s answer): the page's ids are picked first by
+    the queue's own index (report_unit_state_queue) — the count and the ordering never
+    join a duty, period or person — and only those rows are read with their columns."""
+    page = Paginator(queue.values_list("pk", flat=True), size).get_page(number)
+    rows = queue.model.objects.filter(pk__in=page.object_list)
+    page.object_list = list(rows.select_related(*QUEUE_RELATED).order_by(*QUEUE_ORDER))
+    return page
 
 
 def next_in_queue(user, *, after: Report, **filters) -> Report | None:

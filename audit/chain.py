@@ -18,11 +18,21 @@ from .models import AuditLink, ChainHead
 
 # model label → function giving the organization key (root unit path) of an event row.
 REGISTRY: dict[str, Callable[[models.Model], str]] = {}
+# model label → function giving the age past which its rows may be purged (the security
+# log's retention): such a row gone is not a break in the chain once its link is older.
+RETENTION: dict[str, Callable[[], datetime.timedelta]] = {}
 
 
-def register(label: str, organization_of: Callable[[models.Model], str]) -> None:
+def register(
+    label: str,
+    organization_of: Callable[[models.Model], str],
+    *,
+    kept_for: Callable[[], datetime.timedelta] | None = None,
+) -> None:
     """Chain every new row of ``label`` (e.g. "assessments.ReportEvent")."""
     REGISTRY[label] = organization_of
+    if kept_for is not None:
+        RETENTION[label] = kept_for
 
 
 def root_of_unit(unit) -> str:
@@ -66,6 +76,16 @@ register("assessments.ReportEvent", _report_event_organization)
 register("oversight.Event", _oversight_event_organization)
 register("appraisals.AppraisalEvent", _appraisal_event_organization)
 register("assessments.PeriodEvent", _period_event_organization)
+
+
+def _security_retention() -> datetime.timedelta:
+    from accounts.security import retention_days
+
+    return datetime.timedelta(days=retention_days())
+
+
+# The security log has a chain of its own; entries past their retention may be purged.
+register("accounts.SecurityEvent", lambda event: "security", kept_for=_security_retention)
 
 
 def _value(value):
@@ -123,6 +143,14 @@ def connect_registered() -> None:
         post_save.connect(_on_save, sender=apps.get_model(label), dispatch_uid=f"audit-{label}")
 
 
+def _purged(model, link) -> bool:
+    """A row of a model with a retention period, deleted after that period: purged."""
+    from django.utils import timezone
+
+    kept_for = RETENTION.get(model._meta.label)
+    return kept_for is not None and link.at < timezone.now() - kept_for()
+
+
 @dataclass
 class Problem:
     organization: str
@@ -156,6 +184,10 @@ def verify() -> tuple[int, list[Problem]]:
                 break
             model = link.content_type.model_class()
             row = model._default_manager.filter(pk=link.object_id).first()
+            if row is None and _purged(model, link):
+                previous = link.hash
+                expected += 1
+                continue
             if row is None:
                 problems.append(Problem(organization, link.sequence, f"{model._meta.label} {link.object_id} deleted"))
                 break

@@ -6,6 +6,7 @@ from responsibilities.views import home
 
 urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("responsibilities/", include("responsibilities.urls")),
@@ -16,6 +17,10 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("appraisals/", include("appraisals.urls")),
     path("oversight/", include("oversight.urls")),
+    path("api/tokens/", include("api.token_urls")),
+    path("api/", include("api.urls")),
+    path("accounts/", include("accounts.people_urls")),
+    path("security/", include("audit.urls")),
     path("", home, name="home"),
     path("", include("accounts.urls")),
 ]

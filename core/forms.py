@@ -1,6 +1,9 @@
 """What every form of Mingze's may share."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .errors import EvidenceError, TransitionError
 
@@ -13,6 +16,29 @@ class BootstrapMixin:
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` written in Python rather than through a template per option: the same
+    HTML as Django's (attributes, ``selected``, option groups), at a fraction of the cost
+    for the long lists filters offer (a liaison's two hundred units on the review queue)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(f'<optgroup label="{escape(group)}">')
+            parts.extend(_option(option) for option in options)
+            if group:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))
+
+
+def _option(option: dict) -> str:
+    label = escape(option["label"])
+    return f'<option value="{escape(option["value"])}"{flatatt(option["attrs"])}>{label}</option>'
 
 
 def text_field(label, *, rows: int = 3, max_length: int = 2000, required=None, **kwargs) -> forms.CharField:

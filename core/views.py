@@ -1,6 +1,7 @@
-from django.http import JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from . import replica
@@ -19,6 +20,17 @@ def healthz(request):
     if replica_status is not None:
         parts["replica"] = replica_status
     return JsonResponse(parts, status=status)
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """``/favicon.ico``, which browsers ask for by themselves (on a PDF, a download, or
+    before they read the page's ``<link rel="icon">``): the site's icon, never a 404."""
+    path = finders.find("img/favicon.png")
+    if not path:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type="image/png")
 
 
 def error_403(request, exception=None):

@@ -34,6 +34,9 @@ class Scope:
     covers_all: bool = False
     limited: bool = False
     floor_depth: int = 1
+    # The default page of those who see everything: the roots and the units right under
+    # them, read in the query that found the roots (``tree_units`` takes its rows here).
+    upper: list[Unit] | None = None
 
     @property
     def whole_organization(self) -> bool:
@@ -89,10 +92,13 @@ def scope_for(user, unit_id=None) -> Scope:
     """
     require(can_view_dashboard(user))
     if access.sees_everything(user):
+        if unit_id in (None, ""):
+            # One query for the roots and the units under them: the default page's rows.
+            upper = list(Unit.objects.filter(depth__lte=2).order_by("path"))
+            roots = [unit for unit in upper if unit.depth == 1]
+            return Scope(root=roots[0] if len(roots) == 1 else None, covers_all=True, upper=upper)
         roots = list(Unit.objects.get_root_nodes()[:2])
         single = roots[0] if len(roots) == 1 else None
-        if unit_id in (None, ""):
-            return Scope(root=single, covers_all=True)
         root = _unit_or_404(unit_id)
         return Scope(root=root, covers_all=single is not None and root.pk == single.pk)
     if unit_id in (None, ""):

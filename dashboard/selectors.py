@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import Avg, Count, F, Max, Q, Sum, Window
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Rank
 from django.utils import timezone
 
@@ -47,10 +48,19 @@ TREND_PERIODS = 6
 # Periods
 
 
-def dashboard_periods() -> list[Period]:
+def dashboard_periods(*, stamped: bool = False) -> list[Period]:
     """Periods that have reports (open or closed), newest first: one query, shared by the
-    period picker, the default, the previous period and the trend window."""
-    return list(Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half"))
+    period picker, the default, the previous period and the trend window.
+
+    ``stamped``: each period also carries what its grouped counts depend on
+    (``_counts_stamp``), read in the same query — an index probe per period on
+    report_period_updated, and the unit tree's fingerprint computed once (an InitPlan) —
+    so the dashboard pays no separate query for it."""
+    qs = Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half")
+    if stamped:
+        newest = Report.objects.filter(period=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
+        qs = qs.annotate(reports_changed=Subquery(newest), tree_stamp=RawSQL(_tree_fingerprint_sql(), []))
+    return list(qs)
 
 
 def newest_period() -> Period | None:
@@ -109,11 +119,16 @@ def tree_units(scope: Scope) -> tuple[list[Unit], list[Row]]:
     """
     root = scope.root
     if root is None:
-        return [], [Row(unit=u) for u in access.children_of(None)]
+        roots = [u for u in scope.upper if u.depth == 1] if scope.upper is not None else access.children_of(None)
+        return [], [Row(unit=u) for u in roots]
     if not root.numchild and scope.floor_depth >= root.depth:
         return [root], [Row(unit=root, own=True)]  # a branch secretary's own branch: no query
-    ancestor_paths = [root.path[: Unit.steplen * n] for n in range(scope.floor_depth, root.depth + 1)]
-    units = list((Unit.objects.filter(path__in=ancestor_paths) | access.children_of(root)).order_by("path"))
+    if scope.upper is not None:
+        # The single root (``scope_for``'s default): every unit of depth 2 is its child.
+        units = scope.upper
+    else:
+        ancestor_paths = [root.path[: Unit.steplen * n] for n in range(scope.floor_depth, root.depth + 1)]
+        units = list((Unit.objects.filter(path__in=ancestor_paths) | access.children_of(root)).order_by("path"))
     crumbs = [u for u in units if u.depth <= root.depth]
     rows = [Row(unit=u) for u in units if u.depth > root.depth]
     rows.append(Row(unit=root, own=True))
@@ -161,21 +176,30 @@ def _scope_key(scope: Scope) -> str:
     return str(scope.root.pk if scope.root is not None and not scope.whole_organization else 0)
 
 
+def _tree_fingerprint_sql() -> str:
+    """A fingerprint of the unit tree's paths, as a scalar SQL expression (a unit moved
+    elsewhere changes which row it rolls up into)."""
+    units = Unit._meta.db_table
+    if _reading().vendor == "postgresql":
+        return f"(SELECT MD5(STRING_AGG(id || ':' || path, ',' ORDER BY id)) FROM {units})"
+    # SQLite, the default of `make run`
+    return f"(SELECT GROUP_CONCAT(id || ':' || path) FROM (SELECT id, path FROM {units} ORDER BY id))"
+
+
 def _counts_stamp(period: Period) -> str:
     """What the grouped counts of ``period`` depend on, read in one cheap query: the newest
     ``updated_at`` of its reports (an index probe on report_period_updated; every change to
     a report goes through ``save()`` or ``bulk_create``, both of which stamp it — nothing
     updates reports with ``QuerySet.update`` or deletes them) and a fingerprint of the unit
     tree's paths (a unit moved elsewhere changes which row it rolls up into)."""
-    units = Unit._meta.db_table
-    if _reading().vendor == "postgresql":
-        tree = f"(SELECT MD5(STRING_AGG(id || ':' || path, ',' ORDER BY id)) FROM {units})"
-    else:  # SQLite, the default of `make run`
-        tree = f"(SELECT GROUP_CONCAT(id || ':' || path) FROM (SELECT id, path FROM {units} ORDER BY id))"
-    sql = f"SELECT (SELECT MAX(updated_at) FROM {Report._meta.db_table} WHERE period_id = %s), {tree}"
-    with _reading().cursor() as cursor:
-        cursor.execute(sql, [period.pk])
-        stamp = ":".join(str(v) for v in cursor.fetchone())
+    if hasattr(period, "tree_stamp"):  # read with the period (dashboard_periods(stamped=True))
+        values = (period.reports_changed, period.tree_stamp)
+    else:
+        sql = f"SELECT (SELECT MAX(updated_at) FROM {Report._meta.db_table} WHERE period_id = %s), "
+        with _reading().cursor() as cursor:
+            cursor.execute(sql + _tree_fingerprint_sql(), [period.pk])
+            values = cursor.fetchone()
+    stamp = ":".join(str(v) for v in values)
     return hashlib.sha256(stamp.encode()).hexdigest()[:32]  # a short key with no spaces
 
 

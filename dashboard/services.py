@@ -178,7 +178,7 @@ def _tell_requester(export: Export) -> None:
         recipients=[export.requested_by],
         kind="export_ready",
         template="export_ready",
-        context={"kind": export.get_kind_display(), "period": export.period, "url": url},
+        context={"kind": Export.Kind(export.kind).label, "period": export.period, "url": url},
         url=url,
     )
 

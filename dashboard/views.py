@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
+from accounts.models import SecurityEvent
+from accounts.security import record
 from assessments.models import Period, Report
 from assessments.permissions import reports_visible_to
 from core.replica import heavy_read_view
@@ -42,7 +44,7 @@ def _period_from(periods: list[Period], value) -> Period | None:
 @heavy_read_view
 def index(request):
     scope = permissions.scope_for(request.user, request.GET.get("unit"))
-    periods = selectors.dashboard_periods()
+    periods = selectors.dashboard_periods(stamped=True)
     period = _period_from(periods, request.GET.get("period"))
     # The admin's home: the dashboard with what is still to set up beside it (UX.md).
     setup = setup_tasks() if roles.is_admin(request.user) else None
@@ -210,4 +212,6 @@ def export_download(request, token):
         raise Http404
     if export.status != Export.Status.DONE or not export.file:
         raise Http404
+    # Every export handed out is in the security log (等保 2.0 安全审计, docs/security.md).
+    record(SecurityEvent.Kind.EXPORT_DOWNLOADED, user=request.user, request=request, detail=export.download_name())
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.download_name())

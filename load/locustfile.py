@@ -43,7 +43,7 @@ with open(os.environ["LOAD_MARKS"]) as _handle:
 REPORT = re.compile(r"/assessments/reports/(\d+)/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DOWNLOAD = re.compile(r'href="(/dashboard/exports/[0-9a-f-]{36}/)"')
-EXPORTS = re.compile(r'hx-get="(/dashboard/exports/\?[^"]+)"')
+EXPORTS = re.compile(r'(?:data-)?hx-get="(/dashboard/exports/\?[^"]+)"')
 
 OUTCOMES = {"refusals": Counter(), "refusal_messages": Counter(), "errors": Counter(), "uploaded_bytes": 0}
 _numbers = {kind: itertools.count() for kind in ("secretary", "leader", "admin")}

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import engines
+from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
 
 from core.background import queue
@@ -17,6 +19,29 @@ from core.background import queue
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def text_engine() -> DjangoTemplates:
+    """The templates of notifications, rendered as plain text: no HTML escaping.
+
+    A notification holds what the person wrote and what the message says, as plain text;
+    it is escaped once, where HTML is made (the list page, an HTML part), never here — so
+    a comment with ``& < > " '`` reaches the list and the e-mail as it was written.
+    """
+    default = engines["django"]
+    return DjangoTemplates(
+        {
+            "NAME": "notification_text",
+            "DIRS": default.dirs,
+            "APP_DIRS": default.app_dirs,
+            "OPTIONS": {"autoescape": False},
+        }
+    )
+
+
+def render_text(name: str, context: dict) -> str:
+    return text_engine().get_template(name).render(context).strip()
 
 
 def notify(*, recipients: Iterable, kind: str, template: str, context: dict, url: str = "") -> list[Notification]:
@@ -32,8 +57,9 @@ def notify(*, recipients: Iterable, kind: str, template: str, context: dict, url
             continue
         seen.add(person.pk)
         with translation.override(person.language or settings.LANGUAGE_CODE):
-            title = render_to_string(f"notifications/{template}_subject.txt", context).strip()
-            body = render_to_string(f"notifications/{template}_body.txt", context).strip()
+            # Every label is made here, in the reader's language (lazy texts in ``context``).
+            title = " ".join(render_text(f"notifications/{template}_subject.txt", context).split())
+            body = render_text(f"notifications/{template}_body.txt", context)
         made.append(Notification(recipient=person, kind=kind, title=title[:200], body=body, url=url))
     Notification.objects.bulk_create(made)
     ids = [n.pk for n in made if n.pk]

@@ -13,12 +13,17 @@ from collections.abc import Collection
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from schedules.reminders import ReminderItem
 
 from . import selectors
 from .services import responsible_people
+
+# 督办〔2026〕3号 or "Notice [2026] No. 3": made when the reminder is written, in the
+# reader's language, not when the items are collected (in whatever language is active then).
+_notice_label = lazy(lambda notice: notice.label, str)
 
 
 def _due(items, today: datetime.date, days_before: Collection[int] | None):
@@ -57,7 +62,7 @@ def oversight_reminder_items(*, today: datetime.date, days_before: Collection[in
                     person_id=person.pk,
                     due_on=n.deadline,
                     unit=n.unit,
-                    code=str(n.label),
+                    code=_notice_label(n),
                     title=n.subject,
                     url=url,
                     kind_label=_("Supervision notice"),

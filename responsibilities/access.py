@@ -418,10 +418,14 @@ def judge_refusal(user, *, unit: Unit, submitted_by_id: int | None = None) -> st
 def not_judged_by(user, qs: QuerySet, *, field: str = "unit", submitted_by: str | None = None) -> QuerySet:
     """``qs`` without what ``user`` may not judge (``may_judge`` for a whole queue).
 
-    The held posts are asked inside the same SQL (``NOT EXISTS``), so a queue or a badge
-    costs no extra query for it."""
-    holds = Post.objects.filter(unit=OuterRef(field), holder=user.pk, active=True)
-    qs = qs.exclude(Exists(holds))
+    The held posts are asked inside the same SQL, so a queue or a badge costs no extra
+    query for it: as ``NOT IN`` (a hashed list of the few units held, checked per row)
+    rather than a correlated ``NOT EXISTS``, which PostgreSQL may turn into an anti-join
+    that scans every report instead of walking the reviewer's units by index (issue 15:
+    the review queue's badge on every leader page). A post always has a unit, so both
+    say the same."""
+    holds = Post.objects.filter(holder=user.pk, active=True).values("unit_id")
+    qs = qs.exclude(**{f"{field}__in": holds})
     if submitted_by:
         qs = qs.exclude(**{submitted_by: user.pk})
     return qs

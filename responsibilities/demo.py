@@ -46,6 +46,9 @@ PEOPLE = [
     ],
     DemoPerson("jijian", "黄刚", roles.SUPERVISOR, "纪检监察组组长"),
     DemoPerson("shuji4b", "陈晨", roles.SECRETARY, "第四党支部书记（本期中途接任，交接见 oversight）"),
+    # 三员分立: the security and audit administrators beside the 系统管理员 (admin).
+    DemoPerson("anquan", "钱安", roles.SECURITY_ADMIN, "安全管理员"),
+    DemoPerson("shenji", "林审", roles.AUDIT_ADMIN, "审计管理员"),
 ]
 
 BRANCH_EN = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth"]

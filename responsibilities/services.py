@@ -274,6 +274,20 @@ def set_portfolio(*, post: Post, portfolio: str) -> Post:
     return post
 
 
+def vacate_post(*, post: Post, since: datetime.date | None = None) -> None:
+    """Leave ``post`` without a holder from ``since`` (today): the open tenure ends the day
+    before, so who held it stays in the history; the post and its duties stay."""
+    since = since or timezone.localdate()
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    current = post.tenures.filter(ended__isnull=True).first()
+    if current is not None:
+        current.ended = max(current.started, since - datetime.timedelta(days=1))
+        current.save(update_fields=["ended"])
+    if post.holder_id is not None:
+        post.holder = None
+        post.save(update_fields=["holder"])
+
+
 # Which unit kind and post kind carry a duty, by the checklist's ``subject``.
 SUBJECT_UNIT_KIND = {
     Subject.LEADING_GROUP: UnitKind.LEADING_GROUP,

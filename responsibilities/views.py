@@ -30,6 +30,11 @@ def home(request):
             return redirect(reverse("dashboard:index"))
         except NoReverseMatch:
             pass
+    # 三员分立: the security and audit administrators land on their own pages.
+    if role == roles.SECURITY_ADMIN:
+        return redirect(reverse("accounts:people"))
+    if role == roles.AUDIT_ADMIN:
+        return redirect(reverse("audit:security_log"))
     context = {"role": role}
     if role == roles.ADMIN:
         context["setup"] = selectors.setup_tasks()

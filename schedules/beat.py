@@ -24,6 +24,7 @@ class Entry:
     hour: str
     minute: str
     description: str
+    enabled: bool = True  # on creation only; an admin's choice is kept afterwards
 
 
 SCHEDULE = [
@@ -57,6 +58,21 @@ SCHEDULE = [
         "*",
         "*/10",
         _("Every 10 minutes: send the e-mails of notifications that could not be queued (broker down)."),
+    ),
+    Entry(
+        "mingze: purge security log",
+        "accounts.purge_security_log",
+        "3",
+        "15",
+        _("Daily: delete security log entries older than its retention (at least 180 days)."),
+    ),
+    Entry(
+        "mingze: sync directory",
+        "responsibilities.sync_directory",
+        "2",
+        "30",
+        _("Daily 02:30, once enabled: put people into posts from the directory (LDAP); people who left are flagged."),
+        enabled=False,
     ),
     Entry(
         "mingze: rebuild stalled exports",
@@ -102,7 +118,7 @@ def sync_schedules(*, using: str = "default", reset_times: bool = False) -> Sync
                 description = str(entry.description)
             if task is None:
                 PeriodicTask.objects.using(using).create(
-                    name=entry.name, task=entry.task, crontab=crontab, description=description, enabled=True
+                    name=entry.name, task=entry.task, crontab=crontab, description=description, enabled=entry.enabled
                 )
                 result.created.append(entry.name)
                 continue

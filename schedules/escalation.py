@@ -23,7 +23,7 @@ from responsibilities.models import Unit
 
 from .common import AfterBatch, JobResult, first_url
 from .models import DigestSent, ReminderStage, SentReminder
-from .reminders import ReminderItem, deliver_all, reminder_sources, report_reminder_items, report_url
+from .reminders import REPORT_COLUMNS, ReminderItem, deliver_all, reminder_sources, report_reminder_items, report_url
 
 MONDAY = 0
 
@@ -42,16 +42,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
         .exclude(state=Report.State.RETURNED, resubmit_by__gte=today)
         .annotate(liaison_id=access.liaison_holder("unit"))
         .order_by("pk")
-        .values_list(
-            "pk",
-            "period__due_on",
-            "unit_id",
-            "assignment__duty__code",
-            "assignment__duty__title",
-            "assignment__post__holder_id",
-            "responsible_id",
-            "liaison_id",
-        )
+        .values_list(*REPORT_COLUMNS, "liaison_id")
     )
     rows = list(rows)
     units = Unit.objects.in_bulk({row[2] for row in rows})

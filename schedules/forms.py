@@ -7,7 +7,10 @@ from core.forms import BootstrapMixin
 
 def _date(label, required=True, help_text=""):
     return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import SecurityEvent
+from accounts.security import record
 from core.forms import attempt
 
 from .. import permissions, services
@@ -88,4 +90,5 @@ def evidence_download(request, pk):
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
     )
     response["Cache-Control"] = "private, no-store"
+    record(SecurityEvent.Kind.FILE_OPENED, user=request.user, request=request, detail=f"evidence {evidence.pk}")
     return response

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,7 +36,7 @@ def review_queue(request):
     if form.is_valid():
         filters = form.cleaned_data
         rows = selectors.review_queue(user, state=filters["state"], unit=filters["unit"], category=filters["category"])
-        page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = selectors.review_queue_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE)
         # The review page carries the unit/category filters, so "next" stays in this queue.
         carry = {name: filters[name].pk for name in ("unit", "category") if filters[name] is not None}
     else:

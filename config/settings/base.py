@@ -33,9 +33,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "import_export",
     "treebeard",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "accounts",
     "responsibilities",
@@ -47,6 +53,7 @@ INSTALLED_APPS = [
     "dashboard",
     "appraisals",
     "oversight",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +64,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in (accounts/two_factor.py): django-otp marks a verified session, and a
+    # session that still owes its code sees only the code's page; an expired password only
+    # the page to change it (accounts/passwords.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
+    "accounts.passwords.PasswordExpiryMiddleware",
     # With a replica: a session that just wrote reads the primary (not installed otherwise).
     "core.replica.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,14 +152,87 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend reading the person's roles with them (one query fewer on every page).
+    "accounts.backends.RolesBackend",
+    # Only for sessions signed in before RolesBackend came (their session names this one).
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Directory sign-in (accounts/directory.py): off unless LDAP_SERVER_URI is set; then the
+# directory is asked first and local accounts (the administrator's) still sign in after it.
+# django-auth-ldap and python-ldap come from requirements-directory.txt.
+if env("LDAP_SERVER_URI", default=""):
+    import ldap
+    from django_auth_ldap.config import GroupOfNamesType, LDAPSearch
+
+    AUTH_LDAP_SERVER_URI = env("LDAP_SERVER_URI")
+    AUTH_LDAP_BIND_DN = env("LDAP_BIND_DN", default="")
+    AUTH_LDAP_BIND_PASSWORD = env("LDAP_BIND_PASSWORD", default="")
+    AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+    # A disabled entry is left out of the search, so it cannot sign in. Active Directory:
+    # (userAccountControl:1.2.840.113556.1.4.803:=2).
+    MINGZE_LDAP_DISABLED_FILTER = env("LDAP_DISABLED_FILTER", default="(employeeType=disabled)")
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(
+        env("LDAP_USER_BASE"),
+        ldap.SCOPE_SUBTREE,
+        f"(&{env('LDAP_USER_FILTER', default='(uid=%(user)s)')}(!{MINGZE_LDAP_DISABLED_FILTER}))",
+    )
+    AUTH_LDAP_USER_ATTR_MAP = {
+        "full_name": env("LDAP_ATTR_NAME", default="cn"),
+        "email": env("LDAP_ATTR_EMAIL", default="mail"),
+        "department": env("LDAP_ATTR_DEPARTMENT", default="ou"),
+    }
+    AUTH_LDAP_GROUP_SEARCH = LDAPSearch(
+        env("LDAP_GROUP_BASE", default=env("LDAP_USER_BASE")), ldap.SCOPE_SUBTREE, "(objectClass=groupOfNames)"
+    )
+    AUTH_LDAP_GROUP_TYPE = GroupOfNamesType()
+    AUTH_LDAP_ALWAYS_UPDATE_USER = True
+    AUTH_LDAP_CONNECTION_OPTIONS = {
+        ldap.OPT_NETWORK_TIMEOUT: env.float("LDAP_TIMEOUT", default=5.0),
+        ldap.OPT_TIMEOUT: env.float("LDAP_TIMEOUT", default=5.0),
+    }
+    # Role → group: "admin=cn=mingze-admins,ou=groups,dc=example,dc=org;leader=cn=…".
+    MINGZE_LDAP_ROLE_GROUPS = dict(
+        item.split("=", 1) for item in env("LDAP_ROLE_GROUPS", default="").split(";") if "=" in item
+    )
+    # sync_directory (responsibilities/directory_sync.py): who is in the directory, and which
+    # post each person holds — the unit named by one attribute, the post titled by another.
+    MINGZE_LDAP_SYNC_FILTER = env("LDAP_SYNC_FILTER", default="(objectClass=inetOrgPerson)")
+    MINGZE_LDAP_USERNAME_ATTR = env("LDAP_USERNAME_ATTR", default="uid")
+    MINGZE_DIRECTORY_UNIT_ATTR = env("LDAP_SYNC_UNIT_ATTR", default="ou")
+    MINGZE_DIRECTORY_UNIT_FIELD = env("LDAP_SYNC_UNIT_FIELD", default="name")  # or "code"
+    MINGZE_DIRECTORY_POST_ATTR = env("LDAP_SYNC_POST_ATTR", default="title")
+    # The directory's title → Mingze's post title, where they differ: "书记=支部书记;…".
+    MINGZE_DIRECTORY_TITLES = dict(
+        item.split("=", 1) for item in env("LDAP_SYNC_TITLES", default="").split(";") if "=" in item
+    )
+    AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "accounts.directory.DirectoryBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+# Password policy (等保 2.0 身份鉴别; docs/security.md): length, character classes, history
+# and expiry, each from the environment.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "accounts.passwords.CharacterClassValidator",
+        "OPTIONS": {"classes": env.int("PASSWORD_CHARACTER_CLASSES", default=3)},
+    },
+    {"NAME": "accounts.passwords.HistoryValidator", "OPTIONS": {"keep": env.int("PASSWORD_HISTORY", default=5)}},
 ]
+# Days after which a password must be changed (0: never).
+MINGZE_PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+# The three administrators must sign in with a second factor (TOTP); others may.
+MINGZE_TWO_FACTOR_FOR_ADMINS = env.bool("TWO_FACTOR_FOR_ADMINS", default=True)
+OTP_TOTP_ISSUER = env("MINGZE_ORG_NAME", default="") or "Mingze"
+# The security log is kept this many days (at least 180: 等保 2.0 asks for six months).
+MINGZE_SECURITY_LOG_DAYS = env.int("SECURITY_LOG_DAYS", default=180)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -332,3 +418,42 @@ MINGZE_EVIDENCE_TYPES = env.list("MINGZE_EVIDENCE_TYPES", default=["pdf", "doc",
 MINGZE_EVIDENCE_MAX_UNPACKED_BYTES = env.int("MINGZE_EVIDENCE_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The API (api/, README "The API"): personal tokens or the session, JSON only, cursor pages,
+# errors as problem details (RFC 9457), the OpenAPI 3 schema by drf-spectacular with its
+# Swagger UI served from our own static files (drf-spectacular-sidecar), never a CDN.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mingze API",
+    "DESCRIPTION": "The responsibility system for Party building (党建工作责任制): organization, checklist, "
+    "reports, scores, oversight and the dashboard's figures, each limited to what the token's owner may see.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No call to an online validator: the docs page makes no request off the server.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStateEnum": "assessments.models.Report.State",
+        "GradeEnum": "assessments.models.Grade",
+        "RectificationStateEnum": "oversight.models.Rectification.State",
+        "NoticeStateEnum": "oversight.models.SupervisionNotice.State",
+        "UnitKindEnum": "responsibilities.models.UnitKind",
+        "PostKindEnum": "responsibilities.models.PostKind",
+    },
+}

@@ -17,3 +17,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 ALLOWED_HOSTS = ["*"]
+# The suite signs its cast in with force_login; the two-factor tests turn this back on.
+MINGZE_TWO_FACTOR_FOR_ADMINS = False

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_evidence_marking'),
+        ('assessments', '0008_evidence_marking'),
         ('oversight', '0002_event_base'),
         ('responsibilities', '0005_discipline_group_own_root'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
+from accounts.models import SecurityEvent
+from accounts.security import record
 from appraisals.models import Finding
 from appraisals.permissions import get_appraisee_for
 from assessments.permissions import get_report_for
@@ -187,4 +189,6 @@ def attachment(request, pk):
         permissions.get_rectification_for(request.user, found.rectification_id)
     else:
         permissions.get_notice_for(request.user, found.notice_id)
+    # Files of 督办 and 整改 (the 纪检监察组's among them) are opened on the record.
+    record(SecurityEvent.Kind.FILE_OPENED, user=request.user, request=request, detail=f"oversight {found.pk}")
     return attachment_response(found)

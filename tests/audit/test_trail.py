@@ -20,10 +20,12 @@ def trail(cast, report_a):
 
 
 def test_every_event_is_chained_and_the_chain_verifies(trail, capsys):
-    assert AuditLink.objects.count() == len(trail) == 4
-    assert list(AuditLink.objects.values_list("sequence", flat=True)) == [1, 2, 3, 4]
+    # The security log (the cast's role grants) has a chain of its own beside the reports'.
+    reports = AuditLink.objects.exclude(organization="security")
+    assert reports.count() == len(trail) == 4
+    assert list(reports.values_list("sequence", flat=True)) == [1, 2, 3, 4]
     call_command("verify_audit")
-    assert "4 links checked" in capsys.readouterr().out
+    assert f"{AuditLink.objects.count()} links checked" in capsys.readouterr().out
 
 
 def test_an_event_edited_with_raw_sql_is_found(trail, capsys):

@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from tests.directory.conftest import directory, enable  # noqa: F401 — the OpenLDAP journeys
 from tests.services import CHROMIUM, need_chromium
 
 # live_server runs in a thread while sync Playwright drives the page from this one.

@@ -122,3 +122,16 @@ def test_the_numbers_follow_every_change_of_a_report_or_of_the_tree(client_as, c
     cast.unit_b.move(cast.party_group, "sorted-child")
     rows = {row.unit.code: row.total for row in overview(client).context["o"].rows}
     assert rows["ZBB"] == 2 and rows["JGDW"] == 5
+
+
+def test_a_second_root_shows_the_whole_organization_by_roots(client_as, cast, data):
+    """The default page reads the roots and the units under them in one query (issue 15):
+    with one root its units are the rows; a second root makes the roots the rows."""
+    from responsibilities.models import Unit
+
+    client = client_as("leader")
+    assert "JGDW" in {row.unit.code for row in overview(client).context["o"].rows}
+    Unit.add_root(code="DZ2", name="第二党组", kind=cast.party_group.kind)
+    o = overview(client).context["o"]
+    assert [row.unit.code for row in o.rows] == ["DZ", "DZ2"]
+    assert o.totals["approved"] == 3  # the whole organization, as before

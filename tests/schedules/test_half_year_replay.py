@@ -90,7 +90,7 @@ def test_half_year_replay(org, capsys):
     # Reminders on T-14, T-7, T-3, T-1 to the post holder, for what was still unsubmitted.
     sent = {
         (r.day, r.person.username, Report.objects.get(pk=r.item_id).assignment.duty.code)
-        for r in SentReminder.objects.filter(kind="deadline").select_related("person")
+        for r in SentReminder.objects.filter(kind="deadline", item_type="report").select_related("person")
     }
     expected = set()
     for day, a_items, b_items, p_items in [
@@ -107,7 +107,11 @@ def test_half_year_replay(org, capsys):
     per_day = Counter(SentReminder.objects.filter(kind="deadline").values_list("person", "day", "notification"))
     assert len({(p, d) for p, d, _n in per_day}) == len(per_day)
     reminders = Notification.objects.filter(kind="deadline_reminder")
-    assert reminders.count() == len(per_day) == 9
+    assert reminders.count() == len(per_day) == 11  # 9 days of reminders, 2 of lock notices
+    # The reports locked on 7-16 are told in that day's one notification of each holder.
+    locked_told = SentReminder.objects.filter(item_type="report_lock").values_list("day", "person__username", "item_id")
+    assert set(locked_told) == {(on(7, 16), "r_sec_a", ids["A-D3"]), (on(7, 16), "r_sec_b", ids["B-D2"])}
+    assert not Notification.objects.filter(kind="report_lock").exists()
     titles = Counter((n.recipient.email, n.title) for n in reminders.select_related("recipient"))
     mails = Counter((m.to[0], m.subject) for m in mail.outbox)
     assert all(mails[key] == n for key, n in titles.items())

@@ -79,8 +79,10 @@ def pattern_of(url: str) -> str | None:
     return f"{match.view_name}?{keys}"
 
 
-def crawl(client, username: str) -> tuple[list[str], int]:
-    """Walk the pages open to ``username``; returns the bad links and how many were asked."""
+def crawl(client, username: str, pages: dict[str, str] | None = None) -> tuple[list[str], int]:
+    """Walk the pages open to ``username``; returns the bad links and how many were asked.
+    With ``pages``, each HTML answer of Mingze's own is kept there by URL (for the HTML
+    validator, tests/trust/test_html_valid.py)."""
     client.force_login(User.objects.get(username=username))
     queue: deque[tuple[str, str]] = deque([("/", "(start)")])
     seen: set[str] = set()
@@ -108,7 +110,10 @@ def crawl(client, username: str) -> tuple[list[str], int]:
             continue
         if url.startswith(NOT_FOLLOWED) or "text/html" not in response.get("Content-Type", ""):
             continue
-        for link in links_of(url, response.content.decode()):
+        html = response.content.decode()
+        if pages is not None:
+            pages[url] = html
+        for link in links_of(url, html):
             if link not in seen:
                 queue.append((link, url))
     return bad, sum(asked.values())

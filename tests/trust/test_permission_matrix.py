@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
+from api.services import issue_token
 from assessments.models import Evidence, Report
 from dashboard.models import Export
 from responsibilities.models import PostKind
@@ -45,10 +46,17 @@ ROLES = [
     "committee_secretary",
     "committee_member",
     "admin_in_a",
+    # 三员分立: the 安全管理员 and the 审计管理员 beside the 系统管理员 ("admin").
+    "security_admin",
+    "audit_admin",
 ]
 
 # Shorthands for a row: who gets 200 on GET (the rest of the signed-in cast gets `no`).
 EVERYONE = set(ROLES) - {"anonymous"}
+# The 安全管理员 and 审计管理员 hold no post and see no unit: the organization's pages refuse
+# them (and its objects are not theirs to know of); they have their own pages below.
+NOT_ORG = {"security_admin", "audit_admin"}
+STAFF = EVERYONE - NOT_ORG
 ADMIN = {"admin", "admin_in_a"}
 ORG = {"leader", "other_leader", "supervisor"} | ADMIN
 HOLDERS_A = {"secretary_a"}  # the secretary of unit A
@@ -72,28 +80,41 @@ class Row:
 
 
 # A report, its evidence and its unit belong to unit A: secretary B may not know of them.
-OF_A = {"hidden": {"secretary_b"}, "no": 403}
+OF_A = {"hidden": {"secretary_b"} | NOT_ORG, "no": 403}
 # The committee's own objects: the secretaries of the branches under it may not know of them.
-OF_COMMITTEE = {"hidden": {"secretary_a", "secretary_b"}, "no": 403}
+OF_COMMITTEE = {"hidden": {"secretary_a", "secretary_b"} | NOT_ORG, "no": 403}
 # An appraisal round is not the secretaries' to know of (unless they rate in it).
-SECRETARIES_404 = {"hidden": {"secretary_a", "secretary_b"} | COMMITTEE, "no": 403}
+SECRETARIES_404 = {"hidden": {"secretary_a", "secretary_b"} | COMMITTEE | NOT_ORG, "no": 403}
 LEADERS = {"leader", "other_leader"}
+SECURITY = {"security_admin"}  # accounts, roles, passwords, lock-outs
+AUDITOR = {"audit_admin"}  # reads the security log and the audit trail
 RAISE_A = {"admin", "admin_in_a", "leader", "supervisor"}  # may raise a rectification for unit A
 
 EXPECTED = {
     "healthz": Row(get=EVERYONE, public=True),
+    "favicon": Row(get=EVERYONE, public=True),
     "home": Row(get=EVERYONE),
     "login": Row(get=set(), post=set(), public=True, signed_in_redirect=True),
     "logout": Row(post=EVERYONE, public=True),
     "password_change": Row(get=EVERYONE, post=EVERYONE),
     "password_change_done": Row(get=EVERYONE),
+    "two_factor": Row(get=EVERYONE, post=EVERYONE),
+    "two_factor_verify": Row(get=EVERYONE, post=EVERYONE),
+    # 三员分立: each administrator's pages are theirs alone, the 系统管理员's included.
+    "accounts:people": Row(get=SECURITY),
+    "accounts:person": Row(args="account", get=SECURITY, post=SECURITY),
+    "accounts:person_password": Row(args="account", post=SECURITY),
+    "accounts:person_unlock": Row(args="account", post=SECURITY),
+    "audit:security_log": Row(get=AUDITOR),
+    "audit:security_log_export": Row(get=AUDITOR),
+    "audit:trail": Row(get=AUDITOR),
     "responsibilities:checklist": Row(get=ORG),
     "responsibilities:matrix": Row(get=ORG),
     "responsibilities:assignments": Row(get=ORG),
     "responsibilities:bulk_assign": Row(get=ADMIN, post=ADMIN),
     "responsibilities:units": Row(get=ORG),
-    "responsibilities:my_duties": Row(get=EVERYONE - {"admin"}),  # every post holder
-    "assessments:my_reports": Row(get=EVERYONE - {"admin"}),
+    "responsibilities:my_duties": Row(get=STAFF - {"admin"}),  # every post holder
+    "assessments:my_reports": Row(get=STAFF - {"admin"}),
     "assessments:review_queue": Row(get={"admin", "admin_in_a", "leader", "other_leader"}),
     "assessments:report": Row(args="report", get=SEES_A, **OF_A),
     "assessments:report_file": Row(args="report", post=FILES_A, **OF_A),
@@ -119,17 +140,24 @@ EXPECTED = {
     "schedules:period_edit": Row(args="period", get=ADMIN, post=ADMIN),
     "schedules:period_action": Row(args="period", post=ADMIN),
     "schedules:job_run": Row(args="job_run", get=ADMIN),
-    "scoring:scores": Row(get=EVERYONE),
-    "scoring:unit_score": Row(args="unit_score", get=SEES_A, **OF_A),
-    "scoring:unit_score@committee": Row(args="unit_score_committee", get=ORG | COMMITTEE, **OF_COMMITTEE),
+    "scoring:scores": Row(get=STAFF),
+    # A score page answers 403, not 404, to the administrators who see no unit.
+    "scoring:unit_score": Row(args="unit_score", get=SEES_A, hidden={"secretary_b"}),
+    "scoring:unit_score@committee": Row(
+        args="unit_score_committee", get=ORG | COMMITTEE, hidden={"secretary_a", "secretary_b"}
+    ),
     "scoring:rules": Row(get=ADMIN, post=ADMIN),
     "scoring:bonuses": Row(get=ADMIN, post=ADMIN),
     "scoring:bonus_revoke": Row(args="bonus", post=ADMIN),
-    "dashboard:index": Row(get=EVERYONE),
+    # The API's endpoints answer 401 (not a sign-in page) and are in their own matrix,
+    # tests/api/test_matrix.py; the page of API tokens is the admin's.
+    "api_tokens:tokens": Row(get=ADMIN, post=ADMIN),
+    "api_tokens:revoke": Row(args="api_token", post=ADMIN),
+    "dashboard:index": Row(get=STAFF),
     "dashboard:ranking": Row(get=ORG),
-    "dashboard:reports": Row(get=EVERYONE),
-    "dashboard:exports": Row(get=EVERYONE),
-    "dashboard:export_create": Row(post=EVERYONE),
+    "dashboard:reports": Row(get=STAFF),
+    "dashboard:exports": Row(get=STAFF),
+    "dashboard:export_create": Row(post=STAFF),
     # An export is handed out to whoever's scope covers its units; to anyone else it is a 404.
     "dashboard:export_download": Row(args="export", get=SEES_A, hidden=EVERYONE - SEES_A),
     "dashboard:export_download@committee": Row(
@@ -155,8 +183,8 @@ EXPECTED = {
     "appraisals:result": Row(args="appraisee_done", get=ORG | HOLDERS_A, **OF_A),
     "appraisals:finding_add": Row(args="appraisee_done", post=ADMIN | LEADERS, **OF_A),
     # 整改 and 督办 of unit A, raised and issued by its liaison leader.
-    "oversight:rectifications": Row(get=EVERYONE),
-    "oversight:notices": Row(get=EVERYONE),
+    "oversight:rectifications": Row(get=STAFF),
+    "oversight:notices": Row(get=STAFF),
     "oversight:rectification_new": Row(get=ORG, post=ORG),
     "oversight:notice_new": Row(get=ORG, post=ORG),
     "oversight:raise_from_report": Row(args="rectification_report", get=RAISE_A, post=RAISE_A, **OF_A),
@@ -215,6 +243,7 @@ def objects(cast, period, report_a, settings, tmp_path):
         "unit": {"pk": cast.unit_a.pk},
         "unit_committee": {"pk": cast.committee.pk},
         "period": {"pk": period.pk},
+        "account": {"pk": cast.secretary_b.pk},
         "job_run": {"pk": JobRun.objects.create(job="open_periods", period=period, requested_by=cast.admin).pk},
         "unit_score": {"period_pk": period.pk, "unit_code": cast.unit_a.code},
         "unit_score_committee": {"period_pk": period.pk, "unit_code": cast.committee.code},
@@ -223,6 +252,7 @@ def objects(cast, period, report_a, settings, tmp_path):
                 period=period, unit=cast.unit_a, points=2, reason="先进典型", granted_by=cast.admin
             ).pk
         },
+        "api_token": {"pk": issue_token(user=cast.secretary_a, name="app", days=30, actor=cast.admin).token.pk},
         **exports,
         **matrix_objects(cast, report_a),
     }
@@ -239,7 +269,13 @@ def people(cast, objects) -> dict:
     PostFactory(unit=branch_c, title="支部书记", held_by=committee_member)
     admin_in_a = UserFactory(username="admin_in_a", full_name="兼任委员的管理员", roles=[roles.ADMIN])
     PostFactory(unit=cast.unit_a, kind=PostKind.MEMBER, title="组织委员", held_by=admin_in_a)
-    return {"committee_secretary": committee_secretary, "committee_member": committee_member, "admin_in_a": admin_in_a}
+    return {
+        "committee_secretary": committee_secretary,
+        "committee_member": committee_member,
+        "admin_in_a": admin_in_a,
+        "security_admin": UserFactory(username="anquan", full_name="安全管理员", roles=[roles.SECURITY_ADMIN]),
+        "audit_admin": UserFactory(username="shenji", full_name="审计管理员", roles=[roles.AUDIT_ADMIN]),
+    }
 
 
 def fingerprint():

@@ -75,6 +75,11 @@ SNAPSHOT = {
     "reports_by_assignment": "SELECT id, assignment_id, period_id, unit_id, state FROM assessments_report ORDER BY id",
     "users": "SELECT username FROM accounts_user ORDER BY username",
     "audit_links": "SELECT count(*) FROM audit_auditlink",
+    "notification_texts": "SELECT id, title, body FROM notifications_notification ORDER BY id",
+    # The release's administrators: the admin group's members and the superusers (17a).
+    "administrators": "SELECT DISTINCT u.username FROM accounts_user u LEFT JOIN accounts_user_groups ug "
+    "ON ug.user_id = u.id LEFT JOIN auth_group g ON g.id = ug.group_id "
+    "WHERE g.name = 'admin' OR u.is_superuser ORDER BY 1",
     # Issue 11 item 7: ballots cast before the ballot box existed stay where they are.
     "ballot_rows": "SELECT id, round_id, appraisee_id, rater_role, comment FROM appraisals_ballot ORDER BY id",
     "ballot_score_rows": "SELECT id, ballot_id, criterion_id, level_id, points FROM appraisals_ballotscore ORDER BY id",

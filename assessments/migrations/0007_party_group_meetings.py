@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0005_report_resubmit_by'),
+        ('assessments', '0006_review_queue_index'),
         ('responsibilities', '0004_liaison_table'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_party_group_meetings'),
+        ('assessments', '0007_party_group_meetings'),
     ]
 
     operations = [
