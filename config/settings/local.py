@@ -1,7 +1,8 @@
 """Development settings: what `make run` uses. DEBUG on, a development secret key."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import audit_key_for, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="mingze-development-only-not-secret")
+AUDIT_KEY = env("AUDIT_KEY", default="") or audit_key_for(SECRET_KEY)
