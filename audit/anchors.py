@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from accounts.models import User
 
-from .chain import audit_key
+from .keys import audit_key
 from .models import ChainHead
 
 FILE_NAME = "anchors.jsonl"

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models.signals import post_save
 
+from .keys import audit_key
 from .models import AuditLink, ChainHead
 
 # model label → function giving the organization key (root unit path) of an event row.
@@ -88,10 +88,6 @@ def content_hash(instance: models.Model) -> str:
 
 
 GENESIS = "0" * 64
-
-
-def audit_key() -> bytes:
-    return settings.AUDIT_KEY.encode("utf-8")
 
 
 def link_hash(*, organization: str, sequence: int, content: str, previous: str, key: bytes | None = None) -> str:
