@@ -234,3 +234,27 @@ def test_verify_passes_while_transitions_are_being_written(cast, period):
     assert not errors, errors
     assert runs >= 2
     assert verify()[1] == []
+
+
+@pytest.mark.django_db
+def test_each_top_level_subtree_has_a_chain_of_its_own(cast, period):
+    """One head per organization serialized every transition of the province (make bench:
+    the lock cost more than a third of the throughput), so each subtree under the root —
+    the 机关党委 with its branches, the 纪检监察组 — has a chain of its own."""
+    run_trail(cast, period, n=2)
+    report_b = Report.objects.filter(period=period, unit=cast.unit_b, state=Report.State.DRAFT).first()
+    services.submit_report(report_id=report_b.pk, actor=cast.secretary_b, content="开展专题学习")
+    chains = set(AuditLink.objects.values_list("organization", flat=True))
+    assert chains == {cast.committee.path}
+    import datetime
+
+    from django.utils import timezone
+
+    from oversight.services import issue_notice
+
+    deadline = timezone.localdate() + datetime.timedelta(days=7)
+    issue_notice(actor=cast.supervisor, unit=cast.party_group, subject="督办", body="请整改。", deadline=deadline)
+    issue_notice(actor=cast.supervisor, unit=cast.discipline, subject="督办", body="请整改。", deadline=deadline)
+    chains = set(AuditLink.objects.values_list("organization", flat=True))
+    assert chains == {cast.committee.path, cast.party_group.path, cast.discipline.path}
+    assert verify()[1] == []
