@@ -61,9 +61,9 @@ def _units(event):
 
 
 def _report_event_organization(event) -> str:
-    return chain_of_path(
-        _units(event).objects.filter(reports__events=event.pk).values_list("path", flat=True).first() or ""
-    )
+    # In a transition the report and its unit are already loaded (assessments.services):
+    # no query.
+    return chain_of_unit(event.report.unit)
 
 
 def _oversight_event_organization(event) -> str:
@@ -115,14 +115,20 @@ def plain_link_hash(*, organization: str, sequence: int, content: str, previous:
 
 
 def append(instance: models.Model) -> AuditLink:
-    """Add ``instance`` to its organization's chain, in the caller's transaction."""
+    """Add ``instance`` to its chain, in the caller's transaction.
+
+    Four statements: the row read back, the head locked, the link inserted, the head
+    moved — no savepoint, as the link belongs to the caller's transaction anyway, and the
+    chain found from the relations the transition has loaded already."""
     organization = REGISTRY[instance._meta.label](instance)
     # Hash the row as the database holds it, so the verifier, which reads it back,
     # sees the very same values (types and precision included).
     instance = type(instance)._default_manager.get(pk=instance.pk)
-    with transaction.atomic():
-        head, _created = ChainHead.objects.get_or_create(organization=organization)
-        head = ChainHead.objects.select_for_update().get(pk=head.pk)
+    with transaction.atomic(savepoint=False):
+        head = ChainHead.objects.select_for_update().filter(organization=organization).first()
+        if head is None:  # the chain's first link
+            ChainHead.objects.get_or_create(organization=organization)
+            head = ChainHead.objects.select_for_update().get(organization=organization)
         content = content_hash(instance)
         sequence = head.sequence + 1
         digest = link_hash(organization=organization, sequence=sequence, content=content, previous=head.hash)
@@ -135,8 +141,7 @@ def append(instance: models.Model) -> AuditLink:
             previous_hash=head.hash,
             hash=digest,
         )
-        head.sequence, head.hash = sequence, digest
-        head.save(update_fields=["sequence", "hash"])
+        ChainHead.objects.filter(pk=head.pk).update(sequence=sequence, hash=digest)
     return link
 
 
