@@ -122,6 +122,20 @@ def supervisors() -> list[User]:
     )
 
 
+def reason_label(reason: str) -> str:
+    """What an anchor's ``reason`` ("daily", "close:<period id>") means, in the active
+    language."""
+    from assessments.models import Period
+
+    kind, _sep, period_id = reason.partition(":")
+    if kind == "close" and period_id.isdigit():
+        period = Period.objects.filter(pk=int(period_id)).first()
+        return _("the close of %(period)s") % {"period": period if period is not None else period_id}
+    if kind == "daily":
+        return _("the daily anchor")
+    return reason
+
+
 def mail_anchor(anchor: dict) -> int:
     """One e-mail per supervisor, in their language, with the anchor's line attached as it
     stands in the file; returns the e-mails sent."""
@@ -137,7 +151,7 @@ def mail_anchor(anchor: dict) -> int:
                         "The head of every chain of the audit trail as of %(at)s (%(reason)s). Keep this e-mail: "
                         "verify_audit --anchor with the attached line shows whether the trail still holds these heads."
                     )
-                    % {"at": anchor["at"], "reason": anchor["reason"]},
+                    % {"at": anchor["at"], "reason": reason_label(anchor["reason"])},
                     heads or _("(no chain yet)"),
                 ]
             )

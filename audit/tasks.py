@@ -11,5 +11,6 @@ from . import anchors
 
 @shared_task(name="audit.write_anchor", bind=True, acks_late=True, autoretry_for=(DatabaseError,), max_retries=6)
 def write_anchor(self, reason: str = "daily") -> str:
+    """``reason``: "daily" (the beat) or "close:<period id>" (schedules.jobs.close_period)."""
     anchor = anchors.write_anchor(reason=reason)
     return f"{len(anchor['chains'])} chain head(s) anchored ({reason})"

@@ -98,7 +98,7 @@ def queue_hearing_pack(period_id: int) -> None:
 
 def queue_audit_anchor(period_id: int) -> None:
     try:
-        queue("audit.write_anchor", f"close of period {period_id}")
+        queue("audit.write_anchor", f"close:{period_id}")
     except Exception as exc:  # the broker is down: the day's anchor follows tonight
         logger.warning("audit anchor at the close of period %s not queued: %s", period_id, exc)
 

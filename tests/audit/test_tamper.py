@@ -154,7 +154,9 @@ def test_the_daily_anchor_is_on_the_beat_and_each_close_anchors(cast, period, dj
     with django_capture_on_commit_callbacks(execute=True):
         close_period(period_id=period.pk)
     newest = anchors.newest_anchor()
-    assert newest is not None and str(period.pk) in newest["reason"]
+    assert newest is not None and newest["reason"] == f"close:{period.pk}"
+    (told,) = [m for m in mail.outbox if cast.supervisor.email in m.to]
+    assert f"{period}结束考核" in told.body and "审计链" in told.subject  # in the supervisor's language
 
 
 def make_plain(organization):
@@ -258,3 +260,26 @@ def test_each_top_level_subtree_has_a_chain_of_its_own(cast, period):
     chains = set(AuditLink.objects.values_list("organization", flat=True))
     assert chains == {cast.committee.path, cast.party_group.path, cast.discipline.path}
     assert verify()[1] == []
+
+
+@pytest.mark.django_db
+def test_the_anchor_kept_from_the_email_catches_a_rewind_when_the_file_is_gone(cast, period, tmp_path, capsys):
+    need_postgres()
+    events = run_trail(cast, period)
+    anchors.write_anchor(reason="daily")
+    (message,) = [m for m in mail.outbox if cast.supervisor.email in m.to]
+    (name, line, _mimetype) = message.attachments[0]
+    kept = tmp_path / name
+    kept.write_text(line, encoding="utf-8")
+    # The writer rewinds the head by three links and removes the anchor file as well.
+    keep = AuditLink.objects.get(object_id=events[-4].pk)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditlink WHERE sequence > %s", [keep.sequence])
+        cursor.execute("DELETE FROM assessments_reportevent WHERE id = ANY(%s)", [[e.pk for e in events[-3:]]])
+        cursor.execute("UPDATE audit_chainhead SET sequence = %s, hash = %s", [keep.sequence, keep.hash])
+    anchors.anchor_file().unlink()
+    call_command("verify_audit")
+    assert "no anchor" in capsys.readouterr().err
+    with pytest.raises(CommandError):
+        call_command("verify_audit", "--anchor", str(kept))
+    assert "newest links deleted" in capsys.readouterr().err

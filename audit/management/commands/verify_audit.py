@@ -34,5 +34,11 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"{len(problems)} problem(s) in {checked} links")
         newest = anchor or anchors.newest_anchor()
-        against = f", against the anchor of {newest['at']}" if newest else ", no anchor yet"
+        if newest is None:
+            # Without an anchor a rewound head goes unseen: say so, and where to look.
+            self.stderr.write(
+                f"warning: no anchor in {anchors.anchor_file()}; the newest links were not checked against one "
+                "(check with --anchor and a line e-mailed to the supervisors)"
+            )
+        against = f", against the anchor of {newest['at']}" if newest else ""
         self.stdout.write(f"audit trail intact: {checked} links checked{against}")
