@@ -216,10 +216,11 @@ class Ballot(models.Model):
     - double voting is stopped by ``BallotToken``, a separate table holding only a keyed
       one-way hash of (round, rater) — see ``appraisals.anonymity``;
     - the rater's role is kept because the result weighs roles; a round refuses to open
-      with fewer than ``ANONYMITY_FLOOR`` raters in a role, so a role never names one person.
-    Left over, and said plainly: the physical order of rows in the table follows the order
-    of voting, so whoever holds both a raw copy of the table and a log of who voted when
-    could line them up. Mingze logs no such thing (voting records no event).
+      with fewer than ``ANONYMITY_FLOOR`` raters in a role, and a role with fewer valid
+      ballots for a secretary is left out of the result;
+    - a ballot is not written by the voter's transaction: the sheet waits sealed in
+      ``BallotBox`` and a job writes ballots in shuffled batches of at least three voters,
+      so neither the transaction id (``xmin``) nor the rows' order groups one voter's sheet.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -275,6 +276,25 @@ class BallotToken(models.Model):
 
     def __str__(self):
         return self.token[:12]
+
+
+class BallotBox(models.Model):
+    """A rater's sheet, sealed, waiting to be counted: written in the voter's transaction
+    with their token, and emptied into ``Ballot``/``BallotScore`` by a job of its own in
+    batches of at least three voters (see ``appraisals.anonymity``). No voter, no time."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(
+        AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="sealed_sheets"
+    )
+    sealed = models.TextField(_("sealed sheet"))
+
+    class Meta:
+        verbose_name = _("sealed ballot sheet")
+        verbose_name_plural = _("sealed ballot sheets")
+
+    def __str__(self):
+        return str(self.pk)
 
 
 class AppraisalResult(models.Model):

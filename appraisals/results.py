@@ -5,10 +5,13 @@ For a secretary, criterion c and rater role r, with n_r valid ballots from that 
     score(c)   = Σ_r w_r · mean(r, c) / Σ_r w_r   over the roles that have valid ballots
     overall    = Σ_c W_c · score(c) / Σ_c W_c
 where w_r is the role's weight and W_c the criterion's. A role nobody of which rated this
-secretary drops out and the others' weights are rescaled, so a missing role does not
-pull the score down. A ballot is valid only when it marks every criterion; invalid ones
-are counted and otherwise ignored. Below the round's minimum of valid ballots a secretary
-gets no score, no grade and no rank (and nothing is shown that could give a rater away).
+secretary drops out and the others' weights are rescaled, so a missing role does not pull
+the score down; so does a role with fewer than ``ANONYMITY_FLOOR`` valid ballots for this
+secretary (their mean would give the one or two raters' marks away), and only the ballots of
+the roles that count are weighed against the round's minimum. A ballot is valid only when it
+marks every criterion; invalid ones are counted and otherwise ignored. Below the round's
+minimum of valid ballots a secretary gets no score, no grade and no rank (and nothing is
+shown that could give a rater away).
 Scores are rounded half up to two decimals at the end; grade and rank follow the rounded
 score, which is the one people see.
 """
@@ -21,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
 
-from .models import AppraisalRound, Ballot, BallotScore, GradeLevel
+from .models import ANONYMITY_FLOOR, AppraisalRound, Ballot, BallotScore, GradeLevel
 
 CENT = Decimal("0.01")
 
@@ -85,8 +88,10 @@ def compute(round: AppraisalRound) -> list[Outcome]:
 
     criterion_weight_total = sum((c.weight for c in criteria), Decimal(0))
     for outcome in outcomes.values():
-        outcome.enough = outcome.valid >= round.min_valid_ballots
-        roles = valid_by_role.get(outcome.appraisee_id, {})
+        # The anonymity floor, per secretary and role: one or two valid ballots of a role
+        # would give their marks away in the mean, so that role is left out (withheld).
+        roles = {r: n for r, n in valid_by_role.get(outcome.appraisee_id, {}).items() if n >= ANONYMITY_FLOOR}
+        outcome.enough = bool(roles) and sum(roles.values()) >= max(round.min_valid_ballots, ANONYMITY_FLOOR)
         role_weight_total = sum((role_weights[role] for role in roles), Decimal(0))
         if not outcome.enough or not roles or not role_weight_total or not criterion_weight_total:
             continue

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Evidence, Period, Report, ReportEvent
+from .models import Evidence, Period, PeriodEvent, Report, ReportEvent
 
 
 class ReportEventInline(ReadOnlyInline):
@@ -27,8 +27,14 @@ class ReportAdmin(ReadOnlyAdmin):
     inlines = [ReportEventInline, EvidenceInline]
 
 
+class PeriodEventInline(ReadOnlyInline):
+    model = PeriodEvent
+    fields = ("at", "actor", "action", "from_state", "to_state", "comment")
+
+
 @admin.register(Period)
 class PeriodAdmin(ReadOnlyAdmin):
     """Periods are opened, changed and closed on the periods page (考核周期) and by the schedules."""
 
     list_display = ("__str__", "state", "opens_on", "due_on", "review_due_on", "opened_at", "closed_at")
+    inlines = [PeriodEventInline]

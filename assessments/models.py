@@ -85,6 +85,21 @@ class Period(models.Model):
         }
 
 
+class PeriodEvent(AbstractTransitionEvent):
+    """A step in a period's life taken by a person (留痕): an admin reopening a closed
+    period, with the reason."""
+
+    class Action(models.TextChoices):
+        REOPEN = "reopen", _("Reopened")
+
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+
+    class Meta(AbstractTransitionEvent.Meta):
+        verbose_name = _("period event")
+        verbose_name_plural = _("period events")
+
+
 class Grade(models.TextChoices):
     EXCELLENT = "excellent", _("Excellent")
     GOOD = "good", _("Good")
@@ -139,6 +154,9 @@ class Report(models.Model):
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     late = models.BooleanField(_("submitted late"), default=False)
     lock_waived = models.BooleanField(_("lock waived"), default=False)
+    # A returned (or reopened) report may be resubmitted up to this day, whatever the lock
+    # date (DESIGN.md, "Report life"): a return on the last review day is not a lock.
+    resubmit_by = models.DateField(_("may be resubmitted until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -163,6 +181,11 @@ class Report(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE
+
+    def in_resubmission_window(self, today: datetime.date | None = None) -> bool:
+        """Returned (or reopened) and still within its days to resubmit."""
+        today = today or timezone.localdate()
+        return self.state == self.State.RETURNED and self.resubmit_by is not None and today <= self.resubmit_by
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -93,6 +93,11 @@ def can_reopen(user, report: Report) -> bool:
     return roles.is_admin(user) and may_judge(user, report)
 
 
+def can_reopen_period(user) -> bool:
+    """Only an admin reopens a closed period (DESIGN.md, "Report life")."""
+    return roles.is_admin(user)
+
+
 def can_waive(user, report: Report) -> bool:
     return roles.is_admin(user) and may_judge(user, report)
 

@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.utils import timezone
@@ -20,25 +21,51 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.attachments import fill_attachment
-from core.errors import EvidenceError, TransitionError
+from core.errors import EvidenceError, PeriodClosedError, TransitionError
 from core.transitions import Transitions, require
 from core.uploads import check_upload
 from responsibilities.models import Assignment, Cadence
 
 from . import permissions
-from .models import Evidence, Grade, Half, Period, Report, ReportEvent
+from .models import Evidence, Grade, Half, Period, PeriodEvent, Report, ReportEvent
 
 State = Report.State
 Action = ReportEvent.Action
 
 # The domain's errors and the upload check, under the names callers have always used.
-__all__ = ["EvidenceError", "TransitionError", "check_upload"]
+__all__ = ["EvidenceError", "PeriodClosedError", "TransitionError", "check_upload"]
+
+
+def ensure_period_open(period_id: int) -> None:
+    """Refuse any change to a closed period (DESIGN.md, "Report life": a closed period is
+    frozen) — the one check every report transition, evidence change, score recompute and
+    bonus goes through.
+
+    On PostgreSQL the period row is held FOR SHARE until the caller's transaction ends:
+    changes within a period do not wait for each other, but a close (FOR UPDATE on the
+    row) waits for those under way and every later one sees it closed, so no change slips
+    in beside the scores being computed."""
+    queryset = Period.objects.filter(pk=period_id).values_list("state", flat=True)
+    if connection.vendor == "postgresql":
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} FOR SHARE", params)
+            row = cursor.fetchone()
+        state = row[0] if row else None
+    else:  # SQLite: one writer at a time already
+        state = queryset.first()
+    if state == Period.State.CLOSED:
+        raise PeriodClosedError(
+            _("This period is closed: nothing in it can change until an administrator reopens it with a reason.")
+        )
+
 
 reports = Transitions(
     Report,
     events=ReportEvent,
     owner=lambda report: {"report": report},
     related=("period", "unit", "assignment__duty", "assignment__post"),
+    guard=lambda report: ensure_period_open(report.period_id),
     message=gettext_lazy(
         "This report is now “%(state)s”; the action was not taken. Reload the page to see its latest state."
     ),
@@ -145,8 +172,42 @@ def _insert_drafts(*, period: Period, first: int, last: int) -> None:
         )
 
 
+@transaction.atomic
+def reopen_period(*, period_id: int, actor, reason: str) -> Period:
+    """Closed → open by an admin, with the reason (a ``PeriodEvent``). Its stored scores
+    stay until the period closes again, when they are computed afresh (the nightly
+    lock_and_close closes it once its review-due date has passed; an admin may move that
+    date first on the periods page)."""
+    if not (reason or "").strip():
+        raise TransitionError(_("Give the reason for reopening the period."))
+    period = Period.objects.select_for_update().get(pk=period_id)
+    require(permissions.can_reopen_period(actor))
+    if period.state != Period.State.CLOSED:
+        raise TransitionError(
+            _("This period is “%(state)s”, not closed; nothing was reopened.") % {"state": period.get_state_display()}
+        )
+    period.state = Period.State.OPEN
+    period.closed_at = None
+    period.save(update_fields=["state", "closed_at"])
+    PeriodEvent.objects.create(
+        period=period,
+        actor=actor,
+        action=PeriodEvent.Action.REOPEN,
+        comment=reason.strip(),
+        from_state=Period.State.CLOSED,
+        to_state=Period.State.OPEN,
+    )
+    return period
+
+
 # ---------------------------------------------------------------------------------------
 # Report transitions
+
+
+def resubmission_deadline(today: datetime.date | None = None) -> datetime.date:
+    """The last day a report returned (or reopened) today may be resubmitted."""
+    today = today or timezone.localdate()
+    return today + datetime.timedelta(days=settings.MINGZE_RESUBMIT_DAYS)
 
 
 def _after_commit(event: ReportEvent) -> None:
@@ -170,7 +231,8 @@ def save_report(*, report_id: int, actor, content: str, self_assessment: str = "
 @transaction.atomic
 def submit_report(*, report_id: int, actor, content: str | None = None, self_assessment: str | None = None) -> Report:
     """Draft or returned → submitted. Refused when the report is locked (after due + grace)
-    unless an admin waived the lock; a submission after the due date is marked late."""
+    unless an admin waived the lock or it answers a return within its resubmission window;
+    a first submission after the due date is marked late."""
     report = reports.lock(report_id)
     require(permissions.can_file(actor, report))
     reports.expect(report, *Report.EDITABLE)
@@ -181,11 +243,15 @@ def submit_report(*, report_id: int, actor, content: str | None = None, self_ass
     if not report.content.strip():
         raise TransitionError(_("Write what was done before submitting."))
     today = timezone.localdate()
-    if today >= report.period.locks_on and not report.lock_waived:
+    # A return gives its own days to answer (DESIGN.md, "Report life"): within them the
+    # lock date does not apply, and the answer is not late — the work was first filed
+    # when it was filed.
+    answering_a_return = report.in_resubmission_window(today)
+    if today >= report.period.locks_on and not report.lock_waived and not answering_a_return:
         raise TransitionError(_("The deadline and its grace days have passed; ask an administrator to waive the lock."))
     report.submitted_at = timezone.now()
     report.responsible = actor
-    report.late = report.late or today > report.period.due_on
+    report.late = report.late or (today > report.period.due_on and not answering_a_return)
     _after_commit(reports.move(report, State.SUBMITTED, actor=actor, action=Action.SUBMIT))
     return report
 
@@ -201,6 +267,7 @@ def return_report(*, report_id: int, actor, comment: str) -> Report:
     report.reviewer = actor
     report.reviewed_at = timezone.now()
     report.review_comment = comment.strip()
+    report.resubmit_by = resubmission_deadline()
     _after_commit(reports.move(report, State.RETURNED, actor=actor, action=Action.RETURN, comment=comment))
     return report
 
@@ -231,16 +298,17 @@ def reopen_report(*, report_id: int, actor, reason: str) -> Report:
     reports.expect(report, State.APPROVED)
     report.grade = ""
     report.review_comment = reason.strip()
+    report.resubmit_by = resubmission_deadline()
     _after_commit(reports.move(report, State.RETURNED, actor=actor, action=Action.REOPEN, comment=reason))
     return report
 
 
 @transaction.atomic
-def lock_report(*, report_id: int, actor=None) -> Report | None:
+def lock_report(*, report_id: int, actor=None, today: datetime.date | None = None) -> Report | None:
     """Draft or returned → locked, once the due date and grace days have passed (a schedule
     calls this). Returns None when there was nothing to lock, so a second run is a no-op."""
     report = reports.lock(report_id)
-    if report.state not in Report.EDITABLE or report.lock_waived:
+    if report.state not in Report.EDITABLE or report.lock_waived or report.in_resubmission_window(today):
         return None
     event = reports.move(report, State.LOCKED, actor=actor, action=Action.LOCK, fields=["updated_at"])
     _after_commit(event)

@@ -71,17 +71,27 @@ def _oversight_event_organization(event) -> str:
     return chain_of_unit(subject.unit if subject is not None else None)
 
 
+def _first_root(event) -> str:
+    first = _units(event).objects.filter(depth=1).order_by("path").values_list("path", flat=True).first()
+    return first or "-"
+
+
 def _appraisal_event_organization(event) -> str:
     # Round-wide steps (open, publish) have no appraisee: they go to the first root's own chain.
     if event.appraisee_id is not None:
         return chain_of_unit(event.appraisee.unit)
-    first = _units(event).objects.filter(depth=1).order_by("path").values_list("path", flat=True).first()
-    return first or "-"
+    return _first_root(event)
+
+
+def _period_event_organization(event) -> str:
+    # A period spans the whole organization: its steps go to the first root's own chain.
+    return _first_root(event)
 
 
 register("assessments.ReportEvent", _report_event_organization)
 register("oversight.Event", _oversight_event_organization)
 register("appraisals.AppraisalEvent", _appraisal_event_organization)
+register("assessments.PeriodEvent", _period_event_organization)
 
 
 def _value(value):

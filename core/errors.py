@@ -9,3 +9,7 @@ class TransitionError(Exception):
 
 class EvidenceError(ValueError):
     """An upload that cannot be accepted; the message says why and what to do."""
+
+
+class PeriodClosedError(TransitionError):
+    """The step touches a closed period, which is frozen until an admin reopens it."""

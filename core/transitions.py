@@ -48,20 +48,27 @@ class Transitions:
         owner: Callable[[models.Model], dict] | None = None,
         related: Iterable[str] = (),
         message=DEFAULT_MESSAGE,
+        guard: Callable[[models.Model], None] | None = None,
     ):
         self.model = model
         self.events = events
         self.owner = owner
         self.related = tuple(related)
         self.message = message
+        self.guard = guard
 
     def lock(self, pk) -> models.Model:
         """The row, locked until the transaction ends (with ``related`` rows joined, not
-        locked). ``DoesNotExist`` when there is no such row."""
+        locked). ``DoesNotExist`` when there is no such row. The ``guard``, when given,
+        may refuse every step on the row (a ``TransitionError``) before any is taken: what
+        a closed period freezes is decided there, once."""
         queryset = self.model._default_manager.select_for_update(of=("self",))
         if self.related:
             queryset = queryset.select_related(*self.related)
-        return queryset.get(pk=pk)
+        thing = queryset.get(pk=pk)
+        if self.guard is not None:
+            self.guard(thing)
+        return thing
 
     def expect(self, thing: models.Model, *states: str) -> None:
         """Refuse, with a message for whoever came second, unless ``thing`` is in one of

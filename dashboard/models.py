@@ -56,6 +56,9 @@ class Export(models.Model):
     language = models.CharField(_("language"), max_length=10, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # Stamped when a worker claims the export and at each step of the build: a running
+    # export whose stamp is older than MINGZE_EXPORT_STALL_SECONDS lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to=export_path, max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -2,20 +2,27 @@
 
 ``request_export`` records what was asked and queues the build after commit;
 ``build_export`` does the work in a Celery worker and is safe to run twice;
+``recover_stalled`` fails and rebuilds an export whose worker died (no heartbeat);
 ``build_hearing_pack`` is what the close of a period calls (一、三 "每半年听取一次党建工作汇报").
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
+from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts import roles
 from assessments.models import Period
@@ -35,9 +42,13 @@ def request_export(*, user, kind: str, period: Period, unit: Unit | None) -> Exp
 
     Permission is the caller's to check (``permissions.scope_for``). An export of the same
     kind, period and subtree that is still waiting or being built is returned instead of a
-    second one, so a double click builds once. The build is queued after commit.
+    second one, so a double click builds once — unless its worker died (no heartbeat for
+    MINGZE_EXPORT_STALL_SECONDS): that one is marked failed and a new one built. The build
+    is queued after commit.
     """
-    active = Export.objects.filter(kind=kind, period=period, unit=unit, status__in=Export.ACTIVE).first()
+    same = Export.objects.filter(kind=kind, period=period, unit=unit)
+    recover_stalled(same)
+    active = same.filter(status__in=Export.ACTIVE).first()
     if active is not None:
         return active
     export = Export.objects.create(
@@ -48,24 +59,97 @@ def request_export(*, user, kind: str, period: Period, unit: Unit | None) -> Exp
 
 
 def set_progress(export_id: int, percent: int) -> None:
-    Export.objects.filter(pk=export_id, status=Export.Status.RUNNING).update(progress=max(0, min(99, int(percent))))
+    """Record the build's progress; the stamp is also its heartbeat."""
+    Export.objects.filter(pk=export_id, status=Export.Status.RUNNING).update(
+        progress=max(0, min(99, int(percent))), heartbeat_at=timezone.now()
+    )
+
+
+def _stalled() -> Q:
+    """Running, with no heartbeat for MINGZE_EXPORT_STALL_SECONDS: its worker is gone."""
+    limit = timezone.now() - datetime.timedelta(seconds=settings.MINGZE_EXPORT_STALL_SECONDS)
+    return Q(status=Export.Status.RUNNING) & (
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)
+    )
+
+
+def recover_stalled(exports=None) -> list[Export]:
+    """Mark each stalled export among ``exports`` (all by default) failed and queue a new
+    build of the same kind, period, subtree, asker and language. Returns the new exports.
+
+    The conditional update makes it safe beside a redelivered task taking the same export
+    over, and beside a second sweep: whoever changes the row first wins, the other does
+    nothing.
+    """
+    exports = Export.objects.all() if exports is None else exports
+    rebuilt = []
+    for old in exports.filter(_stalled()):
+        failed = Export.objects.filter(Q(pk=old.pk) & _stalled()).update(
+            status=Export.Status.FAILED,
+            error=gettext("The worker building this export stopped; it is being built again."),
+            finished_at=timezone.now(),
+        )
+        if not failed:
+            continue
+        log.warning("export %s stalled (no heartbeat); building it again", old.pk)
+        new = Export.objects.create(
+            kind=old.kind,
+            period_id=old.period_id,
+            unit_id=old.unit_id,
+            requested_by_id=old.requested_by_id,
+            language=old.language,
+        )
+        queue_on_commit("dashboard.tasks.build_export_task", new.pk)
+        rebuilt.append(new)
+    return rebuilt
+
+
+@contextmanager
+def heartbeat(export_id: int):
+    """Stamp the export's heartbeat from a thread of its own every quarter of the stall
+    time while the block runs, so that one long step (a big PDF's rendering) does not look
+    like a dead worker. The thread dies with the process: a killed worker stops stamping."""
+    stop = threading.Event()
+    interval = max(0.5, settings.MINGZE_EXPORT_STALL_SECONDS / 4)
+
+    def beat():
+        try:
+            while not stop.wait(interval):
+                try:
+                    Export.objects.filter(pk=export_id, status=Export.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # a missed stamp is retried at the next beat
+                    log.warning("export %s: heartbeat not recorded", export_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"export-{export_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def build_export(*, export_id: int) -> Export | None:
     """Build export ``export_id`` and store its file under MEDIA_ROOT.
 
-    Claims the export with a conditional update (pending → running), so a second run of the
-    same task, or a second worker, does nothing. On failure the export is marked failed with
-    the error, and the page says so; nothing half-written is offered for download.
+    Claims the export with a conditional update (pending → running, or a stalled running one
+    whose worker died: a redelivered task takes it over), so a second run of the same task,
+    or a second worker, does nothing while the first is alive. On failure the export is
+    marked failed with the error, and the page says so; nothing half-written is offered for
+    download.
     """
-    claimed = Export.objects.filter(pk=export_id, status=Export.Status.PENDING).update(
-        status=Export.Status.RUNNING, progress=0
+    claimed = Export.objects.filter(Q(pk=export_id) & (Q(status=Export.Status.PENDING) | _stalled())).update(
+        status=Export.Status.RUNNING, progress=0, heartbeat_at=timezone.now()
     )
     if not claimed:
         return None
     export = Export.objects.select_related("period", "unit", "requested_by").get(pk=export_id)
     try:
-        with tempfile.TemporaryDirectory(prefix="mingze-export-") as folder:
+        with tempfile.TemporaryDirectory(prefix="mingze-export-") as folder, heartbeat(export_id):
             path = Path(folder) / f"export{export.extension}"
             _write(export, path)
             with path.open("rb") as handle:

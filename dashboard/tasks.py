@@ -4,7 +4,7 @@ from celery import shared_task
 
 from assessments.models import Period
 
-from .services import build_export, build_hearing_pack
+from .services import build_export, build_hearing_pack, recover_stalled
 
 
 @shared_task(acks_late=True)
@@ -19,3 +19,9 @@ def build_hearing_pack_task(period_id: int) -> None:
     period = Period.objects.filter(pk=period_id).first()
     if period is not None:
         build_hearing_pack(period)
+
+
+@shared_task(name="dashboard.sweep_stalled_exports")
+def sweep_stalled_exports() -> int:
+    """Beat runs this every few minutes: exports whose worker died are failed and rebuilt."""
+    return len(recover_stalled())

@@ -185,6 +185,10 @@ def exports_panel_for(request, scope, period):
     exports = list(
         Export.objects.filter(period=period, unit=_export_unit(scope)).select_related("period", "requested_by")[:6]
     )
+    newest_of_kind: dict[str, Export] = {}
+    for export in exports:  # newest first: a retry button on the latest of each kind, if it failed
+        newest_of_kind.setdefault(export.kind, export)
+        export.retry = newest_of_kind[export.kind] is export and export.status == Export.Status.FAILED
     context = {"scope": scope, "period": period, "exports": exports, "running": any(e.is_active for e in exports)}
     return render(request, "dashboard/_exports.html", context)
 

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Collection
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schedules.reminders import ReminderItem
@@ -43,6 +44,7 @@ def oversight_reminder_items(*, today: datetime.date, days_before: Collection[in
                     title=r.problem[:80],
                     url=url,
                     kind_label=_("Rectification"),
+                    since=timezone.localdate(r.created_at),
                 )
             )
     for n in _due(selectors.open_notices_due(today), today, days_before):
@@ -59,6 +61,7 @@ def oversight_reminder_items(*, today: datetime.date, days_before: Collection[in
                     title=n.subject,
                     url=url,
                     kind_label=_("Supervision notice"),
+                    since=timezone.localdate(n.issued_at),
                 )
             )
     return items

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DigestSent, JobRun, SentReminder
+from .models import DigestSent, JobRun, ReminderStage, SentReminder
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -18,6 +18,12 @@ class SentReminderAdmin(ReadOnly):
     list_display = ("day", "kind", "person", "item_type", "item_id", "days_before")
     list_filter = ("kind", "day")
     list_select_related = ("person",)
+
+
+@admin.register(ReminderStage)
+class ReminderStageAdmin(ReadOnly):
+    list_display = ("day", "stage", "stage_day", "item_type", "item_id")
+    list_filter = ("stage", "item_type", "day")
 
 
 @admin.register(DigestSent)

@@ -65,6 +65,20 @@ SCHEDULE = [
         "*/10",
         _("Every 10 minutes: send the e-mails of notifications that could not be queued (broker down)."),
     ),
+    Entry(
+        "mingze: rebuild stalled exports",
+        "dashboard.sweep_stalled_exports",
+        "*",
+        "*/5",
+        _("Every 5 minutes: an export whose worker stopped is marked failed and built again."),
+    ),
+    Entry(
+        "mingze: count sealed ballots",
+        "appraisals.empty_ballot_boxes",
+        "*",
+        "*/15",
+        _("Every 15 minutes: open the appraisal ballot box and count its sheets, three voters or more at a time."),
+    ),
 ]
 
 

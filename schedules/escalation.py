@@ -1,8 +1,10 @@
 """Overdue escalation: 真管真严 (三) — a red item is told to the people who answer for it.
 
 On the first day a report is overdue (the first run that sees it overdue) its responsible
-person and the unit's liaison leader are told, once each. On Mondays every leader gets a
-digest of the red items, unit by unit.
+person and the unit's liaison leader are told, once each; rectifications and notices
+overdue are told to the people their source names. The stage is recorded by (item,
+"overdue") in ``ReminderStage``, so it is sent once, late if that day's run was missed.
+On Mondays every leader gets a digest of the red items, unit by unit.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from notifications.services import notify
 from responsibilities.models import Unit
 
 from .common import AfterBatch, JobResult, first_url
-from .models import DigestSent, SentReminder
-from .reminders import ReminderItem, deliver_all, report_url
+from .models import DigestSent, ReminderStage, SentReminder
+from .reminders import ReminderItem, deliver_all, reminder_sources, report_reminder_items, report_url
 
 MONDAY = 0
 
@@ -35,6 +37,8 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
     rows = (
         Report.objects.filter(period__state=Period.State.OPEN, period__due_on__lt=today, state__in=Report.UNSUBMITTED)
         .exclude(pk__in=escalated_before)
+        # A report answering a return has its own days (DESIGN.md, "Report life"): overdue only after them.
+        .exclude(state=Report.State.RETURNED, resubmit_by__gte=today)
         .order_by("pk")
         .values_list(
             "pk",
@@ -65,6 +69,21 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
         for person_id in dict.fromkeys(p for p in (holder, responsible, liaison) if p):
             pairs.append((person_id, item))
     return pairs
+
+
+OVERDUE_LOOKBACK = 366
+
+
+def overdue_other_items(*, today: datetime.date) -> list[tuple[int, ReminderItem]]:
+    """(person id, item) for the other reminder sources' items (rectifications, notices)
+    past their due date, to the people the source names; the stage record keeps each to
+    its first overdue day (or the first run after it)."""
+    return [
+        (item.person_id, item)
+        for source in reminder_sources()
+        if source is not report_reminder_items
+        for item in source(today=today, days_before=range(-OVERDUE_LOOKBACK, 0))
+    ]
 
 
 def red_items_by_unit(*, today: datetime.date) -> list[dict]:
@@ -112,7 +131,8 @@ def escalate_overdue(*, today: datetime.date, after_batch: AfterBatch | None = N
     on Mondays send leadership the digest of red items by unit."""
     result = JobResult("escalate_overdue")
     deliver_all(
-        items=overdue_report_items(today=today),
+        items=overdue_report_items(today=today) + overdue_other_items(today=today),
+        stages=[ReminderStage.Stage.OVERDUE],
         today=today,
         kind=SentReminder.Kind.OVERDUE,
         template="overdue_escalation",

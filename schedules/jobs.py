@@ -105,26 +105,31 @@ def queue_audit_anchor(period_id: int) -> None:
 
 def lock_and_close(*, today: datetime.date, after_batch: AfterBatch | None = None) -> JobResult:
     """From the day after due date + grace, lock every draft or returned report that has
-    no admin's waiver (one event each, 留痕); after the review-due date close the period
-    and store its scores."""
+    no admin's waiver and is not within the days given to answer a return (one event
+    each, 留痕); after the review-due date, and once no return is still being answered,
+    close the period and store its scores."""
     result = JobResult("lock_and_close")
     for period in Period.objects.filter(state=Period.State.OPEN).order_by("due_on", "pk"):
         if today >= period.locks_on:
             ids = list(
                 Report.objects.filter(period=period, state__in=Report.EDITABLE, lock_waived=False)
+                .exclude(resubmit_by__gte=today)  # still in the days given to answer a return
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
             locked = 0
             for n, pk in enumerate(ids, 1):
-                if lock_report(report_id=pk) is not None:
+                if lock_report(report_id=pk, today=today) is not None:
                     locked += 1
                 if after_batch is not None and (n % LOCK_BATCH == 0 or n == len(ids)):
                     after_batch(n, len(ids))
             if locked:
                 result.add("reports locked", locked)
                 result.say(_("%(period)s: %(n)d reports locked"), period=period, n=locked)
-        if today > period.review_due_on:
+        # A return on the last review days keeps the period open until its window ends,
+        # so the answer is scored as filed (DESIGN.md, "Report life").
+        answering = period.reports.filter(state=Report.State.RETURNED, resubmit_by__gte=today).exists()
+        if today > period.review_due_on and not answering:
             summary = close_period(period_id=period.pk)
             if summary is not None:
                 result.add("periods closed")

@@ -55,6 +55,40 @@ class SentReminder(models.Model):
         return f"{self.day} {self.kind} {self.item_type}:{self.item_id} → {self.person_id}"
 
 
+class ReminderStage(models.Model):
+    """One stage of one item's reminders — T-14, T-7, T-3, T-1 or the first overdue day —
+    sent, on its day or on the first run after it when that day's run did not happen.
+    Unique per (item, stage): a stage is never sent twice, and a missed one is not lost.
+    Items are generic (reports, rectifications, notices), as in ``SentReminder``."""
+
+    class Stage(models.TextChoices):
+        T14 = "t14", _("14 days before")
+        T7 = "t7", _("7 days before")
+        T3 = "t3", _("3 days before")
+        T1 = "t1", _("1 day before")
+        OVERDUE = "overdue", _("First day overdue")
+
+    item_type = models.CharField(_("item type"), max_length=20)
+    item_id = models.BigIntegerField(_("item"))
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    stage_day = models.DateField(_("stage's own day"))
+    day = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("reminder stage")
+        verbose_name_plural = _("reminder stages")
+        constraints = [
+            models.UniqueConstraint(fields=["item_type", "item_id", "stage"], name="reminder_stage_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_type}:{self.item_id} {self.stage} @ {self.day}"
+
+    @property
+    def late(self) -> bool:
+        return self.day > self.stage_day
+
+
 class DigestSent(models.Model):
     """The Monday digest of red items, once per leader per day."""
 

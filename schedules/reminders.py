@@ -5,6 +5,12 @@ each item is named to a person at most once a day. What was sent is recorded in
 ``SentReminder`` inside the same transaction as the notification, so running the job twice,
 or again after a crash halfway, sends nothing twice.
 
+Each stage of an item (T-14 … T-1, and the first overdue day in ``escalation``) is sent
+once, recorded in ``ReminderStage`` by (item, stage): on its day, or on the first run after
+it when that day's run did not happen (broker down, server off over a holiday) — a missed
+morning no longer skips a reminder for good. Stages from before the item existed (a notice
+issued five days before its deadline has no T-14) are not sent.
+
 Adding items from another app (rectifications, once they exist): write a function
 ``items(*, today, days_before)`` returning ``ReminderItem``s — ``days_before`` is a set of
 day counts (T-n) to remind on, or None for "everything still open" (the admin's "send
@@ -34,9 +40,11 @@ from notifications.services import notify
 from responsibilities.models import Unit
 
 from .common import AfterBatch, JobResult, first_url
-from .models import SentReminder
+from .models import ReminderStage, SentReminder
 
 REMINDER_DAYS = (14, 7, 3, 1)
+Stage = ReminderStage.Stage
+DEADLINE_STAGES = {14: Stage.T14, 7: Stage.T7, 3: Stage.T3, 1: Stage.T1}
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,9 @@ class ReminderItem:
     title: str
     url: str
     kind_label: str = _("Report")
+    # The first day the item could be reminded of (its period opened, it was raised or
+    # issued): stages before it are not caught up.
+    since: datetime.date | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -106,6 +117,9 @@ def report_reminder_items(*, today: datetime.date, days_before: Collection[int] 
         rows = list(rows)
         units = Unit.objects.in_bulk({row[2] for row in rows})
         url = report_url()
+        # From the period's open date: a period opened late by hand still owes the stages
+        # from its open date on (its reports exist now, and the people should hear of them).
+        since = period.opens_on
         items += [
             ReminderItem(
                 item_type="report",
@@ -116,10 +130,56 @@ def report_reminder_items(*, today: datetime.date, days_before: Collection[int] 
                 code=code,
                 title=title,
                 url=url(pk),
+                since=since,
             )
             for pk, holder, unit_id, code, title in rows
         ]
     return items
+
+
+def stage_day(stage: str, due_on: datetime.date) -> datetime.date:
+    """The day a stage is meant for: n days before the due date, or the day after it."""
+    if stage == Stage.OVERDUE:
+        return due_on + datetime.timedelta(days=1)
+    days = {v: k for k, v in DEADLINE_STAGES.items()}[stage]
+    return due_on - datetime.timedelta(days=days)
+
+
+def pending_stages(
+    items: Iterable[ReminderItem], *, today: datetime.date, stages: Collection[str]
+) -> dict[tuple[str, int], list[tuple[str, datetime.date]]]:
+    """For each item (by key), its stages whose day has come (today or missed) and that
+    were not sent yet; items with none are left out."""
+    unique = {item.key: item for item in items}
+    ids = {item_id for _type, item_id in unique}
+    sent = set(
+        ReminderStage.objects.filter(item_id__in=ids, stage__in=list(stages)).values_list(
+            "item_type", "item_id", "stage"
+        )
+    )
+    pending = {}
+    for key, item in unique.items():
+        due = []
+        for stage in stages:
+            day = stage_day(stage, item.due_on)
+            if day <= today and (item.since is None or day >= item.since) and (*key, stage) not in sent:
+                due.append((stage, day))
+        if due:
+            pending[key] = due
+    return pending
+
+
+def record_stages(pending: dict[tuple[str, int], list[tuple[str, datetime.date]]], *, today: datetime.date) -> None:
+    """Mark the stages as sent, once all their people were told (a concurrent run's rows win)."""
+    ReminderStage.objects.bulk_create(
+        [
+            ReminderStage(item_type=item_type, item_id=item_id, stage=stage, stage_day=day, day=today)
+            for (item_type, item_id), due in pending.items()
+            for stage, day in due
+        ],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
 
 
 def deliver(
@@ -183,9 +243,19 @@ def deliver_all(
     template: str,
     result: JobResult,
     after_batch: AfterBatch | None = None,
+    stages: Collection[str] | None = None,
 ) -> None:
     """Group (person id, item) pairs by person and ``deliver`` to each, one transaction a
-    person (a batch), in a stable order so a resumed run continues where it stopped."""
+    person (a batch), in a stable order so a resumed run continues where it stopped.
+
+    With ``stages``, only items with a stage due and not yet sent are named, and those
+    stages are recorded once every person was told. A crash before that record is made
+    is finished by the next run: whoever was told today is not told again (``SentReminder``)."""
+    items = list(items)
+    pending = None
+    if stages is not None:
+        pending = pending_stages((item for _p, item in items), today=today, stages=stages)
+        items = [(person_id, item) for person_id, item in items if item.key in pending]
     by_person: dict[int, dict[tuple[str, int], ReminderItem]] = defaultdict(dict)
     for person_id, item in items:
         by_person[person_id].setdefault(item.key, item)
@@ -211,6 +281,8 @@ def deliver_all(
                 result.say("%(person)s: %(n)d", person=person.username, n=named)
         if after_batch is not None:
             after_batch(done, total)
+    if pending:
+        record_stages(pending, today=today)
 
 
 def send_reminders(
@@ -219,10 +291,19 @@ def send_reminders(
     days_before: Collection[int] | None = REMINDER_DAYS,
     after_batch: AfterBatch | None = None,
 ) -> JobResult:
-    """Remind each person of their unsubmitted items due in ``days_before`` days (all
-    open ones when None), once per person per day, never naming an item twice a day."""
+    """Remind each person of their unsubmitted items at the stages ``days_before`` (T-n),
+    each stage of an item once, on its day or caught up on the first run after it; all
+    open items, whatever the stage, when None (the admin's "send reminders now"). Once per
+    person per day, never naming an item twice a day."""
     result = JobResult("send_reminders")
-    items = [item for source in reminder_sources() for item in source(today=today, days_before=days_before)]
+    stages = None
+    window = days_before
+    if days_before is not None:
+        stages = [DEADLINE_STAGES[n] for n in days_before if n in DEADLINE_STAGES]
+        # Every item due from today to the earliest stage: a stage missed is still owed
+        # until the due date (after it, the overdue escalation takes over).
+        window = range(0, max(days_before, default=0) + 1)
+    items = [item for source in reminder_sources() for item in source(today=today, days_before=window)]
     deliver_all(
         items=((item.person_id, item) for item in items),
         today=today,
@@ -230,5 +311,6 @@ def send_reminders(
         template="deadline_reminder",
         result=result,
         after_batch=after_batch,
+        stages=stages,
     )
     return result

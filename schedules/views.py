@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assessments import services as assessment_services
 from assessments.models import Half, Period
+from core.errors import TransitionError
 
 from . import runs, services
 from .forms import PeriodCreateForm, PeriodDatesForm
@@ -78,7 +80,7 @@ ACTIONS = {
     ),
     "recompute": (
         Job.RECOMPUTE_SCORES,
-        (Period.State.OPEN, Period.State.CLOSED),
+        (Period.State.OPEN,),  # a closed period's scores are frozen (DESIGN.md, "Report life")
         gettext_lazy("The scores of %(period)s are being recomputed; the progress is shown below."),
     ),
 }
@@ -89,6 +91,8 @@ ACTIONS = {
 def period_action(request, pk):
     require(can_manage_periods(request.user))
     period = get_object_or_404(Period, pk=pk)
+    if request.POST.get("action") == "reopen":
+        return _reopen(request, period)
     action = ACTIONS.get(request.POST.get("action", ""))
     if action is None:
         messages.error(request, _("Unknown action."))
@@ -102,6 +106,23 @@ def period_action(request, pk):
     # Reminders go to every open period's items, so that run is not tied to this row's period.
     runs.request_run(job=job, actor=request.user, period=None if job == Job.REMIND_NOW else period)
     messages.success(request, str(said) % {"period": period})
+    return redirect("schedules:periods")
+
+
+def _reopen(request, period):
+    """An admin reopens a closed period with a reason; it closes again, with its scores
+    computed afresh, on the first nightly run after its review-due date."""
+    try:
+        assessment_services.reopen_period(
+            period_id=period.pk, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(period)s was reopened; its scores are computed again when it closes.") % {"period": period},
+        )
     return redirect("schedules:periods")
 
 

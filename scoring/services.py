@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from assessments.models import Period, Report
+from assessments.services import ensure_period_open
 from responsibilities.models import Category, Unit
 
 from . import permissions
@@ -106,7 +107,14 @@ def compute_scores(*, period: Period) -> ScoreSummary:
     """Score every unit with reports in ``period`` under the current rules and store it:
     one ``UnitScore`` per unit (updated in place, so its id stays), its breakdown lines
     replaced, and the subtree roll-up (the mean of the scores of the unit and every unit
-    below it). Deterministic: the same rules and reports give the same rows."""
+    below it). Deterministic: the same rules and reports give the same rows.
+
+    Runs under the period's row lock (FOR UPDATE, held to the end of the caller's
+    transaction): a close and a manual recompute at once run one after the other, and the
+    second replaces the first's lines, so there is exactly one set. Refused on a closed
+    period (its scores are frozen; ``close_period`` computes while the period is open)."""
+    list(Period.objects.select_for_update().filter(pk=period.pk).values_list("pk", flat=True))
+    ensure_period_open(period.pk)
     rule = current_rule()
     weights = category_weights(rule)
     reports = Report.objects.filter(period=period).annotate(points=report_points(rule), weight=report_weight(weights))
@@ -256,6 +264,7 @@ def grant_bonus(*, actor, period: Period, unit: Unit, points: Decimal, reason: s
         raise ValueError(_("Give the reason for the bonus."))
     if points is None or points <= 0:
         raise ValueError(_("Bonus points must be more than zero."))
+    ensure_period_open(period.pk)
     return BonusItem.objects.create(period=period, unit=unit, points=points, reason=reason, granted_by=actor)
 
 
@@ -264,6 +273,9 @@ def revoke_bonus(*, actor, bonus_id: int) -> BonusItem | None:
     """Stop a bonus counting; the row stays. Returns None when it was already revoked."""
     if not permissions.can_edit_rules(actor):
         raise PermissionDenied
+    bonus = BonusItem.objects.filter(pk=bonus_id).values_list("period_id", flat=True).first()
+    if bonus is not None:
+        ensure_period_open(bonus)
     updated = BonusItem.objects.filter(pk=bonus_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=actor
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Period
+from core.errors import PeriodClosedError
 from core.replica import heavy_read_view
 from responsibilities.models import Category
 
@@ -86,19 +87,28 @@ def rules(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bonuses(request):
-    """加分: an admin grants bonus points with a reason; a closed period is rescored."""
+    """加分: an admin grants bonus points with a reason; a scored period is rescored (a
+    closed one refuses: it is frozen until reopened)."""
     require(can_edit_rules(request.user))
     form = BonusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        bonus = services.grant_bonus(
-            actor=request.user, period=data["period"], unit=data["unit"], points=data["points"], reason=data["reason"]
-        )
-        _rescore_if_scored(request, bonus.period)
-        messages.success(
-            request, _("%(points)s points granted to %(unit)s.") % {"points": bonus.points, "unit": bonus.unit}
-        )
-        return redirect("scoring:bonuses")
+        try:
+            bonus = services.grant_bonus(
+                actor=request.user,
+                period=data["period"],
+                unit=data["unit"],
+                points=data["points"],
+                reason=data["reason"],
+            )
+        except PeriodClosedError as error:
+            form.add_error("period", str(error))
+        else:
+            _rescore_if_scored(request, bonus.period)
+            messages.success(
+                request, _("%(points)s points granted to %(unit)s.") % {"points": bonus.points, "unit": bonus.unit}
+            )
+            return redirect("scoring:bonuses")
     items = BonusItem.objects.select_related("period", "unit", "granted_by", "revoked_by")[:100]
     return render(request, "scoring/bonuses.html", {"form": form, "items": items})
 
@@ -108,7 +118,11 @@ def bonuses(request):
 def bonus_revoke(request, pk):
     require(can_edit_rules(request.user))
     bonus = get_object_or_404(BonusItem, pk=pk)
-    revoked = services.revoke_bonus(actor=request.user, bonus_id=bonus.pk)
+    try:
+        revoked = services.revoke_bonus(actor=request.user, bonus_id=bonus.pk)
+    except PeriodClosedError as error:
+        messages.error(request, str(error))
+        return redirect("scoring:bonuses")
     if revoked is None:
         messages.info(request, _("This bonus was already revoked."))
     else:

@@ -9,10 +9,12 @@ Each step locks the round row and checks the state it expects, so two admins pre
 
 from core.errors import TransitionError
 
+from .counting import empty_ballot_box
 from .reports import add_evidence, previous_findings, save_report
 from .rounds import (
     DEFAULT_CRITERIA,
     DEFAULT_LEVELS,
+    FROZEN,
     add_finding,
     close_round,
     configure_round,
@@ -30,6 +32,7 @@ from .voting import cast_ballots, has_voted
 __all__ = [
     "DEFAULT_CRITERIA",
     "DEFAULT_LEVELS",
+    "FROZEN",
     "TransitionError",
     "add_evidence",
     "add_finding",
@@ -38,6 +41,7 @@ __all__ = [
     "configure_round",
     "create_round",
     "default_raters",
+    "empty_ballot_box",
     "has_voted",
     "open_round",
     "previous_findings",

@@ -30,6 +30,7 @@ from ..models import (
     RaterRole,
 )
 from ._common import Action, State, appraisee_steps, require, round_steps
+from .counting import empty_at_close
 
 # The criteria the issue names, and the usual four-step scale (好/较好/一般/差). An admin
 # changes any of them while the round is a draft.
@@ -119,11 +120,26 @@ def _set_participants(round: AppraisalRound, *, posts: Iterable[Post], raters: M
     Rater.objects.bulk_create(rows)
 
 
+FROZEN = gettext_lazy(
+    "The raters, the secretaries appraised, the criteria and the grade scale are fixed once the round "
+    "has opened; they can no longer be changed."
+)
+
+
+def _refuse_unless_draft(round: AppraisalRound) -> None:
+    """Once a round opens, who rates (and in which role), who is appraised, the criteria
+    and the scale are frozen — for everyone, the admin included: re-cutting a role after
+    ballots came in could single a voter out (appraisals.anonymity)."""
+    if round.state != State.DRAFT:
+        raise TransitionError(str(FROZEN))
+
+
 @transaction.atomic
 def set_participants(*, round_id: int, actor, posts: Iterable[Post], raters: Mapping[str, Iterable[int]]):
     """Replace who is appraised and who rates, while the round is a draft."""
     require(permissions.can_manage(actor))
     round = round_steps.lock(round_id)
+    _refuse_unless_draft(round)
     round_steps.expect(round, State.DRAFT)
     _set_participants(round, posts=posts, raters=raters)
     round_steps.record(round, actor=actor, action=Action.CONFIGURE, comment=_("Participants"))
@@ -138,6 +154,7 @@ def configure_round(
     can exist yet, so nothing that was rated is lost)."""
     require(permissions.can_manage(actor))
     round = round_steps.lock(round_id)
+    _refuse_unless_draft(round)
     round_steps.expect(round, State.DRAFT)
     for name, value in settings.items():
         setattr(round, name, value)
@@ -223,6 +240,7 @@ def close_round(*, round_id: int, actor) -> AppraisalRound:
     round_steps.expect(round, State.OPEN)
     round.closed_at = timezone.now()
     round_steps.move(round, State.CLOSED, actor=actor, action=Action.CLOSE, fields=["closed_at"])
+    empty_at_close(round)  # every sheet still sealed in the box is counted (appraisals.anonymity)
     store_results(round)
     return round
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
@@ -10,11 +9,10 @@ from django.utils.translation import gettext as _
 
 from core.errors import TransitionError
 
-from ..anonymity import ballot_token
+from ..anonymity import ballot_token, seal
 from ..models import (
     AppraisalRound,
-    Ballot,
-    BallotScore,
+    BallotBox,
     BallotToken,
     Rater,
 )
@@ -37,11 +35,13 @@ def cast_ballots(
     """Record one rater's ballot sheet: a ballot for every secretary they rate (all those
     appraised but themselves), each with the marks given and an optional comment.
 
-    ``marks`` maps appraisee id → criterion id → grade level id; a secretary with
-    criteria left unmarked gets an invalid ballot (counted, not scored). Returns the number
-    of ballots. Once per rater and round: the token's unique constraint refuses a second
-    sheet, also when two arrive at the same moment (the second waits for the first to
-    commit, then fails). Nothing stored names or dates the rater (see ``Ballot``).
+    ``marks`` maps appraisee id → criterion id → grade level id; a secretary with criteria
+    left unmarked gets an invalid ballot (counted, not scored). Returns the number of
+    ballots. The sheet is sealed into the ballot box, not written as ballots: they appear
+    once the box is emptied (``counting.empty_ballot_box``). Once per rater and round: the
+    token's unique constraint refuses a second sheet, also when two arrive at the same
+    moment (the second waits for the first to commit, then fails). Nothing stored names or
+    dates the rater (see ``Ballot``).
     """
     comments = comments or {}
     # Held until commit: the admin's close (FOR UPDATE) waits for a sheet being cast, so no
@@ -62,19 +62,18 @@ def cast_ballots(
             BallotToken.objects.create(round=round, token=ballot_token(round_id=round.pk, rater_id=rater.pk))
     except IntegrityError:
         raise TransitionError(_("You have already voted in this round; a ballot cannot be cast twice.")) from None
-    # Ballots are made in a random order, so neither the rows' order nor their ids line a
-    # ballot up with the secretaries' list.
-    order = list(appraisees)
-    random.SystemRandom().shuffle(order)
-    ballots = Ballot.objects.bulk_create(
-        Ballot(
-            round=round, appraisee_id=pk, rater_role=membership.role, comment=(comments.get(pk) or "").strip()[:2000]
-        )
-        for pk in order
-    )
-    BallotScore.objects.bulk_create(
-        BallotScore(ballot=ballot, criterion_id=criterion, level_id=level, points=points[level])
-        for ballot in ballots
-        for criterion, level in marks.get(ballot.appraisee_id, {}).items()
-    )
-    return len(ballots)
+    # The sheet goes into the ballot box, sealed; the ballots are written later, by
+    # ``counting.empty_ballot_box``, in a transaction of several voters (appraisals.anonymity).
+    sheet = {
+        "role": membership.role,
+        "ballots": [
+            {
+                "appraisee": pk,
+                "comment": (comments.get(pk) or "").strip()[:2000],
+                "marks": [[criterion, level, str(points[level])] for criterion, level in marks.get(pk, {}).items()],
+            }
+            for pk in sorted(appraisees)
+        ],
+    }
+    BallotBox.objects.create(round=round, sealed=seal(round_id=round.pk, sheet=sheet))
+    return len(appraisees)

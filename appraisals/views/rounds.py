@@ -69,7 +69,7 @@ def draft_only(view):
         round = _round(request, pk)
         require(permissions.can_manage(request.user))
         if round.state != State.DRAFT:
-            messages.error(request, _("Only a draft round can be changed."))
+            messages.error(request, services.FROZEN)
             return redirect("appraisals:round", round.pk)
         return view(request, round)
 

@@ -17,9 +17,9 @@ class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0001_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("assessments", "0003_event_and_attachment_bases"),
+        ("assessments", "0005_report_resubmit_by"),
         ("oversight", "0002_event_base"),
-        ("appraisals", "0002_event_base"),
+        ("appraisals", "0003_ballot_box"),
         ("responsibilities", "0001_initial"),
     ]
 

@@ -333,8 +333,15 @@ MINGZE_PERIOD_DEFAULTS = {
 # Reports are created this many per transaction when a period opens (progress, resumable).
 MINGZE_OPEN_BATCH_SIZE = env.int("MINGZE_OPEN_BATCH_SIZE", default=5000)
 MINGZE_GRACE_DAYS = env.int("MINGZE_GRACE_DAYS", default=5)
+# A returned (or reopened) report may be resubmitted this many days after its return,
+# whatever the lock date; it is locked only after that.
+MINGZE_RESUBMIT_DAYS = env.int("MINGZE_RESUBMIT_DAYS", default=5)
 # A report turns yellow this many days before its due date, red once overdue.
 MINGZE_YELLOW_DAYS = env.int("MINGZE_YELLOW_DAYS", default=7)
+# A running export that has not stamped its heartbeat for this long lost its worker: it is
+# marked failed and built again (dashboard.services.recover_stalled). A live build stamps
+# it every quarter of this time from a thread of its own, whatever step it is in.
+MINGZE_EXPORT_STALL_SECONDS = env.int("MINGZE_EXPORT_STALL_SECONDS", default=600)
 
 # Evidence uploads: allowed types are checked by content, not only by name.
 MINGZE_EVIDENCE_MAX_BYTES = env.int("MINGZE_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)

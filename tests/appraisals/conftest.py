@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from accounts import roles
 from appraisals import services
 from appraisals.models import AppraisalRound, Appraisee, Criterion, GradeLevel
+from appraisals.services.counting import empty_at_close
 from responsibilities.models import Post, PostKind
 from tests.factories import PostFactory, UnitFactory, UserFactory
 
@@ -41,6 +43,12 @@ class Panel:
         }
         notes = {appraisee.pk: text for appraisee, text in (comments or {}).items()}
         return services.cast_ballots(round_id=self.round.pk, rater=rater, marks=given, comments=notes)
+
+    def count_box(self):
+        """Empty the ballot box the way the close does (all sheets, however few): ballots
+        exist only once their sheets are counted (appraisals/anonymity.py)."""
+        with transaction.atomic():
+            return empty_at_close(self.round)
 
     def refresh(self):
         self.round.refresh_from_db()
@@ -117,12 +125,12 @@ def vote_hand_example(panel: Panel) -> None:
     a, b, c = panel.a, panel.b, panel.c
     panel.vote(L1, {a: ["好", "好"], b: ["好", "好"], c: ["好", "好"]})
     panel.vote(L2, {a: ["较好", "好"], b: ["较好", "较好"], c: ["好", "好"]})
-    panel.vote(L3, {c: ["好", "好"]})  # A and B left blank: two invalid ballots
+    panel.vote(L3, {a: ["好", "好"], c: ["好", "好"]})  # B left blank: an invalid ballot
     panel.vote(C1, {a: ["好", "一般"]}, comments={a: "支部工作扎实"})
-    panel.vote(C2, {a: ["好", None]})  # a criterion missing: invalid
+    panel.vote(C2, {a: ["好", "一般"], c: ["好", None]})  # a criterion missing for C: invalid
     panel.vote(C3, {a: ["较好", "一般"]}, comments={a: "会议记录需规范"})
     panel.vote(P1, {a: ["一般", "一般"]})
-    panel.vote(P2, {a: ["差", None]})  # invalid
+    panel.vote(P2, {a: ["差", "一般"]})
     panel.vote(P3, {a: ["较好", "较好"]}, comments={a: "按期召开组织生活会"})
 
 

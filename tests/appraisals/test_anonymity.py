@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from appraisals import services
 from appraisals.anonymity import ballot_token
-from appraisals.models import Ballot, BallotScore, BallotToken
+from appraisals.models import Ballot, BallotBox, BallotScore, BallotToken
 from tests.appraisals.conftest import vote_hand_example
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ User = get_user_model()
 
 
 def test_the_ballot_tables_have_no_column_that_leads_to_a_person():
-    for model in (Ballot, BallotScore, BallotToken):
+    for model in (Ballot, BallotScore, BallotToken, BallotBox):
         columns = {f.column for f in model._meta.concrete_fields}
         assert not {"user_id", "rater_id", "person_id", "created_at", "at", "token_id"} & columns, model
         for field in model._meta.concrete_fields:
@@ -28,6 +28,7 @@ def test_the_ballot_tables_have_no_column_that_leads_to_a_person():
             assert field.related_model is not BallotToken, f"{model.__name__}.{field.name} joins to the token"
     # Ids are random, not a sequence that would give the order of voting away.
     assert Ballot._meta.pk.get_internal_type() == "UUIDField"
+    assert BallotBox._meta.pk.get_internal_type() == "UUIDField"
     assert BallotScore._meta.pk.get_internal_type() == "UUIDField"
 
 
@@ -44,7 +45,7 @@ def test_a_database_reader_cannot_compute_a_token_without_the_server_secret(pane
 
 
 def test_ballots_are_not_admin_pages():
-    for model in (Ballot, BallotScore, BallotToken):
+    for model in (Ballot, BallotScore, BallotToken, BallotBox):
         assert model not in admin.site._registry
 
 

@@ -16,6 +16,7 @@ def test_a_rater_casts_one_ballot_per_secretary_and_cannot_vote_twice(panel):
     assert services.has_voted(round_id=panel.round.pk, user=rater)
     with pytest.raises(TransitionError, match="不能重复投票"):
         panel.vote(rater, {panel.a: ["差", "差"]})
+    assert panel.count_box() == 1  # one sheet
     assert Ballot.objects.count() == 3 and BallotToken.objects.count() == 1
     assert BallotScore.objects.count() == 4
 
@@ -34,6 +35,8 @@ def test_a_secretary_who_rates_does_not_rate_themselves(draft_panel, cast):
     with pytest.raises(TransitionError, match="不符"):
         panel.vote(cast.secretary_a, {panel.a: ["好", "好"]})
     assert panel.vote(cast.secretary_a, {panel.b: ["好", "好"]}) == 2  # B and C, never A
+    panel.count_box()
+    assert Ballot.objects.filter(round=panel.round).count() == 2
     assert not Ballot.objects.filter(appraisee=panel.a).exists()
 
 
@@ -68,6 +71,7 @@ def test_the_vote_page_refuses_a_second_sheet_and_a_stranger(panel, client, cast
     assert client.post(url, form).status_code == 302
     assert "您已在本轮投票" in client.get(url).content.decode()
     client.post(url, form)
+    panel.count_box()
     assert Ballot.objects.count() == 3
     client.force_login(cast.secretary_b)  # appraised, not a rater: may not know the round
     assert client.get(url).status_code == 404
@@ -83,4 +87,5 @@ def test_an_incomplete_sheet_needs_the_rater_to_say_so(panel, client):
     kept = rf'name="m_{panel.a.pk}_{panel.criteria[0].pk}" value="{panel.levels["较好"].pk}"[^>]*checked'
     assert re.search(kept, page.content.decode())  # the marks are kept as given
     client.post(url, {**form, "incomplete_ok": "on"})
+    panel.count_box()
     assert Ballot.objects.count() == 3 and BallotScore.objects.count() == 2

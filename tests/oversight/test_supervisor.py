@@ -70,7 +70,7 @@ def test_supervisor_sees_published_appraisal_results_but_no_ballot(client_as, ca
     assert client.get(reverse("appraisals:results", args=[panel.round.pk])).status_code == 403  # not yet published
     appraisal_services.publish_round(round_id=panel.round.pk, actor=cast.admin)
     results = client.get(reverse("appraisals:results", args=[panel.round.pk])).content.decode()
-    assert "88.3" in results and "甲书记" in results
+    assert "88.2" in results and "甲书记" in results
     assert client.get(reverse("appraisals:result", args=[panel.a.pk])).status_code == 200
     assert client.post(reverse("appraisals:publish", args=[panel.round.pk])).status_code == 403
     assert client.post(reverse("appraisals:finding_add", args=[panel.a.pk]), {"text": "x"}).status_code == 403

@@ -1,7 +1,9 @@
 """A whole first half of 2030 replayed day by day with `run_schedule all --date`, on
 PostgreSQL: the period opens, reminders go out on T-14/7/3/1 to the right people once each,
 the first overdue day is escalated, Mondays bring the digest, unsubmitted reports lock, an
-admin waives one lock, and the period closes with scores matching a hand computation."""
+admin waives one lock, a report returned on the last review day is resubmitted within its
+window (the period waits for it), and the period closes with scores matching a hand
+computation."""
 
 import datetime
 from collections import Counter
@@ -19,7 +21,7 @@ from scoring.models import ScoreLine, UnitScore
 from scoring.services import grant_bonus
 from tests.services import need_postgres
 
-from .conftest import on, report_ids, travel
+from .conftest import SHANGHAI, on, report_ids, travel
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,8 +68,13 @@ def test_half_year_replay(org, capsys):
                 actor=org.admin, period=org.period, unit=org.unit_a, points=Decimal("3"), reason="先进典型"
             )
         ],
+        # The last review day: P-D1 is returned, long after the lock date; its resubmission
+        # window (5 days, to 8-5) keeps it from locking and the period from closing until
+        # it is answered.
+        on(7, 31): [lambda: reports.return_report(report_id=ids["P-D1"], actor=org.admin, comment="补充会议记录")],
+        on(8, 2): [submit("P-D1", org.leader_b)],
     }
-    replay(on(6, 14), on(8, 2), actions)
+    replay(on(6, 14), on(8, 7), actions)
     out = capsys.readouterr().out
     assert "periods opened 1" in out and "periods closed 1" in out
 
@@ -75,6 +82,10 @@ def test_half_year_replay(org, capsys):
     assert sorted(ids) == ["A-D1", "A-D2", "A-D3", "B-D1", "B-D2", "P-D1"]
     period = Period.objects.get(pk=org.period.pk)
     assert period.state == Period.State.CLOSED and period.opened_at.date() == on(6, 15)
+    # Not closed on 8-1 while P-D1 was being answered: on the first run after its answer.
+    assert period.closed_at.astimezone(SHANGHAI).date() == on(8, 3)
+    answered = Report.objects.get(pk=ids["P-D1"])
+    assert (answered.state, answered.late, answered.resubmit_by) == ("submitted", False, on(8, 5))
 
     # Reminders on T-14, T-7, T-3, T-1 to the post holder, for what was still unsubmitted.
     sent = {
@@ -131,7 +142,7 @@ def test_half_year_replay(org, capsys):
     # 政治建设 weighs 1.5, others 1, times the duty's weight; late −1, missing −2):
     #   A: (100×1.5 + 85×1 + 70×1×2) / 4.5 = 83.33, late D3 −1, bonus +3 → 85.33
     #   B: (50×1.5 + 0×1) / 2.5 = 30.00, late D1 −1, missing D2 −2 → 27.00
-    #   P: 70×1.5 / 1.5 = 70.00
+    #   P: 70×1.5 / 1.5 = 70.00 (returned on 7-31, resubmitted in its window: on time)
     #   P's subtree: (85.33 + 27.00 + 70.00) / 3 = 60.78
     scores = {s.unit.code: s for s in UnitScore.objects.filter(period=period).select_related("unit")}
     assert {code: s.score for code, s in scores.items()} == {
@@ -143,6 +154,8 @@ def test_half_year_replay(org, capsys):
     assert scores["RA"].subtree_score == Decimal("85.33")
     assert (scores["RA"].reports, scores["RA"].on_time) == (3, 2)
     assert (scores["RB"].reports, scores["RB"].on_time) == (2, 0)
+    assert (scores["RP"].reports, scores["RP"].on_time) == (1, 1)
+    assert not ScoreLine.objects.filter(report_id=ids["P-D1"], kind="deduction").exists()
     lines_a = ScoreLine.objects.filter(unit_score=scores["RA"])
     assert sum(line.points for line in lines_a) == Decimal("85.33")
     assert sorted((line.kind, line.cause, line.points) for line in lines_a) == sorted(

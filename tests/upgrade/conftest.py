@@ -75,6 +75,12 @@ SNAPSHOT = {
     "reports_by_assignment": "SELECT id, assignment_id, period_id, unit_id, state FROM assessments_report ORDER BY id",
     "users": "SELECT username FROM accounts_user ORDER BY username",
     "audit_links": "SELECT count(*) FROM audit_auditlink",
+    # Issue 11 item 7: ballots cast before the ballot box existed stay where they are.
+    "ballot_rows": "SELECT id, round_id, appraisee_id, rater_role, comment FROM appraisals_ballot ORDER BY id",
+    "ballot_score_rows": "SELECT id, ballot_id, criterion_id, level_id, points FROM appraisals_ballotscore ORDER BY id",
+    "ballot_token_rows": "SELECT id, round_id, token FROM appraisals_ballottoken ORDER BY id",
+    "appraisal_result_rows": "SELECT appraisee_id, score, grade_id, valid_ballots, invalid_ballots, enough_ballots, "
+    "rank FROM appraisals_appraisalresult ORDER BY appraisee_id",
 }
 
 
