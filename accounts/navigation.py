@@ -36,6 +36,7 @@ NAVIGATION = {
         (_("Supervision"), "oversight:notices"),
         (_("Appraisal"), "appraisals:rounds"),
         (_("People and posts"), "responsibilities:units"),
+        (_("API tokens"), "api_tokens:tokens"),
         (_("System admin"), "admin:index"),
     ],
     roles.SUPERVISOR: [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("appraisals/", include("appraisals.urls")),
     path("oversight/", include("oversight.urls")),
+    path("api/tokens/", include("api.token_urls")),
+    path("api/", include("api.urls")),
     path("", home, name="home"),
     path("", include("accounts.urls")),
 ]

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "import_export",
     "treebeard",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "accounts",
     "responsibilities",
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "dashboard",
     "appraisals",
     "oversight",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -350,3 +354,42 @@ MINGZE_EVIDENCE_TYPES = env.list("MINGZE_EVIDENCE_TYPES", default=["pdf", "doc",
 MINGZE_EVIDENCE_MAX_UNPACKED_BYTES = env.int("MINGZE_EVIDENCE_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The API (api/, README "The API"): personal tokens or the session, JSON only, cursor pages,
+# errors as problem details (RFC 9457), the OpenAPI 3 schema by drf-spectacular with its
+# Swagger UI served from our own static files (drf-spectacular-sidecar), never a CDN.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mingze API",
+    "DESCRIPTION": "The responsibility system for Party building (党建工作责任制): organization, checklist, "
+    "reports, scores, oversight and the dashboard's figures, each limited to what the token's owner may see.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No call to an online validator: the docs page makes no request off the server.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStateEnum": "assessments.models.Report.State",
+        "GradeEnum": "assessments.models.Grade",
+        "RectificationStateEnum": "oversight.models.Rectification.State",
+        "NoticeStateEnum": "oversight.models.SupervisionNotice.State",
+        "UnitKindEnum": "responsibilities.models.UnitKind",
+        "PostKindEnum": "responsibilities.models.PostKind",
+    },
+}

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
+from api.services import issue_token
 from assessments.models import Evidence
 from dashboard.models import Export
 from responsibilities.models import PostKind
@@ -116,6 +117,10 @@ EXPECTED = {
     "scoring:rules": Row(get=ADMIN, post=ADMIN),
     "scoring:bonuses": Row(get=ADMIN, post=ADMIN),
     "scoring:bonus_revoke": Row(args="bonus", post=ADMIN),
+    # The API's endpoints answer 401 (not a sign-in page) and are in their own matrix,
+    # tests/api/test_matrix.py; the page of API tokens is the admin's.
+    "api_tokens:tokens": Row(get=ADMIN, post=ADMIN),
+    "api_tokens:revoke": Row(args="api_token", post=ADMIN),
     "dashboard:index": Row(get=EVERYONE),
     "dashboard:ranking": Row(get=ORG),
     "dashboard:reports": Row(get=EVERYONE),
@@ -204,6 +209,7 @@ def objects(cast, period, report_a, settings, tmp_path):
                 period=period, unit=cast.unit_a, points=2, reason="先进典型", granted_by=cast.admin
             ).pk
         },
+        "api_token": {"pk": issue_token(user=cast.secretary_a, name="app", days=30, actor=cast.admin).token.pk},
         **exports,
         **matrix_objects(cast, report_a),
     }
