@@ -24,6 +24,14 @@ from tests.services import need_postgres
 pytestmark = [pytest.mark.postgres]
 
 
+# The security log (accounts.SecurityEvent) keeps a chain of its own beside the units'.
+SECURITY = "security"
+
+
+def report_chains() -> set[str]:
+    return set(AuditLink.objects.exclude(organization=SECURITY).values_list("organization", flat=True))
+
+
 def plain(organization, sequence, content, previous):
     """The pre-HMAC link hash: what anyone can recompute without the key."""
     return hashlib.sha256(f"{organization}|{sequence}|{content}|{previous}".encode()).hexdigest()
@@ -126,7 +134,7 @@ def test_an_anchor_is_one_appended_json_line_mailed_to_the_supervisors(cast, per
     lines = anchors.anchor_file().read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == [first, second]
     assert anchors.newest_anchor() == second
-    (organization,) = second["chains"]
+    (organization,) = [chain for chain in second["chains"] if chain != SECURITY]
     head = ChainHead.objects.get(organization=organization)
     assert second["chains"][organization] == {"sequence": head.sequence, "hash": head.hash}
     to_supervisor = [m for m in mail.outbox if cast.supervisor.email in m.to]
@@ -172,21 +180,23 @@ def make_plain(organization):
 @pytest.mark.django_db
 def test_the_upgrade_rekeys_plain_chains_and_chains_earlier_events(cast, period):
     events = run_trail(cast, period, n=6)
-    (organization,) = set(AuditLink.objects.values_list("organization", flat=True))
+    (organization,) = report_chains()
     make_plain(organization)
     # The events before the chain existed: their links were never made.
     AuditLink.objects.filter(object_id__in=[e.pk for e in events[4:]]).delete()
-    ChainHead.objects.filter(organization=organization).update(sequence=4, hash=AuditLink.objects.get(sequence=4).hash)
+    ChainHead.objects.filter(organization=organization).update(
+        sequence=4, hash=AuditLink.objects.get(organization=organization, sequence=4).hash
+    )
     assert verify()[1] != []
     assert rechain(out=lambda line: None) == (4, 2)
-    assert verify() == (6, [])
+    assert verify() == (6 + AuditLink.objects.filter(organization=SECURITY).count(), [])
     assert rechain(out=lambda line: None) == (0, 0)  # a second run changes nothing
 
 
 @pytest.mark.django_db
 def test_the_upgrade_never_launders_a_broken_plain_chain(cast, period):
     events = run_trail(cast, period, n=4)
-    (organization,) = set(AuditLink.objects.values_list("organization", flat=True))
+    (organization,) = report_chains()
     make_plain(organization)
     AuditLink.objects.filter(sequence=3).update(content_hash="f" * 64)  # tampered before the upgrade
     said = []
@@ -246,7 +256,7 @@ def test_each_top_level_subtree_has_a_chain_of_its_own(cast, period):
     run_trail(cast, period, n=2)
     report_b = Report.objects.filter(period=period, unit=cast.unit_b, state=Report.State.DRAFT).first()
     services.submit_report(report_id=report_b.pk, actor=cast.secretary_b, content="开展专题学习")
-    chains = set(AuditLink.objects.values_list("organization", flat=True))
+    chains = report_chains()
     assert chains == {cast.committee.path}
     import datetime
 
@@ -257,7 +267,7 @@ def test_each_top_level_subtree_has_a_chain_of_its_own(cast, period):
     deadline = timezone.localdate() + datetime.timedelta(days=7)
     issue_notice(actor=cast.supervisor, unit=cast.party_group, subject="督办", body="请整改。", deadline=deadline)
     issue_notice(actor=cast.supervisor, unit=cast.discipline, subject="督办", body="请整改。", deadline=deadline)
-    chains = set(AuditLink.objects.values_list("organization", flat=True))
+    chains = report_chains()
     assert chains == {cast.committee.path, cast.party_group.path, cast.discipline.path}
     assert verify()[1] == []
 
@@ -274,9 +284,14 @@ def test_the_anchor_kept_from_the_email_catches_a_rewind_when_the_file_is_gone(c
     # The writer rewinds the head by three links and removes the anchor file as well.
     keep = AuditLink.objects.get(object_id=events[-4].pk)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditlink WHERE sequence > %s", [keep.sequence])
+        cursor.execute(
+            "DELETE FROM audit_auditlink WHERE organization = %s AND sequence > %s", [keep.organization, keep.sequence]
+        )
         cursor.execute("DELETE FROM assessments_reportevent WHERE id = ANY(%s)", [[e.pk for e in events[-3:]]])
-        cursor.execute("UPDATE audit_chainhead SET sequence = %s, hash = %s", [keep.sequence, keep.hash])
+        cursor.execute(
+            "UPDATE audit_chainhead SET sequence = %s, hash = %s WHERE organization = %s",
+            [keep.sequence, keep.hash, keep.organization],
+        )
     anchors.anchor_file().unlink()
     call_command("verify_audit")
     assert "no anchor" in capsys.readouterr().err
