@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.security import Kind, record
 from core.errors import TransitionError
 
 from .models import ApiToken
@@ -48,6 +49,8 @@ def issue_token(*, user, name: str, days: int, actor) -> Issued:
         created_by=actor,
         expires_at=timezone.now() + datetime.timedelta(days=int(days)),
     )
+    # A token is a credential: its issue and revocation belong in the security log.
+    record(Kind.ACCOUNT_CHANGED, user=user, actor=actor, detail=f"API token issued: {token.prefix}… {token.name}")
     return Issued(token=token, raw=raw)
 
 
@@ -59,6 +62,12 @@ def revoke_token(*, token_id: int, actor) -> ApiToken:
         token.revoked_at = timezone.now()
         token.revoked_by = actor
         token.save(update_fields=["revoked_at", "revoked_by"])
+        record(
+            Kind.ACCOUNT_CHANGED,
+            user=token.user,
+            actor=actor,
+            detail=f"API token revoked: {token.prefix}… {token.name}",
+        )
     return token
 
 

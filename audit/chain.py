@@ -1,22 +1,32 @@
-"""Adding links to the chain and walking it."""
+"""Adding links to the chain and walking it.
+
+Each link is an HMAC-SHA256, under ``settings.AUDIT_KEY``, of the organization, the
+sequence, the event's content hash and the previous link: the key is not in the database,
+so someone who can write the database can edit an event but cannot make a link that
+verifies (a plain SHA-256 they could recompute). Deleting the newest links and rewinding
+the head is caught by the anchors kept outside the database (audit/anchors.py).
+"""
 
 from __future__ import annotations
 
 import datetime
 import decimal
 import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import post_save
 
+from .keys import audit_key
 from .models import AuditLink, ChainHead
 
-# model label → function giving the organization key (root unit path) of an event row.
+# model label → function giving the chain key of an event row: the path of its unit's
+# top-level subtree (below).
 REGISTRY: dict[str, Callable[[models.Model], str]] = {}
 # model label → function giving the age past which its rows may be purged (the security
 # log's retention): such a row gone is not a break in the chain once its link is older.
@@ -35,41 +45,57 @@ def register(
         RETENTION[label] = kept_for
 
 
-def root_of_unit(unit) -> str:
+def chain_of_path(path: str) -> str:
+    """The chain of a unit: one per top-level subtree — the path of the unit's ancestor just
+    below the root (a 机关党委 with its branches, the 纪检监察组), or the root's own path
+    for the root's events.
+
+    Sharded because each link locks its chain's head until the transaction commits: with
+    one chain per organization every transition of a province waited for the one before,
+    and `make bench` measured the lock taking more than a third of sixteen reviewers'
+    throughput (README, "Audit trail"). Chains made before the shard (keyed by the root)
+    stay as they are and still verify."""
     from responsibilities.models import Unit
 
-    return unit.path[: Unit.steplen] if unit is not None else "-"
+    return path[: 2 * Unit.steplen] or "-"
+
+
+def chain_of_unit(unit) -> str:
+    return chain_of_path(unit.path) if unit is not None else "-"
+
+
+def _units(event):
+    # The Unit model of the event's own registry: today's, or a migration's historical one
+    # (the data migration that chains the events of before the chain calls these too).
+    return type(event)._meta.apps.get_model("responsibilities", "Unit")
 
 
 def _report_event_organization(event) -> str:
-    from responsibilities.models import Unit
-
-    path = Unit.objects.filter(reports__events=event).values_list("path", flat=True).first() or ""
-    return path[: Unit.steplen] or "-"
+    # In a transition the report and its unit are already loaded (assessments.services):
+    # no query.
+    return chain_of_unit(event.report.unit)
 
 
 def _oversight_event_organization(event) -> str:
     subject = event.rectification or event.notice
-    return root_of_unit(subject.unit if subject is not None else None)
+    return chain_of_unit(subject.unit if subject is not None else None)
 
 
-def _first_root() -> str:
-    from responsibilities.models import Unit
-
-    first = Unit.objects.filter(depth=1).order_by("path").values_list("path", flat=True).first()
+def _first_root(event) -> str:
+    first = _units(event).objects.filter(depth=1).order_by("path").values_list("path", flat=True).first()
     return first or "-"
 
 
 def _appraisal_event_organization(event) -> str:
-    # Round-wide steps (open, publish) have no appraisee: they go to the first root's chain.
+    # Round-wide steps (open, publish) have no appraisee: they go to the first root's own chain.
     if event.appraisee_id is not None:
-        return root_of_unit(event.appraisee.unit)
-    return _first_root()
+        return chain_of_unit(event.appraisee.unit)
+    return _first_root(event)
 
 
 def _period_event_organization(event) -> str:
-    # A period spans the whole organization: its steps go to the first root's chain.
-    return _first_root()
+    # A period spans the whole organization: its steps go to the first root's own chain.
+    return _first_root(event)
 
 
 register("assessments.ReportEvent", _report_event_organization)
@@ -103,19 +129,36 @@ def content_hash(instance: models.Model) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def link_hash(*, organization: str, sequence: int, content: str, previous: str) -> str:
+GENESIS = "0" * 64
+
+
+def link_hash(*, organization: str, sequence: int, content: str, previous: str, key: bytes | None = None) -> str:
+    """HMAC-SHA256 under AUDIT_KEY: without the key no one can make a link that verifies."""
+    message = f"{organization}|{sequence}|{content}|{previous}".encode()
+    return hmac.new(key if key is not None else audit_key(), message, hashlib.sha256).hexdigest()
+
+
+def plain_link_hash(*, organization: str, sequence: int, content: str, previous: str) -> str:
+    """The links of releases before AUDIT_KEY: a plain SHA-256, read only by the upgrade
+    (``rechain``)."""
     return hashlib.sha256(f"{organization}|{sequence}|{content}|{previous}".encode()).hexdigest()
 
 
 def append(instance: models.Model) -> AuditLink:
-    """Add ``instance`` to its organization's chain, in the caller's transaction."""
+    """Add ``instance`` to its chain, in the caller's transaction.
+
+    Four statements: the row read back, the head locked, the link inserted, the head
+    moved — no savepoint, as the link belongs to the caller's transaction anyway, and the
+    chain found from the relations the transition has loaded already."""
     organization = REGISTRY[instance._meta.label](instance)
     # Hash the row as the database holds it, so the verifier, which reads it back,
     # sees the very same values (types and precision included).
     instance = type(instance)._default_manager.get(pk=instance.pk)
-    with transaction.atomic():
-        head, _created = ChainHead.objects.get_or_create(organization=organization)
-        head = ChainHead.objects.select_for_update().get(pk=head.pk)
+    with transaction.atomic(savepoint=False):
+        head = ChainHead.objects.select_for_update().filter(organization=organization).first()
+        if head is None:  # the chain's first link
+            ChainHead.objects.get_or_create(organization=organization)
+            head = ChainHead.objects.select_for_update().get(organization=organization)
         content = content_hash(instance)
         sequence = head.sequence + 1
         digest = link_hash(organization=organization, sequence=sequence, content=content, previous=head.hash)
@@ -128,8 +171,7 @@ def append(instance: models.Model) -> AuditLink:
             previous_hash=head.hash,
             hash=digest,
         )
-        head.sequence, head.hash = sequence, digest
-        head.save(update_fields=["sequence", "hash"])
+        ChainHead.objects.filter(pk=head.pk).update(sequence=sequence, hash=digest)
     return link
 
 
@@ -151,6 +193,85 @@ def _purged(model, link) -> bool:
     return kept_for is not None and link.at < timezone.now() - kept_for()
 
 
+def disconnect_registered() -> None:
+    """Stop chaining (the bench's measurement of what the chain costs)."""
+    for label in REGISTRY:
+        post_save.disconnect(sender=apps.get_model(label), dispatch_uid=f"audit-{label}")
+
+
+# ---- the upgrade: keyed links, and the events of before the chain ----------------------
+
+
+def rechain(registry=apps, *, out: Callable[[str], None] = print) -> tuple[int, int]:
+    """Bring an installation's trail to today's form; returns (links re-keyed, events chained).
+
+    1. The plain SHA-256 links of earlier releases are re-keyed with HMAC under AUDIT_KEY,
+       one chain at a time, as far as the plain chain holds: from a broken link on, the
+       chain is left as it was, so ``verify_audit`` still names the break after the upgrade
+       (the upgrade never launders a tampered trail).
+    2. Event rows that have no link — written before the chain existed — are appended to
+       their organization's chain in the order they happened, so an upgraded installation
+       does not report them as added outside the application.
+
+    ``registry`` is a migration's historical apps (audit/migrations/0002) or today's."""
+    Link = registry.get_model("audit", "AuditLink")
+    Head = registry.get_model("audit", "ChainHead")
+    Kind = registry.get_model("contenttypes", "ContentType")
+    key = audit_key()
+    rekeyed = chained = 0
+    for organization in Link.objects.values_list("organization", flat=True).distinct().order_by("organization"):
+        previous_plain = previous_keyed = GENESIS
+        for link in Link.objects.filter(organization=organization).order_by("sequence"):
+            fields = {"organization": organization, "sequence": link.sequence, "content": link.content_hash}
+            if link.hash == link_hash(previous=previous_keyed, key=key, **fields):
+                previous_plain = previous_keyed = link.hash  # keyed already (a second run)
+                continue
+            if link.previous_hash != previous_plain or link.hash != plain_link_hash(previous=previous_plain, **fields):
+                out(f"audit: {organization}#{link.sequence} does not verify; this chain is left as it was")
+                break
+            previous_plain = link.hash
+            link.previous_hash, link.hash = previous_keyed, link_hash(previous=previous_keyed, key=key, **fields)
+            link.save(update_fields=["previous_hash", "hash"])
+            previous_keyed = link.hash
+            rekeyed += 1
+        else:
+            Head.objects.filter(organization=organization).update(hash=previous_keyed)
+    for label, organization_of in REGISTRY.items():
+        model = registry.get_model(label)
+        meta = model._meta
+        kind = Kind.objects.filter(app_label=meta.app_label, model=meta.model_name).first()
+        unlinked = model._default_manager.order_by("at", "pk")
+        if kind is not None:
+            unlinked = unlinked.exclude(pk__in=Link.objects.filter(content_type=kind).values("object_id"))
+        elif not unlinked.exists():
+            continue
+        else:
+            kind = Kind.objects.create(app_label=meta.app_label, model=meta.model_name)
+        for row in unlinked:
+            organization = organization_of(row)
+            head, _created = Head.objects.get_or_create(organization=organization, defaults={"hash": GENESIS})
+            content = content_hash(row)
+            sequence = head.sequence + 1
+            fields = {"organization": organization, "sequence": sequence, "content": content}
+            digest = link_hash(previous=head.hash, key=key, **fields)
+            Link.objects.create(
+                organization=organization,
+                sequence=sequence,
+                content_type=kind,
+                object_id=row.pk,
+                content_hash=content,
+                previous_hash=head.hash,
+                hash=digest,
+            )
+            head.sequence, head.hash = sequence, digest
+            head.save(update_fields=["sequence", "hash"])
+            chained += 1
+    return rekeyed, chained
+
+
+# ---- verification -----------------------------------------------------------------------
+
+
 @dataclass
 class Problem:
     organization: str
@@ -162,16 +283,46 @@ class Problem:
         return f"{self.organization}{where}: {self.message}"
 
 
-def verify() -> tuple[int, list[Problem]]:
+def verify(anchor: dict | None = None) -> tuple[int, list[Problem]]:
     """Walk every chain; return (links checked, problems found — the first broken link of
-    each chain first). Also reports registered event rows that have no link at all."""
+    each chain first). Also reports registered event rows that have no link at all, and
+    chains that no longer reach the heads of the newest anchor (``anchor``, by default
+    the last line of the anchor file; see audit/anchors.py).
+
+    On PostgreSQL everything is read in one REPEATABLE READ snapshot: heads, links and
+    events as of one moment, so transitions committing meanwhile cause no false breaks."""
+    from . import anchors
+
+    if anchor is None:
+        anchor = anchors.newest_anchor()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return _verify(anchor)
+    return _verify(anchor)
+
+
+def _verify(anchor: dict | None) -> tuple[int, list[Problem]]:
+    from . import anchors
+
     problems: list[Problem] = []
     checked = 0
     heads = {h.organization: h for h in ChainHead.objects.all()}
-    for organization in sorted(set(heads) | set(AuditLink.objects.values_list("organization", flat=True))):
-        previous = "0" * 64
+    anchored: dict = {}
+    if anchor is not None:
+        if anchors.sealed(anchor):
+            anchored = anchor.get("chains", {})
+        else:
+            problems.append(Problem("-", None, f"the anchor of {anchor.get('at')} is not sealed with AUDIT_KEY"))
+    kinds: dict[int, type[models.Model]] = {}
+    with_links = set(AuditLink.objects.values_list("organization", flat=True).distinct())
+    for organization in sorted(set(heads) | with_links | set(anchored)):
+        previous = GENESIS
         expected = 1
-        links = AuditLink.objects.filter(organization=organization).select_related("content_type").order_by("sequence")
+        hashes_at: dict[int, str] = {}
+        wanted = anchored.get(organization, {}).get("sequence")
+        links = AuditLink.objects.filter(organization=organization).order_by("sequence")
         for link in links.iterator(chunk_size=2000):
             checked += 1
             if link.sequence != expected:
@@ -182,7 +333,9 @@ def verify() -> tuple[int, list[Problem]]:
             ):
                 problems.append(Problem(organization, link.sequence, "link altered"))
                 break
-            model = link.content_type.model_class()
+            if link.content_type_id not in kinds:
+                kinds[link.content_type_id] = ContentType.objects.get_for_id(link.content_type_id).model_class()
+            model = kinds[link.content_type_id]
             row = model._default_manager.filter(pk=link.object_id).first()
             if row is None and _purged(model, link):
                 previous = link.hash
@@ -194,12 +347,16 @@ def verify() -> tuple[int, list[Problem]]:
             if content_hash(row) != link.content_hash:
                 problems.append(Problem(organization, link.sequence, f"{model._meta.label} {link.object_id} edited"))
                 break
+            if link.sequence == wanted:
+                hashes_at[wanted] = link.hash
             previous = link.hash
             expected += 1
         else:
             head = heads.get(organization)
-            if head is not None and head.sequence != expected - 1:
+            if head is not None and (head.sequence != expected - 1 or head.hash != previous):
                 problems.append(Problem(organization, expected, "newest links missing (deleted)"))
+            if wanted is not None:
+                problems.extend(_against_anchor(organization, anchored[organization], hashes_at, expected - 1, anchor))
     for label in REGISTRY:
         model = apps.get_model(label)
         linked = AuditLink.objects.filter(content_type=ContentType.objects.get_for_model(model)).values("object_id")
@@ -207,3 +364,15 @@ def verify() -> tuple[int, list[Problem]]:
         for pk in stray:
             problems.append(Problem("-", None, f"{label} {pk} was added outside the application"))
     return checked, problems
+
+
+def _against_anchor(organization, anchored: dict, hashes_at: dict, newest: int, anchor: dict) -> list[Problem]:
+    """The chain must still hold the head the anchor recorded, unchanged: links after it
+    may have been added since, none before it removed or rewritten."""
+    sequence, digest = anchored["sequence"], anchored["hash"]
+    if newest < sequence:
+        message = f"chain ends at #{newest} but the anchor of {anchor['at']} recorded #{sequence}: newest links deleted"
+        return [Problem(organization, sequence, message)]
+    if hashes_at.get(sequence) != digest:
+        return [Problem(organization, sequence, f"link differs from the anchor of {anchor['at']}")]
+    return []

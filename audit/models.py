@@ -1,8 +1,9 @@
 """The tamper-evident trail (留痕): every event row of the registered models gets a link in
-a hash chain per organization (the root of the unit tree it belongs to).
+a hash chain per top-level subtree of the unit tree (``organization``: that subtree's
+path; audit/chain.py, ``chain_of_path``).
 
-Each link stores the SHA-256 of the event's content together with the previous link's
-hash, so editing or deleting an event row outside the application — or a link itself —
+Each link stores the HMAC under AUDIT_KEY of the event's content hash together with the
+previous link's hash, so editing or deleting an event row outside the application — or a link itself —
 breaks the chain at that point, and ``verify_audit`` names it.
 """
 
@@ -12,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ChainHead(models.Model):
-    """The newest link of one organization's chain; locked while a link is added, so
-    concurrent events are chained one after another."""
+    """The newest link of one chain; locked while a link is added, so concurrent events
+    of one subtree are chained one after another."""
 
     organization = models.CharField(_("organization"), max_length=64, unique=True)
     sequence = models.PositiveBigIntegerField(_("sequence"), default=0)

@@ -12,12 +12,14 @@ import tempfile
 import environ
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import audit_key_for, env
 
 DEBUG = False
 # The bench's own processes (gunicorn, the export) share the key of the process that signed
 # the sessions they are given.
 SECRET_KEY = os.environ.get("BENCH_SECRET_KEY") or "mingze-bench-only-not-secret-0123456789abcdef"
+AUDIT_KEY = audit_key_for(SECRET_KEY)
+MINGZE_AUDIT_ANCHOR_DIR = os.path.join(tempfile.gettempdir(), "mingze-bench-audit")
 ALLOWED_HOSTS = ["*"]
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mingze_bench")
 DATABASES = {"default": environ.Env.db_url_config(BENCH_DATABASE_URL)}

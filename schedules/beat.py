@@ -53,6 +53,13 @@ SCHEDULE = [
         _("Daily: tell the responsible person and the liaison of newly overdue reports; Mondays a digest."),
     ),
     Entry(
+        "mingze: anchor the audit trail",
+        "audit.write_anchor",
+        "23",
+        "50",
+        _("Daily: write the head of every audit chain to the anchor file and e-mail it to the supervisors."),
+    ),
+    Entry(
         "mingze: send pending e-mails",
         "notifications.send_pending_emails",
         "*",

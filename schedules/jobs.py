@@ -84,6 +84,8 @@ def close_period(*, period_id: int) -> ScoreSummary | None:
         # The semiannual hearing pack (一、三 每半年听取一次党建工作汇报) is built by a
         # worker once the close is committed; leadership is told when it is ready.
         transaction.on_commit(lambda: queue_hearing_pack(period.pk))
+        # Each close anchors the audit trail outside the database (audit/anchors.py).
+        transaction.on_commit(lambda: queue_audit_anchor(period.pk))
     return summary
 
 
@@ -92,6 +94,13 @@ def queue_hearing_pack(period_id: int) -> None:
         queue("dashboard.tasks.build_hearing_pack_task", period_id)
     except Exception as exc:  # the broker is down: the close stands; an admin can export by hand
         logger.warning("hearing pack of period %s not queued: %s", period_id, exc)
+
+
+def queue_audit_anchor(period_id: int) -> None:
+    try:
+        queue("audit.write_anchor", f"close:{period_id}")
+    except Exception as exc:  # the broker is down: the day's anchor follows tonight
+        logger.warning("audit anchor at the close of period %s not queued: %s", period_id, exc)
 
 
 def lock_and_close(*, today: datetime.date, after_batch: AfterBatch | None = None) -> JobResult:

@@ -102,3 +102,10 @@ def client_as(client, cast):
 @pytest.fixture(autouse=True)
 def _english_off(settings):
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchors_in_tmp(settings, tmp_path_factory):
+    """Each test's audit anchors (audit/anchors.py) in a folder of its own: the newest anchor
+    verify_audit checks against is one this test's database wrote."""
+    settings.MINGZE_AUDIT_ANCHOR_DIR = tmp_path_factory.mktemp("audit-anchors")

@@ -17,6 +17,10 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
+# The key of the audit trail's HMAC links (audit/chain.py): never stored in the database and
+# apart from SECRET_KEY, so a database writer cannot recompute a link. Required in
+# production; development and tests derive one from SECRET_KEY (audit_key_for below).
+AUDIT_KEY = env("AUDIT_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -388,6 +392,20 @@ LOGGING = {
 # The organization's name in the header band; empty shows the product's name.
 MINGZE_ORG_NAME = env("MINGZE_ORG_NAME", default="")
 MINGZE_CHECKLIST_PATH = BASE_DIR / "responsibilities" / "data" / "checklist-2020.yaml"
+
+# The audit trail's anchors (audit/anchors.py): each day and at each close the head of every
+# chain is appended to anchors.jsonl here — outside the database, on storage the database's
+# writers cannot reach (README, "Audit trail") — and e-mailed to the supervisors.
+MINGZE_AUDIT_ANCHOR_DIR = Path(env("MINGZE_AUDIT_ANCHOR_DIR", default=str(BASE_DIR / "var" / "audit")))
+
+
+def audit_key_for(secret_key: str) -> str:
+    """The stand-in AUDIT_KEY of development and tests: derived from SECRET_KEY, so stable
+    across restarts. Never in production, where AUDIT_KEY must be set on its own."""
+    import hashlib
+
+    return hashlib.sha256(f"mingze-audit-key|{secret_key}".encode()).hexdigest()
+
 
 # Health check: how long the broker may take to answer before /healthz/ calls it down.
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)

@@ -3,12 +3,18 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY, env
+from .base import AUDIT_KEY, DEBUG, SECRET_KEY, env
 
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
 if not SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be set (at least 32 characters) in production.")
+# The audit trail's links are keyed with AUDIT_KEY (audit/chain.py): a key of its own, kept
+# out of the database and apart from SECRET_KEY, so whoever reads the one has not the other.
+if not AUDIT_KEY or len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_KEY must be set (at least 32 characters) in production.")
+if AUDIT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("AUDIT_KEY must differ from SECRET_KEY.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

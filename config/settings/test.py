@@ -2,9 +2,11 @@
 (PostgreSQL and Redis in CI), e-mail stays in memory, passwords hash fast."""
 
 from .base import *  # noqa: F403
+from .base import audit_key_for, env
 
 DEBUG = False
 SECRET_KEY = "mingze-tests-only"
+AUDIT_KEY = env("AUDIT_KEY", default="") or audit_key_for(SECRET_KEY)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import SecurityEvent
 from api.models import ApiToken
-from api.services import digest_of, issue_token
+from api.services import digest_of, issue_token, revoke_token
 from notifications.models import Notification
 from tests.conftest import ROLE_NAMES
 
@@ -123,3 +124,16 @@ def test_the_session_signs_in_too_and_writes_need_the_csrf_token(cast):
     assert response.status_code == 403 and response["Content-Type"] == "application/problem+json"
     note.refresh_from_db()
     assert note.read_at is None
+
+
+@pytest.mark.django_db
+def test_issuing_and_revoking_a_token_are_in_the_security_log(cast):
+    issued = issue_token(user=cast.secretary_a, name="移动端", days=30, actor=cast.admin)
+    revoke_token(token_id=issued.token.pk, actor=cast.admin)
+    revoke_token(token_id=issued.token.pk, actor=cast.admin)  # twice: one entry
+    entries = SecurityEvent.objects.filter(username=cast.secretary_a.username, detail__contains=issued.token.prefix)
+    assert [(e.actor, e.detail.split(":")[0]) for e in entries.order_by("id")] == [
+        (cast.admin.username, "API token issued"),
+        (cast.admin.username, "API token revoked"),
+    ]
+    assert issued.raw not in "".join(entries.values_list("detail", flat=True))

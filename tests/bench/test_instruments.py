@@ -20,11 +20,13 @@ def test_every_measurement_runs_and_reports_its_figures(settings, tmp_path, monk
     need_postgres()
     settings.MEDIA_ROOT = str(tmp_path)
     # As under `make bench` (bench/settings.py): tasks are queued to nowhere, so the bench's
-    # own delivery of the reminders' e-mails is what sends them, and no hearing pack is built.
+    # own delivery of the reminders' e-mails is what sends them, and no hearing pack is built
+    # nor audit anchor written.
     monkeypatch.setattr("notifications.services.queue_emails", lambda ids: None)
     monkeypatch.setattr("schedules.jobs.queue_hearing_pack", lambda period_id: None)
+    monkeypatch.setattr("schedules.jobs.queue_audit_anchor", lambda period_id: None)
     made = data.generate(seed=7, units=6, per_unit=4, leaders=2, admins=1)
-    options = {"rps_seconds": 0.4, "rps_warmup": 0.1, "runs": 2, "web_workers": 1}
+    options = {"rps_seconds": 0.4, "rps_warmup": 0.1, "runs": 2, "web_workers": 1, "transition_seconds": 0.5}
     lines: list[str] = []
     run_all(Context(seed=7, data=made, options=options), out=lines.append)
     figures = figures_of(lines)
@@ -53,6 +55,9 @@ def test_every_measurement_runs_and_reports_its_figures(settings, tmp_path, monk
         assert float(figures[f"rps_ratio_{page}_to_trivial"]) > 0, page
     assert float(figures["rps_trivial"]) > 0
     assert figures["secretary_home_url"] != "/"
+    # Sixteen reviewers at once, with the audit chain and without it.
+    assert float(figures["transitions_per_second_16"]) >= 0
+    assert "transitions_per_second_16_without_chain" in figures and "audit_chain_cost" in figures
     # The dashboard and its export; the close.
     assert int(figures["dashboard_queries"]) > 0
     assert float(figures["excel_export_peak_rss_mb"]) > 0

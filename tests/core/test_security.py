@@ -18,6 +18,7 @@ def test_production_settings_pass_the_deploy_check():
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "x" * 20 + "-production-secret-for-the-check-" + "y" * 20,
+        "AUDIT_KEY": "z" * 20 + "-production-audit-key-for-the-check-" + "w" * 20,
         "ALLOWED_HOSTS": "mingze.example.org",
         "DJANGO_DEBUG": "false",
     }
