@@ -3,7 +3,9 @@
 import os
 
 import pytest
+from django.contrib.auth.signals import user_logged_in
 
+from accounts.models import SecurityEvent
 from tests.directory.conftest import directory, enable  # noqa: F401 — the OpenLDAP journeys
 from tests.services import CHROMIUM, need_chromium
 
@@ -43,6 +45,23 @@ def signed_in(context, live_server, client):
         return page
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def every_sign_in_is_in_the_security_log():
+    """等保 2.0 asks for a security log of every sign-in (issue 17): each sign-in of the
+    journeys — by the form, the directory, the second factor or a forced session — is found
+    in it at the moment it happens (the log's own receiver runs first)."""
+    missing = []
+
+    def check(sender, request, user, **kwargs):
+        if not SecurityEvent.objects.filter(username=user.get_username(), kind=SecurityEvent.Kind.SIGN_IN).exists():
+            missing.append(user.get_username())
+
+    user_logged_in.connect(check, dispatch_uid="journeys-sign-ins", weak=False)
+    yield
+    user_logged_in.disconnect(dispatch_uid="journeys-sign-ins")
+    assert missing == [], f"sign-ins missing from the security log: {missing}"
 
 
 @pytest.fixture(scope="module", autouse=True)

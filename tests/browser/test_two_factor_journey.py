@@ -22,7 +22,8 @@ def test_an_admin_signs_in_with_a_totp_code(page, live_server, cast, settings):
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     page.get_by_label("验证码").fill(f"{code:06d}")
     page.get_by_role("button", name="验证", exact=True).click()
-    expect(page).to_have_url(f"{live_server.url}/")
+    # Verified, the administrator lands where they always do: the dashboard (issue 12).
+    expect(page).to_have_url(f"{live_server.url}/dashboard/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     logged = set(SecurityEvent.objects.filter(username=cast.admin.username).values_list("kind", flat=True))
     assert {"sign_in", "second_factor"} <= logged
