@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.models import Period, Report, ReportEvent
+from core.bulk import insert_rows
 from notifications.services import Message, notify_each
 from responsibilities.models import Unit
 
@@ -239,14 +240,15 @@ def pending_stages(
 
 def record_stages(pending: dict[tuple[str, int], list[tuple[str, datetime.date]]], *, today: datetime.date) -> None:
     """Mark the stages as sent, once all their people were told (a concurrent run's rows win)."""
-    ReminderStage.objects.bulk_create(
+    insert_rows(
+        ReminderStage,
+        ("item_type", "item_id", "stage", "stage_day", "day"),
         [
-            ReminderStage(item_type=item_type, item_id=item_id, stage=stage, stage_day=day, day=today)
+            (item_type, item_id, str(stage), day, today)
             for (item_type, item_id), due in pending.items()
             for stage, day in due
         ],
         ignore_conflicts=True,
-        batch_size=5000,
     )
 
 
@@ -345,13 +347,16 @@ def deliver_batch(
                 kind=template, template=template, messages=[reminder_message(p, mine, today) for p, mine in fresh]
             )
             notes = {note.recipient_id: note for note in made}
-            SentReminder.objects.bulk_create(
+            kind = str(kind)
+            insert_rows(
+                SentReminder,
+                ("person_id", "kind", "item_type", "item_id", "day", "days_before", "notification_id"),
                 [
-                    row
+                    (person.pk, kind, item.item_type, item.item_id, today, (item.due_on - today).days, note_id)
                     for person, mine in fresh
-                    for row in sent_rows(person, mine, today=today, kind=kind, note=notes.get(person.pk))
+                    for note_id in [notes[person.pk].pk if person.pk in notes else None]
+                    for item in mine
                 ],
-                batch_size=5000,
             )
     except IntegrityError:
         named = {}
