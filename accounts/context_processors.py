@@ -9,7 +9,7 @@ from .navigation import BADGES, items_for
 def navigation(request):
     user = getattr(request, "user", None)
     role = roles.main_role(user) if user is not None else None
-    items = items_for(role, request.path) if role else []
+    items = items_for(role, request.path, user) if role else []
     # Counts beside entries (a leader's 待审核 (n), UX.md); counted only when a page draws them.
     for item in items:
         count = BADGES.get(item["name"])

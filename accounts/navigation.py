@@ -20,6 +20,7 @@ NAVIGATION = {
     ],
     roles.LEADER: [
         (_("Overview"), "dashboard:index"),
+        (_("My duties"), "assessments:my_reports"),
         (_("To review"), "assessments:review_queue"),
         (_("Units"), "responsibilities:units"),
         (_("Ranking"), "dashboard:ranking"),
@@ -27,15 +28,19 @@ NAVIGATION = {
         (_("Appraisal"), "appraisals:rounds"),
     ],
     roles.ADMIN: [
-        (_("Overview"), "home"),
+        (_("Overview"), "dashboard:index"),
+        (_("My duties"), "assessments:my_reports"),
         (_("Checklist"), "responsibilities:checklist"),
         (_("Matrix"), "responsibilities:matrix"),
         (_("Assign"), "responsibilities:bulk_assign"),
         (_("Periods"), "schedules:periods"),
+        (_("Party group meetings"), "assessments:meetings"),
         (_("Scoring rules"), "scoring:rules"),
         (_("Supervision"), "oversight:notices"),
         (_("Appraisal"), "appraisals:rounds"),
         (_("People and posts"), "responsibilities:units"),
+        (_("Liaisons"), "responsibilities:liaisons"),
+        (_("Handovers"), "oversight:handovers"),
         (_("API tokens"), "api_tokens:tokens"),
         (_("System admin"), "admin:index"),
     ],
@@ -48,6 +53,7 @@ NAVIGATION = {
     ],
     roles.SUPERVISOR: [
         (_("Overview"), "dashboard:index"),
+        (_("My duties"), "assessments:my_reports"),
         (_("Supervision"), "oversight:notices"),
         (_("Rectifications"), "oversight:rectifications"),
         (_("Units"), "responsibilities:units"),
@@ -67,6 +73,16 @@ def register_badge(name: str, count: Callable[[object], int]) -> None:
     BADGES[name] = count
 
 
+# URL name → whether the entry is for this person at all (我的责任 only for those who
+# carry a post, UX.md), given by the app that owns the page, like the badges.
+SHOWN_WHEN: dict[str, Callable[[object], bool]] = {}
+
+
+def register_condition(name: str, shown: Callable[[object], bool]) -> None:
+    """Show the navigation entry of URL name ``name`` only where ``shown(user)`` is true."""
+    SHOWN_WHEN[name] = shown
+
+
 def _url(name: str) -> str | None:
     if name not in _resolved:
         try:
@@ -76,11 +92,14 @@ def _url(name: str) -> str | None:
     return _resolved[name]
 
 
-def items_for(role: str | None, current_path: str) -> list[dict]:
+def items_for(role: str | None, current_path: str, user=None) -> list[dict]:
     items = []
     for label, name in NAVIGATION.get(role, []):
         url = _url(name)
         if url is None:
+            continue
+        shown = SHOWN_WHEN.get(name)
+        if shown is not None and user is not None and not shown(user):
             continue
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"label": label, "url": url, "name": name, "active": active})

@@ -16,10 +16,17 @@ from scoring.models import ScoreLine, UnitScore
 
 class UnitSerializer(serializers.ModelSerializer):
     parent = serializers.SerializerMethodField(help_text=_("The id of the unit above, null for a root."))
+    liaison = serializers.SerializerMethodField(
+        help_text=_("The id of the person holding the unit's liaison post now, null when none.")
+    )
 
     class Meta:
         model = Unit
         fields = ["id", "code", "name", "name_en", "kind", "depth", "parent", "liaison", "active"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_liaison(self, unit) -> int | None:
+        return unit.liaison.pk if unit.liaison else None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_parent(self, unit) -> int | None:

@@ -106,6 +106,9 @@ class UnitViewSet(ScopedViewSet):
             # The parents of the units shown, by path (a parent's path is one step shorter):
             # one query for the page, never one per unit.
             units = list(args[0]) if kwargs.get("many") else [args[0]]
+            # Who holds each unit's liaison post now: one query for the page.
+            units = access.with_liaisons(units)
+            args = (units if kwargs.get("many") else units[0], *args[1:])
             paths = {unit.path[: -Unit.steplen] for unit in units if unit.depth > 1}
             parents = dict(Unit.objects.filter(path__in=paths).values_list("path", "pk")) if paths else {}
             kwargs["context"] = {**self.get_serializer_context(), "parents": parents}

@@ -7,7 +7,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self):
-        from accounts.navigation import register_badge
+        from accounts.navigation import register_badge, register_condition
         from core import demo, links
         from responsibilities import access
 
@@ -16,6 +16,8 @@ class AssessmentsConfig(AppConfig):
 
         # 待审核 (n) beside a leader's "To review" (UX.md).
         register_badge("assessments:review_queue", _waiting_for_review)
+        # 我的责任 for whoever carries a post: leaders, the supervisor and admins too (UX.md).
+        register_condition("assessments:my_reports", _carries_duties)
         demo.register("reports", demo_step, order=50)
         # Which links to reports and unit pages open for a person (notifications list).
         links.register("assessments:report", report_links_open)
@@ -28,3 +30,12 @@ def _waiting_for_review(user) -> int:
     from .permissions import reviewable_by
 
     return reviewable_by(user).filter(state=Report.State.SUBMITTED).count()
+
+
+def _carries_duties(user) -> bool:
+    """Whether 我的责任 is for this person: a secretary (who learns there how to get a
+    post, if they have none) or anyone who carries a post's duties."""
+    from accounts import roles
+    from responsibilities import access
+
+    return roles.has_role(user, roles.SECRETARY) or bool(access.carried_post_ids(user))

@@ -93,7 +93,7 @@ def load_demo_reports(today: datetime.date | None = None) -> dict:
     played = 0
     User = get_user_model()
     for code, steps in STORIES:
-        unit = Unit.objects.filter(code=code).select_related("liaison").first()
+        unit = Unit.objects.filter(code=code).first()
         if unit is None or unit.liaison is None:
             continue
         # A unit whose reports already have a history was played before: leave it be.
@@ -106,7 +106,42 @@ def load_demo_reports(today: datetime.date | None = None) -> dict:
         for report, step in zip(reports[: len(steps)], steps, strict=False):
             _play(report, step, secretary, unit.liaison)
             played += 1
+    played += _play_party_group(period)
     return {"period": period, "reports": period.reports.count(), "played": played}
+
+
+# The 党组's own (一、二 一岗双责): each 班子成员 files their own report and the 书记 reviews
+# it; the 书记's own waits for the 党组会议 that 审议s it.
+PARTY_STORIES = [
+    (PostKind.MEMBER, 0, "approved"),
+    (PostKind.MEMBER, 1, "submitted"),
+    (PostKind.SECRETARY, 0, "submitted"),
+]
+
+
+def _play_party_group(period: Period) -> int:
+    unit = Unit.objects.filter(code="DZ").first()
+    if unit is None or ReportEvent.objects.filter(report__period=period, report__unit=unit).exists():
+        return 0
+    secretary = unit.posts.filter(kind=PostKind.SECRETARY, holder__isnull=False).select_related("holder").first()
+    if secretary is None:
+        return 0
+    played = 0
+    for kind, index, step in PARTY_STORIES:
+        posts = list(unit.posts.filter(kind=kind, holder__isnull=False).select_related("holder").order_by("pk"))
+        if index >= len(posts):
+            continue
+        report = (
+            Report.objects.filter(
+                period=period, assignment__post=posts[index], assignment__duty__code__in=["O-02", "D-05"]
+            )
+            .order_by("assignment__duty__code")
+            .first()
+        )
+        if report is not None:
+            _play(report, step, posts[index].holder, secretary.holder)
+            played += 1
+    return played
 
 
 def demo_step(*, year: int) -> DemoOutcome:

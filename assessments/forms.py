@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from core.forms import QuickSelect, text_field
 from core.uploads import accept_attribute
 from responsibilities.models import Category, Unit
 
-from .models import Grade, Report
+from .models import Grade, Marking, Report
 
 
 class ReportForm(forms.ModelForm):
@@ -59,6 +60,14 @@ class EvidenceForm(forms.Form):
             "empty": _("The file is empty."),
             "invalid": _("No file was received; choose the file again."),
         },
+    )
+    marking = forms.ChoiceField(
+        label=_("Marking"),
+        choices=[("", _("Not marked")), *Marking.choices],
+        required=False,
+        help_text=_(
+            "内部 or 涉密 files are seen only by the discipline inspection group and the Party group's secretary."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -140,3 +149,48 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class MeetingForm(forms.Form):
+    """A 党组会议 as the admin records it: who met when, what they decided, the minutes,
+    and which of the 党组's reports they heard."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Party group"), queryset=Unit.objects.filter(kind="leading_group", active=True).order_by("path")
+    )
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Attendees"),
+        queryset=get_user_model().objects.filter(posts__unit__kind="leading_group").distinct().order_by("pk"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    minutes = forms.FileField(label=_("Minutes"), widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}))
+    reports = forms.ModelMultipleChoiceField(
+        label=_("Reports heard"), queryset=Report.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, waiting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if waiting is not None:
+            self.fields["reports"].queryset = waiting
+            self.fields["reports"].label_from_instance = lambda r: (
+                f"{r.unit.label} · {r.assignment.post.title} · {r.assignment.duty.code} {r.assignment.duty.title}"
+            )
+
+
+class OutsideReviewForm(forms.Form):
+    """What the 纪检监察组's superior body concluded on one of its reports."""
+
+    report = forms.ModelChoiceField(label=_("Report"), queryset=Report.objects.none())
+    body = forms.CharField(label=_("Reviewing body"), max_length=100)
+    reviewed_on = forms.DateField(label=_("Reviewed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, reports=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reports is not None:
+            self.fields["report"].queryset = reports
+            self.fields["report"].label_from_instance = lambda r: (
+                f"{r.period.label} · {r.assignment.duty.code} {r.assignment.duty.title}"
+            )

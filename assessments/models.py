@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
 from core.fields import person
+from core.records import AbstractRecord
 
 
 class Half(models.IntegerChoices):
@@ -185,6 +186,12 @@ class Report(models.Model):
     def __str__(self):
         return f"{self.period} · {self.assignment_id}"
 
+    @staticmethod
+    def filed_by_q(person_id: int) -> models.Q:
+        """The reports ``person_id`` submitted: they keep reading them after leaving the
+        post (``responsibilities.access``)."""
+        return models.Q(responsible=person_id, submitted_at__isnull=False)
+
     @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE
@@ -228,6 +235,7 @@ class ReportEvent(AbstractTransitionEvent):
         WAIVE = "waive", _("Lock waived")
         EVIDENCE_ADDED = "evidence_added", _("Evidence added")
         EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
+        DELIBERATE = "deliberate", _("Deliberated at a Party group meeting")
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -237,6 +245,13 @@ class ReportEvent(AbstractTransitionEvent):
     class Meta(AbstractTransitionEvent.Meta):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
+
+
+class Marking(models.TextChoices):
+    """How a 纪检监察组 file is marked (问题线索处置台账 and the like): 内部 or 涉密."""
+
+    INTERNAL = "internal", _("Internal")
+    SECRET = "secret", _("Classified")
 
 
 def evidence_path(instance, filename):
@@ -252,8 +267,77 @@ class Evidence(AbstractAttachment):
     work_date = models.DateField(_("date of the work"))
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     removed_by = person(_("removed by"), optional=True)
+    marking = models.CharField(
+        _("marking"),
+        max_length=10,
+        choices=Marking.choices,
+        blank=True,
+        help_text=_("内部 or 涉密: seen only by the discipline inspection group and the Party group's secretary."),
+    )
+
+    # ``responsibilities.access`` narrows every view of rows carrying this mark.
+    ACCESS_MARKING_FIELD = "marking"
 
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["work_date", "id"]
+
+
+class Meeting(AbstractRecord):
+    """A 党组会议 that 审议s (deliberates) the half-year reports of the 党组 as a body and of
+    its 书记 (一、三: 党组每半年听取一次党建工作汇报). The admin records it — date,
+    attendees, minutes, decision — and the reports it heard are approved by it, with no
+    grade: no one person grades them, the admin least of all."""
+
+    unit = models.ForeignKey(
+        "responsibilities.Unit", verbose_name=_("Party group"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    held_on = models.DateField(_("held on"))
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("attendees"), related_name="+")
+    decision = models.TextField(_("decision"))
+    reports = models.ManyToManyField(Report, verbose_name=_("reports heard"), related_name="meetings")
+
+    class Meta:
+        verbose_name = _("Party group meeting")
+        verbose_name_plural = _("Party group meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit} {self.held_on}"
+
+
+def minutes_path(instance, filename):
+    return f"meetings/{instance.meeting.held_on.year}/{instance.meeting_id}/{instance.sha256[:16]}{instance.extension}"
+
+
+class Minutes(AbstractAttachment):
+    """The minutes file of a 党组会议."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="minutes")
+    file = models.FileField(_("file"), upload_to=minutes_path, max_length=200)
+
+    class Meta(AbstractAttachment.Meta):
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+
+class OutsideReview(AbstractRecord):
+    """The 纪检监察组's report as its own superior body (the higher 纪委监委 or its 派驻
+    机构) judged it: recorded by the admin beside the 党组书记's 审议, never instead of it
+    (issue 12: the 纪检监察组 on its own track)."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="outside_reviews"
+    )
+    body = models.CharField(_("reviewing body"), max_length=100)
+    reviewed_on = models.DateField(_("reviewed on"))
+    conclusion = models.TextField(_("conclusion"))
+
+    class Meta:
+        verbose_name = _("outside review")
+        verbose_name_plural = _("outside reviews")
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.body} {self.reviewed_on}"

@@ -1,10 +1,12 @@
-"""Who hears of a report's step: submitted → its liaison leader; returned, approved,
-reopened → the holder of the post that carries it (and who submitted it). A lock is told in
-the day's one reminder of each person (schedules.reminders.locked_report_items), not here."""
+"""Who hears of a report's step: submitted → its reviewers (``access.reviewers_of``);
+returned, approved, reopened → the holder of the post that carries it (and who submitted
+it). A lock is told in the day's one reminder of each person
+(schedules.reminders.locked_report_items), not here."""
 
 from django.urls import reverse
 
 from notifications.services import notify
+from responsibilities import access
 
 from .models import ReportEvent
 
@@ -21,7 +23,7 @@ TEMPLATES = {
 def recipients_for(report, action: str) -> list:
     """Who hears of ``action`` on ``report`` (None entries are dropped by the caller)."""
     if action == Action.SUBMIT:
-        return [report.unit.liaison]
+        return access.reviewers_of(report)
     return [report.assignment.post.holder, report.responsible]
 
 
@@ -45,7 +47,6 @@ def report_event_notifications(event_id: int) -> None:
     event = (
         ReportEvent.objects.select_related(
             "actor",
-            "report__unit__liaison",
             "report__period",
             "report__assignment__duty",
             "report__assignment__post__holder",

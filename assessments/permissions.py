@@ -3,8 +3,11 @@ built on the one scope module (``responsibilities.access``; DESIGN.md, "Who sees
 "Who may do what"):
 - see a report and download its evidence: whoever's scope covers its unit (admins, leaders
   and supervisors all; a post holder their units and every unit under them);
-- file / edit / submit: a holder of a post in the report's unit, while draft or returned;
-- review (approve / return / grade): admins all, leaders the units they are liaison of;
+- file / edit / submit: the holder of the post that carries it (or their named deputy),
+  while draft or returned;
+- review (approve / return / grade): ``access.may_review_as`` (the liaison post's holder or
+  an admin for a branch; the 党组书记 for the members' 一岗双责 reports; a 党组会议 for
+  the 党组's own and its 书记's);
 - reopen an approved report, waive a lock: admins;
 - none of these judgements on a report of a unit in which one holds a post, or that one
   submitted — admins included (``access.may_judge``).
@@ -30,12 +33,14 @@ def reports_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 def can_view(user, report: Report) -> bool:
-    return access.may_see_unit(user, report.unit)
+    """Whoever's scope covers its unit, and whoever filed it (after handing the post on)."""
+    return access.may_see_filed(user, report.unit, submitter_id(report))
 
 
 def can_file(user, report: Report) -> bool:
-    """Holders of a post in the unit may write and submit (书记抓, 一、三)."""
-    return access.may_act_for(user, report.unit_id)
+    """The holder of the post that carries the report (or a deputy they named) writes and
+    submits it (一、二 一岗双责; 书记抓, 一、三); the unit's other post holders read it."""
+    return access.may_file(user, report.assignment.post_id)
 
 
 def submitter_id(report: Report) -> int | None:
@@ -44,16 +49,16 @@ def submitter_id(report: Report) -> int | None:
 
 
 def may_judge(user, report: Report) -> bool:
-    """Not one's own unit's report, not one's own submission (DESIGN.md, "Who sees what")."""
-    return access.may_judge(user, unit_id=report.unit_id, submitted_by_id=submitter_id(report))
+    """Not one's own unit's report (but the 党组书记 judges the members'), not one one
+    carries, not one's own submission (DESIGN.md, "Who sees what")."""
+    return access.may_judge_report(user, report, submitted_by_id=submitter_id(report))
 
 
 def may_review_as(user, report: Report) -> bool:
-    """The reviewer's seat, before the self-review rule: admins all, leaders their liaison
-    units (DESIGN.md, "Who may do what")."""
-    if roles.is_admin(user):
-        return True
-    return roles.has_role(user, roles.LEADER) and report.unit.liaison_id == user.pk
+    """The reviewer's seat, before the self-review rule: the liaison post's holder (or an
+    admin) for a branch, the 党组书记 for the members' 一岗双责 reports and the
+    纪检监察组's, no one for the 党组's and the 书记's own (a 党组会议 审议s them)."""
+    return access.may_review_as(user, report)
 
 
 def can_review(user, report: Report) -> bool:
@@ -80,17 +85,12 @@ def judge_note(user, report: Report) -> str:
 def reviewable_by(user, qs: QuerySet | None = None) -> QuerySet:
     """The reports ``user`` may review: what ``can_review`` allows, as a queue."""
     qs = Report.objects.all() if qs is None else qs
-    if roles.is_admin(user):
-        pass
-    elif roles.has_role(user, roles.LEADER):
-        qs = qs.filter(unit__liaison=user)
-    else:
-        return qs.none()
-    return access.not_judged_by(user, qs, submitted_by="responsible")
+    q = access.reviewable_q(user)
+    return qs.none() if q is None else qs.filter(q)
 
 
 def can_reopen(user, report: Report) -> bool:
-    return roles.is_admin(user) and may_judge(user, report)
+    return roles.is_admin(user) and may_judge(user, report) and access.report_track(report) != access.Track.MEETING
 
 
 def can_reopen_period(user) -> bool:
@@ -115,7 +115,6 @@ def get_report_for(user, pk, *, action: str = "view") -> Report:
     try:
         report = Report.objects.select_related(
             "period",
-            "unit__liaison",
             "category",
             "assignment__duty__category",
             "assignment__post__holder",
@@ -156,6 +155,8 @@ def get_evidence_for(user, pk, *, action: str = "download") -> Evidence:
         evidence = Evidence.objects.get(pk=int(pk), removed_at__isnull=True)
     except (Evidence.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if not access.may_see_marked(user, evidence.marking):
+        raise Http404  # a 内部 file is as unknown as a file of another unit
     evidence.report = get_report_for(user, evidence.report_id, action=action)
     return evidence
 
@@ -173,7 +174,7 @@ def can_view_unit(user, unit) -> bool:
 def get_unit_for(user, pk) -> Unit:
     """Fetch a unit the person may see, else 404 (a secretary does not learn of others)."""
     try:
-        unit = Unit.objects.select_related("liaison").get(pk=int(pk))
+        unit = Unit.objects.get(pk=int(pk))
     except (Unit.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not can_view_unit(user, unit):
@@ -182,5 +183,5 @@ def get_unit_for(user, pk) -> Unit:
 
 
 def may_review_anything(user) -> bool:
-    """Whether the review queue is for this person at all (admins and leaders)."""
-    return roles.has_role(user, roles.ADMIN, roles.LEADER)
+    """Whether the review queue is for this person at all (admins, leaders, a 党组书记)."""
+    return roles.has_role(user, roles.ADMIN, roles.LEADER) or bool(access.party_secretary_unit_ids(user))

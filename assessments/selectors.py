@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts import roles
 from core.selectors import filter_given
 from responsibilities import access
 from responsibilities.models import Unit, UnitKind
@@ -59,19 +58,20 @@ def period_param(period: Period) -> str:
 
 
 def my_reports(user, period: Period) -> list[Report]:
-    """The period's reports of every unit in which ``user`` holds a post: one query.
+    """The period's reports of every post ``user`` carries (holds, or deputises for): one
+    query.
 
-    Ordered as the secretary home groups them — category, then duty — with the number of
-    files still attached to each.
+    Ordered as 我的责任 groups them — post, category, then duty — with the number of files
+    still attached to each.
     """
-    held = access.held_unit_ids(user)
-    if not held:
+    carried = access.carried_post_ids(user)
+    if not carried:
         return []
     return list(
-        Report.objects.filter(period=period, unit_id__in=sorted(held))
-        .select_related(*LIST_RELATED, "reviewer")
+        Report.objects.filter(period=period, assignment__post_id__in=sorted(carried))
+        .select_related(*LIST_RELATED, "reviewer", "assignment__post")
         .annotate(evidence_count=Count("evidence", filter=Q(evidence__removed_at__isnull=True)))
-        .order_by("category__order", "assignment__duty__code", "unit__path")
+        .order_by("unit__path", "assignment__post_id", "category__order", "assignment__duty__code")
     )
 
 
@@ -107,10 +107,7 @@ def next_in_queue(user, *, after: Report, **filters) -> Report | None:
 def reviewable_units(user) -> QuerySet:
     """The units whose reports ``user`` reviews: the filter choices of the queue (never a
     unit in which they hold a post: its reports are someone else's to review)."""
-    qs = Unit.objects.filter(active=True).order_by("path")
-    if not roles.is_admin(user):
-        qs = qs.filter(liaison=user)
-    return access.not_judged_by(user, qs, field="pk")
+    return Unit.objects.filter(pk__in=permissions.reviewable_by(user).values("unit_id"), active=True).order_by("path")
 
 
 # ---------------------------------------------------------------------------------------

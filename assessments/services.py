@@ -24,7 +24,7 @@ from core.attachments import fill_attachment
 from core.errors import EvidenceError, PeriodClosedError, TransitionError
 from core.transitions import Transitions, require
 from core.uploads import check_upload
-from responsibilities.models import Assignment, Cadence
+from responsibilities.models import Assignment, Cadence, UnitKind
 
 from . import permissions
 from .models import Evidence, Grade, Half, Period, PeriodEvent, Report, ReportEvent
@@ -334,18 +334,34 @@ def waive_lock(*, report_id: int, actor, reason: str) -> Report:
 
 
 @transaction.atomic
-def add_evidence(*, report_id: int, actor, upload, description: str, work_date: datetime.date) -> Evidence:
-    """Attach a file to a draft or returned report, after checking it; an event records it."""
+def add_evidence(
+    *, report_id: int, actor, upload, description: str, work_date: datetime.date, marking: str = ""
+) -> Evidence:
+    """Attach a file to a draft or returned report, after checking it; an event records it.
+    Only the 纪检监察组 marks its files 内部 or 涉密 (``access`` then hides them)."""
     report = reports.lock(report_id)
     require(permissions.can_file(actor, report))
     reports.expect(report, *Report.EDITABLE)
+    if marking and report.unit.kind != UnitKind.DISCIPLINE_GROUP:
+        raise TransitionError(_("Only the discipline inspection group marks its files internal or classified."))
     evidence = fill_attachment(
-        Evidence(report=report, work_date=work_date), upload=upload, actor=actor, description=description
+        Evidence(report=report, work_date=work_date, marking=marking or ""),
+        upload=upload,
+        actor=actor,
+        description=description,
     )
     reports.record(
-        report, actor=actor, action=Action.EVIDENCE_ADDED, before=report.state, comment=evidence.original_name
+        report, actor=actor, action=Action.EVIDENCE_ADDED, before=report.state, comment=_trail_name(evidence)
     )
     return evidence
+
+
+def _trail_name(evidence: Evidence) -> str:
+    """How the trail names a file: its name, except for a 内部/涉密 one, whose name is
+    itself for the 纪检监察组 and the 书记 only (``access``)."""
+    if evidence.marking:
+        return _("a file marked %(marking)s") % {"marking": evidence.get_marking_display()}
+    return evidence.original_name
 
 
 @transaction.atomic
@@ -362,6 +378,6 @@ def remove_evidence(*, evidence_id: int, actor) -> Evidence:
     evidence.removed_by = actor
     evidence.save(update_fields=["removed_at", "removed_by"])
     reports.record(
-        report, actor=actor, action=Action.EVIDENCE_REMOVED, before=report.state, comment=evidence.original_name
+        report, actor=actor, action=Action.EVIDENCE_REMOVED, before=report.state, comment=_trail_name(evidence)
     )
     return evidence

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
-from responsibilities.models import Assignment, Checklist, Duty, Post, PostKind, Unit, UnitKind
+from responsibilities.models import Assignment, Checklist, Duty, Liaison, Post, PostKind, Unit, UnitKind
 from responsibilities.services import load_checklist_file
 
 from .sql import bulk_load, insert_select, qn, table
@@ -104,7 +104,6 @@ def generate(
             path=_path(root.path, 2 + i),
             depth=2,
             numchild=0,
-            liaison=leaders[i % len(leaders)],
         )  # fmt: skip
         for i in range(committees)
     ]
@@ -116,8 +115,6 @@ def generate(
             Unit(
                 kind=UnitKind.BRANCH, code=f"B{2 + committees + n:05d}", name=f"第{n + 1}党支部",
                 name_en=f"Branch {n + 1}", path=_path(parent.path, parent.numchild), depth=3, numchild=0,
-                # A committee's branches share its liaison: a leader oversees whole committees.
-                liaison=parent.liaison,
             )
         )  # fmt: skip
     Unit.objects.bulk_create([discipline, *committee_nodes, *branches], batch_size=2000)
@@ -130,6 +127,20 @@ def generate(
             Post(unit=unit, kind=PostKind.SECRETARY, title="书记", holder=person)
             for unit, person in zip(made, secretaries, strict=True)
         ],
+        batch_size=2000,
+    )
+
+    # Each leader holds a 党组成员 seat; a committee and its branches share the liaison post
+    # of one leader: a leader oversees whole committees.
+    leader_posts = Post.objects.bulk_create(
+        [
+            Post(unit=root, kind=PostKind.MEMBER, title=f"党组成员{i + 1}", holder=leader)
+            for i, leader in enumerate(leaders)
+        ]
+    )
+    by_committee = {c.path: leader_posts[i % len(leader_posts)] for i, c in enumerate(committee_nodes)}
+    Liaison.objects.bulk_create(
+        [Liaison(unit=u, post=by_committee[u.path[: 2 * Unit.steplen]]) for u in [*committee_nodes, *branches]],
         batch_size=2000,
     )
 

@@ -29,7 +29,7 @@ from accounts.models import User
 from assessments import services as report_services
 from assessments.models import Period, Report
 from notifications.models import Notification
-from responsibilities.models import Assignment, Duty, Post, Unit
+from responsibilities.models import Assignment, Duty, Liaison, Post, Unit
 from scoring.models import ScoreLine, UnitScore
 from scoring.services import category_weights, current_rule
 
@@ -79,6 +79,14 @@ def _draws(key: str, seed: int, salt: int, weights: list[tuple[str, int]], late_
     )
 
 
+# Who holds unit ``u``'s liaison post now (the partial unique index on open liaisons
+# makes it one index lookup).
+LIAISON_OF_U = (
+    f"(SELECT lp.holder_id FROM {table(Liaison)} l JOIN {table(Post)} lp ON lp.id = l.post_id "
+    "WHERE l.unit_id = u.id AND l.ended IS NULL)"
+)
+
+
 def _report_given(x: str, due: str) -> dict[str, str]:
     """Column expressions of a report from the draws of alias ``x`` (``_draws``) and the
     unit ``u`` (its liaison reviews)."""
@@ -93,7 +101,7 @@ def _report_given(x: str, due: str) -> dict[str, str]:
         "late": late,
         "grade": f"(CASE WHEN {x}.st = 'approved' THEN {x}.grade_draw ELSE '' END)",
         "reviewed_at": f"(CASE WHEN {x}.st IN ('approved', 'returned') THEN {at} + interval '2 days' END)",
-        "reviewer": f"(CASE WHEN {x}.st IN ('approved', 'returned') THEN u.liaison_id END)",
+        "reviewer": f"(CASE WHEN {x}.st IN ('approved', 'returned') THEN {LIAISON_OF_U} END)",
         "review_comment": f"(CASE WHEN {x}.st = 'returned' THEN '请补充佐证材料' ELSE '' END)",
     }
 
@@ -265,7 +273,7 @@ def busy_unit(period: Period, admin_id: int) -> Cast:
     """The first branch through the real services (events, audit links, notifications)."""
     post = (
         Post.objects.filter(unit__kind="branch", kind="secretary", holder__isnull=False)
-        .select_related("holder", "unit__liaison")
+        .select_related("holder", "unit")
         .order_by("unit__path")
         .first()
     )

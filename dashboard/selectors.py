@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from assessments.models import Period, Report, Warning, warning_level
 from responsibilities import access
-from responsibilities.models import Category, Unit
+from responsibilities.models import Category, Unit, UnitKind
 from scoring.models import ScoreLine, UnitScore
 
 from .permissions import Scope
@@ -346,6 +346,8 @@ def ranking(
     parent = Unit(path=parent_path, depth=parent_depth) if parent_path else None
     ranked = (
         UnitScore.objects.filter(access.in_subtree(parent), period_id__in=period_ids, unit__depth__gt=parent_depth)
+        # The 纪检监察组 supervises the units, it is not ranked among them (一、三).
+        .exclude(unit__kind=UnitKind.DISCIPLINE_GROUP)
         .annotate(
             position=Window(Rank(), partition_by=[F("period_id")], order_by=F("score").desc()),
             ranked=Window(Count("id"), partition_by=[F("period_id")]),

@@ -11,11 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import roles
 from accounts.models import SecurityEvent
 from accounts.security import record
 from assessments.models import Period, Report
 from assessments.permissions import reports_visible_to
 from core.replica import heavy_read_view
+from responsibilities.selectors import setup_tasks
 
 from . import permissions, selectors, services
 from .forms import ReportFilterForm
@@ -44,8 +46,10 @@ def index(request):
     scope = permissions.scope_for(request.user, request.GET.get("unit"))
     periods = selectors.dashboard_periods(stamped=True)
     period = _period_from(periods, request.GET.get("period"))
+    # The admin's home: the dashboard with what is still to set up beside it (UX.md).
+    setup = setup_tasks() if roles.is_admin(request.user) else None
     if period is None:
-        return render(request, "dashboard/index.html", {"scope": scope, "period": None})
+        return render(request, "dashboard/index.html", {"scope": scope, "period": None, "setup": setup})
     color = "score" if request.GET.get("color") == "score" else "completion"
     overview = build_overview(scope=scope, periods=periods, period=period, color=color)
     context = {
@@ -55,6 +59,7 @@ def index(request):
         "charts": overview.chart_data(),
         "by_score": color == "score",
         "can_rank": permissions.can_view_ranking(request.user),
+        "setup": setup,
         "color_urls": {
             c: dashboard_url(period=period, unit=scope.root, color=c if c == "score" else None)
             for c in ("completion", "score")

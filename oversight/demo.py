@@ -15,10 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from appraisals.models import Finding
-from responsibilities.models import Unit
+from core.demo import DemoOutcome
+from responsibilities.models import Post, PostKind, Unit
 
 from . import services
-from .models import Rectification, SupervisionNotice
+from .handovers import hand_over
+from .models import Handover, Rectification, SupervisionNotice
 
 # The smallest valid PNG (1×1 pixel): evidence for the rectification reported done.
 PIXEL = base64.b64decode(
@@ -98,3 +100,19 @@ def load_demo(*, year: int) -> None:
             body="请于期限内补报本周期逾期的落实情况报告，并说明逾期原因。",
             deadline=_days(7),
         )
+
+
+def handover_step(*, year: int) -> DemoOutcome | None:
+    """交接 mid-period: 第四党支部's secretary hands the post to 陈晨 (``shuji4b``) ten days
+    ago, with the branch's open reports listed; once only."""
+    User = get_user_model()
+    post = Post.objects.filter(unit__code="ZB04", kind=PostKind.SECRETARY).select_related("holder").first()
+    admin, incoming = User.objects.filter(username="admin").first(), User.objects.filter(username="shuji4b").first()
+    if post is None or admin is None or incoming is None or Handover.objects.filter(post=post).exists():
+        return None
+    since = timezone.localdate() - datetime.timedelta(days=10)
+    current = post.tenures.filter(ended__isnull=True).first()
+    if current is None or since <= current.started:
+        return None
+    made = hand_over(post=post, incoming=incoming, since=since, actor=admin, note="工作调动")
+    return DemoOutcome(summary=f"handover of {post}: {made.reports.count()} open reports passed on")

@@ -20,6 +20,7 @@ from assessments.models import Warning
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
 from core.fields import person
+from core.records import AbstractRecord
 
 
 def deadline_warning(deadline: datetime.date, today: datetime.date | None = None) -> str:
@@ -270,3 +271,28 @@ class Attachment(AbstractAttachment):
                 name="attachment_of_one_thing",
             )
         ]
+
+
+class Handover(AbstractRecord):
+    """交接: a post changing hands, with what was still open for it on that day — its
+    reports not yet approved, its rectifications, the notices to its unit — so that the
+    newcomer knows what they inherit and the trail shows who left what (issue 12)."""
+
+    post = models.ForeignKey(
+        "responsibilities.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    outgoing = person(_("outgoing holder"), optional=True)
+    incoming = person(_("incoming holder"))
+    handed_on = models.DateField(_("handed over on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    reports = models.ManyToManyField("assessments.Report", verbose_name=_("open reports"), related_name="+")
+    rectifications = models.ManyToManyField(Rectification, verbose_name=_("open rectifications"), related_name="+")
+    notices = models.ManyToManyField(SupervisionNotice, verbose_name=_("open notices"), related_name="+")
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-handed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.post} {self.handed_on}"

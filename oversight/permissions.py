@@ -64,7 +64,7 @@ def list_units(user):
 def can_raise(user, unit) -> bool:
     if roles.has_role(user, roles.ADMIN, roles.SUPERVISOR):
         return True
-    return roles.has_role(user, roles.LEADER) and unit.liaison_id == user.pk
+    return roles.has_role(user, roles.LEADER) and access.is_liaison_of(user, unit)
 
 
 def can_raise_any(user) -> bool:
@@ -165,7 +165,7 @@ def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
     """Fetch and authorize in one step: 404 when unseen, 403 when the action is not theirs."""
     found = (
         rectifications_visible_to(user)
-        .select_related("unit__liaison", "post__holder", "raised_by", "report__assignment__duty", "finding", "notice")
+        .select_related("unit", "post__holder", "raised_by", "report__assignment__duty", "finding", "notice")
         .filter(pk=_int(pk))
         .first()
     )
@@ -179,7 +179,7 @@ def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
 def get_notice_for(user, pk, *, action: str = "view") -> SupervisionNotice:
     found = (
         notices_visible_to(user)
-        .select_related("unit__liaison", "issued_by", "replied_by", "report__assignment__duty", "rectification")
+        .select_related("unit", "issued_by", "replied_by", "report__assignment__duty", "rectification")
         .filter(pk=_int(pk))
         .first()
     )

@@ -41,7 +41,7 @@ def open_rectifications_due(today: datetime.date | None = None) -> list[Rectific
     today = today or timezone.localdate()
     qs = (
         Rectification.objects.filter(state=RState.OPEN)
-        .select_related("unit__liaison", "post__holder", "raised_by")
+        .select_related("unit", "post__holder", "raised_by")
         .order_by("deadline", "pk")
     )
     return attach_days_left(list(qs), today)
@@ -56,7 +56,7 @@ def open_notices_due(today: datetime.date | None = None) -> list[SupervisionNoti
     today = today or timezone.localdate()
     qs = (
         SupervisionNotice.objects.filter(state=NState.ISSUED)
-        .select_related("unit__liaison", "issued_by")
+        .select_related("unit", "issued_by")
         .order_by("deadline", "pk")
     )
     return attach_days_left(list(qs), today)

@@ -58,7 +58,7 @@ def _owner(thing: Rectification | SupervisionNotice) -> dict:
 
 
 rectifications = Transitions(Rectification, events=Event, owner=_owner, related=("unit", "post__holder", "raised_by"))
-notices = Transitions(SupervisionNotice, events=Event, owner=_owner, related=("unit__liaison", "issued_by"))
+notices = Transitions(SupervisionNotice, events=Event, owner=_owner, related=("unit", "issued_by"))
 
 
 def _attach(thing, uploads: Iterable, actor) -> list[Attachment]:

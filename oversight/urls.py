@@ -18,4 +18,5 @@ urlpatterns = [
     path("notices/<int:pk>/reply/", views.reply, name="reply"),
     path("notices/<int:pk>/settle/", views.settle, name="settle"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
+    path("handovers/", views.handover_list, name="handovers"),
 ]

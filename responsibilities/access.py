@@ -56,13 +56,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from core import links
 
-from .models import Post, Unit
+from .models import Deputy, Liaison, Post, PostKind, Unit, UnitKind
 
 # ---------------------------------------------------------------------------------------
 # Who a person is, for access: read once per request
@@ -76,6 +77,9 @@ class HeldPost:
     unit_id: int
     unit_path: str
     leaf: bool  # the unit has no unit under it (a branch, usually)
+    holder: bool = True  # False: a deputy the holder named (a 党务干事), for their dates
+    kind: str = ""  # the post's kind (secretary, member…)
+    unit_kind: str = ""  # its unit's kind (leading_group, branch…)
 
 
 def sees_everything(user) -> bool:
@@ -84,13 +88,21 @@ def sees_everything(user) -> bool:
 
 
 def _held_posts(user) -> tuple[HeldPost, ...]:
-    """The active posts ``user`` holds in active units: one query."""
+    """The active posts ``user`` holds in active units, or files for today as a deputy the
+    holder named: one query."""
+    today = timezone.localdate()
+    deputising = Deputy.objects.filter(person=user, started__lte=today).filter(
+        Q(ended__isnull=True) | Q(ended__gte=today)
+    )
     rows = (
-        Post.objects.filter(holder=user, active=True, unit__active=True)
-        .values_list("pk", "unit_id", "unit__path", "unit__numchild")
+        Post.objects.filter(Q(holder=user) | Q(pk__in=deputising.values("post_id")), active=True, unit__active=True)
+        .values_list("pk", "unit_id", "unit__path", "unit__numchild", "holder_id", "kind", "unit__kind")
         .order_by("unit__path", "pk")
     )
-    return tuple(HeldPost(post_id=p, unit_id=u, unit_path=path, leaf=not n) for p, u, path, n in rows)
+    return tuple(
+        HeldPost(post_id=p, unit_id=u, unit_path=path, leaf=not n, holder=h == user.pk, kind=k, unit_kind=uk)
+        for p, u, path, n, h, k, uk in rows
+    )
 
 
 def _top_paths(paths) -> tuple[str, ...]:
@@ -123,6 +135,11 @@ class Access:
     @cached_property
     def held_unit_ids(self) -> frozenset[int]:
         return frozenset(h.unit_id for h in self.held)
+
+    @cached_property
+    def carried_post_ids(self) -> frozenset[int]:
+        """The posts whose reports they write: held, or deputised for today."""
+        return frozenset(h.post_id for h in self.held)
 
     # -- the units they see ----------------------------------------------------------
 
@@ -271,9 +288,27 @@ def visible(user, qs: QuerySet, field: str = "unit", *, also: Q | None = None) -
     exports and anything else that hangs off a unit go through here."""
     access = access_for(user)
     scope = unit_q(user, field)
-    if also is not None and access.signed_in and not access.everything:
-        scope |= also
+    if access.signed_in and not access.everything:
+        if also is not None:
+            scope |= also
+        filed = _filer_grant(access, qs.model)
+        if filed is not None:
+            scope |= filed
     return qs.filter(scope).filter(_restrictions(access, qs.model))
+
+
+def _filer_grant(access: Access, model) -> Q | None:
+    """An outgoing post holder keeps read access to what they filed (交接, issue 12): the
+    rows a model's ``filed_by_q`` names as theirs."""
+    filed_by = getattr(model, "filed_by_q", None)
+    return filed_by(access.user.pk) if filed_by else None
+
+
+def may_see_filed(user, unit: Unit | None, filer_id: int | None) -> bool:
+    """``may_see_unit``, or the row is one ``user`` filed (an outgoing holder's own)."""
+    if may_see_unit(user, unit):
+        return True
+    return getattr(user, "is_authenticated", False) and filer_id is not None and filer_id == user.pk
 
 
 def _grants(access: Access, field: str) -> list[Q]:
@@ -288,11 +323,31 @@ def _grants(access: Access, field: str) -> list[Q]:
 
 
 def _restrictions(access: Access, model) -> Q:
-    """What narrows anyone's view of rows of ``model``, leaders included. None yet: the
-    纪检监察组's 内部 files (only the 纪检监察组 and the 党组书记) and the 谈心谈话 notes
-    (only the people in the talk and the unit's secretary; DESIGN.md, "Who sees what") are
-    added here, each for the models that carry them."""
+    """What narrows anyone's view of rows of ``model``, leaders and admins included:
+
+    - files marked 内部 or 涉密 (a model names its mark in ``ACCESS_MARKING_FIELD``; the
+      纪检监察组's 问题线索处置台账 and the like): only the 纪检监察组's post holders and the
+      党组书记 see them (DESIGN.md, "Who sees what"; speech 一、三 监督责任).
+
+    The 谈心谈话 notes (only the people in the talk and the unit's secretary) join here."""
+    field = getattr(model, "ACCESS_MARKING_FIELD", None)
+    if field and not sees_marked_files(access.user):
+        return Q(**{field: ""})
     return Q()
+
+
+def sees_marked_files(user) -> bool:
+    """The 纪检监察组's post holders and the 党组书记 (the holder of a 党组's secretary
+    post): who sees files marked 内部 or 涉密."""
+    held = access_for(user).held
+    return any(h.holder and h.unit_kind == UnitKind.DISCIPLINE_GROUP for h in held) or any(
+        h.holder and h.kind == PostKind.SECRETARY and h.unit_kind == UnitKind.LEADING_GROUP for h in held
+    )
+
+
+def may_see_marked(user, marking: str) -> bool:
+    """Whether ``user`` may see one row marked ``marking`` (``""``: not marked)."""
+    return not marking or sees_marked_files(user)
 
 
 # ---------------------------------------------------------------------------------------
@@ -312,6 +367,19 @@ def may_act_for(user, unit_id: int | None) -> bool:
     """File, reply, report done for a unit: a holder of a post in that very unit (书记抓,
     一、三). Seeing a subtree gives no right to act in it."""
     return holds_post_in(user, unit_id)
+
+
+def carried_post_ids(user) -> frozenset[int]:
+    """The posts whose duties ``user`` carries now: those they hold and those whose holder
+    named them deputy for today."""
+    return access_for(user).carried_post_ids
+
+
+def may_file(user, post_id: int | None) -> bool:
+    """Write and submit a report: the holder of the post that carries it, or a deputy the
+    holder named, within their dates (一、二: each 班子成员 carries their own duties). The
+    unit's other post holders read it; seeing it gives no right to write it."""
+    return post_id is not None and post_id in access_for(user).carried_post_ids
 
 
 def acting_units(user) -> QuerySet:
@@ -361,6 +429,162 @@ def not_judged_by(user, qs: QuerySet, *, field: str = "unit", submitted_by: str 
     if submitted_by:
         qs = qs.exclude(**{submitted_by: user.pk})
     return qs
+
+
+# ---------------------------------------------------------------------------------------
+# Who reviews whom (speech 一、二 and 一、三; DESIGN.md, "Who may do what")
+#
+# - a branch's (and the 机关党委's) reports: the current holder of the unit's liaison post
+#   (党建联系点), or an admin;
+# - the 一岗双责 reports of a 党组's members: the 党组书记 (第一责任人 "亲自过问");
+# - the reports of the 党组 as a body and of its 书记: 审议 at a recorded 党组会议, which the
+#   admin enters; no one grades them alone, the admin included;
+# - the 纪检监察组's reports: 审议 by the 党组书记, and by its own superior body outside
+#   Mingze (recorded as an outside review);
+# - no one reviews a report they carry, or submitted.
+
+MEMBER_KINDS = (PostKind.DEPUTY_SECRETARY, PostKind.MEMBER)
+
+
+class Track:
+    LIAISON = "liaison"
+    PARTY_SECRETARY = "party_secretary"
+    MEETING = "meeting"
+
+
+def review_track(*, unit_kind: str, post_kind: str) -> str:
+    """Who reviews a report of a ``unit_kind`` unit carried by a ``post_kind`` post."""
+    if unit_kind == UnitKind.LEADING_GROUP:
+        return Track.PARTY_SECRETARY if post_kind in MEMBER_KINDS else Track.MEETING
+    if unit_kind == UnitKind.DISCIPLINE_GROUP:
+        return Track.PARTY_SECRETARY
+    return Track.LIAISON
+
+
+def report_track(report) -> str:
+    return review_track(unit_kind=report.unit.kind, post_kind=report.assignment.post.kind)
+
+
+def current_liaisons() -> QuerySet:
+    return Liaison.objects.filter(ended__isnull=True)
+
+
+def liaison_q(user, field: str = "unit") -> Q:
+    """A Q keeping rows whose unit (``field``; ``""`` for units) has ``user`` as the holder
+    of its current liaison post: the SQL is an ``EXISTS``, no extra round trip."""
+    return Q(Exists(current_liaisons().filter(unit=OuterRef(field or "pk"), post__holder=user.pk)))
+
+
+def liaison_holder(field: str = "unit") -> Subquery:
+    """The id of the person holding the current liaison post of the unit ``field`` (an
+    annotation; NULL when it has none)."""
+    return Subquery(current_liaisons().filter(unit=OuterRef(field or "pk")).values("post__holder_id")[:1])
+
+
+def with_liaisons(units):
+    """Fill ``unit.liaison`` for every unit of ``units`` in one query; returns them."""
+    units = list(units)
+    current = current_liaisons().filter(unit__in=[u.pk for u in units]).select_related("post__holder")
+    holders = {row.unit_id: row.post.holder for row in current}
+    for unit in units:
+        unit._liaison = holders.get(unit.pk)
+    return units
+
+
+def is_liaison_of(user, unit: Unit) -> bool:
+    """Whether ``user`` holds ``unit``'s liaison post now."""
+    return getattr(user, "is_authenticated", False) and unit.liaison is not None and unit.liaison.pk == user.pk
+
+
+def party_secretary_unit_ids(user) -> frozenset[int]:
+    """The 党组 of which ``user`` is the 书记 (holds the secretary post)."""
+    return frozenset(
+        h.unit_id
+        for h in access_for(user).held
+        if h.holder and h.kind == PostKind.SECRETARY and h.unit_kind == UnitKind.LEADING_GROUP
+    )
+
+
+def party_secretaries() -> QuerySet:
+    """The holders' posts of the 党组书记 seats (who reviews the members' and the
+    纪检监察组's reports)."""
+    return Post.objects.filter(
+        kind=PostKind.SECRETARY, unit__kind=UnitKind.LEADING_GROUP, active=True, holder__isnull=False
+    )
+
+
+def may_review_as(user, report) -> bool:
+    """The reviewer's seat for ``report``, before the rule against judging one's own."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    track = report_track(report)
+    if track == Track.LIAISON:
+        return roles.is_admin(user) or (roles.has_role(user, roles.LEADER) and is_liaison_of(user, report.unit))
+    if track == Track.PARTY_SECRETARY:
+        mine = party_secretary_unit_ids(user)
+        return bool(mine) and (report.unit.kind == UnitKind.DISCIPLINE_GROUP or report.unit_id in mine)
+    return False  # 审议 at a 党组会议, recorded by the admin
+
+
+def may_judge_report(user, report, *, submitted_by_id: int | None) -> bool:
+    """``may_judge`` for a report: nor a report one carries. The 党组书记 judges the
+    members' 一岗双责 reports of their own 党组, the one case in which holding a post in
+    the unit does not bar it (一、二: the 书记 亲自过问)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if report.assignment.post_id in access_for(user).carried_post_ids:
+        return False
+    if report_track(report) == Track.PARTY_SECRETARY and report.unit_id in party_secretary_unit_ids(user):
+        return submitted_by_id is None or submitted_by_id != user.pk
+    return may_judge(user, unit_id=report.unit_id, submitted_by_id=submitted_by_id)
+
+
+def reviewers_of(report) -> list:
+    """Who is told a report waits for them (its reviewers under the rules above)."""
+    track = report_track(report)
+    if track == Track.LIAISON:
+        return [report.unit.liaison] if report.unit.liaison else []
+    if track == Track.PARTY_SECRETARY:
+        return [post.holder for post in party_secretaries().select_related("holder")]
+    return []
+
+
+def reviewable_q(user, field: str = "") -> Q | None:
+    """A Q on reports keeping those ``user`` may review (``may_review_as`` and
+    ``may_judge_report`` for a queue); None when they review nothing. ``field`` prefixes
+    the report (``"report__"``)."""
+    access = access_for(user)
+    if not access.signed_in:
+        return None
+    unit, post = f"{field}unit", f"{field}assignment__post"
+    holds = Post.objects.filter(unit=OuterRef(unit), holder=user.pk, active=True)
+    liaison_track = ~Q(**{f"{unit}__kind__in": [UnitKind.LEADING_GROUP, UnitKind.DISCIPLINE_GROUP]}) & ~Q(Exists(holds))
+    parts = []
+    if roles.is_admin(user):
+        parts.append(liaison_track)
+    elif roles.has_role(user, roles.LEADER):
+        parts.append(liaison_track & liaison_q(user, unit))
+    mine = party_secretary_unit_ids(user)
+    if mine:
+        parts.append(
+            Q(
+                **{
+                    f"{unit}__kind": UnitKind.LEADING_GROUP,
+                    f"{unit}_id__in": sorted(mine),
+                    f"{post}__kind__in": MEMBER_KINDS,
+                }
+            )
+            | (Q(**{f"{unit}__kind": UnitKind.DISCIPLINE_GROUP}) & ~Q(Exists(holds)))
+        )
+    if not parts:
+        return None
+    q = parts[0]
+    for more in parts[1:]:
+        q |= more
+    carried = sorted(access.carried_post_ids)
+    if carried:
+        q &= ~Q(**{f"{post}_id__in": carried})
+    return q & ~Q(**{f"{field}responsible": user.pk})
 
 
 # ---------------------------------------------------------------------------------------

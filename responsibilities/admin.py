@@ -12,7 +12,7 @@ from .resources import DutyResource, PostResource, UnitResource
 class UnitAdmin(ImportExportModelAdmin, TreeAdmin):
     form = movenodeform_factory(Unit)
     resource_classes = [UnitResource]
-    list_display = ("name", "code", "kind", "liaison", "active")
+    list_display = ("name", "code", "kind", "active")
     list_filter = ("kind", "active")
     search_fields = ("name", "code")
 

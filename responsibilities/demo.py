@@ -6,17 +6,19 @@ set only when an account is first made, so a second run changes no data.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import roles
 from core.demo import DemoOutcome
 
-from .models import Checklist, Post, PostKind, Unit, UnitKind
-from .services import assign_by_subject, set_post_holder
+from .models import Checklist, Liaison, Post, PostKind, Unit, UnitKind
+from .services import assign_by_subject, set_liaison, set_post_holder
 
 DEMO_PASSWORD = "mingze2026"
 
@@ -43,6 +45,7 @@ PEOPLE = [
         )
     ],
     DemoPerson("jijian", "黄刚", roles.SUPERVISOR, "纪检监察组组长"),
+    DemoPerson("shuji4b", "陈晨", roles.SECRETARY, "第四党支部书记（本期中途接任，交接见 oversight）"),
     # 三员分立: the security and audit administrators beside the 系统管理员 (admin).
     DemoPerson("anquan", "钱安", roles.SECURITY_ADMIN, "安全管理员"),
     DemoPerson("shenji", "林审", roles.AUDIT_ADMIN, "审计管理员"),
@@ -71,18 +74,28 @@ def demo_person(spec: DemoPerson):
     return user
 
 
-def demo_unit(*, parent: Unit | None, code: str, name: str, name_en: str, kind: str, liaison=None) -> Unit:
+def demo_unit(
+    *, parent: Unit | None, code: str, name: str, name_en: str, kind: str, liaison: Post | None = None
+) -> Unit:
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
-        values = {"code": code, "name": name, "name_en": name_en, "kind": kind, "liaison": liaison}
+        values = {"code": code, "name": name, "name_en": name_en, "kind": kind}
         unit = Unit.objects.add_child(parent, values) if parent else Unit.objects.add_root(values)
+    if liaison is not None and not Liaison.objects.filter(unit=unit).exists():
+        set_liaison(unit=unit, post=liaison, since=year_start())
     return unit
 
 
-def demo_post(unit: Unit, kind: str, title: str, holder=None) -> Post:
-    post, _ = Post.objects.get_or_create(unit=unit, title=title, defaults={"kind": kind})
+def year_start() -> datetime.date:
+    """Where the demo's dated facts (liaisons) begin: 1 January of this year."""
+    return timezone.localdate().replace(month=1, day=1)
+
+
+def demo_post(unit: Unit, kind: str, title: str, holder=None, portfolio: str = "") -> Post:
+    post, _ = Post.objects.get_or_create(unit=unit, title=title, defaults={"kind": kind, "portfolio": portfolio})
     if holder is not None and post.holder_id is None:
-        set_post_holder(post=post, person=holder)
+        # Held since before last year: last year's 述职评议 appraises them.
+        set_post_holder(post=post, person=holder, since=year_start().replace(year=year_start().year - 1))
     return post
 
 
@@ -93,9 +106,10 @@ def load_demo(*, checklist_year: int) -> dict:
     party_group = demo_unit(
         parent=None, code="DZ", name="市局党组", name_en="Leading Party Group", kind=UnitKind.LEADING_GROUP
     )
-    demo_post(party_group, PostKind.SECRETARY, "党组书记", people["wangming"])
-    demo_post(party_group, PostKind.MEMBER, "党组成员（一）", people["lihua"])
-    demo_post(party_group, PostKind.MEMBER, "党组成员（二）", people["zhaoqiang"])
+    # 分管 areas: each 班子成员's 一岗双责 covers them (一、二).
+    secretary = demo_post(party_group, PostKind.SECRETARY, "党组书记", people["wangming"], "主持党组全面工作")
+    member_one = demo_post(party_group, PostKind.MEMBER, "党组成员（一）", people["lihua"], "组织人事\n机关党建")
+    member_two = demo_post(party_group, PostKind.MEMBER, "党组成员（二）", people["zhaoqiang"], "财务审计\n后勤保障")
 
     committee = demo_unit(
         parent=party_group,
@@ -103,12 +117,13 @@ def load_demo(*, checklist_year: int) -> dict:
         name="机关党委",
         name_en="Organ Party Committee",
         kind=UnitKind.ORGAN_COMMITTEE,
-        liaison=people["wangming"],
+        liaison=secretary,
     )
     demo_post(committee, PostKind.SECRETARY, "机关党委书记", people["chenjing"])
 
     for n, (cn, en) in enumerate(zip(BRANCH_NUMERALS, BRANCH_EN, strict=True), start=1):
-        liaison = people["lihua"] if n <= 4 else people["zhaoqiang"]
+        # 第八党支部 was 李华's until the spring, 赵强's since: a liaison change with history.
+        liaison = member_one if n <= 4 or n == 8 else member_two
         branch = demo_unit(
             parent=committee,
             code=f"ZB{n:02d}",
@@ -119,14 +134,17 @@ def load_demo(*, checklist_year: int) -> dict:
         )
         demo_post(branch, PostKind.SECRETARY, "支部书记", people[f"shuji{n}"])
         demo_post(branch, PostKind.DISCIPLINE_MEMBER, "纪检委员")
+        changed_on = min(year_start() + datetime.timedelta(days=90), timezone.localdate())
+        if n == 8 and changed_on > year_start() and Liaison.objects.filter(unit=branch).count() == 1:
+            set_liaison(unit=branch, post=member_two, since=changed_on)
 
+    # Its own root: the 纪检监察组 supervises the 党组's units and is not one of them (一、三).
     discipline = demo_unit(
-        parent=party_group,
+        parent=None,
         code="JJZ",
         name="纪检监察组",
         name_en="Discipline Inspection Group",
         kind=UnitKind.DISCIPLINE_GROUP,
-        liaison=people["wangming"],
     )
     demo_post(discipline, PostKind.SECRETARY, "纪检监察组组长", people["jijian"])
 

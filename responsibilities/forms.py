@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cadence, Category, Duty, Responsibility, Unit, UnitKind
+from .models import Cadence, Category, Duty, Post, PostKind, Responsibility, Unit, UnitKind
 
 
 class ChecklistFilterForm(forms.Form):
@@ -56,3 +56,40 @@ class BulkAssignForm(forms.Form):
             raise forms.ValidationError(_("Choose at least one unit, or every Party branch."))
         data["target_units"] = units
         return data
+
+
+def leader_posts():
+    """The seats a liaison or a 分管 portfolio belongs to: the 党组's and 党委's posts."""
+    return (
+        Post.objects.filter(active=True, unit__kind__in=[UnitKind.LEADING_GROUP, UnitKind.ORGAN_COMMITTEE])
+        .select_related("unit", "holder")
+        .order_by("unit__path", "kind", "title")
+    )
+
+
+class PostChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        holder = obj.holder.display_name if obj.holder else _("vacant")
+        return f"{obj.unit.label} · {obj.title} ({holder})"
+
+
+class LiaisonForm(forms.Form):
+    """党建联系点: which leader post oversees a unit, from which day."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.filter(active=True).exclude(kind=UnitKind.LEADING_GROUP).order_by("path")
+    )
+    post = PostChoiceField(label=_("Leader post"), queryset=leader_posts())
+    since = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PortfolioForm(forms.Form):
+    """分管: the areas a leader post is in charge of, one a line."""
+
+    post = PostChoiceField(
+        label=_("Post"),
+        queryset=leader_posts().filter(kind__in=[PostKind.SECRETARY, PostKind.DEPUTY_SECRETARY, PostKind.MEMBER]),
+    )
+    portfolio = forms.CharField(
+        label=_("Areas in charge"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000
+    )

@@ -34,13 +34,6 @@ class Unit(MP_Node):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
-    liaison = person(
-        _("liaison leader"),
-        optional=True,
-        on_delete=models.SET_NULL,
-        related_name="liaison_units",
-        help_text=_("The leadership member who oversees this unit and reviews its reports."),
-    )
     active = models.BooleanField(_("active"), default=True)
 
     node_order_by = ["code"]
@@ -62,6 +55,24 @@ class Unit(MP_Node):
         """This unit and every unit below it, in tree order."""
         return Unit.objects.filter(path__startswith=self.path).order_by("path")
 
+    @property
+    def liaison(self):
+        """Who holds this unit's liaison post now (None when it has none, or the post is
+        vacant): read from ``Liaison``, once per unit object; a list fills it for all its
+        units in one query (``access.with_liaisons``)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("liaisons")
+        if not hasattr(self, "_liaison") and prefetched is not None:
+            current = next((row for row in prefetched if row.ended is None), None)
+            self._liaison = current.post.holder if current else None
+        if not hasattr(self, "_liaison"):
+            current = (
+                Liaison.objects.filter(unit=self, ended__isnull=True).select_related("post__holder").first()
+                if self.pk
+                else None
+            )
+            self._liaison = current.post.holder if current else None
+        return self._liaison
+
 
 class PostKind(models.TextChoices):
     SECRETARY = "secretary", _("Secretary")
@@ -77,6 +88,11 @@ class Post(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=PostKind.choices)
     title = models.CharField(_("title"), max_length=64)
     holder = person(_("holder"), optional=True, on_delete=models.SET_NULL, related_name="posts")
+    portfolio = models.TextField(
+        _("areas in charge"),
+        blank=True,
+        help_text=_("分管: the areas this post is in charge of, one a line; its 一岗双责 covers them (一、二)."),
+    )
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -88,6 +104,31 @@ class Post(models.Model):
 
     def __str__(self):
         return f"{self.unit.name} {self.title}"
+
+
+class Liaison(models.Model):
+    """党建联系点: the leader post whose holder oversees ``unit`` and reviews its reports,
+    from when to when. Dated, so a new holder of the post inherits the role and one who
+    has left it loses it; the open row (``ended`` empty) is the current liaison."""
+
+    post = models.ForeignKey(Post, verbose_name=_("leader post"), on_delete=models.PROTECT, related_name="liaisons")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="liaisons")
+    started = models.DateField(_("from"), default=timezone.localdate)
+    ended = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("liaison")
+        verbose_name_plural = _("liaisons")
+        ordering = ["unit__path", "-started"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit"], condition=Q(ended__isnull=True), name="liaison_one_open_per_unit"),
+            models.CheckConstraint(
+                condition=Q(ended__isnull=True) | Q(ended__gte=models.F("started")), name="liaison_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.post}"
 
 
 class Tenure(models.Model):
@@ -159,6 +200,8 @@ class Subject(models.TextChoices):
     LEADING_GROUP = "leading_group", _("Leading Party group")
     LEADING_GROUP_SECRETARY = "leading_group_secretary", _("Secretary of the leading Party group")
     LEADING_GROUP_MEMBER = "leading_group_member", _("Each member of the leading Party group")
+    # 个人有关事项, 述责述廉: every 班子成员, the 书记 among them (一、二 "一岗双责").
+    LEADING_GROUP_ALL = "leading_group_all", _("Each member of the leading Party group, the secretary included")
     ORGAN_COMMITTEE = "organ_committee", _("Organ Party committee")
     BRANCH = "branch", _("Every Party branch")
     DISCIPLINE_GROUP = "discipline_group", _("Discipline inspection group")
@@ -210,7 +253,10 @@ class Duty(models.Model):
 
 
 class Assignment(models.Model):
-    """A duty given to a unit and carried by one of its posts (责任分解)."""
+    """A duty given to a post (责任分解): the post's holder carries it, so it passes to the
+    next holder when people rotate. The unit is the post's, copied here so that lists
+    group by unit without a join; ``save`` keeps it so (speech 一、二: "each 班子成员"
+    carries their own 一岗双责 duties, so a duty is given to a seat, not to a body)."""
 
     duty = models.ForeignKey(Duty, verbose_name=_("duty"), on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments")
@@ -225,7 +271,37 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         ordering = ["unit__path", "duty__category__order", "duty__code"]
-        constraints = [models.UniqueConstraint(fields=["duty", "unit"], name="assignment_unique_duty_unit")]
+        constraints = [models.UniqueConstraint(fields=["duty", "post"], name="assignment_unique_duty_post")]
 
     def __str__(self):
-        return f"{self.duty.code} → {self.unit.name}"
+        return f"{self.duty.code} → {self.post}"
+
+    def save(self, *args, **kwargs):
+        if self.post_id is not None:
+            self.unit_id = self.post.unit_id
+        super().save(*args, **kwargs)
+
+
+class Deputy(models.Model):
+    """Someone the holder of a post names to write and submit its reports for a while (a
+    党务干事 for a branch secretary): dated, so what they may do ends on ``ended``."""
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="deputies")
+    started = models.DateField(_("from"), default=timezone.localdate)
+    ended = models.DateField(_("to"), null=True, blank=True)
+    named_by = person(_("named by"), optional=True, on_delete=models.SET_NULL)
+    note = models.CharField(_("note"), max_length=100, blank=True, help_text=_("For example 党务干事."))
+    person = person(_("deputy"), related_name="deputy_for")  # last: it shadows ``person()``
+
+    class Meta:
+        verbose_name = _("deputy")
+        verbose_name_plural = _("deputies")
+        ordering = ["post", "-started"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended__isnull=True) | Q(ended__gte=models.F("started")), name="deputy_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post} — {self.person}"

@@ -9,14 +9,14 @@ from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
 from .models import Category, Checklist, Duty, Post, Unit
-from .services import set_post_holder
+from .services import set_liaison, set_post_holder
 
 
 class UnitResource(resources.ModelResource):
     parent = fields.Field(attribute="parent_code", column_name="parent")
-    liaison = fields.Field(
-        attribute="liaison", column_name="liaison", widget=ForeignKeyWidget(get_user_model(), "username")
-    )
+    # The username of who holds the unit's liaison post; on import, a post that person
+    # holds becomes the unit's liaison from today (``set_liaison`` keeps the history).
+    liaison = fields.Field(attribute="liaison_username", column_name="liaison")
 
     class Meta:
         model = Unit
@@ -25,6 +25,9 @@ class UnitResource(resources.ModelResource):
         export_order = fields
         skip_unchanged = True
 
+    def dehydrate_liaison(self, unit):
+        return unit.liaison.username if unit.liaison else ""
+
     def dehydrate_parent(self, unit):
         parent = Unit.objects.get_parent(unit)
         return parent.code if parent else ""
@@ -32,15 +35,19 @@ class UnitResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         if instance.pk:
             instance.save()
-            return
-        parent_code = getattr(instance, "parent_code", "") or ""
-        values = {f: getattr(instance, f) for f in ("code", "name", "name_en", "kind", "liaison", "active")}
-        if parent_code:
-            parent = Unit.objects.get(code=parent_code)
-            created = Unit.objects.add_child(parent, values)
         else:
-            created = Unit.objects.add_root(values)
-        instance.pk = created.pk
+            parent_code = getattr(instance, "parent_code", "") or ""
+            values = {f: getattr(instance, f) for f in ("code", "name", "name_en", "kind", "active")}
+            if parent_code:
+                parent = Unit.objects.get(code=parent_code)
+                created = Unit.objects.add_child(parent, values)
+            else:
+                created = Unit.objects.add_root(values)
+            instance.pk = created.pk
+        username = (getattr(instance, "liaison_username", "") or "").strip()
+        post = Post.objects.filter(holder__username=username, active=True).order_by("unit__depth", "kind").first()
+        if username and post is not None:
+            set_liaison(unit=Unit.objects.get(pk=instance.pk), post=post)
 
 
 class PostResource(resources.ModelResource):

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from core.selectors import filter_given
 
-from .models import Assignment, Category, Checklist, Duty, Post, PostKind, Unit, UnitKind
+from . import access
+from .models import Assignment, Category, Checklist, Duty, Liaison, Post, PostKind, Unit, UnitKind
 
 
 def current_checklist() -> Checklist | None:
@@ -23,7 +24,7 @@ def current_checklist() -> Checklist | None:
 
 
 def units_overseen(user) -> list[Unit]:
-    return list(Unit.objects.filter(liaison=user, active=True).order_by("path"))
+    return list(Unit.objects.filter(access.liaison_q(user, ""), active=True).order_by("path"))
 
 
 def duties_with_carriers(checklist: Checklist, *, category=None, responsibility=None, cadence=None):
@@ -79,10 +80,9 @@ def assignments(*, checklist: Checklist, unit=None, category=None, units=None):
 
 def units_with_posts():
     """The whole tree with each unit's posts and holders: 2 queries."""
-    return (
-        Unit.objects.order_by("path")
-        .select_related("liaison")
-        .prefetch_related(Prefetch("posts", queryset=Post.objects.select_related("holder").order_by("kind", "title")))
+    return Unit.objects.order_by("path").prefetch_related(
+        Prefetch("liaisons", queryset=Liaison.objects.filter(ended__isnull=True).select_related("post__holder")),
+        Prefetch("posts", queryset=Post.objects.select_related("holder").order_by("kind", "title")),
     )
 
 
@@ -113,3 +113,15 @@ def setup_tasks() -> dict:
         "units_without_secretary": units_without_secretary,
         "orphan_duties": orphan_duties,
     }
+
+
+def liaison_history():
+    """Every active unit but the 党组 with its liaisons, newest first (the current one has
+    no end): 2 queries."""
+    rows = Liaison.objects.select_related("post__holder", "post__unit").order_by("-started", "-pk")
+    return (
+        Unit.objects.filter(active=True)
+        .exclude(kind=UnitKind.LEADING_GROUP)
+        .order_by("path")
+        .prefetch_related(Prefetch("liaisons", queryset=rows))
+    )

@@ -20,6 +20,7 @@ from .models import (
     Category,
     Checklist,
     Duty,
+    Liaison,
     Post,
     PostKind,
     Responsibility,
@@ -246,6 +247,33 @@ def set_post_holder(*, post: Post, person, since: datetime.date | None = None) -
     return tenure
 
 
+@transaction.atomic
+def set_liaison(*, unit: Unit, post: Post, since: datetime.date | None = None) -> Liaison:
+    """Make ``post`` the liaison post (党建联系点) of ``unit`` from ``since`` (today by
+    default). The current liaison is closed the day before, so the history stays; whoever
+    holds ``post`` reviews the unit's reports from then on, and a later holder inherits it.
+    """
+    since = since or timezone.localdate()
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()  # one change of a unit's liaison at a time
+    current = Liaison.objects.filter(unit=unit, ended__isnull=True).first()
+    if current is not None and current.post_id == post.pk:
+        return current
+    if current is not None:
+        if since <= current.started:
+            raise ValueError(_("The new liaison must start after the current one's start date."))
+        current.ended = since - datetime.timedelta(days=1)
+        current.save(update_fields=["ended"])
+    unit.__dict__.pop("_liaison", None)
+    return Liaison.objects.create(unit=unit, post=post, started=since)
+
+
+def set_portfolio(*, post: Post, portfolio: str) -> Post:
+    """Set the 分管 areas of ``post`` (one a line); the post's history keeps the old ones."""
+    post.portfolio = "\n".join(line.strip() for line in portfolio.splitlines() if line.strip())
+    post.save(update_fields=["portfolio"])
+    return post
+
+
 def vacate_post(*, post: Post, since: datetime.date | None = None) -> None:
     """Leave ``post`` without a holder from ``since`` (today): the open tenure ends the day
     before, so who held it stays in the history; the post and its duties stay."""
@@ -265,24 +293,33 @@ SUBJECT_UNIT_KIND = {
     Subject.LEADING_GROUP: UnitKind.LEADING_GROUP,
     Subject.LEADING_GROUP_SECRETARY: UnitKind.LEADING_GROUP,
     Subject.LEADING_GROUP_MEMBER: UnitKind.LEADING_GROUP,
+    Subject.LEADING_GROUP_ALL: UnitKind.LEADING_GROUP,
     Subject.ORGAN_COMMITTEE: UnitKind.ORGAN_COMMITTEE,
     Subject.BRANCH: UnitKind.BRANCH,
     Subject.DISCIPLINE_GROUP: UnitKind.DISCIPLINE_GROUP,
 }
 
+MEMBER_KINDS = (PostKind.DEPUTY_SECRETARY, PostKind.MEMBER)
 
-def carrier_post(unit: Unit, duty: Duty, posts: Iterable[Post]) -> Post | None:
-    """The post of ``unit`` that carries ``duty``: the secretary's seat, except that
-    duties of each 班子成员 (一岗双责) go to a member's seat when the unit has one."""
+# Duties given to every one of these posts of a unit ("each 班子成员", 一、二); any other
+# duty goes to the unit's secretary seat (书记抓, 一、三), the 机关党委's 专责 duties to the
+# 机关党委书记's.
+FAN_OUT = {
+    Subject.LEADING_GROUP_MEMBER: MEMBER_KINDS,
+    Subject.LEADING_GROUP_ALL: (PostKind.SECRETARY, *MEMBER_KINDS),
+}
+
+
+def carrier_posts(unit: Unit, duty: Duty, posts: Iterable[Post]) -> list[Post]:
+    """The posts of ``unit`` that carry ``duty``: every member seat for a duty of each
+    班子成员 (the secretary's too where the duty says so), else the secretary's seat (or,
+    in a unit without one, its first post)."""
     posts = [p for p in posts if p.unit_id == unit.pk and p.active]
-    wanted = [PostKind.SECRETARY]
-    if duty.subject == Subject.LEADING_GROUP_MEMBER:
-        wanted = [PostKind.MEMBER, PostKind.DEPUTY_SECRETARY, PostKind.SECRETARY]
-    for kind in wanted:
-        for post in posts:
-            if post.kind == kind:
-                return post
-    return posts[0] if posts else None
+    kinds = FAN_OUT.get(duty.subject)
+    if kinds is not None:
+        return [p for p in posts if p.kind in kinds]
+    secretary = [p for p in posts if p.kind == PostKind.SECRETARY]
+    return secretary[:1] or posts[:1]
 
 
 @dataclass
@@ -295,29 +332,30 @@ class BulkAssignPlan:
 
 
 def plan_bulk_assignment(*, duties: Iterable[Duty], units: Iterable[Unit]) -> BulkAssignPlan:
-    """Work out which (duty, unit) pairs are new, which exist, and which have no post."""
+    """Work out which (duty, post) pairs are new, which (duty, unit) pairs are already
+    carried in full, and which units have no post to carry a duty."""
     duties = list(duties)
     units = list(units)
-    existing = set(Assignment.objects.filter(duty__in=duties, unit__in=units).values_list("duty_id", "unit_id"))
+    existing = set(Assignment.objects.filter(duty__in=duties, unit__in=units).values_list("duty_id", "post_id"))
     posts = list(Post.objects.filter(unit__in=units, active=True))
     plan = BulkAssignPlan()
     for duty in duties:
         for unit in units:
-            if (duty.pk, unit.pk) in existing:
-                plan.already.append((duty, unit))
-                continue
-            post = carrier_post(unit, duty, posts)
-            if post is None:
+            carriers = carrier_posts(unit, duty, posts)
+            if not carriers:
                 plan.no_post.append((duty, unit))
-            else:
-                plan.to_create.append((duty, unit, post))
+                continue
+            new = [post for post in carriers if (duty.pk, post.pk) not in existing]
+            if not new:
+                plan.already.append((duty, unit))
+            plan.to_create.extend((duty, unit, post) for post in new)
     return plan
 
 
 def bulk_assign(*, duties: Iterable[Duty], units: Iterable[Unit], user=None) -> BulkAssignPlan:
-    """Give every duty to every unit, skipping pairs that already exist.
+    """Give every duty to the posts of every unit that carry it, skipping pairs that exist.
 
-    The unique constraint on (duty, unit) decides races: when another bulk assignment
+    The unique constraint on (duty, post) decides races: when another bulk assignment
     committed some of the same pairs first, the insert fails as a whole, and the plan
     is made again against what now exists, so each pair is created exactly once.
     """

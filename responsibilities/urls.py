@@ -10,4 +10,5 @@ urlpatterns = [
     path("assign/", views.bulk_assign, name="bulk_assign"),
     path("units/", views.units, name="units"),
     path("mine/", views.my_duties, name="my_duties"),
+    path("liaisons/", views.liaisons, name="liaisons"),
 ]

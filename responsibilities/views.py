@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import roles
 
 from . import access, selectors, services
-from .forms import BulkAssignForm, ChecklistFilterForm
+from .forms import BulkAssignForm, ChecklistFilterForm, LiaisonForm, PortfolioForm, leader_posts
 from .models import Category, Checklist, Unit
 from .permissions import can_manage, can_view_organization, require
 
@@ -17,7 +17,7 @@ from .permissions import can_manage, can_view_organization, require
 @login_required
 def home(request):
     """Each person lands on their own page (UX.md): secretaries on 我的责任, leaders and the
-    supervisor on 总览, the admin here, with the organization's set-up tasks."""
+    supervisor on 总览, the admin too, with the organization's set-up tasks beside it."""
     role = roles.main_role(request.user)
     if role == roles.SECRETARY:
         for name in ("assessments:my_reports", "responsibilities:my_duties"):
@@ -25,7 +25,7 @@ def home(request):
                 return redirect(reverse(name))
             except NoReverseMatch:
                 continue
-    if role in (roles.LEADER, roles.SUPERVISOR):
+    if role in (roles.LEADER, roles.SUPERVISOR, roles.ADMIN):
         try:
             return redirect(reverse("dashboard:index"))
         except NoReverseMatch:
@@ -153,4 +153,51 @@ def my_duties(request):
     rows = selectors.assignments(checklist=current, units=mine) if current else []
     return render(
         request, "responsibilities/my_duties.html", {"units": mine, "assignments": rows, "checklist": current}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def liaisons(request):
+    """联系点与分管: each unit's liaison post with its history, and each leader post's 分管
+    areas; the admin changes either, with the date a liaison starts (admins only)."""
+    require(can_manage(request.user))
+    action = request.POST.get("action") if request.method == "POST" else None
+    liaison_form = LiaisonForm(request.POST if action == "liaison" else None)
+    portfolio_form = PortfolioForm(request.POST if action == "portfolio" else None)
+    status = 200
+    if action == "liaison":
+        if liaison_form.is_valid():
+            data = liaison_form.cleaned_data
+            try:
+                services.set_liaison(unit=data["unit"], post=data["post"], since=data["since"])
+            except ValueError as exc:
+                liaison_form.add_error("since", str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("From %(day)s the liaison of %(unit)s is %(post)s.")
+                    % {"day": data["since"].isoformat(), "unit": data["unit"].label, "post": data["post"].title},
+                )
+                return redirect("responsibilities:liaisons")
+        status = 400
+    elif action == "portfolio":
+        if portfolio_form.is_valid():
+            post = portfolio_form.cleaned_data["post"]
+            services.set_portfolio(post=post, portfolio=portfolio_form.cleaned_data["portfolio"])
+            messages.success(request, _("The areas in charge of %(post)s are saved.") % {"post": post.title})
+            return redirect("responsibilities:liaisons")
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "responsibilities/liaisons.html",
+        {
+            "units": selectors.liaison_history(),
+            "posts": leader_posts(),
+            "liaison_form": liaison_form,
+            "portfolio_form": portfolio_form,
+        },
+        status=status,
     )

@@ -58,7 +58,7 @@ def load_demo_history(today: datetime.date | None = None) -> dict | None:
                 grade=grade,
                 submitted_at=submitted,
                 reviewed_at=submitted + datetime.timedelta(days=5),
-                reviewer=unit.liaison,
+                reviewer=unit.liaison,  # the current holder of its liaison post
             )
             Report.objects.filter(pk__in=late).update(late=True, submitted_at=submitted + datetime.timedelta(days=3))
             Report.objects.filter(pk__in=locked).update(state=Report.State.LOCKED)

@@ -18,6 +18,7 @@ from accounts import roles
 from accounts.models import User
 from assessments.models import Period, Report
 from notifications.services import notify
+from responsibilities import access
 from responsibilities.models import Unit
 
 from .common import AfterBatch, JobResult, first_url
@@ -47,8 +48,9 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
         .exclude(pk__in=escalated_before)
         # A report answering a return has its own days (DESIGN.md, "Report life"): overdue only after them.
         .exclude(state=Report.State.RETURNED, resubmit_by__gte=today)
+        .annotate(liaison_id=access.liaison_holder("unit"))
         .order_by("pk")
-        .values_list(*REPORT_COLUMNS, "unit__liaison_id")
+        .values_list(*REPORT_COLUMNS, "liaison_id")
     )
     rows = list(rows)
     units = Unit.objects.in_bulk({row[2] for row in rows})
@@ -93,7 +95,7 @@ def red_items_by_unit(*, today: datetime.date) -> list[dict]:
         .annotate(n=Count("id"))
     )
     by_unit = {row["unit_id"]: row["n"] for row in counts}
-    units = Unit.objects.filter(pk__in=list(by_unit)).order_by("path")
+    units = access.with_liaisons(Unit.objects.filter(pk__in=list(by_unit)).order_by("path"))
     return [{"unit": unit, "count": by_unit[unit.pk]} for unit in units]
 
 
@@ -106,7 +108,9 @@ def send_digest(*, today: datetime.date, result: JobResult) -> None:
     leaders = User.objects.filter(groups__name=roles.LEADER, is_active=True).order_by("pk").distinct()
     url = first_url("dashboard:index", "home")
     for leader in leaders:
-        mine = [dict(row, yours=row["unit"].liaison_id == leader.pk) for row in rows]
+        mine = [
+            dict(row, yours=row["unit"].liaison is not None and row["unit"].liaison.pk == leader.pk) for row in rows
+        ]
         try:
             with transaction.atomic():
                 claim = DigestSent.objects.create(person=leader, day=today, items=total)

@@ -54,6 +54,8 @@ def build_cast() -> Cast:
     PostFactory(unit=unit_a, title="支部书记", held_by=secretary_a)
     unit_b = UnitFactory(code="ZBB", name="乙党支部", name_en="Branch B", parent=committee, liaison=other_leader)
     PostFactory(unit=unit_b, title="支部书记", held_by=secretary_b)
+    # Under the 党组 here, as an installation before issue 12 had it: the review track and
+    # the ranking keep it apart by its kind; the upgrade and the demo make it a root.
     discipline = UnitFactory(code="JJZ", name="纪检监察组", kind=UnitKind.DISCIPLINE_GROUP, parent=party_group)
     PostFactory(unit=discipline, title="组长", held_by=supervisor)
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from responsibilities.models import Assignment, Category, Checklist, Duty, Post, PostKind, Unit, UnitKind
-from responsibilities.services import set_post_holder
+from responsibilities.services import set_liaison, set_post_holder
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -37,10 +37,27 @@ class UnitFactory(factory.django.DjangoModelFactory):
     parent = None
 
     @classmethod
-    def _create(cls, model_class, *args, parent=None, **kwargs):
-        if parent is not None:
-            return model_class.objects.add_child(parent, kwargs)
-        return model_class.objects.add_root(kwargs)
+    def _create(cls, model_class, *args, parent=None, liaison=None, **kwargs):
+        unit = (
+            model_class.objects.add_child(parent, kwargs)
+            if parent is not None
+            else model_class.objects.add_root(kwargs)
+        )
+        if liaison is not None:
+            set_liaison(unit=unit, post=liaison_post(liaison, unit))
+        return unit
+
+
+def liaison_post(person, unit):
+    """The seat through which ``person`` is a unit's liaison: a post they hold in a 党组
+    (else any), or a new 党组成员 seat in the root of ``unit``'s tree."""
+    held = Post.objects.filter(holder=person, active=True).order_by("-unit__kind", "unit__depth", "pk")
+    post = held.filter(unit__kind=UnitKind.LEADING_GROUP).first() or held.first()
+    if post is None:
+        root = Unit.objects.get(path=unit.path[: Unit.steplen])
+        post = Post.objects.create(unit=root, kind=PostKind.MEMBER, title=f"联系领导{person.pk}")
+        set_post_holder(post=post, person=person)
+    return post
 
 
 class PostFactory(factory.django.DjangoModelFactory):

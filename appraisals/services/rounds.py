@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import TransitionError
 from notifications.services import notify
-from responsibilities.models import Post, PostKind, UnitKind
+from responsibilities.models import Post, PostKind, Tenure, UnitKind
 
 from .. import permissions, results
 from ..models import (
@@ -60,6 +62,37 @@ def secretary_posts():
     ).select_related("unit", "holder")
 
 
+# A secretary is appraised for a year they served most of; one who served less is noted,
+# not rated (a secretary of 10 months is appraised, one who arrived last week is not).
+MIN_DAYS_SERVED = 183
+
+
+def tenures_in_year(year: int) -> tuple[list[Tenure], list[Tenure]]:
+    """The 党支部书记 tenures that overlap ``year``, split into (appraised, noted) by the
+    days served in it; each tenure carries ``days_served``. Whoever held the post for most
+    of the year is appraised, even after handing it on (交接)."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    tenures = (
+        Tenure.objects.filter(
+            post__kind=PostKind.SECRETARY, post__active=True, post__unit__kind=UnitKind.BRANCH, post__unit__active=True
+        )
+        .annotate(after_another=Exists(Tenure.objects.filter(post=OuterRef("post"), started__lt=OuterRef("started"))))
+        # A post's first recorded tenure began before Mingze knew of it: it counts as held
+        # from the year's start; a successor's from the day they took over.
+        .filter(Q(started__lte=end) | Q(after_another=False))
+        .exclude(ended__lt=start)
+        .select_related("post__unit", "person")
+        .order_by("post__unit__path", "started")
+    )
+    appraised, noted = [], []
+    for tenure in tenures:
+        last = min(tenure.ended or end, end)
+        first = start if not tenure.after_another else max(tenure.started, start)
+        tenure.days_served = (last - first).days + 1
+        (appraised if tenure.days_served >= MIN_DAYS_SERVED else noted).append(tenure)
+    return appraised, noted
+
+
 def default_raters(*, sample_size: int, exclude: Iterable[int] = (), rng: random.Random | None = None) -> dict:
     """Raters by role: holders of posts in the leading Party group, in the organ Party
     committee, and ``sample_size`` branch secretaries drawn at random. A person is in one
@@ -98,17 +131,33 @@ def create_round(*, year: int, actor, title: str = "", rng: random.Random | None
         GradeLevel(round=round, name=str(name), points=points, min_score=threshold)
         for name, points, threshold in DEFAULT_LEVELS
     )
-    posts = list(secretary_posts())
-    _set_participants(round, posts=posts, raters=default_raters(sample_size=round.peer_sample_size, rng=rng))
+    appraised, _noted = tenures_in_year(year)
+    seen: set[int] = set()
+    chosen = [t for t in appraised if not (t.person_id in seen or seen.add(t.person_id))]
+    _set_participants(
+        round,
+        posts=[t.post for t in chosen],
+        people={t.post_id: t.person_id for t in chosen},
+        raters=default_raters(sample_size=round.peer_sample_size, rng=rng),
+    )
     round_steps.record(round, actor=actor, action=Action.CREATE)
     return round
 
 
-def _set_participants(round: AppraisalRound, *, posts: Iterable[Post], raters: Mapping[str, Iterable[int]]) -> None:
+def _set_participants(
+    round: AppraisalRound,
+    *,
+    posts: Iterable[Post],
+    raters: Mapping[str, Iterable[int]],
+    people: Mapping[int, int] | None = None,
+) -> None:
+    """``people``: who is appraised for each post, when not its holder now (a secretary
+    who served most of the year and handed the post on)."""
     round.appraisees.all().delete()
     round.raters.all().delete()
+    people = people or {}
     Appraisee.objects.bulk_create(
-        Appraisee(round=round, person_id=p.holder_id, post=p, unit_id=p.unit_id) for p in posts
+        Appraisee(round=round, person_id=people.get(p.pk, p.holder_id), post=p, unit_id=p.unit_id) for p in posts
     )
     seen: set[int] = set()
     rows = []

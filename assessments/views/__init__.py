@@ -3,6 +3,7 @@ page and its evidence, the review queue, the unit page. Views stay thin: fetch-a
 through ``permissions``, a form, one service call, a redirect that says what happened."""
 
 from .evidence import evidence_add, evidence_download, evidence_remove
+from .meetings import meeting_list, outside_reviews
 from .report import report_detail, report_file
 from .review import report_reopen, report_review, report_waive, review_queue
 from .secretary import my_reports
@@ -13,6 +14,8 @@ __all__ = [
     "evidence_download",
     "evidence_remove",
     "my_reports",
+    "meeting_list",
+    "outside_reviews",
     "report_detail",
     "report_file",
     "report_reopen",

@@ -45,6 +45,7 @@ def evidence_add(request, pk):
             upload=data["file"],
             description=data["description"],
             work_date=data["work_date"],
+            marking=data.get("marking", ""),
         ),
         upload_field="file",
     )

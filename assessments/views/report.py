@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from responsibilities import access
+
 from .. import permissions, selectors, services
 from ..forms import ApproveForm, EvidenceForm, ReasonForm, ReportForm, ReturnForm
 from ..models import Report
@@ -34,7 +36,11 @@ def report_context(request, report: Report, **forms) -> dict:
         "report": report,
         "duty": duty,
         "events": list(report.events.select_related("actor")),
-        "evidence": list(report.evidence.filter(removed_at__isnull=True).select_related("uploaded_by")),
+        "evidence": list(
+            access.visible(user, report.evidence.filter(removed_at__isnull=True), "report__unit").select_related(
+                "uploaded_by"
+            )
+        ),
         "can_file": can_file,
         "can_review": can_review and report.state == Report.State.SUBMITTED,
         "can_reopen": permissions.can_reopen(user, report) and report.state == Report.State.APPROVED,

@@ -17,15 +17,25 @@ def group_by_category(reports: list[Report]) -> list[tuple]:
     return list(groups.items())
 
 
+def group_by_post(reports: list[Report]) -> list[tuple]:
+    """[(post, [(category, [reports…]), …]), …] in the order the query gave (post order)."""
+    posts: dict = {}
+    for report in reports:
+        posts.setdefault(report.assignment.post, []).append(report)
+    return [(post, group_by_category(rows)) for post, rows in posts.items()]
+
+
 @login_required
 def my_reports(request):
-    """我的责任: this period's reports of my unit(s), returned ones first (UX.md).
+    """我的责任: this period's reports of the posts I carry, returned ones first, grouped by
+    post when I hold several (UX.md).
 
-    For every post holder; a secretary without a post sees what to do next. A fixed number
-    of queries (≤ 10) whatever the number of reports.
+    For every post holder — leaders, the supervisor and admins included; a secretary
+    without a post sees what to do next. A fixed number of queries (≤ 10) whatever the
+    number of reports.
     """
     user = request.user
-    held = access.held_unit_ids(user)
+    held = access.carried_post_ids(user)
     if not held and not roles.has_role(user, roles.SECRETARY):
         raise PermissionDenied
     period = selectors.current_period()
@@ -36,7 +46,8 @@ def my_reports(request):
         reports = selectors.my_reports(user, period)
         context.update(
             returned=[r for r in reports if r.state == Report.State.RETURNED],
-            groups=group_by_category(reports),
+            by_post=group_by_post(reports),
+            several_posts=len({r.assignment.post_id for r in reports}) > 1,
             total=len(reports),
             handed_in=sum(r.state in (Report.State.SUBMITTED, Report.State.APPROVED) for r in reports),
             to_do=sum(r.state in Report.EDITABLE for r in reports),

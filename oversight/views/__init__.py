@@ -1,3 +1,4 @@
+from .handovers import handover_list
 from .notices import notice, notice_new, notices, reply, settle
 from .rectifications import (
     attachment,
@@ -13,6 +14,7 @@ from .rectifications import (
 
 __all__ = [
     "attachment",
+    "handover_list",
     "notice",
     "notice_new",
     "notices",

@@ -19,6 +19,7 @@ from appraisals.permissions import get_appraisee_for
 from assessments.permissions import get_report_for
 from core.attachments import attachment_response
 from core.forms import attempt
+from responsibilities import access
 from responsibilities.models import Unit
 
 from .. import permissions, selectors, services
@@ -55,7 +56,7 @@ def _raisable_units(user):
     units = Unit.objects.filter(active=True).order_by("path")
     if roles.has_role(user, roles.ADMIN, roles.SUPERVISOR):
         return units
-    return units.filter(liaison=user)
+    return units.filter(access.liaison_q(user, ""))
 
 
 def _raise(request, *, unit=None, report=None, finding=None, notice=None, initial=None):

@@ -22,7 +22,7 @@ def test_roles_exist_as_groups():
     ("role", "lands_on"),
     [
         ("secretary_a", "/assessments/mine/"),
-        ("admin", "/"),
+        ("admin", "/dashboard/"),
         ("leader", "/dashboard/"),
         ("supervisor", "/dashboard/"),
     ],
@@ -34,9 +34,31 @@ def test_each_person_lands_on_their_own_home(client, cast, role, lands_on):
     assert response.status_code == 200
 
 
-def test_admin_home_lists_set_up_still_to_do(client_as, cast):
-    page = client_as("admin").get(reverse("home")).content.decode()
+def test_admin_home_is_the_dashboard_with_set_up_still_to_do_beside_it(client_as, cast):
+    response = client_as("admin").get(reverse("home"), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("dashboard:index")
+    assert "尚待完成的设置" in page or "Set-up still to do" in page
     assert "机关党委" in page  # its secretary's seat is vacant in the cast
+    # no lone button repeating the page's own title (UX.md)
+    assert 'class="btn btn-outline-primary" href="/dashboard/"' not in page
+
+
+def test_leaders_and_the_supervisor_holding_a_post_reach_my_duties_from_the_menu(client_as, cast):
+    from django.test import Client
+
+    from responsibilities.models import PostKind
+    from tests.factories import PostFactory, UserFactory
+
+    mine = reverse("assessments:my_reports")
+    newcomer = UserFactory(username="leader_new", roles=[roles.LEADER])
+    client = Client()
+    client.force_login(newcomer)
+    assert f'href="{mine}"' not in client.get(reverse("dashboard:index")).content.decode()  # no post, nothing to file
+    PostFactory(unit=cast.party_group, kind=PostKind.MEMBER, title="党组成员（三）", held_by=newcomer)
+    assert f'href="{mine}"' in client.get(reverse("dashboard:index")).content.decode()
+    for name in ("leader", "other_leader", "supervisor"):  # each holds a post in the cast
+        assert f'href="{mine}"' in client_as(name).get(reverse("dashboard:index")).content.decode()
 
 
 def test_a_wrong_password_says_so_and_five_lock_the_account(client):

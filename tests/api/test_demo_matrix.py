@@ -67,11 +67,16 @@ def test_every_demo_account_gets_exactly_its_scope(demo, capsys):
         client = token_client(user, actor=user)
         seen = expected_units(user)
         allowed = all_units if seen is None else seen
+        # An outgoing holder (交接, as 第四党支部's in the demo) keeps reading the reports
+        # they submitted, wherever their post has gone.
+        filed = set(Report.objects.filter(responsible=user, submitted_at__isnull=False).values_list("pk", flat=True))
         for name in LISTS:
             key = "id" if name == "units" else "unit"
             rows = walk(client, name)
             checked += len(rows)
-            outside = [row[key] for row in rows if row[key] not in allowed]
+            outside = [
+                row[key] for row in rows if row[key] not in allowed and not (name == "reports" and row["id"] in filed)
+            ]
             leaks += len(outside)
             if outside:
                 wrong.append(f"{user.username} {name}: units {sorted(set(outside))}")
@@ -84,7 +89,7 @@ def test_every_demo_account_gets_exactly_its_scope(demo, capsys):
         for unit_id, report_id in one_report_per_unit.items():
             code = client.get(f"/api/v1/reports/{report_id}/").status_code
             checked += 1
-            if code != (200 if unit_id in allowed else 404):
+            if code != (200 if unit_id in allowed or report_id in filed else 404):
                 wrong.append(f"{user.username} report of unit {unit_id}: {code}")
                 leaks += code == 200
         for period in periods:

@@ -21,7 +21,11 @@ EVERYONE = set(ROLES) - {"anonymous"}
 ORG = {"admin", "admin_in_a", "leader", "other_leader", "supervisor"}
 COMMITTEE = {"committee_secretary", "committee_member"}
 SEES_A = ORG | {"secretary_a"} | COMMITTEE
-ACTS_FOR_A = {"secretary_a", "admin_in_a"}
+# Only the holder of the post that carries the report files it (issue 12): unit A's
+# secretary, not the admin who also holds a post in unit A.
+ACTS_FOR_A = {"secretary_a"}
+# The 安全管理员 and 审计管理员 (三员分立) are refused the dashboard's figures outright.
+NOT_ORG = {"security_admin", "audit_admin"}
 
 
 def api_url_names() -> set[str]:
@@ -81,8 +85,13 @@ def endpoints(o, cast):
     return {
         "api:schema": {"get": EVERYONE},
         "api:docs": {"get": EVERYONE},
-        "api:dashboard": {"get": EVERYONE, "rows": True},
-        "api:dashboard@unit_a": {"name": "api:dashboard", "query": f"?unit={cast.unit_a.pk}", **detail(SEES_A)},
+        "api:dashboard": {"get": EVERYONE - NOT_ORG, "rows": True},
+        "api:dashboard@unit_a": {
+            "name": "api:dashboard",
+            "query": f"?unit={cast.unit_a.pk}",
+            **detail(SEES_A),
+            "refused_get": NOT_ORG,
+        },
         "api:summary@unit_a": {"name": "api:summary", "query": period + unit_a, **detail(SEES_A), "summary": True},
         "api:summary": {"query": period, **detail(ORG), "summary": True},
         "api:unit-list": {"get": EVERYONE, "list": "id"},
@@ -130,6 +139,8 @@ def expected(spec: dict, role: str, method: str) -> int:
     if method == "GET":
         if "get" not in spec:
             return 405
+        if role in spec.get("refused_get", ()):
+            return 403
         if role in spec["get"]:
             return 200
         return spec.get("hidden_get", 403)

@@ -27,7 +27,7 @@ def trail(report: Report) -> dict:
         "audit_links": linked,
         "evidence": [(e.original_name, e.description) for e in report.evidence.all()],
         "notifications": sorted(
-            (n.kind, n.recipient_id == report.unit.liaison_id)
+            (n.kind, n.recipient_id == report.unit.liaison.pk)
             for n in Notification.objects.filter(url__contains=f"/{report.pk}/")
         ),
         "responsible_is_submitter": report.responsible_id is not None,

@@ -3,13 +3,15 @@ a post, or a report they submitted — admins included (DESIGN.md, "Who sees wha
 queue does not offer it, the page says why, and a forced request is refused with nothing
 changed."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from assessments import services
 from assessments.models import Report, ReportEvent
-from responsibilities.models import Post
+from responsibilities.models import Deputy, Post
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,11 +95,12 @@ def test_an_admin_may_not_reopen_or_waive_their_own_units_report(client, cast, r
 
 
 def test_who_submitted_a_report_may_not_judge_it_after_leaving_the_post(client, cast, report_a):
-    """An admin who filed the report while holding the unit's post, then handed the post
-    on, still may not approve or reopen what they submitted."""
-    post = PostFactory(unit=cast.unit_a, title="副书记", held_by=cast.admin)
+    """An admin who filed the report as the deputy the secretary named, then stopped
+    deputising, still may not approve or reopen what they submitted."""
+    deputy = Deputy.objects.create(post=report_a.assignment.post, person=cast.admin, note="党务干事")
     services.submit_report(report_id=report_a.pk, actor=cast.admin, content="学习党章")
-    Post.objects.filter(pk=post.pk).update(holder=None)  # handed on: the post is vacant
+    day = datetime.timedelta(days=1)
+    Deputy.objects.filter(pk=deputy.pk).update(started=deputy.started - 2 * day, ended=deputy.started - day)
     client.force_login(cast.admin)
     assert review(client, report_a, "approve").status_code == 403
     assert "您本人提交" in client.get(reverse("assessments:report", args=[report_a.pk])).content.decode()

@@ -91,7 +91,7 @@ def test_query_count_is_pinned_and_does_not_grow_with_history(client_as, cast, r
     client = client_as(role)
     before = count_queries(client, page_of(report_a))
     # 10 for the page, plus the report's rectifications and a leader's 待审核 badge.
-    assert before <= 10
+    assert before <= 12  # with who holds the unit's liaison post now (a dated row)
     for n in range(6):
         services.add_evidence(
             report_id=report_a.pk,

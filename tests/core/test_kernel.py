@@ -34,4 +34,11 @@ def test_demo_steps_run_in_their_declared_order(monkeypatch):
 
 
 def test_every_app_with_a_demo_registers_its_step():
-    assert [step.name for step in demo.steps()] == ["organization", "appraisals", "oversight", "history", "reports"]
+    assert [step.name for step in demo.steps()] == [
+        "organization",
+        "appraisals",
+        "oversight",
+        "history",
+        "reports",
+        "handover",
+    ]

@@ -141,13 +141,17 @@ def test_query_counts_are_pinned_and_do_not_grow(
     pages = [
         (reverse("oversight:rectifications"), 8),
         (reverse("oversight:notices"), 8),
-        (reverse("oversight:rectification", args=[rectification.pk]), 10),
-        (reverse("oversight:notice", args=[notice.pk]), 10),
+        # + who holds the unit's liaison post now (a dated row), for the leader's buttons
+        (reverse("oversight:rectification", args=[rectification.pk]), 11),
+        (reverse("oversight:notice", args=[notice.pk]), 11),
     ]
     raising = [
-        (reverse("oversight:rectification_new"), 8),
-        (reverse("oversight:notice_new"), 6),
-        (reverse("oversight:raise_from_report", args=[returned_report.pk]), 9),
+        (reverse("oversight:rectification_new"), 9),  # + the liaison of the units offered
+        (reverse("oversight:notice_new"), 7),  # + whether the leader carries a post (我的责任)
+        (
+            reverse("oversight:raise_from_report", args=[returned_report.pk]),
+            12,
+        ),  # + the liaison, + 我的责任, + the post
     ]
 
     def check():

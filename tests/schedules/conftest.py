@@ -12,7 +12,7 @@ import time_machine
 
 from accounts import roles
 from assessments.models import Half, Period
-from responsibilities.models import Unit, UnitKind
+from responsibilities.models import PostKind, Unit, UnitKind
 from tests.assessments.conftest import period  # noqa: F401  (an open period of the cast, due in 14 days)
 from tests.factories import (
     AssignmentFactory,
@@ -66,7 +66,10 @@ def org(db) -> Org:
     party = UnitFactory(code="RP", name="党组", kind=UnitKind.LEADING_GROUP)
     unit_a = UnitFactory(code="RA", name="甲支部", name_en="Branch A", parent=party, liaison=leader_a)
     unit_b = UnitFactory(code="RB", name="乙支部", name_en="Branch B", parent=party, liaison=leader_b)
-    post_p = PostFactory(unit=party, title="党组书记", held_by=leader_b)
+    # leader_b carries the 党组's duty as a 班子成员 (一岗双责); the 党组书记, who reviews
+    # the members' reports (issue 12), is the admin here.
+    post_p = PostFactory(unit=party, title="党组成员", kind=PostKind.MEMBER, held_by=leader_b)
+    PostFactory(unit=party, title="党组书记", held_by=admin)
     post_a = PostFactory(unit=unit_a, title="支部书记", held_by=secretary_a)
     post_b = PostFactory(unit=unit_b, title="支部书记", held_by=secretary_b)
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts import roles
 from api.services import issue_token
-from assessments.models import Evidence
+from assessments.models import Evidence, Report
 from dashboard.models import Export
 from responsibilities.models import PostKind
 from responsibilities.services import set_post_holder
@@ -61,9 +61,11 @@ ADMIN = {"admin", "admin_in_a"}
 ORG = {"leader", "other_leader", "supervisor"} | ADMIN
 HOLDERS_A = {"secretary_a"}  # the secretary of unit A
 ACTS_FOR_A = HOLDERS_A | {"admin_in_a"}  # every holder of a post in unit A
+FILES_A = HOLDERS_A  # the holder of the post carrying unit A's report; other holders read it
 COMMITTEE = {"committee_secretary", "committee_member"}  # post holders of the unit above A
 SEES_A = ORG | HOLDERS_A | COMMITTEE  # whose scope covers unit A
 JUDGES_A = {"admin", "leader"}  # reviewers of unit A who hold no post in it
+MARKED = {"supervisor", "other_leader"}  # the 纪检监察组's holder and the 党组书记
 
 
 @dataclass
@@ -115,14 +117,21 @@ EXPECTED = {
     "assessments:my_reports": Row(get=STAFF - {"admin"}),
     "assessments:review_queue": Row(get={"admin", "admin_in_a", "leader", "other_leader"}),
     "assessments:report": Row(args="report", get=SEES_A, **OF_A),
-    "assessments:report_file": Row(args="report", post=ACTS_FOR_A, **OF_A),
-    "assessments:evidence_add": Row(args="report", post=ACTS_FOR_A, **OF_A),
+    "assessments:report_file": Row(args="report", post=FILES_A, **OF_A),
+    "assessments:evidence_add": Row(args="report", post=FILES_A, **OF_A),
     # No one judges a report of a unit in which they hold a post, admins included.
     "assessments:report_review": Row(args="report", post=JUDGES_A, **OF_A),
     "assessments:report_reopen": Row(args="report", post={"admin"}, **OF_A),
     "assessments:report_waive": Row(args="report", post={"admin"}, **OF_A),
     "assessments:evidence_download": Row(args="evidence", get=SEES_A, **OF_A),
-    "assessments:evidence_remove": Row(args="evidence", post=ACTS_FOR_A, **OF_A),
+    # 内部/涉密 files of the 纪检监察组: its holder (the supervisor) and the 党组书记 only;
+    # to everyone else, admins and the other leaders included, they do not exist.
+    "assessments:evidence_download@marked": Row(args="evidence_marked", get=MARKED, hidden=EVERYONE - MARKED, no=404),
+    "assessments:meetings": Row(get=ADMIN, post=ADMIN),
+    "assessments:outside_reviews": Row(get=ADMIN, post=ADMIN),
+    "responsibilities:liaisons": Row(get=ADMIN, post=ADMIN),
+    "oversight:handovers": Row(get=ADMIN, post=ADMIN),
+    "assessments:evidence_remove": Row(args="evidence", post=FILES_A, **OF_A),
     "assessments:unit": Row(args="unit", get=SEES_A, **OF_A),
     "assessments:unit@committee": Row(args="unit_committee", get=ORG | COMMITTEE, **OF_COMMITTEE),
     "notifications:list": Row(get=EVERYONE),
@@ -195,22 +204,31 @@ EXPECTED = {
 LET_IN = {200, 201, 204, 302, 303, 400}
 
 
-@pytest.fixture
-def objects(cast, period, report_a, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def stored_evidence(report, name, description, by, marking=""):
     evidence = Evidence(
-        report=report_a,
-        original_name="纪要.pdf",
+        report=report,
+        original_name=name,
         extension=".pdf",
         content_type="application/pdf",
-        description="会议纪要",
+        description=description,
         work_date=timezone.localdate(),
         size=9,
-        sha256="a" * 64,
-        uploaded_by=cast.secretary_a,
+        sha256=("b" if marking else "a") * 64,
+        uploaded_by=by,
+        marking=marking,
     )
     evidence.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
+    return evidence
+
+
+@pytest.fixture
+def objects(cast, period, report_a, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    evidence = stored_evidence(report_a, "纪要.pdf", "会议纪要", cast.secretary_a)
+    # A 纪检监察组 file marked 内部 (问题线索处置台账): its group and the 党组书记 only.
+    discipline_report = Report.objects.filter(period=period, unit=cast.discipline).first()
+    marked = stored_evidence(discipline_report, "问题线索处置台账.pdf", "问题线索处置台账", cast.supervisor, "internal")
     exports = {}
     for name, unit in (("export", cast.unit_a), ("export_committee", cast.committee), ("export_everything", None)):
         export = Export.objects.create(kind=Export.Kind.EXCEL, period=period, unit=unit, status=Export.Status.DONE)
@@ -221,6 +239,7 @@ def objects(cast, period, report_a, settings, tmp_path):
     return {
         "report": {"pk": report_a.pk},
         "evidence": {"pk": evidence.pk},
+        "evidence_marked": {"pk": marked.pk},
         "unit": {"pk": cast.unit_a.pk},
         "unit_committee": {"pk": cast.committee.pk},
         "period": {"pk": period.pk},

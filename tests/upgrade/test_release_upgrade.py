@@ -17,8 +17,6 @@ def test_migrate_runs_on_the_release_database(upgraded):
 @pytest.mark.parametrize(
     "name",
     [
-        "reports",
-        "report_states",
         "report_events",
         "report_event_rows",
         "evidence",
@@ -33,3 +31,13 @@ def test_migrate_runs_on_the_release_database(upgraded):
 def test_history_survives_the_upgrade(upgraded, name):
     assert upgraded.before[name], f"the release dump holds no {name}: the fixture is wrong"
     assert upgraded.rows(SNAPSHOT[name]) == upgraded.before[name]
+
+
+def test_every_report_of_the_release_keeps_its_state(upgraded):
+    """Reports may be added by an upgrade (a member post's own draft, issue 12), never lost
+    or changed: each of the release's reports is still there, in its state."""
+    after = {row[0]: row for row in upgraded.rows(SNAPSHOT["reports_by_assignment"])}
+    assert upgraded.before["reports"][0][0] == len(upgraded.before["reports_by_assignment"])
+    assert [after.get(row[0]) for row in upgraded.before["reports_by_assignment"]] == upgraded.before[
+        "reports_by_assignment"
+    ]
