@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
@@ -44,26 +45,52 @@ def render_text(name: str, context: dict) -> str:
     return text_engine().get_template(name).render(context).strip()
 
 
+class Message(NamedTuple):
+    """One notification to make: for ``person``, from ``context``. Messages with the same
+    ``same_as`` (not None) read the same in a language, so each language renders them once."""
+
+    person: Any
+    context: dict
+    url: str = ""
+    same_as: Hashable | None = None
+
+
 def notify(*, recipients: Iterable, kind: str, template: str, context: dict, url: str = "") -> list[Notification]:
     """Create one notification per distinct recipient and queue its e-mail after commit.
 
     ``template`` names ``notifications/<template>_subject.txt`` and ``_body.txt``; each is
-    rendered in the recipient's language, so every person reads their own.
+    rendered in the recipient's language, so every person reads their own (once a language:
+    everyone here has the same context).
     """
+    return notify_each(
+        kind=kind, template=template, messages=(Message(person, context, url, "all") for person in recipients)
+    )
+
+
+def notify_each(*, kind: str, template: str, messages: Iterable[Message]) -> list[Notification]:
+    """``notify`` for many people at once, each with their own context: one insert and one
+    queued e-mail task for all. Inactive people and repeats of a person are left out; the
+    notifications come back in the order of ``messages``."""
     made = []
     seen = set()
-    for person in recipients:
+    rendered: dict[tuple[str, Hashable], tuple[str, str]] = {}
+    for person, context, url, same_as in messages:
         if person is None or person.pk in seen or not person.is_active:
             continue
         seen.add(person.pk)
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            # Every label is made here, in the reader's language (lazy texts in ``context``).
-            title = " ".join(render_text(f"notifications/{template}_subject.txt", context).split())
-            body = render_text(f"notifications/{template}_body.txt", context)
-        made.append(Notification(recipient=person, kind=kind, title=title[:200], body=body, url=url))
-    Notification.objects.bulk_create(made)
+        language = person.language or settings.LANGUAGE_CODE
+        text = rendered.get((language, same_as)) if same_as is not None else None
+        if text is None:
+            with translation.override(language):
+                # Every label is made here, in the reader's language (lazy texts in ``context``).
+                title = " ".join(render_text(f"notifications/{template}_subject.txt", context).split())
+                text = (title[:200], render_text(f"notifications/{template}_body.txt", context))
+            if same_as is not None:
+                rendered[(language, same_as)] = text
+        made.append(Notification(recipient=person, kind=kind, title=text[0], body=text[1], url=url))
+    Notification.objects.bulk_create(made, batch_size=1000)
     ids = [n.pk for n in made if n.pk]
-    if not ids:  # SQLite before 3.35 gives no ids back from bulk_create
+    if not ids and made:  # SQLite before 3.35 gives no ids back from bulk_create
         ids = list(
             Notification.objects.filter(recipient_id__in=seen, kind=kind, emailed_at__isnull=True).values_list(
                 "pk", flat=True
@@ -98,28 +125,42 @@ def send_pending_emails(*, older_than: datetime.timedelta = datetime.timedelta(m
     return send_emails(ids)
 
 
+EMAIL_BATCH = 200
+
+
 def send_emails(ids: list[int]) -> int:
     """Send the e-mail of each notification not yet e-mailed; safe to run twice.
 
-    Each row is locked while its mail goes out and marked only when sending succeeded, so
-    a failure leaves it for the retry and two workers never send the same one.
+    All go over one connection to the mail server, a batch of rows at a time. The rows of
+    a batch are locked while their mails go out and each is marked only once its mail was
+    accepted, so a failure leaves the rest for the retry and two workers never send the same
+    one.
     """
     sent = 0
-    for pk in ids:
-        with transaction.atomic():
-            note = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .filter(pk=pk, emailed_at__isnull=True)
-                .first()
-            )
-            if note is None:
-                continue
-            if note.recipient.email:
-                send_mail(note.title, note.body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
-                sent += 1
-            note.emailed_at = timezone.now()
-            note.save(update_fields=["emailed_at"])
+    with get_connection() as connection:
+        for start in range(0, len(ids), EMAIL_BATCH):
+            failure = None
+            with transaction.atomic():
+                notes = list(
+                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient")
+                    .filter(pk__in=ids[start : start + EMAIL_BATCH], emailed_at__isnull=True)
+                    .order_by("pk")
+                )
+                done = []
+                for note in notes:
+                    if note.recipient.email:
+                        mail = EmailMessage(note.title, note.body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
+                        try:
+                            connection.send_messages([mail])
+                        except Exception as exc:  # the server refused or went away: keep what went out
+                            failure = exc
+                            break
+                        sent += 1
+                    done.append(note.pk)
+                Notification.objects.filter(pk__in=done).update(emailed_at=timezone.now())
+            if failure is not None:
+                raise failure
     return sent
 
 

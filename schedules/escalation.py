@@ -23,7 +23,15 @@ from responsibilities.models import Unit
 
 from .common import AfterBatch, JobResult, first_url
 from .models import DigestSent, ReminderStage, SentReminder
-from .reminders import REPORT_COLUMNS, ReminderItem, deliver_all, reminder_sources, report_reminder_items, report_url
+from .reminders import (
+    PEOPLE_PER_BATCH,
+    REPORT_COLUMNS,
+    ReminderItem,
+    deliver_all,
+    reminder_sources,
+    report_reminder_items,
+    report_url,
+)
 
 MONDAY = 0
 
@@ -121,7 +129,9 @@ def send_digest(*, today: datetime.date, result: JobResult) -> None:
         result.add("digests")
 
 
-def escalate_overdue(*, today: datetime.date, after_batch: AfterBatch | None = None) -> JobResult:
+def escalate_overdue(
+    *, today: datetime.date, after_batch: AfterBatch | None = None, batch_size: int = PEOPLE_PER_BATCH
+) -> JobResult:
     """Tell each responsible person and liaison leader, once, of reports newly overdue;
     on Mondays send leadership the digest of red items by unit."""
     result = JobResult("escalate_overdue")
@@ -133,6 +143,7 @@ def escalate_overdue(*, today: datetime.date, after_batch: AfterBatch | None = N
         template="overdue_escalation",
         result=result,
         after_batch=after_batch,
+        batch_size=batch_size,
     )
     if today.weekday() == MONDAY:
         send_digest(today=today, result=result)

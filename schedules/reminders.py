@@ -37,7 +37,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.models import Period, Report, ReportEvent
-from notifications.services import notify
+from core.bulk import insert_rows
+from notifications.services import Message, notify_each
 from responsibilities.models import Unit
 
 from .common import AfterBatch, JobResult, first_url
@@ -59,6 +60,9 @@ REPORT_COLUMNS = (
 )
 Stage = ReminderStage.Stage
 DEADLINE_STAGES = {14: Stage.T14, 7: Stage.T7, 3: Stage.T3, 1: Stage.T1}
+# People told in one transaction: their notifications and ``SentReminder`` rows are inserted
+# together, and a crash loses (and the next run redoes) at most one batch.
+PEOPLE_PER_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -236,15 +240,51 @@ def pending_stages(
 
 def record_stages(pending: dict[tuple[str, int], list[tuple[str, datetime.date]]], *, today: datetime.date) -> None:
     """Mark the stages as sent, once all their people were told (a concurrent run's rows win)."""
-    ReminderStage.objects.bulk_create(
+    insert_rows(
+        ReminderStage,
+        ("item_type", "item_id", "stage", "stage_day", "day"),
         [
-            ReminderStage(item_type=item_type, item_id=item_id, stage=stage, stage_day=day, day=today)
+            (item_type, item_id, str(stage), day, today)
             for (item_type, item_id), due in pending.items()
             for stage, day in due
         ],
         ignore_conflicts=True,
-        batch_size=5000,
     )
+
+
+def reminder_message(person, fresh: list[ReminderItem], today: datetime.date) -> Message:
+    """The notification telling ``person`` of ``fresh`` items."""
+    url = fresh[0].url if len(fresh) == 1 else first_url("assessments:my_reports", "home")
+    context = {
+        "items": fresh,
+        "due": [item for item in fresh if not item.locked],
+        "locked": [item for item in fresh if item.locked],
+        "today": today,
+        "person": person,
+    }
+    # The reminder templates name the items, never the person: people told of the same
+    # items in the same language read the same text, rendered once.
+    same_as = tuple((item.key, item.locked) for item in fresh)
+    return Message(person, context, url, same_as)
+
+
+def sent_rows(person, fresh: list[ReminderItem], *, today: datetime.date, kind: str, note) -> list[SentReminder]:
+    return [
+        SentReminder(
+            person=person,
+            kind=kind,
+            item_type=item.item_type,
+            item_id=item.item_id,
+            day=today,
+            days_before=(item.due_on - today).days,
+            notification=note,
+        )
+        for item in fresh
+    ]
+
+
+def fresh_items(items: Iterable[ReminderItem], already: set[tuple[str, int]]) -> list[ReminderItem]:
+    return sorted((item for item in items if item.key not in already), key=lambda i: (i.due_on, i.code))
 
 
 def deliver(
@@ -272,38 +312,58 @@ def deliver(
         already = set(
             SentReminder.objects.filter(told, person=person, item_id__in=ids).values_list("item_type", "item_id")
         )
-    fresh = sorted((item for item in items if item.key not in already), key=lambda i: (i.due_on, i.code))
+    fresh = fresh_items(items, already)
     if not fresh:
         return 0
     try:
         with transaction.atomic():
-            url = fresh[0].url if len(fresh) == 1 else first_url("assessments:my_reports", "home")
-            context = {
-                "items": fresh,
-                "due": [item for item in fresh if not item.locked],
-                "locked": [item for item in fresh if item.locked],
-                "today": today,
-                "person": person,
-            }
-            made = notify(recipients=[person], kind=template, template=template, context=context, url=url)
+            made = notify_each(kind=template, template=template, messages=[reminder_message(person, fresh, today)])
             note = made[0] if made else None
-            SentReminder.objects.bulk_create(
-                [
-                    SentReminder(
-                        person=person,
-                        kind=kind,
-                        item_type=item.item_type,
-                        item_id=item.item_id,
-                        day=today,
-                        days_before=(item.due_on - today).days,
-                        notification=note,
-                    )
-                    for item in fresh
-                ]
-            )
+            SentReminder.objects.bulk_create(sent_rows(person, fresh, today=today, kind=kind, note=note))
     except IntegrityError:
         return 0
     return len(fresh)
+
+
+def deliver_batch(
+    *,
+    people: list[tuple[object, list[ReminderItem]]],
+    today: datetime.date,
+    kind: str,
+    template: str,
+    told: dict[int, set[tuple[str, int]]],
+) -> dict[int, int]:
+    """``deliver`` to many people in one transaction: their notifications in one insert,
+    their ``SentReminder`` rows in another, their e-mails queued as one task. Returns how
+    many items each person (by id) was told of. If a concurrent run claimed some of the
+    same items first (the unique constraints refuse the batch), each person of the batch
+    is delivered to on their own, which sends only what the other run did not."""
+    fresh = [(person, mine) for person, items in people if (mine := fresh_items(items, told[person.pk]))]
+    if not fresh:
+        return {}
+    try:
+        with transaction.atomic():
+            made = notify_each(
+                kind=template, template=template, messages=[reminder_message(p, mine, today) for p, mine in fresh]
+            )
+            notes = {note.recipient_id: note for note in made}
+            kind = str(kind)
+            insert_rows(
+                SentReminder,
+                ("person_id", "kind", "item_type", "item_id", "day", "days_before", "notification_id"),
+                [
+                    (person.pk, kind, item.item_type, item.item_id, today, (item.due_on - today).days, note_id)
+                    for person, mine in fresh
+                    for note_id in [notes[person.pk].pk if person.pk in notes else None]
+                    for item in mine
+                ],
+            )
+    except IntegrityError:
+        named = {}
+        for person, items in people:
+            named[person.pk] = deliver(person=person, items=items, today=today, kind=kind, template=template)
+        return {pk: n for pk, n in named.items() if n}
+    return {person.pk: len(mine) for person, mine in fresh}
 
 
 def deliver_all(
@@ -315,9 +375,11 @@ def deliver_all(
     result: JobResult,
     after_batch: AfterBatch | None = None,
     stages: Collection[str] | None = None,
+    batch_size: int = PEOPLE_PER_BATCH,
 ) -> None:
-    """Group (person id, item) pairs by person and ``deliver`` to each, one transaction a
-    person (a batch), in a stable order so a resumed run continues where it stopped.
+    """Group (person id, item) pairs by person and ``deliver`` to each, in batches of
+    ``PEOPLE_PER_BATCH`` people a transaction, in a stable order so a resumed run continues
+    where it stopped.
 
     With ``stages``, only items with a stage due and not yet sent are named, and those
     stages are recorded once every person was told. A crash before that record is made
@@ -339,20 +401,22 @@ def deliver_all(
         "person_id", "item_type", "item_id"
     ):
         told[person_id].add((item_type, item_id))
-    total = len(by_person)
-    for done, person_id in enumerate(sorted(by_person), 1):
-        person = people.get(person_id)
-        if person is not None and person.is_active:
-            mine = list(by_person[person_id].values())
-            named = deliver(
-                person=person, items=mine, today=today, kind=kind, template=template, already=told[person_id]
-            )
-            if named:
+    order = sorted(by_person)
+    total = len(order)
+    for start in range(0, total, batch_size):
+        batch = [
+            (person, list(by_person[pk].values()))
+            for pk in order[start : start + batch_size]
+            if (person := people.get(pk)) is not None and person.is_active
+        ]
+        named = deliver_batch(people=batch, today=today, kind=kind, template=template, told=told)
+        for person, _items in batch:
+            if named.get(person.pk):
                 result.add("people told")
-                result.add("items named", named)
-                result.say("%(person)s: %(n)d", person=person.username, n=named)
+                result.add("items named", named[person.pk])
+                result.say("%(person)s: %(n)d", person=person.username, n=named[person.pk])
         if after_batch is not None:
-            after_batch(done, total)
+            after_batch(min(start + batch_size, total), total)
     if pending:
         record_stages(pending, today=today)
 
@@ -362,6 +426,7 @@ def send_reminders(
     today: datetime.date,
     days_before: Collection[int] | None = REMINDER_DAYS,
     after_batch: AfterBatch | None = None,
+    batch_size: int = PEOPLE_PER_BATCH,
 ) -> JobResult:
     """Remind each person of their unsubmitted items at the stages ``days_before`` (T-n),
     each stage of an item once, on its day or caught up on the first run after it; all
@@ -384,5 +449,6 @@ def send_reminders(
         result=result,
         after_batch=after_batch,
         stages=stages,
+        batch_size=batch_size,
     )
     return result

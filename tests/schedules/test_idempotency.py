@@ -90,7 +90,7 @@ def test_open_periods_interrupted_and_resumed(org):
 def test_messages_interrupted_after_the_first_person_are_not_sent_twice(opened, name, month, day):
     need_postgres()
     with pytest.raises(Crash):
-        run(name, month, day, after_batch=crash_after_first_batch)
+        run(name, month, day, batch_size=1, after_batch=crash_after_first_batch)
     assert Notification.objects.values("recipient").distinct().count() == 1
     run(name, month, day)
     per_person = Counter(Notification.objects.values_list("recipient_id", flat=True))

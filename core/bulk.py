@@ -1,0 +1,39 @@
+"""Inserting many rows of plain values at once, for jobs that write tens of thousands of
+bookkeeping rows (the day's reminders: one per person and item).
+
+On PostgreSQL the rows go in as one statement, a column an array (``INSERT … SELECT * FROM
+unnest(…)``), without building a model instance per row; elsewhere (SQLite under ``make
+run``) through ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connections, router
+
+
+def insert_rows(model, columns: Sequence[str], rows: Sequence[tuple], *, ignore_conflicts: bool = False) -> None:
+    """Insert ``rows`` (tuples of plain values: ints, strs, dates, None — in the order of
+    ``columns``, field names or their ``_id`` attributes) into ``model``'s table. With
+    ``ignore_conflicts`` a row a unique constraint refuses is skipped, as ``bulk_create``
+    does; without, it raises ``IntegrityError`` and nothing is inserted."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(name) for name in columns]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**{field.attname: value for field, value in zip(fields, row, strict=True)}) for row in rows],
+            ignore_conflicts=ignore_conflicts,
+            batch_size=2000,
+        )
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)  # a key: its target's type
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest({arrays})"
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
