@@ -89,9 +89,15 @@ def transitions(context) -> dict:
 
     seconds = float(context.options.get("transition_seconds", SECONDS))
     rows = list(
-        Report.objects.filter(period=context.period, state=Report.State.SUBMITTED, unit__liaison__isnull=False)
+        # Each report is approved by who holds its unit's liaison post now (the open Liaison row).
+        Report.objects.filter(
+            period=context.period,
+            state=Report.State.SUBMITTED,
+            unit__liaisons__ended__isnull=True,
+            unit__liaisons__post__holder__isnull=False,
+        )
         .order_by("?")
-        .values_list("pk", "unit__liaison_id")
+        .values_list("pk", "unit__liaisons__post__holder_id")
     )
     people = User.objects.in_bulk({liaison for _pk, liaison in rows})
     work: queues.Queue = queues.Queue()
