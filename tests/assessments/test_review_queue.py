@@ -98,7 +98,7 @@ def test_query_count_is_pinned_and_does_not_grow(client_as, cast, period, role):
     submit_all(cast, period, cast.unit_a, 1)
     client = client_as(role)
     before = count_queries(client, URL)
-    assert before <= 8
+    assert before <= 9  # with the person's held posts for 我的责任 in the menu (issue 12)
     submit_all(cast, period, cast.unit_a, 8)
     submit_all(cast, period, cast.unit_b, 8)
     assert count_queries(client, URL) == before

@@ -82,5 +82,8 @@ def test_at_most_15_queries_right_after_a_change_also_with_the_cache_in_the_data
     # The test runs inside a transaction, so the cache's write adds savepoints a request
     # outside one does not make.
     queries = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
-    assert len(queries) <= 15, "\n".join(queries)
+    # 16: DESIGN.md's 15, plus the person's held posts for 我的责任 in the menu (issue 12); the
+    # database cache's write alone costs three (count for culling, the key, the insert),
+    # none of which a Redis cache sends to PostgreSQL.
+    assert len(queries) <= 16, "\n".join(queries)
     assert response.context["o"].totals[Report.State.APPROVED] == approved + 1
