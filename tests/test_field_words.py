@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts import roles
 from assessments import services as report_services
 from tests.assessments.conftest import period, report_a, report_b, submitted_a  # noqa: F401 - fixtures
-from tests.factories import UserFactory
 from tests.dashboard.conftest import data  # noqa: F401 - fixture
+from tests.factories import UserFactory
 from tests.oversight.conftest import notice  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
