@@ -48,7 +48,7 @@ def test_report_rate_publish_and_see_the_result(page, live_server, context, sign
     as_user(cast.admin)
     page.goto(f"{live_server.url}/appraisals/rounds/{panel.round.pk}/")
     expect(page.get_by_text("33.3% (3/9)")).to_be_visible()
-    page.get_by_role("button", name="结束评议并计算结果").click()
+    page.get_by_role("button", name="结束民主测评并计算结果").click()
     expect(page.get_by_text("评议已结束，结果已计算")).to_be_visible()
     page.get_by_role("button", name="公布结果").click()
     expect(page.get_by_text("结果已公布")).to_be_visible()
