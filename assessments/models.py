@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
@@ -230,7 +231,7 @@ class ReportEvent(AbstractTransitionEvent):
         SUBMIT = "submit", _("Submitted")
         RETURN = "return", _("Returned")
         APPROVE = "approve", _("Approved")
-        REOPEN = "reopen", _("Reopened")
+        REOPEN = "reopen", pgettext_lazy("report", "Reopened")
         LOCK = "lock", _("Locked")
         WAIVE = "waive", _("Lock waived")
         EVIDENCE_ADDED = "evidence_added", _("Evidence added")

@@ -95,7 +95,7 @@ def test_admin_reopens_an_approved_report_with_a_reason(client_as, cast, submitt
     blank = client_as("admin").post(url, {"reopen-reason": " "})
     assert blank.status_code == 400 and "请填写理由" in blank.content.decode()
     done = client_as("admin").post(url, {"reopen-reason": "材料与实际不符"}, follow=True)
-    assert "已重新打开，甲党支部 可修改后重新提交。" in done.content.decode()
+    assert "已撤回审核，退回修改，甲党支部 可修改后重新提交。" in done.content.decode()
     assert Report.objects.get(pk=submitted_a.pk).state == State.RETURNED
     assert ReportEvent.objects.filter(action="reopen", comment="材料与实际不符").exists()
 
@@ -109,5 +109,5 @@ def test_admin_waives_a_lock_with_a_reason(client_as, cast, report_a, period):
     url = reverse("assessments:report_waive", args=[report_a.pk])
     assert client_as("leader").post(url, {"waive-reason": "出差"}).status_code == 403
     done = client_as("admin").post(url, {"waive-reason": "因公出差，准予补报"}, follow=True)
-    assert "已豁免锁定，甲党支部 现在可以提交报告。" in done.content.decode()
+    assert "已准予补报（解除锁定），甲党支部 现在可以提交报告。" in done.content.decode()
     assert Report.objects.get(pk=report_a.pk).state == State.DRAFT

@@ -40,15 +40,15 @@ def test_report_rate_publish_and_see_the_result(page, live_server, context, sign
         for radio in page.get_by_label("好", exact=True).all():
             radio.check()
         card.get_by_label("意见建议（选填）").fill(f"意见{n}：支部工作扎实")
-        page.get_by_role("button", name="提交评议票").click()
-        expect(page.get_by_text("您的评议票已匿名提交。")).to_be_visible()
+        page.get_by_role("button", name="提交测评票").click()
+        expect(page.get_by_text("您的测评票已匿名提交。")).to_be_visible()
         expect(page.get_by_text("已投票")).to_be_visible()
 
     # The admin closes the round and publishes.
     as_user(cast.admin)
     page.goto(f"{live_server.url}/appraisals/rounds/{panel.round.pk}/")
     expect(page.get_by_text("33.3% (3/9)")).to_be_visible()
-    page.get_by_role("button", name="结束评议并计算结果").click()
+    page.get_by_role("button", name="结束民主测评并计算结果").click()
     expect(page.get_by_text("评议已结束，结果已计算")).to_be_visible()
     page.get_by_role("button", name="公布结果").click()
     expect(page.get_by_text("结果已公布")).to_be_visible()

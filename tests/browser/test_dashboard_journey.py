@@ -38,7 +38,7 @@ def test_a_leader_follows_the_heatmap_to_the_reports_and_downloads_the_hearing_p
     expect(page.locator("#reports-table")).to_contain_text("甲党支部")
 
     page.go_back()
-    page.get_by_role("button", name="生成汇报材料（PDF）").click()
+    page.get_by_role("button", name="生成半年党建工作汇报材料（PDF）").click()
     link = page.locator("#mz-exports").get_by_role("link", name="下载")
     expect(link).to_be_visible(timeout=30_000)
     with page.expect_download() as info:

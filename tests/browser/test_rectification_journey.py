@@ -33,8 +33,8 @@ def test_raise_from_a_returned_report_report_done_and_verify(
     page.goto(f"{live_server.url}/oversight/rectifications/new/report/{report_a.pk}/")
     expect(page.get_by_label("问题")).to_have_value("缺少会议记录和签到表")
     page.get_by_label("整改措施").fill("补齐会议记录和签到表，报联系领导")
-    page.get_by_role("button", name="提出整改").click()
-    expect(page.get_by_text("整改事项已提出，已通知甲党支部。")).to_be_visible()
+    page.get_by_role("button", name="交办整改").click()
+    expect(page.get_by_text("已交办整改，已通知甲党支部。")).to_be_visible()
 
     # The secretary reports it done, with a photo as evidence.
     as_user(cast.secretary_a)

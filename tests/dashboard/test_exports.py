@@ -52,7 +52,7 @@ def test_the_workbook_has_a_summary_adjustments_and_one_sheet_per_category(data)
         "已退回",
         "已锁定",
         "得分",
-        "下辖合计",
+        "含下级平均分",
         "报告得分",
         "扣分",
         "加分",
@@ -145,7 +145,7 @@ def test_a_leader_asks_for_the_pack_sees_progress_and_downloads_it(client_as, da
     assert pypdf.PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages
     assert client_as("secretary_a").get(reverse("dashboard:export_download", args=[export.token])).status_code == 404
     note = Notification.objects.get(kind="export_ready")  # the page may have been left
-    assert note.recipient.username == "leader_t" and "汇报材料（PDF）已生成" in note.title
+    assert note.recipient.username == "leader_t" and "半年党建工作汇报材料（PDF）已生成" in note.title
 
 
 def test_asking_twice_while_it_builds_makes_one_export(client_as, data):

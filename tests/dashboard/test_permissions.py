@@ -75,10 +75,10 @@ def test_home_sends_leaders_and_supervisors_to_the_dashboard(client_as, data):
 def test_the_dashboard_speaks_chinese_first_and_english_on_request(client_as, data):
     client = client_as("leader")
     chinese = client.get(reverse("dashboard:index")).content.decode()
-    assert "分类别热力图" in chinese and "完成情况" in chinese and "先进" in chinese
+    assert "分类别热力图" in chinese and "完成情况" in chinese and "前三名" in chinese
     client.cookies["django_language"] = "en"
     english = client.get(reverse("dashboard:index")).content.decode()
-    assert "Heatmap by category" in english and "Exemplar" in english
+    assert "Heatmap by category" in english and "Top three" in english
 
 
 def test_an_empty_install_says_what_comes_next(client_as, cast):
@@ -94,5 +94,5 @@ def test_exports_are_listed_in_the_admin_but_not_made_there(client, cast, data):
     cast.admin.is_staff = cast.admin.is_superuser = True
     cast.admin.save()
     client.force_login(cast.admin)
-    assert "汇报材料（PDF）" in client.get(reverse("admin:dashboard_export_changelist")).content.decode()
+    assert "半年党建工作汇报材料（PDF）" in client.get(reverse("admin:dashboard_export_changelist")).content.decode()
     assert client.get(reverse("admin:dashboard_export_add")).status_code == 403

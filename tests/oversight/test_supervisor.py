@@ -26,7 +26,7 @@ def test_supervisor_reads_every_unit_report_rectification_and_notice(client_as, 
     assert notice.label in client.get(reverse("oversight:notices")).content.decode()
     page = client.get(reverse("oversight:notice", args=[notice.pk])).content.decode()
     assert "督办内容" in page
-    assert "提交回复" not in page and 'value="close"' not in page  # neither the unit's nor the issuer's forms
+    assert "提交办理情况反馈" not in page and 'value="close"' not in page  # neither the unit's nor the issuer's forms
 
 
 def test_supervisor_cannot_file_or_review_reports(cast, report_b):
