@@ -179,19 +179,8 @@ def load_checklist_file(*, path: Path, year: int) -> ChecklistLoadResult:
 
 
 # What a duty carries into next year's copy (its checklist is the new one).
-COPIED_DUTY_FIELDS = (
-    "code",
-    "category_id",
-    "title",
-    "description",
-    "subject",
-    "responsibility",
-    "cadence",
-    "evidence",
-    "weight",
-    "source",
-    "active",
-)
+COPIED_DUTY_FIELDS = ("code", "category_id", "title", "description", "subject", "responsibility", "cadence")
+COPIED_DUTY_FIELDS += ("evidence", "weight", "source", "active")
 
 
 @transaction.atomic
