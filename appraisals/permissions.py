@@ -18,10 +18,11 @@ ballot holds nothing that names its rater.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts import roles
+from core.permissions import pk_or_404
+from core.permissions import require as require
 from responsibilities import access
 
 from .models import AppraisalRound, Appraisee, Rater
@@ -86,38 +87,27 @@ def appraisee_links_open(check):
     return opens
 
 
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _int(pk) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 def get_round_for(user, pk) -> AppraisalRound:
     """A round that ``user`` may know of (admins, leaders, supervisors), else 404."""
-    round = AppraisalRound.objects.filter(pk=_int(pk)).first()
+    round = AppraisalRound.objects.filter(pk=pk_or_404(pk)).first()
     if round is None or not (sees_all_rounds(user) or is_rater(user, round)):
         raise Http404
     return round
 
 
+APPRAISEE_ACTIONS = {
+    "view_report": can_view_report,
+    "edit_report": can_edit_report,
+    "view_result": can_view_result,
+    "add_finding": can_add_finding,
+}
+
+
 def get_appraisee_for(user, pk, *, action: str = "view_report") -> Appraisee:
     """Fetch an appraised secretary and authorize ``action`` in one step: 404 when the person
     may not know of it, 403 when they may see it but not do this."""
-    appraisee = Appraisee.objects.select_related("round", "person", "unit", "post").filter(pk=_int(pk)).first()
+    appraisee = Appraisee.objects.select_related("round", "person", "unit", "post").filter(pk=pk_or_404(pk)).first()
     if appraisee is None or not can_view_report(user, appraisee):
         raise Http404
-    allowed = {
-        "view_report": can_view_report,
-        "edit_report": can_edit_report,
-        "view_result": can_view_result,
-        "add_finding": can_add_finding,
-    }[action](user, appraisee)
-    if not allowed:
-        raise PermissionDenied
+    require(APPRAISEE_ACTIONS[action](user, appraisee))
     return appraisee

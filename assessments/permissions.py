@@ -106,6 +106,16 @@ def can_download_evidence(user, report: Report) -> bool:
     return can_view(user, report)
 
 
+REPORT_ACTIONS = {
+    "view": can_view,
+    "file": can_file,
+    "review": can_review,
+    "reopen": can_reopen,
+    "waive": can_waive,
+    "download": can_download_evidence,
+}
+
+
 def get_report_for(user, pk, *, action: str = "view") -> Report:
     """Fetch a report and authorize ``action`` in one step, so no view can forget the check.
 
@@ -125,15 +135,7 @@ def get_report_for(user, pk, *, action: str = "view") -> Report:
         raise Http404 from None
     if not can_view(user, report):
         raise Http404
-    allowed = {
-        "view": can_view,
-        "file": can_file,
-        "review": can_review,
-        "reopen": can_reopen,
-        "waive": can_waive,
-        "download": can_download_evidence,
-    }[action](user, report)
-    if not allowed:
+    if not REPORT_ACTIONS[action](user, report):
         # A reviewer refused because it is their own unit's (or own) report is told why.
         raise PermissionDenied(own_report_reason(user, report) if action in JUDGEMENTS else "")
     return report

@@ -20,20 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .errors import TransitionError
 from .events import AbstractTransitionEvent
+from .permissions import require as require
 
 DEFAULT_MESSAGE = _("This %(thing)s is now “%(state)s”; the action was not taken. Reload the page.")
-
-
-def require(allowed: bool) -> None:
-    """403 unless ``allowed``: who may act is the permission module's to say."""
-    if not allowed:
-        raise PermissionDenied
 
 
 class Transitions:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from core.permissions import require as require
 from responsibilities import access
 from responsibilities.models import Unit
 
@@ -67,11 +67,6 @@ def can_view_dashboard(user) -> bool:
 
 def can_view_ranking(user) -> bool:
     return access.sees_everything(user)
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _unit_or_404(unit_id) -> Unit:

@@ -28,6 +28,8 @@ from django.http import Http404
 
 from accounts import roles
 from core import links
+from core.permissions import pk_or_404
+from core.permissions import require as require
 from responsibilities import access
 
 from .models import Rectification, SupervisionNotice
@@ -137,18 +139,6 @@ def settle_note(user, notice: SupervisionNotice) -> str:
     return access.judge_refusal(user, unit=notice.unit, submitted_by_id=notice.replied_by_id)
 
 
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _int(pk) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 RECTIFICATION_ACTIONS = {
     "view": lambda user, r: True,
     "report_done": may_report_done,
@@ -166,7 +156,7 @@ def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
     found = (
         rectifications_visible_to(user)
         .select_related("unit", "post__holder", "raised_by", "report__assignment__duty", "finding", "notice")
-        .filter(pk=_int(pk))
+        .filter(pk=pk_or_404(pk))
         .first()
     )
     if found is None:
@@ -180,7 +170,7 @@ def get_notice_for(user, pk, *, action: str = "view") -> SupervisionNotice:
     found = (
         notices_visible_to(user)
         .select_related("unit", "issued_by", "replied_by", "report__assignment__duty", "rectification")
-        .filter(pk=_int(pk))
+        .filter(pk=pk_or_404(pk))
         .first()
     )
     if found is None:

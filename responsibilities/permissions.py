@@ -1,8 +1,7 @@
 """Who may see and change the responsibility model (DESIGN.md, "Who may do what")."""
 
-from django.core.exceptions import PermissionDenied
-
 from accounts import roles
+from core.permissions import require as require
 
 
 def can_manage(user) -> bool:
@@ -13,8 +12,3 @@ def can_manage(user) -> bool:
 def can_view_organization(user) -> bool:
     """See the whole checklist, matrix and unit tree: admins, leaders and supervisors."""
     return roles.has_role(user, roles.ADMIN, roles.LEADER, roles.SUPERVISOR)
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied

@@ -178,6 +178,11 @@ def load_checklist_file(*, path: Path, year: int) -> ChecklistLoadResult:
     return load_checklist(text=text, year=year)
 
 
+# What a duty carries into next year's copy (its checklist is the new one).
+COPIED_DUTY_FIELDS = ("code", "category_id", "title", "description", "subject", "responsibility", "cadence")
+COPIED_DUTY_FIELDS += ("evidence", "weight", "source", "active")
+
+
 @transaction.atomic
 def copy_checklist(*, from_year: int, to_year: int) -> tuple[Checklist, int, int]:
     """Start next year's checklist as a draft copy of this year's duties and assignments.
@@ -197,20 +202,7 @@ def copy_checklist(*, from_year: int, to_year: int) -> tuple[Checklist, int, int
     )
     existing = set(target.duties.values_list("code", flat=True))
     copies = [
-        Duty(
-            checklist=target,
-            code=duty.code,
-            category_id=duty.category_id,
-            title=duty.title,
-            description=duty.description,
-            subject=duty.subject,
-            responsibility=duty.responsibility,
-            cadence=duty.cadence,
-            evidence=duty.evidence,
-            weight=duty.weight,
-            source=duty.source,
-            active=duty.active,
-        )
+        Duty(checklist=target, **{name: getattr(duty, name) for name in COPIED_DUTY_FIELDS})
         for duty in source.duties.all()
         if duty.code not in existing
     ]

@@ -1,14 +1,8 @@
 """Who may manage periods and run the jobs by hand: admins (DESIGN.md, "Who may do what")."""
 
-from django.core.exceptions import PermissionDenied
-
 from accounts import roles
+from core.permissions import require as require
 
 
 def can_manage_periods(user) -> bool:
     return roles.is_admin(user)
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied

@@ -6,10 +6,10 @@ unit under them, and another unit's breakdown is a 404 to them. Rules and bonuse
 admins only.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from accounts import roles
+from core.permissions import require as require
 from responsibilities import access
 
 
@@ -28,8 +28,3 @@ def scores_visible_to(user, qs: QuerySet) -> QuerySet:
 
 def can_see_score(user, score) -> bool:
     return access.may_see_unit(user, score.unit)
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied

@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.errors import EvidenceError, TransitionError
+from core.errors import TransitionError
+from core.forms import attempt
 
 from .. import meetings
 from ..forms import MeetingForm, OutsideReviewForm
@@ -24,27 +25,24 @@ def meeting_list(request):
     form = MeetingForm(request.POST or None, request.FILES or None, waiting=waiting)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                meeting = meetings.record_meeting(
-                    actor=request.user,
-                    unit=data["unit"],
-                    held_on=data["held_on"],
-                    attendees=data["attendees"],
-                    decision=data["decision"],
-                    minutes=data["minutes"],
-                    report_ids=[r.pk for r in data["reports"]],
-                )
-            except (TransitionError, EvidenceError) as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("Meeting recorded; %(n)d reports are approved by its deliberation.")
-                    % {"n": meeting.reports.count()},
-                )
-                return redirect("assessments:meetings")
+        meeting = attempt(
+            form,
+            lambda data: meetings.record_meeting(
+                actor=request.user,
+                unit=data["unit"],
+                held_on=data["held_on"],
+                attendees=data["attendees"],
+                decision=data["decision"],
+                minutes=data["minutes"],
+                report_ids=[r.pk for r in data["reports"]],
+            ),
+        )
+        if meeting is not None:
+            messages.success(
+                request,
+                _("Meeting recorded; %(n)d reports are approved by its deliberation.") % {"n": meeting.reports.count()},
+            )
+            return redirect("assessments:meetings")
         status = 400
     recorded = Meeting.objects.select_related("unit").prefetch_related("reports__assignment__duty", "minutes")[:20]
     return render(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core.errors import TransitionError
+from core.forms import attempt
 from responsibilities.models import Post
 
 from .. import handovers
@@ -45,25 +45,23 @@ def handover_list(request):
     form = HandoverForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                made = handovers.hand_over(
-                    post=data["post"],
-                    incoming=data["incoming"],
-                    since=data["since"],
-                    actor=request.user,
-                    note=data["note"],
-                )
-            except TransitionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("Handed over; %(n)d open reports passed to %(name)s.")
-                    % {"n": made.reports.count(), "name": made.incoming.display_name},
-                )
-                return redirect("oversight:handovers")
+        made = attempt(
+            form,
+            lambda data: handovers.hand_over(
+                post=data["post"],
+                incoming=data["incoming"],
+                since=data["since"],
+                actor=request.user,
+                note=data["note"],
+            ),
+        )
+        if made is not None:
+            messages.success(
+                request,
+                _("Handed over; %(n)d open reports passed to %(name)s.")
+                % {"n": made.reports.count(), "name": made.incoming.display_name},
+            )
+            return redirect("oversight:handovers")
         status = 400
     recorded = Handover.objects.select_related("post__unit", "outgoing", "incoming").prefetch_related(
         "reports__assignment__duty", "rectifications", "notices"
