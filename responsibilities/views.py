@@ -164,7 +164,8 @@ def liaisons(request):
     require(can_manage(request.user))
     action = request.POST.get("action") if request.method == "POST" else None
     liaison_form = LiaisonForm(request.POST if action == "liaison" else None)
-    portfolio_form = PortfolioForm(request.POST if action == "portfolio" else None)
+    # Both forms have a "post" field: the second one's ids differ, so each label finds its field.
+    portfolio_form = PortfolioForm(request.POST if action == "portfolio" else None, auto_id="portfolio_%s")
     status = 200
     if action == "liaison":
         if liaison_form.is_valid():
