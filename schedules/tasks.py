@@ -66,7 +66,12 @@ def open_periods(self, day: str | None = None) -> str:
 @shared_task(name="schedules.send_reminders", **RETRY)
 def send_reminders(self, day: str | None = None) -> str:
     return _run(
-        self, Job.SEND_REMINDERS, lambda today, cb: jobs.send_reminders(today=today, after_batch=cb).summary(), day=day
+        self,
+        Job.SEND_REMINDERS,
+        lambda today, cb: jobs.send_reminders(
+            today=today, after_batch=cb, batch_size=settings.MINGZE_REMINDER_BATCH_SIZE
+        ).summary(),
+        day=day,
     )
 
 
@@ -75,7 +80,9 @@ def escalate_overdue(self, day: str | None = None) -> str:
     return _run(
         self,
         Job.ESCALATE_OVERDUE,
-        lambda today, cb: jobs.escalate_overdue(today=today, after_batch=cb).summary(),
+        lambda today, cb: jobs.escalate_overdue(
+            today=today, after_batch=cb, batch_size=settings.MINGZE_REMINDER_BATCH_SIZE
+        ).summary(),
         day=day,
     )
 

@@ -418,6 +418,8 @@ MINGZE_PERIOD_DEFAULTS = {
 }
 # Reports are created this many per transaction when a period opens (progress, resumable).
 MINGZE_OPEN_BATCH_SIZE = env.int("MINGZE_OPEN_BATCH_SIZE", default=5000)
+# People told per transaction by the reminder and escalation jobs (schedules/reminders.py).
+MINGZE_REMINDER_BATCH_SIZE = env.int("MINGZE_REMINDER_BATCH_SIZE", default=500)
 MINGZE_GRACE_DAYS = env.int("MINGZE_GRACE_DAYS", default=5)
 # A returned (or reopened) report may be resubmitted this many days after its return,
 # whatever the lock date; it is locked only after that.

@@ -28,6 +28,7 @@ def slow_jobs(monkeypatch):
     """Small batches, so the jobs take long enough to be killed halfway; a short visibility
     timeout, so the broker gives the dead worker's task back within the test."""
     monkeypatch.setenv("MINGZE_OPEN_BATCH_SIZE", "2")
+    monkeypatch.setenv("MINGZE_REMINDER_BATCH_SIZE", "2")
     monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", str(VISIBILITY))
 
 
