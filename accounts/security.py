@@ -89,7 +89,7 @@ def _roles_changed(sender, instance, action, pk_set, reverse, **kwargs):
     sign = {"post_add": "+", "post_remove": "-", "post_clear": "-"}[action]
     for person in people:
         detail = " ".join(f"{sign}{name}" for name in names) or f"{sign}*"
-        SecurityEvent.objects.create(kind=Kind.ROLES_CHANGED, username=person.get_username(), detail=detail)
+        record(Kind.ROLES_CHANGED, user=person, detail=detail)
 
 
 def connect() -> None:
