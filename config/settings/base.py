@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "responsibilities",
+    "worklog",
     "assessments",
     "notifications",
     "scoring",
