@@ -102,6 +102,8 @@ register("assessments.ReportEvent", _report_event_organization)
 register("oversight.Event", _oversight_event_organization)
 register("appraisals.AppraisalEvent", _appraisal_event_organization)
 register("assessments.PeriodEvent", _period_event_organization)
+# A work record's steps (履责纪实) go to its unit's organization, like a report's.
+register("worklog.WorkRecordEvent", lambda event: chain_of_unit(event.record.unit))
 
 
 def _security_retention() -> datetime.timedelta:
