@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -157,7 +158,8 @@ def parse(upload, *, unit) -> Preview:
             if held_on and topic and (kind, held_on, topic) in known | seen:
                 problems.append(_("this record is already there"))
             if problems:
-                errors.append(f"{where}: {'; '.join(problems)}")
+                joined = pgettext("problems separator", "; ").join(str(p) for p in problems)
+                errors.append(_("%(where)s: %(problems)s") % {"where": where, "problems": joined})
                 continue
             seen.add((kind, held_on, topic))
             rows.append(
