@@ -1,5 +1,7 @@
 """What every form of Mingze's may share."""
 
+import datetime
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
@@ -97,3 +99,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def format_value(self, value):
+        """What was typed is shown back, unless it is no date at all: a date field's value
+        must be a date (valid HTML), and the error beside it says what went wrong."""
+        if isinstance(value, str):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
