@@ -107,6 +107,7 @@ def people_around(unit: Unit):
 class FilesForm(forms.Form):
     files = MultipleFileField(
         label=_("Photos and files"),
+        error_messages={"required": _("Choose at least one file.")},
         widget=MultipleFileInput(attrs={"accept": PHOTO_ACCEPT, "capture": "environment"}),
     )
 
