@@ -169,3 +169,20 @@ def test_english(client_as, cast, duties):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("worklog:record_new")).content.decode()
     assert "Record work" in page and "Save as draft" in page
+
+
+def test_a_leaders_own_record_counts_against_the_duties_of_their_post(cast):
+    """讲党课 at the 联系点 (一、二 一岗双责): a record of the post, not of the unit as a body."""
+    from responsibilities.models import Post
+    from tests.factories import AssignmentFactory, DutyFactory
+
+    post = Post.objects.get(unit=cast.party_group, holder=cast.leader)
+    lecture = DutyFactory(checklist=cast.checklist, code="LD-01", record_type=WorkType.LEADER_LECTURE)
+    AssignmentFactory(duty=lecture, post=post)
+    data = services.RecordInput(kind=WorkType.LEADER_LECTURE, held_on=timezone.localdate(), topic="到联系点讲党课")
+    record = services.create_record(unit=cast.party_group, post=post, actor=cast.leader, data=data)
+    assert list(record.duties.all()) == [lecture]
+    from core.errors import TransitionError
+
+    with pytest.raises(TransitionError):  # another's post
+        services.create_record(unit=cast.party_group, post=post, actor=cast.other_leader, data=data)
