@@ -38,6 +38,7 @@ NAVIGATION = {
         (_("Scoring rules"), "scoring:rules"),
         (_("Supervision"), "oversight:notices"),
         (_("Appraisal"), "appraisals:rounds"),
+        (_("Honours"), "honours:rounds"),
         (_("People and posts"), "responsibilities:units"),
         (_("Liaisons"), "responsibilities:liaisons"),
         (_("Handovers"), "oversight:handovers"),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dashboard",
     "appraisals",
     "oversight",
+    "honours",
     "api",
 ]
 
