@@ -248,7 +248,10 @@ def rechain(registry=apps, *, out: Callable[[str], None] = print) -> tuple[int, 
         else:
             Head.objects.filter(organization=organization).update(hash=previous_keyed)
     for label, organization_of in REGISTRY.items():
-        model = registry.get_model(label)
+        try:
+            model = registry.get_model(label)
+        except LookupError:  # a model of a later migration: it has no rows to chain yet
+            continue
         meta = model._meta
         kind = Kind.objects.filter(app_label=meta.app_label, model=meta.model_name).first()
         unlinked = model._default_manager.order_by("at", "pk")
