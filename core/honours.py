@@ -25,6 +25,7 @@ class Conferred:
     year: int
     kind: str  # the honours app's HonourKind value ("advanced_branch", …)
     label: str  # the kind in the reader's language (先进党支部)
+    unit_label: str
     person_name: str  # empty for an honour of the unit itself
     person_id: int | None
     conferred_on: datetime.date

@@ -159,6 +159,19 @@ class Honour(models.Model):
     def __str__(self):
         return f"{self.year} {self.get_kind_display()}"
 
+    # As ``core.honours.Conferred`` names them, so one template shows either.
+    @property
+    def label(self) -> str:
+        return str(self.get_kind_display())
+
+    @property
+    def person_name(self) -> str:
+        return self.person.display_name if self.person_id else ""
+
+    @property
+    def unit_label(self) -> str:
+        return self.unit.label
+
 
 class HonourEvent(AbstractTransitionEvent):
     class Action(models.TextChoices):

@@ -127,7 +127,7 @@ def honours_for(units, year: int | None = None) -> dict[int, list[Conferred]]:
     one query. This is what the half-year hearing pack lists per unit, and what the unit's
     page shows; below the honours app call it as ``core.honours.honours_for``."""
     ids = [getattr(unit, "pk", unit) for unit in units]
-    rows = Honour.objects.filter(unit_id__in=ids).select_related("person").order_by("-year", "kind", "id")
+    rows = Honour.objects.filter(unit_id__in=ids).select_related("person", "unit").order_by("-year", "kind", "id")
     if year is not None:
         rows = rows.filter(year=year)
     found: dict[int, list[Conferred]] = defaultdict(list)
@@ -137,7 +137,8 @@ def honours_for(units, year: int | None = None) -> dict[int, list[Conferred]]:
                 unit_id=honour.unit_id,
                 year=honour.year,
                 kind=honour.kind,
-                label=str(HonourKind(honour.kind).label),
+                label=honour.label,
+                unit_label=honour.unit.label,
                 person_name=honour.person.display_name if honour.person_id else "",
                 person_id=honour.person_id,
                 conferred_on=honour.conferred_on,

@@ -47,7 +47,8 @@ def rounds(request):
         if made is not None:
             messages.success(request, _("Round created: draw the nominations from the ranking and the appraisal."))
             return redirect("honours:round", made.pk)
-    return render(request, "honours/rounds.html", {"rounds": selectors.rounds(), "form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "honours/rounds.html", {"rounds": selectors.rounds(), "form": form}, status=status)
 
 
 def _round_page(request, round, **forms):
