@@ -27,7 +27,7 @@ def year_end_header() -> list[str]:
         _("First half score"),
         _("Second half score"),
         _("Appraisal (secretary · score · grade · rank)"),
-        _("Honours"),
+        _("Honours conferred"),
         _("Open rectifications"),
     ]
 
