@@ -251,3 +251,19 @@ def test_the_kinds_are_the_fields_words(cast):
     assert HonourKind.ADVANCED_BRANCH.label == "先进党支部"
     assert HonourKind.PARTY_WORKER.label == "优秀党务工作者"
     assert HonourKind.PARTY_MEMBER.label == "优秀共产党员"
+
+
+def test_the_pages_speak_chinese_first_and_english_on_request(client_as, cast, year_data):
+    round = HonourRound.objects.create(
+        year=year_data.year, title="评先", kinds=["advanced_branch"], state="publicity", created_by=cast.admin,
+        notice_starts_on=TODAY(), notice_ends_on=TODAY(),
+    )  # fmt: skip
+    Nomination.objects.create(round=round, kind="advanced_branch", unit=cast.unit_a, source="ranking")
+    client = client_as("admin")
+    chinese = client.get(reverse("honours:round", args=[round.pk])).content.decode()
+    assert "推荐对象" in chinese and "先进党支部" in chinese and "记录异议" in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("honours:round", args=[round.pk])).content.decode()
+    assert "Nominations" in english and "Advanced Party branch" in english and "Note an objection" in english
+    notice = client.get(reverse("honours:notice", args=[round.pk])).content.decode()
+    assert "Public notice" in notice and "Branch A" in notice
