@@ -45,8 +45,12 @@ class WithdrawForm(BootstrapMixin, forms.Form):
 
 
 class PublicizeForm(BootstrapMixin, forms.Form):
-    starts_on = forms.DateField(label=_("Public notice from"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Public notice until"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("Public notice from"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Public notice until"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 class ObjectionForm(BootstrapMixin, forms.Form):
@@ -61,7 +65,9 @@ class ObjectionForm(BootstrapMixin, forms.Form):
 
 class DecideForm(BootstrapMixin, forms.Form):
     decided_on = forms.DateField(
-        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("Decided on"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        initial=timezone.localdate,
     )
     document_number = forms.CharField(label=_("Document number"), max_length=60)
 
