@@ -7,18 +7,17 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import roles
 from accounts.models import User
 from core.background import queue_on_commit
 from core.errors import TransitionError
 from core.transitions import Transitions
 from notifications.services import notify
+from responsibilities import access
 from responsibilities.models import Unit
 
 from . import selectors
@@ -141,10 +140,7 @@ def withdraw_nomination(*, round_id: int, nomination_id: int, actor, reason: str
 
 def _people_in_scope() -> list:
     """Who reads the 公示: everyone who may see any unit (holds a post, or sees everything)."""
-    # One query: the roles that see everything (access.sees_everything) or an active post.
-    everything = Q(groups__name__in=[roles.ADMIN, roles.LEADER, roles.SUPERVISOR])
-    holds = Q(posts__active=True, posts__unit__active=True)
-    return list(User.objects.filter(everything | holds, is_active=True).distinct().order_by("pk"))
+    return list(access.people_who_see_anything().order_by("pk"))
 
 
 @transaction.atomic

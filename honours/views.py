@@ -186,9 +186,10 @@ def year_end(request):
         messages.success(request, _("The summary is being built; it will also appear under notifications."))
         url = request.path + f"?year={form.cleaned_data['year']}" + (f"&unit={root.pk}" if root else "")
         return redirect(url)
-    exports = YearEndExport.objects.filter(unit=root, requested_by=request.user).order_by("-created_at")[:10]
+    exports = list(YearEndExport.objects.filter(unit=root, requested_by=request.user).order_by("-created_at")[:10])
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "honours/year_end.html", {"form": form, "root": root, "exports": exports}, status=status)
+    context = {"form": form, "root": root, "exports": exports, "running": any(e.is_active for e in exports)}
+    return render(request, "honours/year_end.html", context, status=status)
 
 
 @login_required

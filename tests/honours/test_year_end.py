@@ -114,3 +114,11 @@ def test_a_bad_year_is_refused_and_builds_nothing(client_as, cast, year_data, ye
         .status_code
         == 404
     )
+
+
+def test_a_summary_being_built_shows_its_progress_and_the_page_follows_it(client_as, cast, year_data):
+    YearEndExport.objects.create(year=year_data.year, requested_by=cast.admin, status="running", progress=40)
+    html = client_as("admin").get(reverse("honours:year_end")).content.decode()
+    assert 'value="40"' in html and 'data-hx-trigger="every 2s"' in html
+    # Another person's build is not on my page.
+    assert 'value="40"' not in client_as("leader").get(reverse("honours:year_end")).content.decode()
