@@ -63,7 +63,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from core import links
 
-from .models import Deputy, Liaison, Post, PostKind, Unit, UnitKind
+from .models import MEMBER_KINDS, Deputy, Liaison, Post, PostKind, Unit, UnitKind
 
 # ---------------------------------------------------------------------------------------
 # Who a person is, for access: read once per request
@@ -443,7 +443,6 @@ def not_judged_by(user, qs: QuerySet, *, field: str = "unit", submitted_by: str 
 #   Mingze (recorded as an outside review);
 # - no one reviews a report they carry, or submitted.
 
-MEMBER_KINDS = (PostKind.DEPUTY_SECRETARY, PostKind.MEMBER)
 
 
 class Track:
