@@ -1,5 +1,6 @@
 from .handovers import handover_list
 from .notices import notice, notice_new, notices, reply, settle
+from .reorganize import reorganize
 from .rectifications import (
     attachment,
     raise_from_finding,
@@ -24,6 +25,7 @@ __all__ = [
     "rectification",
     "rectification_new",
     "rectifications",
+    "reorganize",
     "reply",
     "report_done",
     "settle",
