@@ -455,7 +455,6 @@ def not_judged_by(user, qs: QuerySet, *, field: str = "unit", submitted_by: str 
 # - no one reviews a report they carry, or submitted.
 
 
-
 class Track:
     LIAISON = "liaison"
     PARTY_SECRETARY = "party_secretary"

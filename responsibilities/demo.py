@@ -110,7 +110,9 @@ def load_demo(*, checklist_year: int) -> dict:
     # 分管 areas: each 班子成员's 一岗双责 covers them (一、二).
     secretary = demo_post(party_group, PostKind.SECRETARY, "党组书记", people["wangming"], "主持党组全面工作")
     member_one = demo_post(party_group, PostKind.GROUP_MEMBER, "党组成员（一）", people["lihua"], "组织人事\n机关党建")
-    member_two = demo_post(party_group, PostKind.GROUP_MEMBER, "党组成员（二）", people["zhaoqiang"], "财务审计\n后勤保障")
+    member_two = demo_post(
+        party_group, PostKind.GROUP_MEMBER, "党组成员（二）", people["zhaoqiang"], "财务审计\n后勤保障"
+    )
 
     committee = demo_unit(
         parent=party_group,

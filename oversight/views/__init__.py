@@ -1,6 +1,5 @@
 from .handovers import handover_list
 from .notices import notice, notice_new, notices, reply, settle
-from .reorganize import reorganize
 from .rectifications import (
     attachment,
     raise_from_finding,
@@ -12,6 +11,7 @@ from .rectifications import (
     report_done,
     verify,
 )
+from .reorganize import reorganize
 
 __all__ = [
     "attachment",

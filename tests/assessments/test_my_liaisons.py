@@ -22,7 +22,10 @@ def test_the_url_is_named():
 
 
 def test_a_leader_sees_their_liaison_unit_with_its_states_and_open_links(
-    client_as, cast, report_a, django_assert_max_num_queries  # noqa: F811
+    client_as,
+    cast,
+    report_a,  # noqa: F811
+    django_assert_max_num_queries,
 ):
     services.submit_report(report_id=report_a.pk, actor=cast.secretary_a, content="开展专题学习")
     client = client_as("leader")

@@ -40,30 +40,47 @@ def world(cast):
     twin = add_report(period=cur, unit=cast.unit_a, category=c1, state=S.DRAFT, checklist=k)
     b_post = cast.unit_b.posts.get(title="支部书记")
     clash_assignment = Assignment.objects.create(duty=twin.assignment.duty, post=b_post)
-    clash = Report.objects.create(
-        assignment=clash_assignment, period=cur, unit=cast.unit_b, category=c1, state=S.DRAFT
-    )
+    clash = Report.objects.create(assignment=clash_assignment, period=cur, unit=cast.unit_b, category=c1, state=S.DRAFT)
     add_score(prev, cast.unit_b, 88)
     add_score(prev, cast.unit_a, 85)
     deadline = TODAY + datetime.timedelta(days=10)
-    open_rect = Rectification.objects.create(
-        problem="台账不全", measure="补齐", unit=cast.unit_b, post=b_post, deadline=deadline, raised_by=cast.admin
-    )
-    closed_rect = Rectification.objects.create(
-        problem="旧问题", measure="已改", unit=cast.unit_b, deadline=deadline, raised_by=cast.admin,
-        state=Rectification.State.CLOSED,
-    )
-    notice = SupervisionNotice.objects.create(
-        year=TODAY.year, number=1, unit=cast.unit_b, subject="督办", body="按期报送", deadline=deadline,
-        issued_by=cast.admin,
-    )
-    closed_notice = SupervisionNotice.objects.create(
-        year=TODAY.year, number=2, unit=cast.unit_b, subject="旧督办", body="-", deadline=deadline,
-        issued_by=cast.admin, state=SupervisionNotice.State.CLOSED,
-    )
+    rects = {
+        state: Rectification.objects.create(
+            problem=f"问题{state}",
+            measure="整改",
+            unit=cast.unit_b,
+            post=b_post,
+            deadline=deadline,
+            raised_by=cast.admin,
+            state=state,
+        )
+        for state in (Rectification.State.OPEN, Rectification.State.CLOSED)
+    }
+    notices = {
+        state: SupervisionNotice.objects.create(
+            year=TODAY.year,
+            number=n,
+            unit=cast.unit_b,
+            subject=f"督办{n}",
+            body="按期报送",
+            deadline=deadline,
+            issued_by=cast.admin,
+            state=state,
+        )
+        for n, state in enumerate((SupervisionNotice.State.ISSUED, SupervisionNotice.State.CLOSED), start=1)
+    }
+    open_rect, closed_rect = rects.values()
+    notice, closed_notice = notices.values()
     return {
-        "cur": cur, "prev": prev, "reports": reports, "past": past, "clash": clash,
-        "open_rect": open_rect, "closed_rect": closed_rect, "notice": notice, "closed_notice": closed_notice,
+        "cur": cur,
+        "prev": prev,
+        "reports": reports,
+        "past": past,
+        "clash": clash,
+        "open_rect": open_rect,
+        "closed_rect": closed_rect,
+        "notice": notice,
+        "closed_notice": closed_notice,
     }
 
 
@@ -182,7 +199,13 @@ def test_the_admin_merges_on_the_page_and_reads_what_moved(client_as, cast, worl
     url = reverse("oversight:reorganize")
     response = client.post(
         url,
-        {"action": "merge", "unit": cast.unit_b.pk, "into": cast.unit_a.pk, "on": TODAY.isoformat(), "reason": "支部调整"},
+        {
+            "action": "merge",
+            "unit": cast.unit_b.pk,
+            "into": cast.unit_a.pk,
+            "on": TODAY.isoformat(),
+            "reason": "支部调整",
+        },
         follow=True,
     )
     assert response.status_code == 200
