@@ -16,5 +16,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("responsibilities", "0006_unit_kinds_succession_group_member")]
+    dependencies = [("responsibilities", "0007_unit_kinds_succession_group_member")]
     operations = [migrations.RunPython(forward, backward)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('responsibilities', '0005_discipline_group_own_root'),
+        ('responsibilities', '0006_duty_record_frequency'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
