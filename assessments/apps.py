@@ -18,6 +18,8 @@ class AssessmentsConfig(AppConfig):
         register_badge("assessments:review_queue", _waiting_for_review)
         # 我的责任 for whoever carries a post: leaders, the supervisor and admins too (UX.md).
         register_condition("assessments:my_reports", _carries_duties)
+        # 我的党建联系点 for whoever holds a unit's liaison post now (issue 12, item 10).
+        register_condition("assessments:my_liaisons", access.holds_liaison_post)
         demo.register("reports", demo_step, order=50)
         # Which links to reports and unit pages open for a person (notifications list).
         links.register("assessments:report", report_links_open)

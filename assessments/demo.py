@@ -113,8 +113,8 @@ def load_demo_reports(today: datetime.date | None = None) -> dict:
 # The 党组's own (一、二 一岗双责): each 班子成员 files their own report and the 书记 reviews
 # it; the 书记's own waits for the 党组会议 that 审议s it.
 PARTY_STORIES = [
-    (PostKind.MEMBER, 0, "approved"),
-    (PostKind.MEMBER, 1, "submitted"),
+    (PostKind.GROUP_MEMBER, 0, "approved"),
+    (PostKind.GROUP_MEMBER, 1, "submitted"),
     (PostKind.SECRETARY, 0, "submitted"),
 ]
 

@@ -237,6 +237,7 @@ class ReportEvent(AbstractTransitionEvent):
         EVIDENCE_ADDED = "evidence_added", _("Evidence added")
         EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
         DELIBERATE = "deliberate", _("Deliberated at a Party group meeting")
+        TRANSFER = "transfer", _("Moved to the successor unit")
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

@@ -6,6 +6,7 @@ app_name = "assessments"
 urlpatterns = [
     path("mine/", views.my_reports, name="my_reports"),
     path("review/", views.review_queue, name="review_queue"),
+    path("liaison-units/", views.my_liaisons, name="my_liaisons"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/file/", views.report_file, name="report_file"),
     path("reports/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),

@@ -134,7 +134,7 @@ def generate(
     # of one leader: a leader oversees whole committees.
     leader_posts = Post.objects.bulk_create(
         [
-            Post(unit=root, kind=PostKind.MEMBER, title=f"党组成员{i + 1}", holder=leader)
+            Post(unit=root, kind=PostKind.GROUP_MEMBER, title=f"党组成员{i + 1}", holder=leader)
             for i, leader in enumerate(leaders)
         ]
     )

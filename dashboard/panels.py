@@ -189,7 +189,8 @@ def build_overview(*, scope: Scope, periods: list[Period], period: Period, color
         selectors.fill_category_scores(scope, period, rows)
     categories = selectors.categories()
     previous = selectors.previous_period(periods, period)
-    ranking, ranked_count = selectors.ranking(scope, period, previous, limit=10)
+    # The first few of each kind: branches, 党总支 and 党委 are not ranked against each other.
+    ranking, ranked_count = selectors.ranking(scope, period, previous, limit=30, per_kind=5)
     overview = Overview(
         period=period,
         periods=periods,

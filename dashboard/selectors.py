@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from assessments.models import Period, Report, Warning, warning_level
 from responsibilities import access
-from responsibilities.models import Category, Unit, UnitKind
+from responsibilities.models import KIND_ORDER, Category, Unit, UnitKind
 from scoring.models import ScoreLine, UnitScore
 
 from .permissions import Scope
@@ -303,6 +303,9 @@ def warning_items(scope: Scope, period: Period, today: datetime.date | None = No
 
 @dataclass
 class Ranked:
+    """One unit's line in the ranking. ``position`` and ``ranked`` count within the unit's
+    own kind: branches are ranked with branches, 党总支 with 党总支 (like with like)."""
+
     unit: Unit
     score: Decimal
     position: int
@@ -311,7 +314,13 @@ class Ranked:
     previous_position: int | None
 
     @property
+    def kind(self) -> str:
+        return self.unit.kind
+
+    @property
     def exemplary(self) -> bool:
+        """前三名 among the units of its kind: a place in the ranking, not an honour (先进 is
+        conferred by a Party organization, 二、三)."""
         return self.position <= EXEMPLARS
 
     @property
@@ -324,15 +333,62 @@ class Ranked:
         return None if self.previous_position is None else self.previous_position - self.position
 
 
+@dataclass
+class KindGroup:
+    """The lines of one unit kind, in the order the ranking shows them."""
+
+    kind: str
+    lines: list[Ranked]
+
+    @property
+    def label(self) -> str:
+        return str(UnitKind(self.kind).label) if self.kind in UnitKind.values else self.kind
+
+    @property
+    def ranked(self) -> int:
+        return self.lines[0].ranked if self.lines else 0
+
+
+def by_kind(lines: list[Ranked]) -> list[KindGroup]:
+    """``lines`` (as ``ranking`` returns them, kind by kind) grouped by unit kind."""
+    groups: list[KindGroup] = []
+    for line in lines:
+        if not groups or groups[-1].kind != line.kind:
+            groups.append(KindGroup(kind=line.kind, lines=[]))
+        groups[-1].lines.append(line)
+    return groups
+
+
+def _kind_order_sql(column: str) -> tuple[str, list]:
+    whens = " ".join("WHEN %s THEN %s" for _kind in KIND_ORDER)
+    params = [value for order, kind in enumerate(KIND_ORDER) for value in (str(kind), order)]
+    return f"CASE {column} {whens} ELSE %s END", [*params, len(KIND_ORDER)]
+
+
 def ranking(
-    scope: Scope, period: Period, previous: Period | None, *, limit: int = 10, offset: int = 0
+    scope: Scope,
+    period: Period,
+    previous: Period | None,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    kind: str | None = None,
+    per_kind: int | None = None,
 ) -> tuple[list[Ranked], int]:
-    """Units below the root ranked by their period score, with the change since ``previous``.
+    """Units below the root ranked by their period score, kind by kind, with the change
+    since ``previous``.
+
+    Like with like: positions are counted within each unit kind (branches with branches,
+    党总支 with 党总支, 机关党委 with 直属单位党委 apart), so 前三名 means the first three of
+    a kind. Lines come kind by kind (``KIND_ORDER``), each kind best first; ``kind`` keeps
+    one kind only, ``per_kind`` keeps at most that many lines of each kind (the dashboard's
+    panel), ``limit``/``offset`` page through the whole list.
 
     ONE query: the positions are window functions over both periods in PostgreSQL
-    (``RANK() OVER (PARTITION BY period ORDER BY score DESC)``), the current period joined
-    to the previous one by unit. People limited to their own units see their own line, ranked
-    among the units beside it. Returns the page of lines and how many units are ranked.
+    (``RANK() OVER (PARTITION BY period, kind ORDER BY score DESC)``), the current period
+    joined to the previous one by unit. People limited to their own units see their own
+    line, ranked among the units of its kind beside it. Returns the page of lines and how
+    many units are ranked (all kinds).
     """
     root = scope.root
     if scope.own_line:
@@ -344,13 +400,15 @@ def ranking(
         parent_path, parent_depth = "", 0
     period_ids = [period.pk] + ([previous.pk] if previous else [])
     parent = Unit(path=parent_path, depth=parent_depth) if parent_path else None
+    scores = UnitScore.objects.filter(access.in_subtree(parent), period_id__in=period_ids, unit__depth__gt=parent_depth)
+    if kind is not None:
+        scores = scores.filter(unit__kind=kind)
     ranked = (
-        UnitScore.objects.filter(access.in_subtree(parent), period_id__in=period_ids, unit__depth__gt=parent_depth)
         # The 纪检监察组 supervises the units, it is not ranked among them (一、三).
-        .exclude(unit__kind=UnitKind.DISCIPLINE_GROUP)
+        scores.exclude(unit__kind=UnitKind.DISCIPLINE_GROUP)
         .annotate(
-            position=Window(Rank(), partition_by=[F("period_id")], order_by=F("score").desc()),
-            ranked=Window(Count("id"), partition_by=[F("period_id")]),
+            position=Window(Rank(), partition_by=[F("period_id"), F("unit__kind")], order_by=F("score").desc()),
+            ranked=Window(Count("id"), partition_by=[F("period_id"), F("unit__kind")]),
         )
         .values("unit_id", "period_id", "score", "position", "ranked")
     )
@@ -358,31 +416,63 @@ def ranking(
     only_sql, only_params = "", []
     if scope.own_line:
         only_sql, only_params = " AND c.unit_id = %s", [root.pk]
+    order_sql, order_params = _kind_order_sql("u.kind")
     unit_table = Unit._meta.db_table
     sql = (
-        f"WITH r AS ({inner_sql}) "
-        f"SELECT c.unit_id, c.score, c.position, c.ranked, p.score, p.position, "
-        f"u.path, u.depth, u.name, u.name_en, u.kind, u.code "
+        f"WITH r AS ({inner_sql}), lines AS ("
+        f"SELECT c.unit_id, c.score, c.position, c.ranked, p.score AS previous_score, "
+        f"p.position AS previous_position, u.path, u.depth, u.name, u.name_en, u.kind, u.code, u.active, "
+        f"{order_sql} AS kind_order, "
+        f"ROW_NUMBER() OVER (PARTITION BY u.kind ORDER BY c.position, u.path) AS nth, COUNT(*) OVER () AS total "
         f"FROM r c JOIN {unit_table} u ON u.id = c.unit_id "
         f"LEFT JOIN r p ON p.unit_id = c.unit_id AND p.period_id = %s "
-        f"WHERE c.period_id = %s{only_sql} ORDER BY c.position, u.path LIMIT %s OFFSET %s"
+        f"WHERE c.period_id = %s{only_sql}) "
+        f"SELECT unit_id, score, position, ranked, previous_score, previous_position, path, depth, name, name_en, "
+        f"kind, code, active, total FROM lines WHERE nth <= %s "
+        f"ORDER BY kind_order, position, path LIMIT %s OFFSET %s"
     )
-    params = [*inner_params, previous.pk if previous else None, period.pk, *only_params, limit, offset]
+    params = [
+        *inner_params,
+        *order_params,
+        previous.pk if previous else None,
+        period.pk,
+        *only_params,
+        per_kind if per_kind is not None else 2**31 - 1,
+        limit,
+        offset,
+    ]
     with _reading().cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     lines = [
         Ranked(
-            unit=Unit(id=uid, path=path, depth=depth, name=name, name_en=name_en, kind=kind, code=code),
+            unit=Unit(
+                id=uid, path=path, depth=depth, name=name, name_en=name_en, kind=unit_kind, code=code, active=active
+            ),
             score=score,
             position=position,
             ranked=count,
             previous_score=prev_score,
             previous_position=prev_position,
         )
-        for uid, score, position, count, prev_score, prev_position, path, depth, name, name_en, kind, code in fetched
+        for (
+            uid,
+            score,
+            position,
+            count,
+            prev_score,
+            prev_position,
+            path,
+            depth,
+            name,
+            name_en,
+            unit_kind,
+            code,
+            active,
+            _total,
+        ) in fetched
     ]
-    return lines, (lines[0].ranked if lines else 0)
+    return lines, (fetched[0][-1] if fetched else 0)
 
 
 # ---------------------------------------------------------------------------------------

@@ -224,6 +224,7 @@ class Event(AbstractTransitionEvent):
         CLOSE = "close", _("Closed")
         PRESS = "press", _("Pressed again")
         ATTACH = "attach", _("File attached")
+        TRANSFER = "transfer", _("Moved to the successor unit")
 
     rectification = models.ForeignKey(
         Rectification, null=True, blank=True, on_delete=models.PROTECT, related_name="events"

@@ -19,4 +19,5 @@ urlpatterns = [
     path("notices/<int:pk>/settle/", views.settle, name="settle"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
     path("handovers/", views.handover_list, name="handovers"),
+    path("units/reorganize/", views.reorganize, name="reorganize"),
 ]

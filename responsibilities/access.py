@@ -63,7 +63,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from core import links
 
-from .models import Deputy, Liaison, Post, PostKind, Unit, UnitKind
+from .models import MEMBER_KINDS, Deputy, Liaison, Post, PostKind, Unit, UnitKind
 
 # ---------------------------------------------------------------------------------------
 # Who a person is, for access: read once per request
@@ -80,6 +80,7 @@ class HeldPost:
     holder: bool = True  # False: a deputy the holder named (a 党务干事), for their dates
     kind: str = ""  # the post's kind (secretary, member…)
     unit_kind: str = ""  # its unit's kind (leading_group, branch…)
+    liaison: bool = False  # the post is some unit's liaison post now (党建联系点)
 
 
 def sees_everything(user) -> bool:
@@ -96,12 +97,16 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
     )
     rows = (
         Post.objects.filter(Q(holder=user) | Q(pk__in=deputising.values("post_id")), active=True, unit__active=True)
-        .values_list("pk", "unit_id", "unit__path", "unit__numchild", "holder_id", "kind", "unit__kind")
+        # Read in the same query: whether the post is a liaison post now (我的党建联系点).
+        .annotate(is_liaison=Exists(Liaison.objects.filter(post=OuterRef("pk"), ended__isnull=True)))
+        .values_list("pk", "unit_id", "unit__path", "unit__numchild", "holder_id", "kind", "unit__kind", "is_liaison")
         .order_by("unit__path", "pk")
     )
     return tuple(
-        HeldPost(post_id=p, unit_id=u, unit_path=path, leaf=not n, holder=h == user.pk, kind=k, unit_kind=uk)
-        for p, u, path, n, h, k, uk in rows
+        HeldPost(
+            post_id=p, unit_id=u, unit_path=path, leaf=not n, holder=h == user.pk, kind=k, unit_kind=uk, liaison=li
+        )
+        for p, u, path, n, h, k, uk, li in rows
     )
 
 
@@ -380,6 +385,12 @@ def may_act_for(user, unit_id: int | None) -> bool:
     return holds_post_in(user, unit_id)
 
 
+def holds_liaison_post(user) -> bool:
+    """Whether ``user`` holds (not deputises for) a post that is some unit's liaison post
+    now: read from the posts held, no query of its own."""
+    return any(h.holder and h.liaison for h in access_for(user).held)
+
+
 def carried_post_ids(user) -> frozenset[int]:
     """The posts whose duties ``user`` carries now: those they hold and those whose holder
     named them deputy for today."""
@@ -453,8 +464,6 @@ def not_judged_by(user, qs: QuerySet, *, field: str = "unit", submitted_by: str 
 # - the 纪检监察组's reports: 审议 by the 党组书记, and by its own superior body outside
 #   Mingze (recorded as an outside review);
 # - no one reviews a report they carry, or submitted.
-
-MEMBER_KINDS = (PostKind.DEPUTY_SECRETARY, PostKind.MEMBER)
 
 
 class Track:

@@ -4,7 +4,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Assignment, Category, Checklist, Duty, Post, Tenure, Unit
+from core.admin import ReadOnlyAdmin
+
+from .models import Assignment, Category, Checklist, Duty, Post, Succession, Tenure, Unit
 from .resources import DutyResource, PostResource, UnitResource
 
 
@@ -64,3 +66,12 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     list_select_related = ("duty", "unit", "post")
     search_fields = ("duty__code", "unit__name")
     autocomplete_fields = ()
+
+
+@admin.register(Succession)
+class SuccessionAdmin(ReadOnlyAdmin):
+    """Merges and splits are made on their own page (oversight.reorganization), which moves
+    the open items with an event each: here they are only read."""
+
+    list_display = ("predecessor", "kind", "successor", "on", "reason", "by")
+    list_select_related = ("predecessor", "successor", "by")

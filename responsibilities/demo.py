@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts import roles
 from core.demo import DemoOutcome
 
-from .models import Checklist, Liaison, Post, PostKind, Unit, UnitKind
-from .services import assign_by_subject, set_liaison, set_post_holder
+from .models import Checklist, Liaison, Post, PostKind, Subject, Unit, UnitKind
+from .services import assign_by_subject, bulk_assign, set_liaison, set_post_holder
 
 DEMO_PASSWORD = "mingze2026"
 
@@ -44,6 +44,7 @@ PEOPLE = [
             zip(BRANCH_NUMERALS, ["刘洋", "孙丽", "周杰", "吴芳", "郑涛", "冯雪", "何军", "许静"], strict=True), start=1
         )
     ],
+    DemoPerson("zongzhi", "杨帆", roles.SECRETARY, "第一党总支书记 · 第七、第八党支部在其下"),
     DemoPerson("jijian", "黄刚", roles.SUPERVISOR, "纪检监察组组长"),
     DemoPerson("shuji4b", "陈晨", roles.SECRETARY, "第四党支部书记（本期中途接任，交接见 oversight）"),
     # 三员分立: the security and audit administrators beside the 系统管理员 (admin).
@@ -108,8 +109,10 @@ def load_demo(*, checklist_year: int) -> dict:
     )
     # 分管 areas: each 班子成员's 一岗双责 covers them (一、二).
     secretary = demo_post(party_group, PostKind.SECRETARY, "党组书记", people["wangming"], "主持党组全面工作")
-    member_one = demo_post(party_group, PostKind.MEMBER, "党组成员（一）", people["lihua"], "组织人事\n机关党建")
-    member_two = demo_post(party_group, PostKind.MEMBER, "党组成员（二）", people["zhaoqiang"], "财务审计\n后勤保障")
+    member_one = demo_post(party_group, PostKind.GROUP_MEMBER, "党组成员（一）", people["lihua"], "组织人事\n机关党建")
+    member_two = demo_post(
+        party_group, PostKind.GROUP_MEMBER, "党组成员（二）", people["zhaoqiang"], "财务审计\n后勤保障"
+    )
 
     committee = demo_unit(
         parent=party_group,
@@ -121,11 +124,23 @@ def load_demo(*, checklist_year: int) -> dict:
     )
     demo_post(committee, PostKind.SECRETARY, "机关党委书记", people["chenjing"])
 
+    # A 党总支 with two branches under it: ranked with its own kind, not with the branches.
+    general = demo_unit(
+        parent=committee,
+        code="ZZ01",
+        name="第一党总支",
+        name_en="First General Party Branch",
+        kind=UnitKind.GENERAL_BRANCH,
+        liaison=member_two,
+    )
+    demo_post(general, PostKind.SECRETARY, "总支书记", people["zongzhi"])
+    demo_post(general, PostKind.MEMBER, "总支委员")
+
     for n, (cn, en) in enumerate(zip(BRANCH_NUMERALS, BRANCH_EN, strict=True), start=1):
         # 第八党支部 was 李华's until the spring, 赵强's since: a liaison change with history.
         liaison = member_one if n <= 4 or n == 8 else member_two
         branch = demo_unit(
-            parent=committee,
+            parent=general if n >= 7 else committee,
             code=f"ZB{n:02d}",
             name=f"第{cn}党支部",
             name_en=f"{en} Party Branch",
@@ -150,6 +165,10 @@ def load_demo(*, checklist_year: int) -> dict:
 
     checklist = Checklist.objects.get(year=checklist_year)
     created = assign_by_subject(checklist=checklist)
+    # The 党总支 runs its own 三会一课 and the rest of every branch's duties (一、二: down to
+    # every 党支部), carried by its secretary's post.
+    branch_duties = checklist.duties.filter(active=True, subject=Subject.BRANCH)
+    created += len(bulk_assign(duties=branch_duties, units=[general]).to_create)
     return {"people": list(PEOPLE), "assignments_created": created, "units": Unit.objects.count()}
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cadence, Category, Duty, Post, PostKind, Responsibility, Unit, UnitKind
+from .models import MEMBER_KINDS, Cadence, Category, Duty, Post, PostKind, Responsibility, Unit, UnitKind
 
 
 class ChecklistFilterForm(forms.Form):
@@ -88,7 +88,7 @@ class PortfolioForm(forms.Form):
 
     post = PostChoiceField(
         label=_("Post"),
-        queryset=leader_posts().filter(kind__in=[PostKind.SECRETARY, PostKind.DEPUTY_SECRETARY, PostKind.MEMBER]),
+        queryset=leader_posts().filter(kind__in=[PostKind.SECRETARY, *MEMBER_KINDS]),
     )
     portfolio = forms.CharField(
         label=_("Areas in charge"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000

@@ -21,6 +21,23 @@ class UnitKind(models.TextChoices):
     ORGAN_COMMITTEE = "organ_committee", _("Organ Party committee")
     BRANCH = "branch", _("Party branch")
     DISCIPLINE_GROUP = "discipline_group", _("Discipline inspection group")
+    # 党总支: a general branch with branches under it; 机关纪委: the organ's discipline
+    # committee; 直属单位党委: the Party committee of a directly affiliated body.
+    GENERAL_BRANCH = "general_branch", _("General Party branch")
+    ORGAN_DISCIPLINE = "organ_discipline", _("Organ discipline committee")
+    AFFILIATED_COMMITTEE = "affiliated_committee", _("Party committee of an affiliated body")
+
+
+# The order in which kinds are listed wherever units are grouped by kind (the ranking).
+KIND_ORDER = [
+    UnitKind.LEADING_GROUP,
+    UnitKind.ORGAN_COMMITTEE,
+    UnitKind.AFFILIATED_COMMITTEE,
+    UnitKind.GENERAL_BRANCH,
+    UnitKind.BRANCH,
+    UnitKind.ORGAN_DISCIPLINE,
+    UnitKind.DISCIPLINE_GROUP,
+]
 
 
 class Unit(MP_Node):
@@ -51,6 +68,16 @@ class Unit(MP_Node):
             return self.name_en
         return self.name
 
+    @property
+    def kind_label(self) -> str:
+        return str(UnitKind(self.kind).label) if self.kind in UnitKind.values else self.kind
+
+    @property
+    def successors(self) -> list:
+        """The units that carry on this one's work after a merge or split (empty while it
+        stands): read from ``Succession``."""
+        return [row.successor for row in self.successions.select_related("successor")]
+
     def subtree(self):
         """This unit and every unit below it, in tree order."""
         return Unit.objects.filter(path__startswith=self.path).order_by("path")
@@ -77,8 +104,15 @@ class Unit(MP_Node):
 class PostKind(models.TextChoices):
     SECRETARY = "secretary", _("Secretary")
     DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
+    # 党组成员 and 委员 are different seats: a 党组's member is a 党组成员, a 党委's or a
+    # 党支部's is a 委员 (一、一 names the 党组 and its 班子成员 apart from the 机关党委).
+    GROUP_MEMBER = "group_member", _("Member of the leading Party group")
     MEMBER = "member", _("Committee member")
     DISCIPLINE_MEMBER = "discipline_member", _("Discipline member")
+
+
+# The 班子成员 seats besides the secretary's: a deputy secretary, a 党组成员, a 委员.
+MEMBER_KINDS = (PostKind.DEPUTY_SECRETARY, PostKind.GROUP_MEMBER, PostKind.MEMBER)
 
 
 class Post(models.Model):
@@ -339,3 +373,38 @@ class Deputy(models.Model):
 
     def __str__(self):
         return f"{self.post} — {self.person}"
+
+
+class Succession(models.Model):
+    """A unit merged into another or split into several (撤并、分设): the successor carries
+    on the predecessor's open work from ``on``; the predecessor is closed (inactive) and its
+    reports, scores and trends of the periods before stay under its own name."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Merged into")
+        SPLIT = "split", _("Split into")
+
+    predecessor = models.ForeignKey(
+        Unit, verbose_name=_("former unit"), on_delete=models.PROTECT, related_name="successions"
+    )
+    successor = models.ForeignKey(
+        Unit, verbose_name=_("successor unit"), on_delete=models.PROTECT, related_name="predecessions"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    on = models.DateField(_("date"), default=timezone.localdate)
+    reason = models.CharField(_("reason"), max_length=200)
+    by = person(_("by"), optional=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    moved = models.JSONField(_("open items moved"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        ordering = ["-on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique_pair"),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="succession_not_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"

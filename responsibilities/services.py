@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from .models import (
+    MEMBER_KINDS,
     Assignment,
     Cadence,
     Category,
@@ -291,7 +292,6 @@ SUBJECT_UNIT_KIND = {
     Subject.DISCIPLINE_GROUP: UnitKind.DISCIPLINE_GROUP,
 }
 
-MEMBER_KINDS = (PostKind.DEPUTY_SECRETARY, PostKind.MEMBER)
 
 # Duties given to every one of these posts of a unit ("each 班子成员", 一、二); any other
 # duty goes to the unit's secretary seat (书记抓, 一、三), the 机关党委's 专责 duties to the

@@ -47,7 +47,7 @@ def build_cast() -> Cast:
 
     party_group = UnitFactory(code="DZ", name="党组", kind=UnitKind.LEADING_GROUP)
     PostFactory(unit=party_group, title="党组书记", held_by=other_leader)
-    PostFactory(unit=party_group, title="党组成员", kind=PostKind.MEMBER, held_by=leader)
+    PostFactory(unit=party_group, title="党组成员", kind=PostKind.GROUP_MEMBER, held_by=leader)
     committee = UnitFactory(code="JGDW", name="机关党委", kind=UnitKind.ORGAN_COMMITTEE, parent=party_group)
     PostFactory(unit=committee, title="机关党委书记")
     unit_a = UnitFactory(code="ZBA", name="甲党支部", name_en="Branch A", parent=committee, liaison=leader)

@@ -55,7 +55,8 @@ def liaison_post(person, unit):
     post = held.filter(unit__kind=UnitKind.LEADING_GROUP).first() or held.first()
     if post is None:
         root = Unit.objects.get(path=unit.path[: Unit.steplen])
-        post = Post.objects.create(unit=root, kind=PostKind.MEMBER, title=f"联系领导{person.pk}")
+        kind = PostKind.GROUP_MEMBER if root.kind == UnitKind.LEADING_GROUP else PostKind.MEMBER
+        post = Post.objects.create(unit=root, kind=kind, title=f"联系领导{person.pk}")
         set_post_holder(post=post, person=person)
     return post
 

@@ -70,3 +70,26 @@ def test_the_trail_is_kept_all_the_way(client, cast):
     client.force_login(UserFactory(username="shenji", roles=[roles.AUDIT_ADMIN]))
     html = page(client, reverse("audit:trail"))
     assert "全程留痕" in html and "留痕审计" not in html
+
+
+def test_a_party_groups_member_is_a_group_member_and_a_committees_a_committee_member(client_as, cast):
+    """党组成员 and 委员 are different seats (一、一): the 党组's member posts say 党组成员,
+    a 党委's or a 党支部's say 委员, on the people-and-posts page and in the post's kind."""
+    from responsibilities.models import Post, PostKind
+    from tests.factories import PostFactory
+
+    PostFactory(unit=cast.committee, kind=PostKind.MEMBER, title="组织委员")
+    assert Post.objects.get(unit=cast.party_group, title="党组成员").get_kind_display() == "党组成员"
+    assert Post.objects.get(unit=cast.committee, title="组织委员").get_kind_display() == "委员"
+    html = page(client_as("admin"), reverse("responsibilities:units"))
+    assert '党组成员：联系领导 <span class="text-muted small">党组成员</span>' in html
+    assert '组织委员：<span class="text-danger">空缺</span> <span class="text-muted small">委员</span>' in html
+
+
+def test_a_leader_finds_my_liaison_units_and_the_ranking_groups_by_kind(client_as, cast, data):  # noqa: F811
+    home = page(client_as("leader"), reverse("dashboard:index"))
+    assert "我的党建联系点" in home and "联系单位" not in home
+    html = page(client_as("leader"), reverse("assessments:my_liaisons"))
+    assert "我的党建联系点" in html
+    ranking = page(client_as("leader"), reverse("dashboard:ranking"), {"period": data.cur.pk})
+    assert "机关党委" in ranking and "党支部" in ranking and "先进" not in ranking

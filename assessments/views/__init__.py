@@ -3,6 +3,7 @@ page and its evidence, the review queue, the unit page. Views stay thin: fetch-a
 through ``permissions``, a form, one service call, a redirect that says what happened."""
 
 from .evidence import evidence_add, evidence_download, evidence_remove
+from .liaison import my_liaisons
 from .meetings import meeting_list, outside_reviews
 from .report import report_detail, report_file
 from .review import report_reopen, report_review, report_waive, review_queue
@@ -13,6 +14,7 @@ __all__ = [
     "evidence_add",
     "evidence_download",
     "evidence_remove",
+    "my_liaisons",
     "my_reports",
     "meeting_list",
     "outside_reviews",

@@ -11,6 +11,7 @@ from .rectifications import (
     report_done,
     verify,
 )
+from .reorganize import reorganize
 
 __all__ = [
     "attachment",
@@ -24,6 +25,7 @@ __all__ = [
     "rectification",
     "rectification_new",
     "rectifications",
+    "reorganize",
     "reply",
     "report_done",
     "settle",

@@ -55,7 +55,7 @@ def test_leaders_and_the_supervisor_holding_a_post_reach_my_duties_from_the_menu
     client = Client()
     client.force_login(newcomer)
     assert f'href="{mine}"' not in client.get(reverse("dashboard:index")).content.decode()  # no post, nothing to file
-    PostFactory(unit=cast.party_group, kind=PostKind.MEMBER, title="党组成员（三）", held_by=newcomer)
+    PostFactory(unit=cast.party_group, kind=PostKind.GROUP_MEMBER, title="党组成员（三）", held_by=newcomer)
     assert f'href="{mine}"' in client.get(reverse("dashboard:index")).content.decode()
     for name in ("leader", "other_leader", "supervisor"):  # each holds a post in the cast
         assert f'href="{mine}"' in client_as(name).get(reverse("dashboard:index")).content.decode()

@@ -31,7 +31,7 @@ def submit(report, person):
 
 def test_the_party_secretary_reviews_a_members_dual_duty_report(cast, period):
     # cast.leader holds the member post, cast.other_leader the 党组书记's.
-    report = submit(party_report(cast, period, code="D-05", kind=PostKind.MEMBER), cast.leader)
+    report = submit(party_report(cast, period, code="D-05", kind=PostKind.GROUP_MEMBER), cast.leader)
     assert can_review(cast.other_leader, report)
     assert report in reviewable_by(cast.other_leader)
     assert not can_review(cast.leader, report)  # carries it

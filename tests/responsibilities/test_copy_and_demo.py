@@ -26,8 +26,17 @@ def test_demo_builds_the_organization_and_a_second_run_changes_nothing(settings,
     out = capsys.readouterr().out
     assert "shuji1" in out and "mingze2026" in out
     # Branch duties go to every 党支部, carried by its secretary's post.
-    assert Assignment.objects.filter(duty__code="I-01").count() == 8
-    assert set(Assignment.objects.filter(duty__code="I-01").values_list("post__title", flat=True)) == {"支部书记"}
+    assert Assignment.objects.filter(duty__code="I-01", unit__kind=UnitKind.BRANCH).count() == 8
+    assert set(Assignment.objects.filter(duty__code="I-01").values_list("post__title", flat=True)) == {
+        "支部书记",
+        "总支书记",
+    }
+    # A 党总支 with two of the branches under it (issue 12, item 7).
+    general = Unit.objects.get(kind=UnitKind.GENERAL_BRANCH)
+    assert sorted(u.code for u in Unit.objects.filter(path__startswith=general.path, depth=general.depth + 1)) == [
+        "ZB07",
+        "ZB08",
+    ]
     assert Assignment.objects.get(duty__code="P-01").unit.kind == UnitKind.LEADING_GROUP
     assert Assignment.objects.get(duty__code="A-01").unit.kind == UnitKind.DISCIPLINE_GROUP
     before = snapshot()

@@ -15,9 +15,9 @@ DAY = datetime.timedelta(days=1)
 
 
 def test_each_members_duty_goes_to_every_member_post_and_the_all_duty_to_the_secretary_too(cast):
-    second = PostFactory(unit=cast.party_group, kind=PostKind.MEMBER, title="党组成员（二）")
+    second = PostFactory(unit=cast.party_group, kind=PostKind.GROUP_MEMBER, title="党组成员（二）")
     assign_by_subject(checklist=cast.checklist)
-    members = set(cast.party_group.posts.filter(kind=PostKind.MEMBER).values_list("pk", flat=True))
+    members = set(cast.party_group.posts.filter(kind=PostKind.GROUP_MEMBER).values_list("pk", flat=True))
     assert second.pk in members
     carried = set(Assignment.objects.filter(duty__code="O-02").values_list("post_id", flat=True))
     assert carried == members  # 一岗双责: one each, not one for the 党组
@@ -75,7 +75,7 @@ def test_the_admin_changes_a_liaison_and_a_portfolio_with_dates(client_as, cast,
     response = client.post(url, {"action": "liaison", "unit": cast.unit_a.pk, "post": other.pk, "since": since})
     assert response.status_code == 302
     assert Liaison.objects.get(unit=cast.unit_a, ended__isnull=True).post == other
-    member = cast.party_group.posts.get(kind=PostKind.MEMBER)
+    member = cast.party_group.posts.get(kind=PostKind.GROUP_MEMBER)
     client.post(url, {"action": "portfolio", "post": member.pk, "portfolio": "组织人事\n 机关党建 "})
     member.refresh_from_db()
     assert member.portfolio == "组织人事\n机关党建"

@@ -68,7 +68,7 @@ def org(db) -> Org:
     unit_b = UnitFactory(code="RB", name="乙支部", name_en="Branch B", parent=party, liaison=leader_b)
     # leader_b carries the 党组's duty as a 班子成员 (一岗双责); the 党组书记, who reviews
     # the members' reports (issue 12), is the admin here.
-    post_p = PostFactory(unit=party, title="党组成员", kind=PostKind.MEMBER, held_by=leader_b)
+    post_p = PostFactory(unit=party, title="党组成员", kind=PostKind.GROUP_MEMBER, held_by=leader_b)
     PostFactory(unit=party, title="党组书记", held_by=admin)
     post_a = PostFactory(unit=unit_a, title="支部书记", held_by=secretary_a)
     post_b = PostFactory(unit=unit_b, title="支部书记", held_by=secretary_b)

@@ -134,6 +134,10 @@ EXPECTED = {
     "assessments:outside_reviews": Row(get=ADMIN, post=ADMIN),
     "responsibilities:liaisons": Row(get=ADMIN, post=ADMIN),
     "oversight:handovers": Row(get=ADMIN, post=ADMIN),
+    # 撤并与分设: admins only (a refused POST changes nothing).
+    "oversight:reorganize": Row(get=ADMIN, post=ADMIN),
+    # 我的党建联系点: whoever holds a unit's liaison post now (the two leaders of the cast).
+    "assessments:my_liaisons": Row(get=LEADERS),
     "assessments:evidence_remove": Row(args="evidence", post=FILES_A, **OF_A),
     "assessments:unit": Row(args="unit", get=SEES_A, **OF_A),
     "assessments:unit@committee": Row(args="unit_committee", get=ORG | COMMITTEE, **OF_COMMITTEE),

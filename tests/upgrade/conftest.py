@@ -74,6 +74,9 @@ SNAPSHOT = {
     "assignments": "SELECT id, duty_id, unit_id, post_id FROM responsibilities_assignment ORDER BY id",
     "reports_by_assignment": "SELECT id, assignment_id, period_id, unit_id, state FROM assessments_report ORDER BY id",
     "users": "SELECT username FROM accounts_user ORDER BY username",
+    "post_kinds": "SELECT p.id, p.kind, u.kind FROM responsibilities_post p "
+    "JOIN responsibilities_unit u ON u.id = p.unit_id ORDER BY p.id",
+    "units": "SELECT id, code, name, kind, active FROM responsibilities_unit ORDER BY id",
     "audit_links": "SELECT count(*) FROM audit_auditlink",
     "notification_texts": "SELECT id, title, body FROM notifications_notification ORDER BY id",
     # The release's administrators: the admin group's members and the superusers (17a).

@@ -48,7 +48,7 @@ def test_every_assignment_is_carried_by_a_post_of_its_unit(upgraded):
 def test_each_member_duty_is_carried_by_every_member_post(upgraded):
     rows = upgraded.rows(
         "SELECT d.code, p.id FROM responsibilities_duty d "
-        "JOIN responsibilities_post p ON p.kind IN ('member', 'deputy_secretary') AND p.active "
+        "JOIN responsibilities_post p ON p.kind IN ('member', 'group_member', 'deputy_secretary') AND p.active "
         "JOIN responsibilities_unit u ON u.id = p.unit_id AND u.kind = 'leading_group' "
         "WHERE d.subject = 'leading_group_member' AND d.active AND NOT EXISTS ("
         "  SELECT 1 FROM responsibilities_assignment a WHERE a.duty_id = d.id AND a.post_id = p.id)"
