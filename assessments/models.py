@@ -132,6 +132,12 @@ class Report(models.Model):
         "responsibilities.Assignment", verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="reports"
     )
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports")
+    # Its own due date (时间节点), set when the period opens from the duty's due window
+    # (``assessments.due``): warnings, reminders, escalation, the lock and the close read
+    # it, not only the period's. ``quarter`` is 1–4 for a quarterly duty's report of that
+    # quarter, 0 for a report covering the whole half.
+    due_on = models.DateField(_("due on"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0)
     # Copied from the assignment when the report is made and never changed: the dashboards
     # group hundreds of thousands of reports by unit and category without joining.
     unit = models.ForeignKey(
@@ -165,7 +171,10 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        constraints = [models.UniqueConstraint(fields=["assignment", "period"], name="report_unique_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "period", "quarter"], name="report_unique_per_period"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=0, quarter__lte=4), name="report_quarter_valid"),
+        ]
         indexes = [
             models.Index(fields=["period", "unit", "state"], name="report_period_unit_state"),
             models.Index(fields=["period", "state"], name="report_period_state"),
@@ -185,7 +194,20 @@ class Report(models.Model):
         ]
 
     def __str__(self):
+        if self.quarter:
+            return f"{self.period} Q{self.quarter} · {self.assignment_id}"
         return f"{self.period} · {self.assignment_id}"
+
+    @property
+    def quarter_label(self) -> str:
+        """第一季度 … for a quarterly duty's report, empty for one covering the half."""
+        return QUARTERS.get(self.quarter, "")
+
+    @property
+    def locks_on(self) -> datetime.date:
+        """The first day on which this report, unsubmitted, is locked: its own due date and
+        the period's grace days."""
+        return self.due_on + datetime.timedelta(days=self.period.grace_days + 1)
 
     @staticmethod
     def filed_by_q(person_id: int) -> models.Q:
@@ -204,23 +226,47 @@ class Report(models.Model):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.state in self.UNSUBMITTED and today > self.period.due_on
+        return self.state in self.UNSUBMITTED and today > self.due_on
 
     def warning(self, today: datetime.date | None = None) -> str | None:
         """Derived, never stored (DESIGN.md): red when overdue, yellow when few days are left,
-        blue while the window is open; nothing once submitted."""
-        return warning_level(self.state, self.period, today)
+        blue while the window is open; nothing once submitted. Against the report's own
+        due date."""
+        return warning_level(self.state, self.period, today, due_on=self.due_on)
 
 
-def warning_level(state: str, period: Period, today: datetime.date | None = None) -> str | None:
+QUARTERS = {1: _("First quarter"), 2: _("Second quarter"), 3: _("Third quarter"), 4: _("Fourth quarter")}
+
+
+def warning_level(
+    state: str, period: Period, today: datetime.date | None = None, *, due_on: datetime.date | None = None
+) -> str | None:
+    """The warning of a report in ``state`` due ``due_on`` (the report's own date; the
+    period's when not given)."""
     today = today or timezone.localdate()
+    due_on = due_on or period.due_on
     if state not in Report.UNSUBMITTED or period.state == Period.State.SCHEDULED:
         return None
-    if today > period.due_on:
+    if today > due_on:
         return Warning.RED
-    if (period.due_on - today).days < settings.MINGZE_YELLOW_DAYS:
+    if (due_on - today).days < settings.MINGZE_YELLOW_DAYS:
         return Warning.YELLOW
     return Warning.BLUE
+
+
+def warning_q(period: Period, level: str, today: datetime.date | None = None) -> models.Q:
+    """The reports of ``period`` that carry warning ``level`` today, as a filter: the same
+    rule as ``warning_level``, on each report's own due date."""
+    today = today or timezone.localdate()
+    if period.state == Period.State.SCHEDULED or level not in Warning.values:
+        return models.Q(pk__in=[])
+    yellow_from = today + datetime.timedelta(days=settings.MINGZE_YELLOW_DAYS)
+    by_level = {
+        Warning.RED: models.Q(due_on__lt=today),
+        Warning.YELLOW: models.Q(due_on__gte=today, due_on__lt=yellow_from),
+        Warning.BLUE: models.Q(due_on__gte=yellow_from),
+    }
+    return models.Q(state__in=Report.UNSUBMITTED) & by_level[level]
 
 
 class ReportEvent(AbstractTransitionEvent):

@@ -61,13 +61,12 @@ class Overview:
             }
 
     def warning_totals(self):
-        today = timezone.localdate()
+        counts = selectors.warning_counts(self.scope, self.period, timezone.localdate())
         for level in (Warning.RED, Warning.YELLOW):
-            states = selectors.warning_states(self.period, level, today)
             yield {
                 "level": level,
                 "label": Warning(level).label,
-                "n": sum(self.totals.get(s, 0) for s in states),
+                "n": counts[level],
                 "url": reports_url(period=self.period, unit=self.scope.root, warning=level),
             }
 

@@ -23,7 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Rank
 from django.utils import timezone
 
-from assessments.models import Period, Report, Warning, warning_level
+from assessments.models import Period, Report, Warning, warning_level, warning_q
 from responsibilities import access
 from responsibilities.models import Category, Unit, UnitKind
 from scoring.models import ScoreLine, UnitScore
@@ -78,12 +78,12 @@ def trend_window(periods: list[Period], period: Period, size: int = TREND_PERIOD
     return list(reversed(periods[index : index + size]))
 
 
-def warning_states(period: Period, level: str, today: datetime.date | None = None) -> list[str]:
-    """The report states that carry warning ``level`` in ``period`` today, asked of the one
-    function that derives warnings (``assessments.models.warning_level``), so the list page
-    and the dashboard can never disagree with the report page."""
-    today = today or timezone.localdate()
-    return [state for state in Report.UNSUBMITTED if warning_level(state, period, today) == level]
+def warning_filter(period: Period, level: str, today: datetime.date | None = None) -> Q:
+    """The reports that carry warning ``level`` in ``period`` today, as a filter on their
+    state and their own due date, from the module that derives warnings
+    (``assessments.models.warning_q``), so the list page and the dashboard can never
+    disagree with the report page."""
+    return warning_q(period, level, today)
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,6 +165,18 @@ def _scoped_reports(scope: Scope, period: Period):
     qs = Report.objects.filter(period=period)
     ids = scope.unit_ids()
     return qs if ids is None else qs.filter(unit_id__in=ids)
+
+
+def warning_counts(scope: Scope, period: Period, today: datetime.date | None = None) -> dict[str, int]:
+    """How many reports in ``scope`` carry a red and a yellow warning today, each on its own
+    due date: one query."""
+    levels = (Warning.RED, Warning.YELLOW)
+    if period.state == Period.State.SCHEDULED:
+        return dict.fromkeys(levels, 0)
+    counts = _scoped_reports(scope, period).aggregate(
+        **{level: Count("pk", filter=warning_filter(period, level, today)) for level in levels}
+    )
+    return {level: counts[level] or 0 for level in levels}
 
 
 # An upper bound only: the stamp below already changes with every change that matters.
@@ -280,12 +292,12 @@ def warning_items(scope: Scope, period: Period, today: datetime.date | None = No
     """Red and yellow reports, oldest (longest untouched) first: one query, none when the
     period carries no such warning today."""
     today = today or timezone.localdate()
-    states = warning_states(period, Warning.RED, today) + warning_states(period, Warning.YELLOW, today)
-    if not states:
+    if period.state == Period.State.SCHEDULED:
         return []
+    warned = warning_filter(period, Warning.RED, today) | warning_filter(period, Warning.YELLOW, today)
     # The ids first, in a subquery: PostgreSQL then walks report_period_updated in order
     # and stops at ``limit``, instead of joining every red report before sorting.
-    oldest = _scoped_reports(scope, period).filter(state__in=states).order_by("updated_at", "id")
+    oldest = _scoped_reports(scope, period).filter(warned).order_by("updated_at", "id")
     items = list(
         Report.objects.filter(pk__in=oldest.values("pk")[:limit])
         .select_related("unit", "category", "assignment__duty")
@@ -293,7 +305,7 @@ def warning_items(scope: Scope, period: Period, today: datetime.date | None = No
     )
     for item in items:
         item.period = period  # already loaded; warning() reads its dates
-        item.warning_now = warning_level(item.state, period, today)
+        item.warning_now = warning_level(item.state, period, today, due_on=item.due_on)
     return items
 
 

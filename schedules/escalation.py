@@ -44,7 +44,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
         kind=SentReminder.Kind.OVERDUE, item_type="report", day__lt=today
     ).values("item_id")
     rows = (
-        Report.objects.filter(period__state=Period.State.OPEN, period__due_on__lt=today, state__in=Report.UNSUBMITTED)
+        Report.objects.filter(period__state=Period.State.OPEN, due_on__lt=today, state__in=Report.UNSUBMITTED)
         .exclude(pk__in=escalated_before)
         # A report answering a return has its own days (DESIGN.md, "Report life"): overdue only after them.
         .exclude(state=Report.State.RETURNED, resubmit_by__gte=today)
@@ -90,7 +90,7 @@ def overdue_other_items(*, today: datetime.date) -> list[tuple[int, ReminderItem
 def red_items_by_unit(*, today: datetime.date) -> list[dict]:
     """Unsubmitted reports past their due date in open periods, counted per unit, in tree order."""
     counts = (
-        Report.objects.filter(period__state=Period.State.OPEN, period__due_on__lt=today, state__in=Report.UNSUBMITTED)
+        Report.objects.filter(period__state=Period.State.OPEN, due_on__lt=today, state__in=Report.UNSUBMITTED)
         .values("unit_id")
         .annotate(n=Count("id"))
     )

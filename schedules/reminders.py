@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from assessments.models import Period, Report, ReportEvent
+from assessments.models import QUARTERS, Period, Report, ReportEvent
 from core.bulk import insert_rows
 from notifications.services import Message, notify_each
 from responsibilities.models import Unit
@@ -51,7 +51,7 @@ LOCK_NOTICE_DAYS = 7
 # What a reminder names of a report, and who hears of it, read in one query for many.
 REPORT_COLUMNS = (
     "pk",
-    "period__due_on",
+    "due_on",
     "unit_id",
     "assignment__duty__code",
     "assignment__duty__title",
@@ -116,24 +116,31 @@ def report_reminder_items(*, today: datetime.date, days_before: Collection[int] 
     ``days_before`` is None."""
     items = []
     for period in Period.objects.filter(state=Period.State.OPEN).order_by("due_on", "pk"):
-        left = (period.due_on - today).days
-        waived_only = False
-        if days_before is None:
-            waived_only = today >= period.locks_on
-        elif left not in days_before:
-            continue
+        # Each report on its own due date's T-n days (a quarterly duty's report of the
+        # first quarter in April, an annual one due 31 March in March).
         reports = Report.objects.filter(
             period=period,
             state__in=Report.EDITABLE,
             assignment__post__holder__isnull=False,
             assignment__post__holder__is_active=True,
         )
-        if waived_only:
-            reports = reports.filter(lock_waived=True)
-        rows = reports.order_by("pk").values_list(
-            "pk", "assignment__post__holder_id", "unit_id", "assignment__duty__code", "assignment__duty__title"
+        if days_before is None:
+            # After its due date and grace days only a report whose lock was waived is still owed.
+            locked_by_now = today - datetime.timedelta(days=period.grace_days + 1)
+            reports = reports.exclude(due_on__lte=locked_by_now, lock_waived=False)
+        else:
+            reports = reports.filter(due_on__in=[today + datetime.timedelta(days=n) for n in days_before])
+        rows = list(
+            reports.order_by("pk").values_list(
+                "pk",
+                "assignment__post__holder_id",
+                "unit_id",
+                "assignment__duty__code",
+                "assignment__duty__title",
+                "due_on",
+                "quarter",
+            )
         )
-        rows = list(rows)
         units = Unit.objects.in_bulk({row[2] for row in rows})
         url = report_url()
         # From the period's open date: a period opened late by hand still owes the stages
@@ -144,16 +151,21 @@ def report_reminder_items(*, today: datetime.date, days_before: Collection[int] 
                 item_type="report",
                 item_id=pk,
                 person_id=holder,
-                due_on=period.due_on,
+                due_on=due_on,
                 unit=units.get(unit_id),
                 code=code,
-                title=title,
+                title=with_quarter(title, quarter),
                 url=url(pk),
                 since=since,
             )
-            for pk, holder, unit_id, code, title in rows
+            for pk, holder, unit_id, code, title, due_on, quarter in rows
         ]
     return items
+
+
+def with_quarter(title: str, quarter: int) -> str:
+    """A quarterly duty's report is named with its quarter (第一季度), as its own deadline."""
+    return f"{title}（{QUARTERS[quarter]}）" if quarter else title
 
 
 @register_reminder_source
