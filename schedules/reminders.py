@@ -144,8 +144,10 @@ def report_reminder_items(*, today: datetime.date, days_before: Collection[int] 
         units = Unit.objects.in_bulk({row[2] for row in rows})
         url = report_url()
         # From the period's open date: a period opened late by hand still owes the stages
-        # from its open date on (its reports exist now, and the people should hear of them).
-        since = period.opens_on
+        # from its open date on (its reports exist now, and the people should hear of them);
+        # one opened early for a quarter's sub-deadline owes them from the day it opened.
+        opened = timezone.localdate(period.opened_at) if period.opened_at else period.opens_on
+        since = min(period.opens_on, opened)
         items += [
             ReminderItem(
                 item_type="report",
