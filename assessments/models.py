@@ -182,7 +182,11 @@ class Report(models.Model):
             # The dashboard (assessments/migrations/0002_dashboard_indexes.py): its grouped
             # counts read this index only, in order; its warnings walk the second one oldest
             # first and stop after a page.
-            models.Index(fields=["period", "unit", "category", "state"], name="report_period_unit_cat_state"),
+            # ``due_on`` included: the red and yellow counts (each report on its own due
+            # date) are read from the same index-only scan.
+            models.Index(
+                fields=["period", "unit", "category", "state"], include=["due_on"], name="report_period_unit_cat_state"
+            ),
             models.Index(fields=["period", "updated_at", "id"], name="report_period_updated"),
             # The review queue and its 待审核 badge on every leader's page (issue 15): a
             # liaison's units are walked one by one, each unit's reports of one state
@@ -197,6 +201,12 @@ class Report(models.Model):
         if self.quarter:
             return f"{self.period} Q{self.quarter} · {self.assignment_id}"
         return f"{self.period} · {self.assignment_id}"
+
+    def save(self, *args, **kwargs):
+        # Made one by one (not by the period's opening): due with its period unless told.
+        if self.due_on is None and self.period_id is not None:
+            self.due_on = self.period.due_on
+        super().save(*args, **kwargs)
 
     @property
     def quarter_label(self) -> str:
@@ -259,7 +269,7 @@ def warning_q(period: Period, level: str, today: datetime.date | None = None) ->
     rule as ``warning_level``, on each report's own due date."""
     today = today or timezone.localdate()
     if period.state == Period.State.SCHEDULED or level not in Warning.values:
-        return models.Q(pk__in=[])
+        return models.Q(pk__isnull=True)  # none
     yellow_from = today + datetime.timedelta(days=settings.MINGZE_YELLOW_DAYS)
     by_level = {
         Warning.RED: models.Q(due_on__lt=today),

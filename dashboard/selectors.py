@@ -167,16 +167,7 @@ def _scoped_reports(scope: Scope, period: Period):
     return qs if ids is None else qs.filter(unit_id__in=ids)
 
 
-def warning_counts(scope: Scope, period: Period, today: datetime.date | None = None) -> dict[str, int]:
-    """How many reports in ``scope`` carry a red and a yellow warning today, each on its own
-    due date: one query."""
-    levels = (Warning.RED, Warning.YELLOW)
-    if period.state == Period.State.SCHEDULED:
-        return dict.fromkeys(levels, 0)
-    counts = _scoped_reports(scope, period).aggregate(
-        **{level: Count("pk", filter=warning_filter(period, level, today)) for level in levels}
-    )
-    return {level: counts[level] or 0 for level in levels}
+WARNED = (Warning.RED, Warning.YELLOW)
 
 
 # An upper bound only: the stamp below already changes with every change that matters.
@@ -215,29 +206,42 @@ def _counts_stamp(period: Period) -> str:
     return hashlib.sha256(stamp.encode()).hexdigest()[:32]  # a short key with no spaces
 
 
-def fill_counts(scope: Scope, period: Period, rows: list[Row]) -> dict[str, int]:
+def fill_counts(
+    scope: Scope, period: Period, rows: list[Row], warnings: dict[str, int] | None = None
+) -> dict[str, int]:
     """Reports per row, category and state for ``period``: ONE grouped query, rolled up by
-    path prefix in the database; returns the totals per state over the whole scope.
+    path prefix in the database; returns the totals per state over the whole scope, and
+    fills ``warnings`` with the red and yellow counts, each report on its own due date
+    (counted in the same query: the index it reads carries ``due_on``).
 
-    The grouped result is kept in the cache under ``_counts_stamp``: while nothing changed,
-    a page costs the stamp's small query instead of reading every report of the period."""
+    The grouped result is kept in the cache under ``_counts_stamp`` and the day (warnings
+    change at midnight): while nothing changed, a page costs the stamp's small query
+    instead of reading every report of the period."""
     by_prefix = {row.unit.path: row for row in rows}
     totals: dict[str, int] = defaultdict(int)
-    key = f"dashboard:counts:{period.pk}:{_scope_key(scope)}:{_counts_stamp(period)}"
+    today = timezone.localdate()
+    key = f"dashboard:counts:{period.pk}:{_scope_key(scope)}:{_counts_stamp(period)}:{today.isoformat()}"
     grouped = cache.get(key)
     if grouped is None:
+        levels = {level: Count("id", filter=warning_filter(period, level, today)) for level in WARNED}
         inner = (
             _scoped_reports(scope, period)
             .values("unit_id", "category_id")
-            .annotate(**{state: Count("id", filter=Q(state=state)) for state in STATES})
+            .annotate(**{state: Count("id", filter=Q(state=state)) for state in STATES}, **levels)
             .order_by()
         )
-        grouped = _rolled_up(inner, length=_row_prefix_length(scope), sums=STATES)
+        grouped = _rolled_up(inner, length=_row_prefix_length(scope), sums=[*STATES, *WARNED])
         cache.set(key, grouped, timeout=COUNTS_CACHE_SECONDS)
+    warned: dict[str, int] = defaultdict(int)
+    for line in grouped:  # (prefix, category_id, *states, *levels)
+        for level, n in zip(WARNED, map(int, line[2 + len(STATES) :]), strict=True):
+            warned[level] += n
+    if warnings is not None:
+        warnings.update(warned)
     for prefix, category_id, *counts in grouped:
         row = by_prefix.get(prefix)
         cell = row.cells.setdefault(category_id, {}) if row is not None else {}
-        for state, n in zip(STATES, map(int, counts), strict=True):  # SUM() gives numeric
+        for state, n in zip(STATES, map(int, counts[: len(STATES)]), strict=True):  # SUM() gives numeric
             if not n:
                 continue
             totals[state] += n
