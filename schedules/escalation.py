@@ -31,6 +31,7 @@ from .reminders import (
     reminder_sources,
     report_reminder_items,
     report_url,
+    with_quarter,
 )
 
 MONDAY = 0
@@ -56,7 +57,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
     units = Unit.objects.in_bulk({row[2] for row in rows})
     url = report_url()
     pairs = []
-    for pk, due_on, unit_id, code, title, holder, responsible, liaison in rows:
+    for pk, due_on, unit_id, code, title, holder, responsible, quarter, liaison in rows:
         item = ReminderItem(
             item_type="report",
             item_id=pk,
@@ -64,7 +65,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
             due_on=due_on,
             unit=units.get(unit_id),
             code=code,
-            title=title,
+            title=with_quarter(title, quarter),
             url=url(pk),
         )
         for person_id in dict.fromkeys(p for p in (holder, responsible, liaison) if p):

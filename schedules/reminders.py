@@ -57,6 +57,7 @@ REPORT_COLUMNS = (
     "assignment__duty__title",
     "assignment__post__holder_id",
     "responsible_id",
+    "quarter",
 )
 Stage = ReminderStage.Stage
 DEADLINE_STAGES = {14: Stage.T14, 7: Stage.T7, 3: Stage.T3, 1: Stage.T1}
@@ -200,7 +201,7 @@ def locked_report_items(*, today: datetime.date, days_before: Collection[int] | 
     units = Unit.objects.in_bulk({row[2] for row in rows})
     url = report_url()
     items = []
-    for pk, due_on, unit_id, code, title, holder, responsible in rows:
+    for pk, due_on, unit_id, code, title, holder, responsible, quarter in rows:
         for person_id in dict.fromkeys(p for p in (holder, responsible) if p):
             if (person_id, pk) in told:
                 continue
@@ -212,7 +213,7 @@ def locked_report_items(*, today: datetime.date, days_before: Collection[int] | 
                     due_on=due_on,
                     unit=units.get(unit_id),
                     code=code,
-                    title=title,
+                    title=with_quarter(title, quarter),
                     url=url(pk),
                     locked=True,
                 )

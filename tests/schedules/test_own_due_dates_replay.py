@@ -19,6 +19,7 @@ from django.core.management import call_command
 from accounts import roles
 from assessments import services as reports
 from assessments.models import Half, Period, Report, ReportEvent, Warning
+from notifications.models import Notification
 from responsibilities.models import DueWindow, PostKind, UnitKind
 from schedules.models import SentReminder
 from scoring.models import ScoreLine, UnitScore
@@ -178,6 +179,9 @@ def test_annual_and_quarterly_duties_on_their_own_due_dates(branch, capsys):
         (d(2031, 3, 28), "DA"),
         (d(2031, 3, 30), "DA"),
     }
+    # A quarter's report is named with its quarter, as its own deadline.
+    first = Notification.objects.filter(kind="deadline_reminder", recipient=sec).order_by("pk").first()
+    assert "第三季度" in first.body and "2030年10月10日" in first.body
     # Escalated on each one's own first overdue day, to the secretary and the liaison.
     overdue = set(SentReminder.objects.filter(kind="overdue").values_list("day", "person__username", "item_id"))
     assert overdue == {
