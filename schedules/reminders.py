@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -167,8 +168,9 @@ def report_reminder_items(*, today: datetime.date, days_before: Collection[int] 
 
 
 def with_quarter(title: str, quarter: int) -> str:
-    """A quarterly duty's report is named with its quarter (第一季度), as its own deadline."""
-    return f"{title}（{QUARTERS[quarter]}）" if quarter else title
+    """A quarterly duty's report is named with its quarter (第一季度), as its own deadline:
+    in the language the reminder is written in (lazy until then)."""
+    return format_lazy("{}（{}）", title, QUARTERS[quarter]) if quarter else title
 
 
 @register_reminder_source
