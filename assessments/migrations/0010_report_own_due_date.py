@@ -19,7 +19,7 @@ def fill_due_dates(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("assessments", "0009_outside_reviews"),
-        ("responsibilities", "0006_duty_due_window"),
+        ("responsibilities", "0007_duty_due_window"),
     ]
 
     operations = [

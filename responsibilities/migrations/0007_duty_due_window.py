@@ -23,7 +23,7 @@ def weight_once(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("responsibilities", "0005_discipline_group_own_root"),
+        ("responsibilities", "0006_duty_record_frequency"),
     ]
 
     operations = [
