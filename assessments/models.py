@@ -57,6 +57,14 @@ class Period(models.Model):
     def __str__(self):
         return self.label
 
+    def save(self, *args, **kwargs):
+        before = Period.objects.filter(pk=self.pk).values_list("due_on", flat=True).first() if self.pk else None
+        super().save(*args, **kwargs)
+        if before is not None and before != self.due_on:
+            # The reports due with the period follow its new due date; one with a date of
+            # its own (an annual duty's 31 March, an earlier quarter's) keeps it.
+            self.reports.filter(due_on=before).update(due_on=self.due_on, updated_at=timezone.now())
+
     @property
     def label(self) -> str:
         if self.half == Half.FIRST:
