@@ -202,3 +202,15 @@ def test_the_leaders_annual_duties_are_in_the_checklist_with_their_sources(cast)
         elif due == "quarterly":
             assert duty.due_window == DueWindow.QUARTERLY, code
     assert (duties["D-04"].due_month, duties["D-04"].due_day) == (3, 31)  # 个人有关事项
+
+
+def test_moving_the_period_s_due_date_moves_the_reports_due_with_it(branch):
+    second = period(2030, Half.SECOND)
+    second.save()
+    open_period(period=second)
+    second.due_on = d(2031, 1, 15)
+    second.save()
+    due = dict(second.reports.values_list("assignment__duty__code", "due_on").filter(quarter__in=[0, 4]))
+    assert due["P-01"] == due["C-01"] == due["Q-01"] == d(2031, 1, 15)
+    assert due["A-01"] == d(2031, 3, 31)  # a date of its own is kept
+    assert second.reports.get(quarter=3).due_on == d(2030, 10, 10)
