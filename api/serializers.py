@@ -84,6 +84,8 @@ class ReportSerializer(serializers.ModelSerializer):
             "assignment",
             "duty",
             "duty_code",
+            "due_on",
+            "quarter",
             "state",
             "submitted_at",
             "reviewed_at",

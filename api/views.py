@@ -229,7 +229,7 @@ class ReportViewSet(ScopedViewSet):
         if data.get("period"):
             qs = qs.filter(period=data["period"])
             if data.get("warning"):
-                qs = qs.filter(state__in=dashboard_selectors.warning_states(data["period"], data["warning"]))
+                qs = qs.filter(dashboard_selectors.warning_filter(data["period"], data["warning"]))
         elif data.get("warning"):
             raise ValidationError({"warning": [_("A warning needs a period.")]})
         if data.get("category"):

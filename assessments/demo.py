@@ -50,6 +50,9 @@ def demo_period(today: datetime.date | None = None) -> Period:
     year, half = current_half(today)
     dates = Period.default_dates(year, half)
     dates["opens_on"] = min(dates["opens_on"], today - datetime.timedelta(days=14))
+    # As the nightly job would: early enough for the first quarter's sub-deadline (its
+    # quarterly duties, 理论学习中心组 and 双重组织生活, show each quarter's own date).
+    dates["opens_on"] = min(dates["opens_on"], services.opening_day(Period(year=year, half=half, **dates)))
     period, _created = Period.objects.get_or_create(year=year, half=half, defaults=dates)
     if period.state != Period.State.OPEN:
         services.open_period(period=period)

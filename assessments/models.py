@@ -57,6 +57,14 @@ class Period(models.Model):
     def __str__(self):
         return self.label
 
+    def save(self, *args, **kwargs):
+        before = Period.objects.filter(pk=self.pk).values_list("due_on", flat=True).first() if self.pk else None
+        super().save(*args, **kwargs)
+        if before is not None and before != self.due_on:
+            # The reports due with the period follow its new due date; one with a date of
+            # its own (an annual duty's 31 March, an earlier quarter's) keeps it.
+            self.reports.filter(due_on=before).update(due_on=self.due_on, updated_at=timezone.now())
+
     @property
     def label(self) -> str:
         if self.half == Half.FIRST:
@@ -132,6 +140,12 @@ class Report(models.Model):
         "responsibilities.Assignment", verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="reports"
     )
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports")
+    # Its own due date (时间节点), set when the period opens from the duty's due window
+    # (``assessments.due``): warnings, reminders, escalation, the lock and the close read
+    # it, not only the period's. ``quarter`` is 1–4 for a quarterly duty's report of that
+    # quarter, 0 for a report covering the whole half.
+    due_on = models.DateField(_("due on"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0)
     # Copied from the assignment when the report is made and never changed: the dashboards
     # group hundreds of thousands of reports by unit and category without joining.
     unit = models.ForeignKey(
@@ -165,7 +179,10 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        constraints = [models.UniqueConstraint(fields=["assignment", "period"], name="report_unique_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "period", "quarter"], name="report_unique_per_period"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=0, quarter__lte=4), name="report_quarter_valid"),
+        ]
         indexes = [
             models.Index(fields=["period", "unit", "state"], name="report_period_unit_state"),
             models.Index(fields=["period", "state"], name="report_period_state"),
@@ -173,7 +190,11 @@ class Report(models.Model):
             # The dashboard (assessments/migrations/0002_dashboard_indexes.py): its grouped
             # counts read this index only, in order; its warnings walk the second one oldest
             # first and stop after a page.
-            models.Index(fields=["period", "unit", "category", "state"], name="report_period_unit_cat_state"),
+            # ``due_on`` included: the red and yellow counts (each report on its own due
+            # date) are read from the same index-only scan.
+            models.Index(
+                fields=["period", "unit", "category", "state"], include=["due_on"], name="report_period_unit_cat_state"
+            ),
             models.Index(fields=["period", "updated_at", "id"], name="report_period_updated"),
             # The review queue and its 待审核 badge on every leader's page (issue 15): a
             # liaison's units are walked one by one, each unit's reports of one state
@@ -185,7 +206,26 @@ class Report(models.Model):
         ]
 
     def __str__(self):
+        if self.quarter:
+            return f"{self.period} Q{self.quarter} · {self.assignment_id}"
         return f"{self.period} · {self.assignment_id}"
+
+    def save(self, *args, **kwargs):
+        # Made one by one (not by the period's opening): due with its period unless told.
+        if self.due_on is None and self.period_id is not None:
+            self.due_on = self.period.due_on
+        super().save(*args, **kwargs)
+
+    @property
+    def quarter_label(self) -> str:
+        """第一季度 … for a quarterly duty's report, empty for one covering the half."""
+        return QUARTERS.get(self.quarter, "")
+
+    @property
+    def locks_on(self) -> datetime.date:
+        """The first day on which this report, unsubmitted, is locked: its own due date and
+        the period's grace days."""
+        return self.due_on + datetime.timedelta(days=self.period.grace_days + 1)
 
     @staticmethod
     def filed_by_q(person_id: int) -> models.Q:
@@ -204,23 +244,47 @@ class Report(models.Model):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.state in self.UNSUBMITTED and today > self.period.due_on
+        return self.state in self.UNSUBMITTED and today > self.due_on
 
     def warning(self, today: datetime.date | None = None) -> str | None:
         """Derived, never stored (DESIGN.md): red when overdue, yellow when few days are left,
-        blue while the window is open; nothing once submitted."""
-        return warning_level(self.state, self.period, today)
+        blue while the window is open; nothing once submitted. Against the report's own
+        due date."""
+        return warning_level(self.state, self.period, today, due_on=self.due_on)
 
 
-def warning_level(state: str, period: Period, today: datetime.date | None = None) -> str | None:
+QUARTERS = {1: _("First quarter"), 2: _("Second quarter"), 3: _("Third quarter"), 4: _("Fourth quarter")}
+
+
+def warning_level(
+    state: str, period: Period, today: datetime.date | None = None, *, due_on: datetime.date | None = None
+) -> str | None:
+    """The warning of a report in ``state`` due ``due_on`` (the report's own date; the
+    period's when not given)."""
     today = today or timezone.localdate()
+    due_on = due_on or period.due_on
     if state not in Report.UNSUBMITTED or period.state == Period.State.SCHEDULED:
         return None
-    if today > period.due_on:
+    if today > due_on:
         return Warning.RED
-    if (period.due_on - today).days < settings.MINGZE_YELLOW_DAYS:
+    if (due_on - today).days < settings.MINGZE_YELLOW_DAYS:
         return Warning.YELLOW
     return Warning.BLUE
+
+
+def warning_q(period: Period, level: str, today: datetime.date | None = None) -> models.Q:
+    """The reports of ``period`` that carry warning ``level`` today, as a filter: the same
+    rule as ``warning_level``, on each report's own due date."""
+    today = today or timezone.localdate()
+    if period.state == Period.State.SCHEDULED or level not in Warning.values:
+        return models.Q(pk__isnull=True)  # none
+    yellow_from = today + datetime.timedelta(days=settings.MINGZE_YELLOW_DAYS)
+    by_level = {
+        Warning.RED: models.Q(due_on__lt=today),
+        Warning.YELLOW: models.Q(due_on__gte=today, due_on__lt=yellow_from),
+        Warning.BLUE: models.Q(due_on__gte=yellow_from),
+    }
+    return models.Q(state__in=Report.UNSUBMITTED) & by_level[level]
 
 
 class ReportEvent(AbstractTransitionEvent):

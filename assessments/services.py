@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Value
+from django.db.models import F, Max, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,9 +24,9 @@ from core.attachments import fill_attachment
 from core.errors import EvidenceError, PeriodClosedError, TransitionError
 from core.transitions import Transitions, require
 from core.uploads import check_upload
-from responsibilities.models import Assignment, Cadence, UnitKind
+from responsibilities.models import Assignment, Cadence, DueWindow, UnitKind
 
-from . import permissions
+from . import due, permissions
 from .models import Evidence, Grade, Half, Period, PeriodEvent, Report, ReportEvent
 
 State = Report.State
@@ -108,10 +108,11 @@ class OpenResult:
 def open_period(
     *, period: Period, batch_size: int = 5000, after_batch: Callable[[int], None] | None = None
 ) -> OpenResult:
-    """Open ``period``: one draft report per active assignment whose cadence falls in it.
+    """Open ``period``: one draft report per active assignment whose cadence falls in it
+    (one per quarter of the half for a quarterly duty), each with its own due date.
 
     Safe to run twice and to resume after a crash: reports are inserted in batches with
-    the (assignment, period) unique constraint deciding, so a second run creates nothing
+    the (assignment, period, quarter) unique constraint deciding, so a second run creates nothing
     twice. The period is marked open only after the last batch. ``after_batch`` is
     called with the running count after each batch (progress, and the crash tests).
     """
@@ -136,14 +137,28 @@ def open_period(
 def _insert_drafts(*, period: Period, first: int, last: int) -> None:
     """INSERT … SELECT the draft reports of the assignments with ids in [first, last]: the
     rows are made by the database, never built as Python objects, which is what keeps
-    60,000 reports within DESIGN.md's 10 seconds. Fields this does not name get their
-    model default, so a field added to Report later needs no change here; the unique
-    (assignment, period) constraint skips reports that exist (a re-run, a resumed crash).
+    60,000 reports within DESIGN.md's 10 seconds. One statement per due window of the
+    duties (a handful): each report gets its own due date and quarter (``assessments.due``;
+    a quarterly duty one report per quarter of the half). Fields this does not name get
+    their model default, so a field added to Report later needs no change here; the
+    unique (assignment, period, quarter) constraint skips reports that exist (a re-run, a
+    resumed crash).
     """
+    chunk = assignments_for(period).filter(pk__gte=first, pk__lte=last)
+    windows = chunk.values_list("duty__due_window", "duty__due_month", "duty__due_day").distinct()
+    for window, month, day in sorted(windows, key=str):
+        rows = chunk.filter(duty__due_window=window, duty__due_month=month, duty__due_day=day)
+        for quarter, due_on in due.due_dates(period, window, month, day):
+            _insert_select(period=period, rows=rows, quarter=quarter, due_on=due_on)
+
+
+def _insert_select(*, period: Period, rows, quarter: int, due_on: datetime.date) -> None:
     now = timezone.now()
     given = {
         "assignment": F("pk"),
         "period": Value(period.pk),
+        "due_on": Value(due_on, output_field=Report._meta.get_field("due_on")),
+        "quarter": Value(quarter, output_field=Report._meta.get_field("quarter")),
         "unit": F("unit_id"),
         "category": F("duty__category_id"),
         "responsible": F("post__holder_id"),
@@ -162,14 +177,33 @@ def _insert_drafts(*, period: Period, first: int, last: int) -> None:
             expression = Value(field.get_default(), output_field=field)
         columns.append(connection.ops.quote_name(field.column))
         values.append(expression)
-    select = assignments_for(period).filter(pk__gte=first, pk__lte=last).values_list(*values)
-    sql, params = select.query.sql_with_params()
+    sql, params = rows.values_list(*values).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(Report._meta.db_table)} ({', '.join(columns)}) {sql} "
-            "ON CONFLICT (assignment_id, period_id) DO NOTHING",
+            "ON CONFLICT (assignment_id, period_id, quarter) DO NOTHING",
             params,
         )
+
+
+def opening_day(period: Period) -> datetime.date:
+    """The day ``period`` opens: its open date, or earlier when a quarterly duty's first
+    sub-deadline would come before it (it opens ``MINGZE_REPORT_WINDOW_DAYS`` before that
+    sub-deadline, so the report is never due the day it is made)."""
+    window = datetime.timedelta(days=settings.MINGZE_REPORT_WINDOW_DAYS)
+    day = period.opens_on
+    if assignments_for(period).filter(duty__due_window=DueWindow.QUARTERLY).exists():
+        first = min(d for _q, d in due.due_dates(period, DueWindow.QUARTERLY, None, None))
+        day = min(day, first - window)
+    return day
+
+
+def closing_day(period: Period) -> datetime.date:
+    """The last day of review of ``period``: its review-due date, moved on by as much as
+    its latest report's own due date is after the period's (an annual duty due 31 March
+    is reviewed as long after it as a half-year report after 10 January)."""
+    latest = period.reports.aggregate(latest=Max("due_on"))["latest"] or period.due_on
+    return period.review_due_on + max(latest - period.due_on, datetime.timedelta(0))
 
 
 @transaction.atomic
@@ -247,11 +281,11 @@ def submit_report(*, report_id: int, actor, content: str | None = None, self_ass
     # lock date does not apply, and the answer is not late — the work was first filed
     # when it was filed.
     answering_a_return = report.in_resubmission_window(today)
-    if today >= report.period.locks_on and not report.lock_waived and not answering_a_return:
+    if today >= report.locks_on and not report.lock_waived and not answering_a_return:
         raise TransitionError(_("The deadline and its grace days have passed; ask an administrator to waive the lock."))
     report.submitted_at = timezone.now()
     report.responsible = actor
-    report.late = report.late or (today > report.period.due_on and not answering_a_return)
+    report.late = report.late or (today > report.due_on and not answering_a_return)
     _after_commit(reports.move(report, State.SUBMITTED, actor=actor, action=Action.SUBMIT))
     return report
 

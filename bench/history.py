@@ -146,6 +146,7 @@ def closed_periods(halves: list[tuple[int, int]], seed: int) -> tuple[list[Perio
             given = {
                 "assignment": "a.id",
                 "period": str(period.pk),
+                "due_on": f"'{period.due_on.isoformat()}'::date",  # past halves: due with the period
                 "unit": "a.unit_id",
                 "category": "d.category_id",
                 "responsible": "p.holder_id",

@@ -7,8 +7,8 @@ Each panel carries both its table (what people and printers read) and its chart 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ class Overview:
     ranked_count: int
     trend: list
     heatmap: list = field(default_factory=list)
+    warning_counts: dict = field(default_factory=dict)  # red and yellow, each report on its own due date
 
     @property
     def total(self) -> int:
@@ -60,16 +61,18 @@ class Overview:
                 "url": reports_url(period=self.period, unit=self.scope.root, state=state),
             }
 
-    def warning_totals(self):
-        today = timezone.localdate()
-        for level in (Warning.RED, Warning.YELLOW):
-            states = selectors.warning_states(self.period, level, today)
-            yield {
+    @cached_property
+    def warning_totals(self) -> list[dict]:
+        counts = self.warning_counts
+        return [
+            {
                 "level": level,
                 "label": Warning(level).label,
-                "n": sum(self.totals.get(s, 0) for s in states),
+                "n": counts.get(level, 0),
                 "url": reports_url(period=self.period, unit=self.scope.root, warning=level),
             }
+            for level in (Warning.RED, Warning.YELLOW)
+        ]
 
     def chart_data(self) -> dict:
         """What the charts draw: the same numbers as the tables."""
@@ -182,7 +185,8 @@ def build_overview(*, scope: Scope, periods: list[Period], period: Period, color
     """Every panel of the dashboard: 7 queries at most whatever the size of the tree
     (tree rows, grouped counts, categories, warnings, ranking, trend; +1 for colour by score)."""
     crumbs, rows = selectors.tree_units(scope)
-    totals = selectors.fill_counts(scope, period, rows)
+    warning_counts: dict[str, int] = {}
+    totals = selectors.fill_counts(scope, period, rows, warning_counts)
     # The root's own line only when it has reports of its own (a 党组 usually has some).
     rows = [row for row in rows if not (row.own and not row.total and len(rows) > 1)]
     if color == "score":
@@ -205,6 +209,7 @@ def build_overview(*, scope: Scope, periods: list[Period], period: Period, color
         ranking=ranking,
         ranked_count=ranked_count,
         trend=selectors.trend(scope, selectors.trend_window(periods, period)),
+        warning_counts=warning_counts,
     )
     labels = {s: str(Report.State(s).label) for s in selectors.STATES}
     for row in rows:

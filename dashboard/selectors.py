@@ -23,7 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Rank
 from django.utils import timezone
 
-from assessments.models import Period, Report, Warning, warning_level
+from assessments.models import Period, Report, Warning, warning_level, warning_q
 from responsibilities import access
 from responsibilities.models import KIND_ORDER, Category, Unit, UnitKind
 from scoring.models import ScoreLine, UnitScore
@@ -78,12 +78,12 @@ def trend_window(periods: list[Period], period: Period, size: int = TREND_PERIOD
     return list(reversed(periods[index : index + size]))
 
 
-def warning_states(period: Period, level: str, today: datetime.date | None = None) -> list[str]:
-    """The report states that carry warning ``level`` in ``period`` today, asked of the one
-    function that derives warnings (``assessments.models.warning_level``), so the list page
-    and the dashboard can never disagree with the report page."""
-    today = today or timezone.localdate()
-    return [state for state in Report.UNSUBMITTED if warning_level(state, period, today) == level]
+def warning_filter(period: Period, level: str, today: datetime.date | None = None) -> Q:
+    """The reports that carry warning ``level`` in ``period`` today, as a filter on their
+    state and their own due date, from the module that derives warnings
+    (``assessments.models.warning_q``), so the list page and the dashboard can never
+    disagree with the report page."""
+    return warning_q(period, level, today)
 
 
 # ---------------------------------------------------------------------------------------
@@ -167,6 +167,9 @@ def _scoped_reports(scope: Scope, period: Period):
     return qs if ids is None else qs.filter(unit_id__in=ids)
 
 
+WARNED = (Warning.RED, Warning.YELLOW)
+
+
 # An upper bound only: the stamp below already changes with every change that matters.
 COUNTS_CACHE_SECONDS = 3600
 
@@ -203,29 +206,42 @@ def _counts_stamp(period: Period) -> str:
     return hashlib.sha256(stamp.encode()).hexdigest()[:32]  # a short key with no spaces
 
 
-def fill_counts(scope: Scope, period: Period, rows: list[Row]) -> dict[str, int]:
+def fill_counts(
+    scope: Scope, period: Period, rows: list[Row], warnings: dict[str, int] | None = None
+) -> dict[str, int]:
     """Reports per row, category and state for ``period``: ONE grouped query, rolled up by
-    path prefix in the database; returns the totals per state over the whole scope.
+    path prefix in the database; returns the totals per state over the whole scope, and
+    fills ``warnings`` with the red and yellow counts, each report on its own due date
+    (counted in the same query: the index it reads carries ``due_on``).
 
-    The grouped result is kept in the cache under ``_counts_stamp``: while nothing changed,
-    a page costs the stamp's small query instead of reading every report of the period."""
+    The grouped result is kept in the cache under ``_counts_stamp`` and the day (warnings
+    change at midnight): while nothing changed, a page costs the stamp's small query
+    instead of reading every report of the period."""
     by_prefix = {row.unit.path: row for row in rows}
     totals: dict[str, int] = defaultdict(int)
-    key = f"dashboard:counts:{period.pk}:{_scope_key(scope)}:{_counts_stamp(period)}"
+    today = timezone.localdate()
+    key = f"dashboard:counts:{period.pk}:{_scope_key(scope)}:{_counts_stamp(period)}:{today.isoformat()}"
     grouped = cache.get(key)
     if grouped is None:
+        levels = {level: Count("id", filter=warning_filter(period, level, today)) for level in WARNED}
         inner = (
             _scoped_reports(scope, period)
             .values("unit_id", "category_id")
-            .annotate(**{state: Count("id", filter=Q(state=state)) for state in STATES})
+            .annotate(**{state: Count("id", filter=Q(state=state)) for state in STATES}, **levels)
             .order_by()
         )
-        grouped = _rolled_up(inner, length=_row_prefix_length(scope), sums=STATES)
+        grouped = _rolled_up(inner, length=_row_prefix_length(scope), sums=[*STATES, *WARNED])
         cache.set(key, grouped, timeout=COUNTS_CACHE_SECONDS)
+    warned: dict[str, int] = defaultdict(int)
+    for line in grouped:  # (prefix, category_id, *states, *levels)
+        for level, n in zip(WARNED, map(int, line[2 + len(STATES) :]), strict=True):
+            warned[level] += n
+    if warnings is not None:
+        warnings.update(warned)
     for prefix, category_id, *counts in grouped:
         row = by_prefix.get(prefix)
         cell = row.cells.setdefault(category_id, {}) if row is not None else {}
-        for state, n in zip(STATES, map(int, counts), strict=True):  # SUM() gives numeric
+        for state, n in zip(STATES, map(int, counts[: len(STATES)]), strict=True):  # SUM() gives numeric
             if not n:
                 continue
             totals[state] += n
@@ -280,12 +296,12 @@ def warning_items(scope: Scope, period: Period, today: datetime.date | None = No
     """Red and yellow reports, oldest (longest untouched) first: one query, none when the
     period carries no such warning today."""
     today = today or timezone.localdate()
-    states = warning_states(period, Warning.RED, today) + warning_states(period, Warning.YELLOW, today)
-    if not states:
+    if period.state == Period.State.SCHEDULED:
         return []
+    warned = warning_filter(period, Warning.RED, today) | warning_filter(period, Warning.YELLOW, today)
     # The ids first, in a subquery: PostgreSQL then walks report_period_updated in order
     # and stops at ``limit``, instead of joining every red report before sorting.
-    oldest = _scoped_reports(scope, period).filter(state__in=states).order_by("updated_at", "id")
+    oldest = _scoped_reports(scope, period).filter(warned).order_by("updated_at", "id")
     items = list(
         Report.objects.filter(pk__in=oldest.values("pk")[:limit])
         .select_related("unit", "category", "assignment__duty")
@@ -293,7 +309,7 @@ def warning_items(scope: Scope, period: Period, today: datetime.date | None = No
     )
     for item in items:
         item.period = period  # already loaded; warning() reads its dates
-        item.warning_now = warning_level(item.state, period, today)
+        item.warning_now = warning_level(item.state, period, today, due_on=item.due_on)
     return items
 
 

@@ -129,7 +129,7 @@ def reports(request):
         if data.get("state"):
             qs = qs.filter(state=data["state"])
         if data.get("warning"):
-            qs = qs.filter(state__in=selectors.warning_states(period, data["warning"]))
+            qs = qs.filter(selectors.warning_filter(period, data["warning"]))
         if data.get("late"):
             qs = qs.filter(late=True)
     qs = qs.select_related("unit", "category", "assignment__duty", "responsible").order_by(

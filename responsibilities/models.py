@@ -257,6 +257,19 @@ class Cadence(models.TextChoices):
     ONGOING = "ongoing", _("Ongoing")
 
 
+class DueWindow(models.TextChoices):
+    """When a duty's report falls due (时间节点), as the checklist file's ``due`` key says.
+
+    half_year: on the period's due date (每半年听取一次党建工作汇报, 一、三), the default;
+    annual: once a year, in the second half's period, on its own month and day (个人有关事项
+    by 31 March, 民主生活会 by the end of February); quarterly: one report per quarter of the
+    half, each due its own sub-deadline (``assessments.due``)."""
+
+    HALF_YEAR = "half_year", _("With the half year")
+    ANNUAL = "annual", _("Once a year, on its own date")
+    QUARTERLY = "quarterly", _("Each quarter")
+
+
 class WorkType(models.TextChoices):
     """The kinds of work a 履责纪实 record holds (三会一课 and the rest, 二: 向党支部延伸)."""
 
@@ -301,6 +314,10 @@ class Duty(models.Model):
     evidence = models.CharField(_("evidence expected"), max_length=300, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
     source = models.CharField(_("source in the speech"), max_length=32, blank=True)
+    due_window = models.CharField(_("due"), max_length=12, choices=DueWindow.choices, default=DueWindow.HALF_YEAR)
+    # An annual duty's own date (month, day; a day past the month's end means its last day).
+    due_month = models.PositiveSmallIntegerField(_("due month"), null=True, blank=True)
+    due_day = models.PositiveSmallIntegerField(_("due day"), null=True, blank=True)
     # What 履责纪实 records count for this duty, and how many the rules require: e.g. a
     # 支部委员会 at least once per month. Empty when the duty is not counted in records.
     record_type = models.CharField(_("counted records"), max_length=30, choices=WorkType.choices, blank=True)
@@ -314,7 +331,14 @@ class Duty(models.Model):
         verbose_name = _("duty")
         verbose_name_plural = _("duties")
         ordering = ["category__order", "code"]
-        constraints = [models.UniqueConstraint(fields=["checklist", "code"], name="duty_unique_code_per_checklist")]
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "code"], name="duty_unique_code_per_checklist"),
+            models.CheckConstraint(
+                condition=Q(due_month__isnull=True)
+                | Q(due_month__gte=1, due_month__lte=12, due_day__gte=1, due_day__lte=31),
+                name="duty_due_date_valid",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"

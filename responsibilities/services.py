@@ -20,6 +20,7 @@ from .models import (
     Cadence,
     Category,
     Checklist,
+    DueWindow,
     Duty,
     Liaison,
     Post,
@@ -106,7 +107,31 @@ def parse_checklist(text: str) -> dict:
             raise ChecklistError(_("Duty %(code)s: the weight must be a number from 0 to 100.") % {"code": code})
         if len(str(duty["title"])) > Duty._meta.get_field("title").max_length:
             raise ChecklistError(_("Duty %(code)s: the title is too long.") % {"code": code})
+        parse_due(duty)
     return data
+
+
+def parse_due(duty: dict) -> dict:
+    """A duty's ``due`` key as the model's fields (due_window, due_month, due_day); see the
+    checklist file's header. Raises ``ChecklistError`` naming the duty."""
+    code, value = duty.get("code"), duty.get("due")
+    if value is None:
+        quarterly = duty.get("cadence") == Cadence.QUARTERLY
+        value = DueWindow.QUARTERLY if quarterly else DueWindow.HALF_YEAR
+    if value in (DueWindow.HALF_YEAR, DueWindow.QUARTERLY):
+        return {"due_window": value, "due_month": None, "due_day": None}
+    month, _sep, day = str(value).partition("-")
+    try:
+        month, day = int(month), (31 if day == "end" else int(day))  # past the end: its last day
+        datetime.date(2000, month, 1 if day == 31 else day)  # a real day of a (leap) year
+    except ValueError:
+        raise ChecklistError(
+            _("Duty %(code)s: the due date '%(value)s' is not half_year, quarterly, MM-DD or MM-end.")
+            % {"code": code, "value": value}
+        ) from None
+    if duty.get("cadence") != Cadence.ANNUAL:
+        raise ChecklistError(_("Duty %(code)s: only an annual duty has a due date of its own.") % {"code": code})
+    return {"due_window": DueWindow.ANNUAL, "due_month": month, "due_day": day}
 
 
 @transaction.atomic
@@ -150,8 +175,11 @@ def load_checklist(*, text: str, year: int, publish: bool = True) -> ChecklistLo
             "responsibility": raw["responsibility"],
             "cadence": raw["cadence"],
             "evidence": raw.get("evidence", ""),
-            "weight": raw.get("weight", 2 if raw["category"] == "political" else 1),
+            # A key category (政治建设) counts more through its category weight alone
+            # (scoring.services.category_weights): a duty's own weight is 1 unless set.
+            "weight": raw.get("weight", 1),
             "source": str(raw.get("source", "")),
+            **parse_due(raw),
         }
         duty = existing.get(raw["code"])
         if duty is None:
@@ -179,9 +207,32 @@ def load_checklist_file(*, path: Path, year: int) -> ChecklistLoadResult:
     return load_checklist(text=text, year=year)
 
 
+def load_default_checklist(*, path: Path, year: int) -> tuple[ChecklistLoadResult, Checklist]:
+    """A fresh install's checklist: the file is loaded as the checklist of the year it was
+    written (its ``year`` key: 2020 for the project's own), then copied forward to ``year``
+    by ``copy_checklist`` and published there — so the organization's checklist says where
+    it comes from, and is not passed off as written this year. Returns the load's result
+    and ``year``'s checklist."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ChecklistError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc}) from exc
+    written = parse_checklist(text).get("year") or year
+    if not isinstance(written, int) or not (1921 <= written <= year):
+        raise ChecklistError(_("The checklist's year must be a year up to %(year)s.") % {"year": year})
+    result = load_checklist(text=text, year=written)
+    if written == year:
+        return result, result.checklist
+    current, _duties, _assignments = copy_checklist(from_year=written, to_year=year)
+    Checklist.objects.filter(pk=current.pk).update(status=Checklist.Status.PUBLISHED)
+    current.refresh_from_db()
+    return result, current
+
+
 # What a duty carries into next year's copy (its checklist is the new one).
 COPIED_DUTY_FIELDS = ("code", "category_id", "title", "description", "subject", "responsibility", "cadence")
 COPIED_DUTY_FIELDS += ("evidence", "weight", "source", "active")
+COPIED_DUTY_FIELDS += ("due_window", "due_month", "due_day")
 
 
 @transaction.atomic

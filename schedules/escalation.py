@@ -31,6 +31,7 @@ from .reminders import (
     reminder_sources,
     report_reminder_items,
     report_url,
+    with_quarter,
 )
 
 MONDAY = 0
@@ -44,7 +45,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
         kind=SentReminder.Kind.OVERDUE, item_type="report", day__lt=today
     ).values("item_id")
     rows = (
-        Report.objects.filter(period__state=Period.State.OPEN, period__due_on__lt=today, state__in=Report.UNSUBMITTED)
+        Report.objects.filter(period__state=Period.State.OPEN, due_on__lt=today, state__in=Report.UNSUBMITTED)
         .exclude(pk__in=escalated_before)
         # A report answering a return has its own days (DESIGN.md, "Report life"): overdue only after them.
         .exclude(state=Report.State.RETURNED, resubmit_by__gte=today)
@@ -56,7 +57,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
     units = Unit.objects.in_bulk({row[2] for row in rows})
     url = report_url()
     pairs = []
-    for pk, due_on, unit_id, code, title, holder, responsible, liaison in rows:
+    for pk, due_on, unit_id, code, title, holder, responsible, quarter, liaison in rows:
         item = ReminderItem(
             item_type="report",
             item_id=pk,
@@ -64,7 +65,7 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
             due_on=due_on,
             unit=units.get(unit_id),
             code=code,
-            title=title,
+            title=with_quarter(title, quarter),
             url=url(pk),
         )
         for person_id in dict.fromkeys(p for p in (holder, responsible, liaison) if p):
@@ -90,7 +91,7 @@ def overdue_other_items(*, today: datetime.date) -> list[tuple[int, ReminderItem
 def red_items_by_unit(*, today: datetime.date) -> list[dict]:
     """Unsubmitted reports past their due date in open periods, counted per unit, in tree order."""
     counts = (
-        Report.objects.filter(period__state=Period.State.OPEN, period__due_on__lt=today, state__in=Report.UNSUBMITTED)
+        Report.objects.filter(period__state=Period.State.OPEN, due_on__lt=today, state__in=Report.UNSUBMITTED)
         .values("unit_id")
         .annotate(n=Count("id"))
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from accounts.models import User
 from assessments.models import Period, Report
-from assessments.services import lock_report, open_period
+from assessments.services import closing_day, lock_report, open_period, opening_day
 from core.background import queue
 from notifications.services import notify
 from scoring.services import ScoreSummary, compute_scores
@@ -37,7 +37,11 @@ def open_periods(*, today: datetime.date, after_batch: AfterBatch | None = None,
     created in batches by ``assessments.services.open_period``, and it is marked open only
     after the last batch, so a crashed run is finished by the next."""
     result = JobResult("open_periods")
-    due = Period.objects.filter(state=Period.State.SCHEDULED, opens_on__lte=today).order_by("opens_on", "pk")
+    # A period with a quarterly duty opens before its open date when the first quarter's
+    # sub-deadline needs it (``opening_day``); the few scheduled periods are each asked.
+    horizon = today + datetime.timedelta(days=366)
+    scheduled = Period.objects.filter(state=Period.State.SCHEDULED, opens_on__lte=horizon).order_by("opens_on", "pk")
+    due = [period for period in scheduled if opening_day(period) <= today]
     for period in due:
         opened = open_period(
             period=period,
@@ -110,26 +114,29 @@ def lock_and_close(*, today: datetime.date, after_batch: AfterBatch | None = Non
     close the period and store its scores."""
     result = JobResult("lock_and_close")
     for period in Period.objects.filter(state=Period.State.OPEN).order_by("due_on", "pk"):
-        if today >= period.locks_on:
-            ids = list(
-                Report.objects.filter(period=period, state__in=Report.EDITABLE, lock_waived=False)
-                .exclude(resubmit_by__gte=today)  # still in the days given to answer a return
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            locked = 0
-            for n, pk in enumerate(ids, 1):
-                if lock_report(report_id=pk, today=today) is not None:
-                    locked += 1
-                if after_batch is not None and (n % LOCK_BATCH == 0 or n == len(ids)):
-                    after_batch(n, len(ids))
-            if locked:
-                result.add("reports locked", locked)
-                result.say(_("%(period)s: %(n)d reports locked"), period=period, n=locked)
+        # Each report by its own due date (a quarterly duty's first quarter locks in April,
+        # an annual one due 31 March in April): locked from the day after due + grace.
+        last_due = today - datetime.timedelta(days=period.grace_days + 1)
+        ids = list(
+            Report.objects.filter(period=period, state__in=Report.EDITABLE, lock_waived=False, due_on__lte=last_due)
+            .exclude(resubmit_by__gte=today)  # still in the days given to answer a return
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        locked = 0
+        for n, pk in enumerate(ids, 1):
+            if lock_report(report_id=pk, today=today) is not None:
+                locked += 1
+            if after_batch is not None and (n % LOCK_BATCH == 0 or n == len(ids)):
+                after_batch(n, len(ids))
+        if locked:
+            result.add("reports locked", locked)
+            result.say(_("%(period)s: %(n)d reports locked"), period=period, n=locked)
         # A return on the last review days keeps the period open until its window ends,
-        # so the answer is scored as filed (DESIGN.md, "Report life").
+        # so the answer is scored as filed (DESIGN.md, "Report life"); reports due after
+        # the period's date (an annual duty due 31 March) keep it open past their own.
         answering = period.reports.filter(state=Report.State.RETURNED, resubmit_by__gte=today).exists()
-        if today > period.review_due_on and not answering:
+        if today > closing_day(period) and not answering:
             summary = close_period(period_id=period.pk)
             if summary is not None:
                 result.add("periods closed")

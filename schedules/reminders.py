@@ -33,10 +33,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from assessments.models import Period, Report, ReportEvent
+from assessments.models import QUARTERS, Period, Report, ReportEvent
 from core.bulk import insert_rows
 from notifications.services import Message, notify_each
 from responsibilities.models import Unit
@@ -51,12 +52,13 @@ LOCK_NOTICE_DAYS = 7
 # What a reminder names of a report, and who hears of it, read in one query for many.
 REPORT_COLUMNS = (
     "pk",
-    "period__due_on",
+    "due_on",
     "unit_id",
     "assignment__duty__code",
     "assignment__duty__title",
     "assignment__post__holder_id",
     "responsible_id",
+    "quarter",
 )
 Stage = ReminderStage.Stage
 DEADLINE_STAGES = {14: Stage.T14, 7: Stage.T7, 3: Stage.T3, 1: Stage.T1}
@@ -116,44 +118,59 @@ def report_reminder_items(*, today: datetime.date, days_before: Collection[int] 
     ``days_before`` is None."""
     items = []
     for period in Period.objects.filter(state=Period.State.OPEN).order_by("due_on", "pk"):
-        left = (period.due_on - today).days
-        waived_only = False
-        if days_before is None:
-            waived_only = today >= period.locks_on
-        elif left not in days_before:
-            continue
+        # Each report on its own due date's T-n days (a quarterly duty's report of the
+        # first quarter in April, an annual one due 31 March in March).
         reports = Report.objects.filter(
             period=period,
             state__in=Report.EDITABLE,
             assignment__post__holder__isnull=False,
             assignment__post__holder__is_active=True,
         )
-        if waived_only:
-            reports = reports.filter(lock_waived=True)
-        rows = reports.order_by("pk").values_list(
-            "pk", "assignment__post__holder_id", "unit_id", "assignment__duty__code", "assignment__duty__title"
+        if days_before is None:
+            # After its due date and grace days only a report whose lock was waived is still owed.
+            locked_by_now = today - datetime.timedelta(days=period.grace_days + 1)
+            reports = reports.exclude(due_on__lte=locked_by_now, lock_waived=False)
+        else:
+            reports = reports.filter(due_on__in=[today + datetime.timedelta(days=n) for n in days_before])
+        rows = list(
+            reports.order_by("pk").values_list(
+                "pk",
+                "assignment__post__holder_id",
+                "unit_id",
+                "assignment__duty__code",
+                "assignment__duty__title",
+                "due_on",
+                "quarter",
+            )
         )
-        rows = list(rows)
         units = Unit.objects.in_bulk({row[2] for row in rows})
         url = report_url()
         # From the period's open date: a period opened late by hand still owes the stages
-        # from its open date on (its reports exist now, and the people should hear of them).
-        since = period.opens_on
+        # from its open date on (its reports exist now, and the people should hear of them);
+        # one opened early for a quarter's sub-deadline owes them from the day it opened.
+        opened = timezone.localdate(period.opened_at) if period.opened_at else period.opens_on
+        since = min(period.opens_on, opened)
         items += [
             ReminderItem(
                 item_type="report",
                 item_id=pk,
                 person_id=holder,
-                due_on=period.due_on,
+                due_on=due_on,
                 unit=units.get(unit_id),
                 code=code,
-                title=title,
+                title=with_quarter(title, quarter),
                 url=url(pk),
                 since=since,
             )
-            for pk, holder, unit_id, code, title in rows
+            for pk, holder, unit_id, code, title, due_on, quarter in rows
         ]
     return items
+
+
+def with_quarter(title: str, quarter: int) -> str:
+    """A quarterly duty's report is named with its quarter (第一季度), as its own deadline:
+    in the language the reminder is written in (lazy until then)."""
+    return format_lazy("{}（{}）", title, QUARTERS[quarter]) if quarter else title
 
 
 @register_reminder_source
@@ -186,7 +203,7 @@ def locked_report_items(*, today: datetime.date, days_before: Collection[int] | 
     units = Unit.objects.in_bulk({row[2] for row in rows})
     url = report_url()
     items = []
-    for pk, due_on, unit_id, code, title, holder, responsible in rows:
+    for pk, due_on, unit_id, code, title, holder, responsible, quarter in rows:
         for person_id in dict.fromkeys(p for p in (holder, responsible) if p):
             if (person_id, pk) in told:
                 continue
@@ -198,7 +215,7 @@ def locked_report_items(*, today: datetime.date, days_before: Collection[int] | 
                     due_on=due_on,
                     unit=units.get(unit_id),
                     code=code,
-                    title=title,
+                    title=with_quarter(title, quarter),
                     url=url(pk),
                     locked=True,
                 )

@@ -56,10 +56,10 @@ def state_badge(state):
 def warning_badge(report, today=None):
     """红色预警 · 逾期 3 天 / 黄色预警 · 还剩 2 天 / 蓝色提示 · 已开放; nothing once handed in."""
     today = today or timezone.localdate()
-    level = warning_level(report.state, report.period, today)
+    level = warning_level(report.state, report.period, today, due_on=report.due_on)
     if level is None:
         return ""
-    detail = _("window open") if level == Warning.BLUE else days_left(report.period.due_on, today)
+    detail = _("window open") if level == Warning.BLUE else days_left(report.due_on, today)
     return format_html(WARNING_BADGE, level, WARNING_ICONS[level], Warning(level).label, detail)
 
 

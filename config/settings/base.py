@@ -432,6 +432,9 @@ MINGZE_API_TOKEN_FAILURE_SECONDS = env.int("MINGZE_API_TOKEN_FAILURE_SECONDS", d
 MINGZE_RESUBMIT_DAYS = env.int("MINGZE_RESUBMIT_DAYS", default=5)
 # A report turns yellow this many days before its due date, red once overdue.
 MINGZE_YELLOW_DAYS = env.int("MINGZE_YELLOW_DAYS", default=7)
+# A period with a quarterly duty opens at least this many days before the first quarter's
+# sub-deadline (10 April with the default dates), so that report is not due the day it is made.
+MINGZE_REPORT_WINDOW_DAYS = env.int("MINGZE_REPORT_WINDOW_DAYS", default=30)
 # A running export that has not stamped its heartbeat for this long lost its worker: it is
 # marked failed and built again (dashboard.services.recover_stalled). A live build stamps
 # it every quarter of this time from a thread of its own, whatever step it is in.

@@ -61,3 +61,23 @@ def test_the_demo_accounts_see_something(demo, client):
 def test_demo_files_are_kept_in_the_private_media_folder(demo):
     for evidence in Evidence.objects.all():
         assert evidence.file.path.startswith(str(settings.MEDIA_ROOT))
+
+
+def test_the_demo_shows_an_annual_duty_due_31_march_and_a_quarter_s_sub_deadline(demo, client):
+    """Issue 12 item 6: the 书记's 我的责任 lists 理论学习中心组 once per quarter of the half,
+    each with its own date, and (in a second half) 个人有关事项 due 31 March next year."""
+    today = timezone.localdate()
+    second_half = today.month > 6
+    client.force_login(User.objects.get(username="wangming"))
+    page = client.get(reverse("assessments:my_reports")).content.decode()
+    quarters = ("第三季度", "第四季度") if second_half else ("第一季度", "第二季度")
+    assert all(q in page for q in quarters)
+    period = Period.objects.get(state=Period.State.OPEN)
+    first_quarter = Report.objects.get(period=period, assignment__duty__code="I-L2", quarter=3 if second_half else 1)
+    assert first_quarter.due_on < period.due_on
+    if second_half:
+        assert f"{today.year + 1}年3月31日" in page
+        annual = Report.objects.filter(period=period, assignment__duty__code="D-04")
+    else:  # the half before, closed: its annual reports were due on 31 March of this year
+        annual = Report.objects.filter(period__state=Period.State.CLOSED, assignment__duty__code="D-04")
+    assert annual.exists() and {r.due_on.month * 100 + r.due_on.day for r in annual} == {331}

@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from assessments.models import Half, Period, Report
 from assessments.services import get_or_create_period, open_period
-from responsibilities.models import Assignment, Cadence
+from responsibilities.models import Assignment, Cadence, DueWindow
 
 pytestmark = pytest.mark.django_db
 
@@ -13,14 +13,18 @@ def test_open_period_makes_one_draft_per_assignment_whose_cadence_falls_in_it(ca
     first = get_or_create_period(year=year, half=Half.FIRST)
     result = open_period(period=first)
     every_half = Assignment.objects.filter(duty__checklist__year=year).exclude(duty__cadence=Cadence.ANNUAL)
-    assert result.created == every_half.count() > 0
+    quarterly = every_half.filter(duty__due_window=DueWindow.QUARTERLY)
+    # A quarterly duty reports once per quarter of the half (issue 12 item 6).
+    assert result.created == every_half.count() + quarterly.count() > 0
+    assert quarterly.exists()
     assert set(Report.objects.filter(period=first).values_list("state", flat=True)) == {"draft"}
     assert first.state == Period.State.OPEN
 
     second = get_or_create_period(year=year, half=Half.SECOND)
     open_period(period=second)
     # Annual duties report once, in the second half.
-    assert Report.objects.filter(period=second).count() == Assignment.objects.filter(duty__checklist__year=year).count()
+    every_year = Assignment.objects.filter(duty__checklist__year=year)
+    assert Report.objects.filter(period=second).count() == every_year.count() + quarterly.count()
 
 
 def test_opening_twice_or_after_a_crash_creates_nothing_twice(cast):
@@ -31,12 +35,14 @@ def test_opening_twice_or_after_a_crash_creates_nothing_twice(cast):
 
     with pytest.raises(RuntimeError):
         open_period(period=period, batch_size=10, after_batch=crash_after_first_batch)
-    assert Report.objects.filter(period=period).count() == 10
+    first_ten = Report.objects.filter(period=period).values("assignment").distinct()
+    assert first_ten.count() == 10
+    made = Report.objects.filter(period=period).count()
     period.refresh_from_db()
     assert period.state == Period.State.SCHEDULED  # not open until every batch is in
     first = open_period(period=period, batch_size=10)
     again = open_period(period=period, batch_size=10)
-    assert first.created + 10 == Report.objects.filter(period=period).count()
+    assert first.created + made == Report.objects.filter(period=period).count()
     assert again.created == 0
 
 

@@ -20,11 +20,10 @@ State = Report.State
 def past_lock(period):
     """Move the period's dates so that today is after its lock date, before its review due."""
     today = timezone.localdate()
-    Period.objects.filter(pk=period.pk).update(
-        opens_on=today - datetime.timedelta(days=40),
-        due_on=today - datetime.timedelta(days=10),
-        review_due_on=today + datetime.timedelta(days=1),
-    )
+    period.opens_on = today - datetime.timedelta(days=40)
+    period.due_on = today - datetime.timedelta(days=10)  # its reports due with it follow
+    period.review_due_on = today + datetime.timedelta(days=1)
+    period.save()
     period.refresh_from_db()
 
 

@@ -52,9 +52,11 @@ def test_returned_reports_come_first_with_the_reviewers_comment(client_as, cast,
 
 def test_warning_badges_say_the_days_in_words(client_as, cast, period):
     today = timezone.localdate()
-    Period.objects.filter(pk=period.pk).update(due_on=today + datetime.timedelta(days=2))
+    period.due_on = today + datetime.timedelta(days=2)  # the reports due with it follow
+    period.save()
     assert "黄色预警 · 还剩 2 天" in client_as("secretary_a").get(URL).content.decode()
-    Period.objects.filter(pk=period.pk).update(due_on=today - datetime.timedelta(days=3))
+    period.due_on = today - datetime.timedelta(days=3)
+    period.save()
     assert "红色预警 · 逾期 3 天" in client_as("secretary_a").get(URL).content.decode()
 
 

@@ -56,13 +56,13 @@ def test_copy_checklist_makes_a_draft_with_the_assignments(cast, capsys):
     call_command("copy_checklist", str(year), str(year + 1))
     new = Checklist.objects.get(year=year + 1)
     assert new.status == Checklist.Status.DRAFT
-    assert new.duties.count() == 30
+    assert new.duties.count() == 39
     assert (
         Assignment.objects.filter(duty__checklist=new).count()
         == Assignment.objects.filter(duty__checklist=cast.checklist).count()
     )
     call_command("copy_checklist", str(year), str(year + 1))  # twice: nothing doubles
-    assert Duty.objects.filter(checklist=new).count() == 30
+    assert Duty.objects.filter(checklist=new).count() == 39
 
 
 def test_copy_from_a_missing_year_is_a_clear_error(db):

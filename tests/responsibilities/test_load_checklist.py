@@ -22,14 +22,15 @@ def write(tmp_path, text):
     return str(path)
 
 
-def test_default_checklist_has_thirty_duties_in_seven_categories():
+def test_default_checklist_has_thirty_nine_duties_in_seven_categories():
     call_command("load_checklist", "--year", "2026")
     checklist = Checklist.objects.get(year=2026)
-    assert checklist.duties.count() == 30
+    assert checklist.duties.count() == 39  # 30 from the speech's text, 9 leaders' annual duties
     assert Category.objects.count() == 7
     assert Category.objects.get(code="political").key
-    # 政治建设 is the key category (一、二): its duties weigh more by default.
-    assert checklist.duties.get(code="P-01").weight > checklist.duties.get(code="C-01").weight
+    # 政治建设 is the key category (一、二): it weighs more through its category weight
+    # alone, so its duties carry the same duty weight as any other (counted once).
+    assert checklist.duties.get(code="P-01").weight == checklist.duties.get(code="C-01").weight == 1
 
 
 def test_loading_again_updates_and_never_duplicates(tmp_path, capsys):

@@ -73,6 +73,11 @@ SNAPSHOT = {
     "ORDER BY unit_id, period_id",
     "assignments": "SELECT id, duty_id, unit_id, post_id FROM responsibilities_assignment ORDER BY id",
     "reports_by_assignment": "SELECT id, assignment_id, period_id, unit_id, state FROM assessments_report ORDER BY id",
+    # Issue 12 item 6/9: every report was due with its period; duties' weights before the fix.
+    "report_period_due": "SELECT r.id, p.due_on FROM assessments_report r JOIN assessments_period p "
+    "ON p.id = r.period_id ORDER BY r.id",
+    "duty_weights": "SELECT d.id, d.weight, c.key FROM responsibilities_duty d JOIN responsibilities_category c "
+    "ON c.id = d.category_id ORDER BY d.id",
     "users": "SELECT username FROM accounts_user ORDER BY username",
     "post_kinds": "SELECT p.id, p.kind, u.kind FROM responsibilities_post p "
     "JOIN responsibilities_unit u ON u.id = p.unit_id ORDER BY p.id",
