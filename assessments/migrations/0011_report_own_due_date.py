@@ -18,8 +18,8 @@ def fill_due_dates(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0009_outside_reviews"),
-        ("responsibilities", "0007_duty_due_window"),
+        ("assessments", "0010_unit_succession_moves"),
+        ("responsibilities", "0009_duty_due_window"),
     ]
 
     operations = [

@@ -23,7 +23,7 @@ def weight_once(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("responsibilities", "0006_duty_record_frequency"),
+        ("responsibilities", "0008_group_member_posts"),
     ]
 
     operations = [
