@@ -241,7 +241,7 @@ def pack_content(period: Period, root: Unit | None, *, max_units: int = 200, tod
             accounts[unit_id].previous_score = score
     reports = (
         Report.objects.filter(period=period, unit_id__in=ids)
-        .select_related("assignment__duty", "category")
+        .select_related("assignment__duty", "assignment__post", "category")
         .order_by("unit_id", "category__order", "assignment__duty__code", "id")
     )
     for report in reports:
@@ -324,10 +324,14 @@ def proposals(accounts: list[UnitAccount], today) -> list[Proposal]:
     - ``commend``: a score of COMMEND_SCORE or more and no problem at all (nothing unfiled,
       returned or late, no overdue 整改 or 督办) → commend it (通报表扬). The 纪检监察组 is
       never ranked with the units it supervises, so it is never proposed for commendation.
+
+    The 党组 itself, which hears the report and decides, is never the object of a proposal.
     """
     found = []
     for account in accounts:
         unit, score = account.unit, account.summary.score
+        if unit.kind == UnitKind.LEADING_GROUP:
+            continue  # the body that hears the report decides about the units under it
         unfiled, overdue = account.unfiled, account.overdue_rectifications(today)
         late_notices = account.overdue_notices(today)
         if unfiled or overdue:

@@ -263,19 +263,27 @@ def report_line(report) -> str:
     if report.state not in ("approved",):
         judged.append(report.get_state_display())
     tail = _("(%(judgement)s)") % {"judgement": _("; ").join(judged)} if judged else ""
-    return f"{duty.code} {duty.title}：{text}{tail}"
+    who = _("%(duty)s (%(post)s)") % {"duty": f"{duty.code} {duty.title}", "post": report.assignment.post.title}
+    return _("%(duty)s: %(text)s") % {"duty": who, "text": text} + tail
 
 
 def unit_account(blocks: list, numbers: Numbering, account: UnitAccount, content: PackContent) -> None:
     s = account.summary
     blocks.append(Heading(2, numbers.next(2), account.unit.label))
-    line = _("%(filed)s of %(reports)s reports filed; score %(score)s (previous period %(before)s, %(change)s).") % {
+    numbers_of = {
         "filed": sum(1 for r in account.reports if r.state in ("submitted", "approved")),
         "reports": len(account.reports),
         "score": points(s.score),
         "before": points(account.previous_score),
         "change": change_words(account.change),
     }
+    if account.change is None:
+        line = _("%(filed)s of %(reports)s reports filed; score %(score)s.") % numbers_of
+    else:
+        line = (
+            _("%(filed)s of %(reports)s reports filed; score %(score)s (previous period %(before)s, %(change)s).")
+            % numbers_of
+        )
     if s.adjustments:
         line += " " + _("Deductions and bonuses: %(lines)s.") % {
             "lines": _("; ").join(f"{a['label']} {signed(a['points'])}" for a in s.adjustments)
