@@ -215,8 +215,11 @@ def previous_period(period: Period) -> Period | None:
 
 def work_records_for_pack(period: Period, units: list[Unit]) -> dict[int, list]:
     """Hook for the work records (履责纪实) of each unit in the period, by unit id, that the
-    pack prints under a unit's account. Returns nothing while the ``worklog`` app is not
-    installed; that app fills it in when it comes."""
+    pack prints under a unit's account (a section shown only for a unit with records).
+
+    Returns nothing while the ``worklog`` app is absent, and nothing yet while it is
+    present: that app's work wires its records in here (a fixed number of queries, each
+    record's ``str`` printed as a line)."""
     if not apps.is_installed("worklog"):
         return {}
     return {}

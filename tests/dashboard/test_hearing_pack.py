@@ -254,7 +254,8 @@ def test_the_word_download_is_named_and_typed_for_word(closed, client_as):
     assert docx.Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs
 
 
-def test_the_work_records_hook_returns_nothing_without_the_worklog_app(closed, cast):
+def test_the_work_records_hook_adds_nothing_until_work_records_are_wired_in(closed, cast):
     from dashboard.exports.data import work_records_for_pack
 
     assert work_records_for_pack(closed.cur, [cast.unit_a]) == {}
+    assert "履责纪实" not in docx_text(build(closed.cur, Export.Kind.DOCX))  # no empty section
