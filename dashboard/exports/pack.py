@@ -321,64 +321,50 @@ def unit_account(blocks: list, numbers: Numbering, account: UnitAccount, content
         blocks.append(Paragraph(_("None."), muted=True))
 
     blocks.append(Heading(3, numbers.next(3), _("Rectifications and supervision notices")))
-    if account.rectifications:
-        blocks.append(
-            Table(
-                header=[
-                    _("Problem"),
-                    _("Measure"),
-                    pgettext("hearing pack", "Raised on"),
-                    _("Deadline"),
-                    _("State"),
-                    pgettext("hearing pack", "Closed on"),
-                ],
-                rows=[
-                    [
-                        abbreviate(r.problem, 120),
-                        abbreviate(r.measure, 120),
-                        cn_date(r.created_at),
-                        cn_date(r.deadline),
-                        r.get_state_display() + (_(" (overdue)") if r.is_overdue(content.today) else ""),
-                        cn_date(r.closed_at) or "–",
-                    ]
-                    for r in account.rectifications
-                ],
-            )
-        )
-    else:
-        blocks.append(Paragraph(_("No rectification."), muted=True))
-    if account.notices:
-        blocks.append(
-            Table(
-                header=[
-                    _("Notice"),
-                    _("Subject"),
-                    pgettext("hearing pack", "Issued on"),
-                    _("Reply by"),
-                    _("State"),
-                    pgettext("hearing pack", "Closed on"),
-                ],
-                rows=[
-                    [
-                        n.label,
-                        n.subject,
-                        cn_date(n.issued_at),
-                        cn_date(n.deadline),
-                        n.get_state_display() + (_(" (overdue)") if n.is_overdue(content.today) else ""),
-                        cn_date(n.closed_at) or "–",
-                    ]
-                    for n in account.notices
-                ],
-            )
-        )
-    else:
-        blocks.append(Paragraph(_("No supervision notice."), muted=True))
+    ledger(
+        blocks,
+        content,
+        account.rectifications,
+        header=[_("Problem"), _("Measure"), pgettext("hearing pack", "Raised on")],
+        cells=lambda r: [abbreviate(r.problem, 120), abbreviate(r.measure, 120), cn_date(r.created_at)],
+        none=_("No rectification."),
+    )
+    ledger(
+        blocks,
+        content,
+        account.notices,
+        header=[_("Notice"), _("Subject"), pgettext("hearing pack", "Issued on")],
+        cells=lambda n: [n.label, n.subject, cn_date(n.issued_at)],
+        none=_("No supervision notice."),
+    )
 
     blocks.append(Heading(3, numbers.next(3), _("Plan for the next half year")))
     if account.plan:
         blocks.extend(Paragraph(part) for part in account.plan.splitlines() if part.strip())
     else:
         blocks.append(Paragraph(_("Not written."), muted=True))
+
+
+def ledger(blocks: list, content: PackContent, items: list, *, header: list, cells, none: str) -> None:
+    """A table of 整改 or 督办: what ``cells`` gives for each, then its deadline, its state
+    (overdue marked) and the day it was closed; or ``none`` when there is none."""
+    if not items:
+        blocks.append(Paragraph(none, muted=True))
+        return
+    blocks.append(
+        Table(
+            header=[*header, _("Deadline"), _("State"), pgettext("hearing pack", "Closed on")],
+            rows=[
+                [
+                    *cells(item),
+                    cn_date(item.deadline),
+                    item.get_state_display() + (_(" (overdue)") if item.is_overdue(content.today) else ""),
+                    cn_date(item.closed_at) or "–",
+                ]
+                for item in items
+            ],
+        )
+    )
 
 
 def proposal_text(proposal) -> str:
