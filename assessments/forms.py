@@ -16,7 +16,7 @@ from core.forms import QuickSelect, text_field
 from core.uploads import accept_attribute
 from responsibilities.models import Category, Unit
 
-from .models import Grade, Marking, Report
+from .models import Grade, Marking, Report, UnitPlan
 
 
 class ReportForm(forms.ModelForm):
@@ -27,8 +27,23 @@ class ReportForm(forms.ModelForm):
         fields = ["content", "self_assessment"]
         widgets = {"content": forms.Textarea(attrs={"rows": 8})}
 
-    def __init__(self, *args, duty=None, **kwargs):
+    def __init__(self, *args, duty=None, plan=None, **kwargs):
+        """``plan``: the unit's plan for the next half (a ``UnitPlan`` or "") when this is
+        its last open report of the period; None leaves the field off the form."""
         super().__init__(*args, **kwargs)
+        if plan is not None:
+            self.fields["next_half_plan"] = forms.CharField(
+                label=_("Plan for the next half year"),
+                required=False,
+                max_length=UnitPlan.MAX_LENGTH,
+                initial=getattr(plan, "text", plan),
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=_(
+                    "This is your unit's last report of the period still to file: say what the unit "
+                    "plans for the next half year. The half-year hearing pack prints it."
+                ),
+                error_messages={"max_length": _("Keep the plan within %(limit_value)d characters.")},
+            )
         self.fields["content"].label = _("What was done")
         self.fields["self_assessment"].label = _("Self-assessment")
         self.fields["self_assessment"].choices = [("", _("— not yet —")), *Grade.choices]

@@ -287,6 +287,31 @@ def warning_q(period: Period, level: str, today: datetime.date | None = None) ->
     return models.Q(state__in=Report.UNSUBMITTED) & by_level[level]
 
 
+class UnitPlan(models.Model):
+    """A unit's plan for the next half year (下半年工作打算), written on the page of its last
+    open report of the period, when it submits it; the half-year hearing pack prints it
+    under the unit's account (一、三 "每半年听取一次党建工作汇报": the hearing looks ahead
+    as well as back). One per unit and period; written again, it is replaced."""
+
+    MAX_LENGTH = 3000
+
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="plans")
+    unit = models.ForeignKey(
+        "responsibilities.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="plans"
+    )
+    text = models.TextField(_("plan for the next half year"), max_length=MAX_LENGTH)
+    written_by = person(_("written by"), optional=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan for the next half year")
+        verbose_name_plural = _("plans for the next half year")
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="unitplan_unique_per_period")]
+
+    def __str__(self):
+        return f"{self.period} · {self.unit_id}"
+
+
 class ReportEvent(AbstractTransitionEvent):
     """One step in a report's life (留痕): who, when, from which state to which, and why."""
 

@@ -27,7 +27,7 @@ from core.uploads import check_upload
 from responsibilities.models import Assignment, Cadence, DueWindow, UnitKind
 
 from . import due, permissions
-from .models import Evidence, Grade, Half, Period, PeriodEvent, Report, ReportEvent
+from .models import Evidence, Grade, Half, Period, PeriodEvent, Report, ReportEvent, UnitPlan
 
 State = Report.State
 Action = ReportEvent.Action
@@ -251,19 +251,52 @@ def _after_commit(event: ReportEvent) -> None:
 
 
 @transaction.atomic
-def save_report(*, report_id: int, actor, content: str, self_assessment: str = "") -> Report:
-    """Keep what the secretary typed, while the report is a draft or returned."""
+def save_report(*, report_id: int, actor, content: str, self_assessment: str = "", plan: str | None = None) -> Report:
+    """Keep what the secretary typed, while the report is a draft or returned; ``plan``
+    (the unit's last open report only): its plan for the next half year."""
     report = reports.lock(report_id)
     require(permissions.can_file(actor, report))
     reports.expect(report, *Report.EDITABLE)
     report.content = content
     report.self_assessment = self_assessment
     report.save(update_fields=["content", "self_assessment", "updated_at"])
+    _keep_plan(report, actor, plan)
     return report
 
 
+def is_last_open(report: Report) -> bool:
+    """Whether ``report`` is the last of its unit's reports of the period still to file (a
+    draft or returned one): its page then asks for the unit's plan for the next half."""
+    if report.state not in Report.EDITABLE:
+        return False
+    others = Report.objects.filter(period=report.period_id, unit=report.unit_id, state__in=Report.EDITABLE)
+    return not others.exclude(pk=report.pk).exists()
+
+
+def _keep_plan(report: Report, actor, plan: str | None) -> None:
+    """Write the unit's plan for the next half (None: the page did not ask for it). Only
+    from the unit's last open report, by whoever may file it — the caller checked both."""
+    if plan is None:
+        return
+    if len(plan) > UnitPlan.MAX_LENGTH:
+        raise TransitionError(_("The plan is too long."))
+    if not plan.strip():
+        UnitPlan.objects.filter(period=report.period_id, unit=report.unit_id).delete()
+        return
+    UnitPlan.objects.update_or_create(
+        period_id=report.period_id, unit_id=report.unit_id, defaults={"text": plan.strip(), "written_by": actor}
+    )
+
+
 @transaction.atomic
-def submit_report(*, report_id: int, actor, content: str | None = None, self_assessment: str | None = None) -> Report:
+def submit_report(
+    *,
+    report_id: int,
+    actor,
+    content: str | None = None,
+    self_assessment: str | None = None,
+    plan: str | None = None,
+) -> Report:
     """Draft or returned → submitted. Refused when the report is locked (after due + grace)
     unless an admin waived the lock or it answers a return within its resubmission window;
     a first submission after the due date is marked late."""
@@ -286,6 +319,7 @@ def submit_report(*, report_id: int, actor, content: str | None = None, self_ass
     report.submitted_at = timezone.now()
     report.responsible = actor
     report.late = report.late or (today > report.due_on and not answering_a_return)
+    _keep_plan(report, actor, plan)
     _after_commit(reports.move(report, State.SUBMITTED, actor=actor, action=Action.SUBMIT))
     return report
 

@@ -24,6 +24,7 @@ class Export(models.Model):
     class Kind(models.TextChoices):
         EXCEL = "excel", _("Excel workbook")
         PDF = "pdf", _("Hearing pack (PDF)")
+        DOCX = "docx", _("Hearing pack (Word)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -75,7 +76,7 @@ class Export(models.Model):
 
     @property
     def extension(self) -> str:
-        return ".xlsx" if self.kind == self.Kind.EXCEL else ".pdf"
+        return {self.Kind.EXCEL: ".xlsx", self.Kind.DOCX: ".docx"}.get(self.kind, ".pdf")
 
     @property
     def is_active(self) -> bool:

