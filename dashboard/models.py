@@ -24,6 +24,7 @@ class Export(models.Model):
     class Kind(models.TextChoices):
         EXCEL = "excel", _("Excel workbook")
         PDF = "pdf", _("Hearing pack (PDF)")
+        LEDGER = "ledger", _("Rectification ledger (Excel)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -75,7 +76,7 @@ class Export(models.Model):
 
     @property
     def extension(self) -> str:
-        return ".xlsx" if self.kind == self.Kind.EXCEL else ".pdf"
+        return ".xlsx" if self.kind in (self.Kind.EXCEL, self.Kind.LEDGER) else ".pdf"
 
     @property
     def is_active(self) -> bool:
@@ -84,4 +85,6 @@ class Export(models.Model):
     def download_name(self) -> str:
         """The name the browser saves: period and kind, in the reader's language."""
         what = gettext("results") if self.kind == self.Kind.EXCEL else gettext("hearing pack")
+        if self.kind == self.Kind.LEDGER:
+            what = gettext("rectification ledger")
         return f"{self.period.label} {what}{self.extension}"

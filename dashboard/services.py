@@ -199,6 +199,10 @@ def _write_file(export: Export, path: Path, progress) -> None:
         from .exports.excel import write_workbook
 
         write_workbook(period=export.period, root=export.unit, path=path, progress=progress)
+    elif export.kind == Export.Kind.LEDGER:
+        from .exports.ledger import write_ledger
+
+        write_ledger(period=export.period, root=export.unit, path=path, progress=progress)
     else:
         from .exports.pdf import write_hearing_pack
 
