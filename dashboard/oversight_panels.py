@@ -163,7 +163,7 @@ def build_follow_up(*, scope: Scope, period: Period, rows: list[selectors.Row]) 
             "urls": {s: list_url("rectification", period=period, unit=root, status=s, source=value) for s in STATUSES},
         }
         for value, label in Rectification.Source.choices
-        if value in by_source
+        if value in by_source and by_source[value].total
     ]
     urls = {
         kind: {s: list_url(kind, period=period, unit=root, status=s) for s in STATUSES}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -14,10 +15,11 @@ from assessments.models import Period
 from core.replica import heavy_read_view
 from oversight.models import Rectification, SupervisionNotice
 
-from . import permissions
+from . import permissions, selectors
 from .forms import FollowUpFilterForm
 from .links import dashboard_url
-from .oversight_panels import status_labels, status_q
+from .oversight_panels import build_follow_up, status_labels, status_q
+from .views import _period_from
 
 PAGE = 50
 
@@ -75,3 +77,18 @@ def rectifications(request):
 @heavy_read_view
 def notices(request):
     return _list(request, "notice")
+
+
+@require_GET
+@login_required
+@heavy_read_view
+def follow_up_panel(request):
+    """The dashboard's 整改 and 督办 panels, loaded by htmx beside the overview (so that the
+    overview's own query budget is untouched): the same scope and period as the page."""
+    scope = permissions.scope_for(request.user, request.GET.get("unit"))
+    period = _period_from(selectors.dashboard_periods(), request.GET.get("period"))
+    if period is None:
+        raise Http404
+    _crumbs, rows = selectors.tree_units(scope)
+    follow_up = build_follow_up(scope=scope, period=period, rows=rows)
+    return render(request, "dashboard/_follow_up.html", {"follow_up": follow_up, "scope": scope, "period": period})

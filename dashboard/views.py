@@ -23,7 +23,6 @@ from . import permissions, selectors, services
 from .forms import ReportFilterForm
 from .links import dashboard_url
 from .models import Export
-from .oversight_panels import build_follow_up
 from .panels import build_overview
 
 RANKING_PAGE = 50
@@ -61,8 +60,6 @@ def index(request):
         "by_score": color == "score",
         "can_rank": permissions.can_view_ranking(request.user),
         "setup": setup,
-        # 整改 and 督办 of the same rows (issue 14): one query more.
-        "follow_up": build_follow_up(scope=scope, period=period, rows=overview.rows),
         "color_urls": {
             c: dashboard_url(period=period, unit=scope.root, color=c if c == "score" else None)
             for c in ("completion", "score")

@@ -1,8 +1,8 @@
 """整改台账: the rectification ledger offices keep, as an Excel workbook in their columns.
 
 序号, 问题来源, 问题描述, 整改措施, 责任单位, 责任人, 整改时限, 整改进展/状态, 销号日期, 备注 —
-one line per rectification of the export's subtree that was open at some time in the
-period's half year (raised before its end, not closed before its start), in tree order.
+one line per rectification of the export's subtree still open at the start of the period's
+half year or raised since (none closed before it), with its state today, in tree order.
 Written with openpyxl's write-only mode from a server-side cursor, like the results
 workbook, so memory stays bounded (二、一 "检视整改再实化").
 """
@@ -17,8 +17,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.write_only import WriteOnlyCell
 
 from assessments.models import Period
 from oversight.models import Event, Rectification
@@ -56,12 +56,12 @@ def header() -> list[str]:
     return [
         _("No."),
         _("Where the problem was found"),
-        _("Problem"),
+        _("Description of the problem"),
         _("Measure to take"),
         _("Responsible unit"),
         _("Responsible person"),
-        _("Rectify by"),
-        _("Progress"),
+        _("Rectification deadline"),
+        _("Progress / state"),
         _("Closed on"),
         _("Remarks"),
     ]
@@ -70,11 +70,10 @@ def header() -> list[str]:
 def ledger_rows(*, period: Period, root: Unit | None, today: datetime.date | None = None):
     """The rectifications of the ledger, in tree order, each annotated with ``worked_on``
     (any step after it was raised). A lazy queryset: iterate it in chunks."""
-    start, end = half_bounds(period)
+    start, _end = half_bounds(period)
     worked_on = Event.objects.filter(rectification=OuterRef("pk")).exclude(action=Event.Action.RAISE)
     return (
         Rectification.objects.filter(scope_q(root))
-        .filter(created_at__lt=end)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
         .annotate(worked_on=Exists(worked_on))
         .select_related("unit", "post__holder", "duty", "notice")
@@ -136,11 +135,11 @@ def write_ledger(
                 r.problem,
                 r.measure,
                 str(r.unit.label),
-                person_of(r),
+                person_of(r) or None,
                 deadline,
                 labels[progress_of(r.state, r.worked_on)],
                 closed,
-                remarks(r, today),
+                remarks(r, today) or None,
             ]
         )
         if number % CHUNK == 0 and total:
