@@ -75,6 +75,7 @@ def test_the_ledger_cell_by_cell(cast, data, ledger_items):
     assert rows[0][0] == f"整改台账 · {data.cur.label}"
     assert rows[1] == HEADER
     d = datetime.datetime  # openpyxl reads dates back as datetimes at midnight
+    y = data.cur.year
 
     def day(value):
         return d(value.year, value.month, value.day)
@@ -93,7 +94,7 @@ def test_the_ledger_cell_by_cell(cast, data, ledger_items):
             None,
             day(r["r4"].deadline),
             "已销号",
-            d(data.cur.year, 3, 15),
+            d(y, 3, 15),
             None,
         ],
         [4, "审计", "问题r3", "措施r3", "甲党支部", None, day(r["r3"].deadline), "待验收销号", None, None],
@@ -120,7 +121,7 @@ def test_the_ledger_cell_by_cell(cast, data, ledger_items):
             None,
             day(r["r8"].deadline),
             "已销号",
-            d(data.cur.year, 6, 30),
+            d(y, 6, 30),
             None,
         ],
     ]
