@@ -164,6 +164,11 @@ EXPECTED = {
         args="export_committee", get=ORG | COMMITTEE, hidden=EVERYONE - ORG - COMMITTEE
     ),
     "dashboard:export_download@everything": Row(args="export_everything", get=ORG, hidden=EVERYONE - ORG),
+    # 整改 and 督办 behind the dashboard (issue 14): the panels, their lists, the 整改台账 of unit A.
+    "dashboard:follow_up": Row(get=STAFF),
+    "dashboard:rectifications": Row(get=STAFF),
+    "dashboard:notices": Row(get=STAFF),
+    "dashboard:export_download@ledger": Row(args="export_ledger", get=SEES_A, hidden=EVERYONE - SEES_A),
     # 述职评议: an open round (A appraised, the two leaders rate) and last year's, published.
     "appraisals:my_appraisal": Row(get=EVERYONE),
     "appraisals:rounds": Row(get=ORG),
@@ -234,6 +239,9 @@ def objects(cast, period, report_a, settings, tmp_path):
         export = Export.objects.create(kind=Export.Kind.EXCEL, period=period, unit=unit, status=Export.Status.DONE)
         export.file.save(f"{name}.xlsx", ContentFile(b"PK"), save=True)
         exports[name] = {"token": export.token}
+    ledger = Export.objects.create(kind=Export.Kind.LEDGER, period=period, unit=cast.unit_a, status=Export.Status.DONE)
+    ledger.file.save("ledger.xlsx", ContentFile(b"PK"), save=True)
+    exports["export_ledger"] = {"token": ledger.token}
     UnitScore.objects.create(period=period, unit=cast.unit_a, score=85, subtree_score=85, reports=1, on_time=1)
     UnitScore.objects.create(period=period, unit=cast.committee, score=80, subtree_score=82, reports=1, on_time=1)
     return {
