@@ -4,7 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Period, Report, Warning
+from oversight.models import Rectification
 from responsibilities.models import Category
+
+from .oversight_panels import status_labels
 
 
 class PeriodChoiceField(forms.ModelChoiceField):
@@ -37,3 +40,31 @@ class ReportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("period", "category", "state", "warning"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+
+class FollowUpFilterForm(forms.Form):
+    """The filters of the 整改 and 督办 lists behind the dashboard's panels (issue 14)."""
+
+    period = PeriodChoiceField(
+        label=_("Period"),
+        queryset=Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half"),
+        required=False,
+        empty_label=None,
+    )
+    unit = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    exact = forms.BooleanField(label=_("This unit only, without the units below"), required=False)
+    status = forms.ChoiceField(label=_("Show"), required=False)
+    source = forms.ChoiceField(
+        label=_("Where the problem was found"),
+        choices=[("", _("All"))] + Rectification.Source.choices,
+        required=False,
+    )
+
+    def __init__(self, *args, with_source: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *status_labels().items()]
+        if not with_source:
+            del self.fields["source"]
+        for name in ("period", "status", "source"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-select form-select-sm"

@@ -25,6 +25,7 @@ class Export(models.Model):
         EXCEL = "excel", _("Excel workbook")
         PDF = "pdf", _("Hearing pack (PDF)")
         DOCX = "docx", _("Hearing pack (Word)")
+        LEDGER = "ledger", _("Rectification ledger (Excel)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -76,7 +77,7 @@ class Export(models.Model):
 
     @property
     def extension(self) -> str:
-        return {self.Kind.EXCEL: ".xlsx", self.Kind.DOCX: ".docx"}.get(self.kind, ".pdf")
+        return {self.Kind.EXCEL: ".xlsx", self.Kind.LEDGER: ".xlsx", self.Kind.DOCX: ".docx"}.get(self.kind, ".pdf")
 
     @property
     def is_active(self) -> bool:
@@ -85,4 +86,6 @@ class Export(models.Model):
     def download_name(self) -> str:
         """The name the browser saves: period and kind, in the reader's language."""
         what = gettext("results") if self.kind == self.Kind.EXCEL else gettext("hearing pack")
+        if self.kind == self.Kind.LEDGER:
+            what = gettext("rectification ledger")
         return f"{self.period.label} {what}{self.extension}"

@@ -203,6 +203,10 @@ def _write_file(export: Export, path: Path, progress) -> None:
         from .exports.word import write_hearing_pack_docx
 
         write_hearing_pack_docx(period=export.period, root=export.unit, path=path, progress=progress)
+    elif export.kind == Export.Kind.LEDGER:
+        from .exports.ledger import write_ledger
+
+        write_ledger(period=export.period, root=export.unit, path=path, progress=progress)
     else:
         from .exports.pdf import write_hearing_pack
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from appraisals.models import Finding
 from core.demo import DemoOutcome
-from responsibilities.models import Post, PostKind, Unit
+from responsibilities.models import Duty, Post, PostKind, Unit
 
 from . import services
 from .handovers import hand_over
@@ -38,6 +38,11 @@ def _rectification(unit_code: str, problem: str, **kwargs) -> tuple[Rectificatio
     if found is not None:
         return found, False
     return services.raise_rectification(unit=unit, problem=problem, **kwargs), True
+
+
+def _duty(year: int, words: str) -> Duty | None:
+    """A duty of the year's checklist whose title has ``words``: the one a problem concerns."""
+    return Duty.objects.filter(checklist__year=year, title__contains=words).order_by("code").first()
 
 
 def demo_step(*, year: int) -> None:
@@ -67,6 +72,7 @@ def load_demo(*, year: int) -> None:
         actor=people["lihua"],
         measure="对照发展党员工作细则逐项补齐档案材料。",
         deadline=_days(1),
+        source=Rectification.Source.INSPECTION,
     )
     if made:  # raised weeks ago and not done: overdue, so it shows in red
         Rectification.objects.filter(pk=late.pk).update(
@@ -79,6 +85,8 @@ def load_demo(*, year: int) -> None:
         actor=people["lihua"],
         measure="制定党建与业务融合的主题党日计划。",
         deadline=_days(10),
+        source=Rectification.Source.ORGANIZATIONAL_LIFE,
+        duty=_duty(year, "主题党日"),
     )
     if made:
         secretary = done.post.holder
@@ -88,6 +96,35 @@ def load_demo(*, year: int) -> None:
             completion="已制定下半年主题党日计划，并于本月开展“走进窗口”活动。",
             uploads=[SimpleUploadedFile("活动照片.png", PIXEL, content_type="image/png")],
         )
+
+    # 审计 and 民主生活会 (issue 14): one closed (销号) this half, one just handed to the unit.
+    audited, made = _rectification(
+        "ZB03",
+        "党费收缴台账与银行流水不一致。",
+        actor=people["lihua"],
+        measure="逐月核对党费收缴记录，补缴差额并建立复核制度。",
+        deadline=_days(15),
+        source=Rectification.Source.AUDIT,
+    )
+    if made:
+        services.report_rectification_done(
+            rectification_id=audited.pk,
+            actor=audited.post.holder,
+            completion="已逐月核对并补缴差额，建立季度复核制度。",
+            uploads=[SimpleUploadedFile("核对表.png", PIXEL, content_type="image/png")],
+        )
+        services.verify_rectification(
+            rectification_id=audited.pk, actor=people["lihua"], comment="核对无误，予以销号。"
+        )
+    _rectification(
+        "ZB02",
+        "民主生活会查摆：理论学习与业务结合不紧。",
+        actor=people["admin"],
+        measure="每季度开展一次联系业务的专题学习研讨。",
+        deadline=_days(45),
+        source=Rectification.Source.DEMOCRATIC_LIFE,
+        duty=_duty(year, "学习"),
+    )
 
     fifth = Unit.objects.get(code="ZB05")
     subject = "半年度落实情况报告逾期未报"

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, MultipleFileField, text_field
-from responsibilities.models import Post, Unit
+from responsibilities.models import Checklist, Duty, Post, Unit
 
 from .models import Rectification, SupervisionNotice
 
@@ -25,7 +25,28 @@ class PostField(forms.ModelChoiceField):
         return f"{obj.unit.label} · {obj.title} · {holder}"
 
 
+class DutyField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.title}"
+
+
+def duty_choices(extra=None):
+    """The duties of the newest checklist, and ``extra`` (a report's duty from an earlier one)."""
+    newest = Checklist.objects.order_by("-year").values("pk")[:1]
+    duties = Duty.objects.filter(checklist__in=newest, active=True)
+    if extra is not None:
+        duties = duties | Duty.objects.filter(pk=extra)
+    return duties.order_by("-checklist__year", "category__order", "code")
+
+
 class RectificationForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("Where the problem was found"),
+        choices=[
+            (value, label) for value, label in Rectification.Source.choices if value in Rectification.CHOSEN_SOURCES
+        ],
+        initial=Rectification.Source.MANUAL,
+    )
     problem = text_field(_("Problem"), rows=3, max_length=4000, required=_("Describe the problem."))
     measure = text_field(
         _("Measure to take"), rows=3, max_length=4000, required=_("Say what must be done to put it right.")
@@ -38,9 +59,19 @@ class RectificationForm(forms.Form):
         empty_label=_("The unit's secretary"),
     )
     deadline = forms.DateField(label=_("Rectify by"), widget=DateInput(), initial=in_a_month)
+    duty = DutyField(
+        label=_("Duty concerned"),
+        queryset=Duty.objects.none(),
+        required=False,
+        empty_label=_("No particular duty"),
+        help_text=_("The line of the checklist the problem is about, if there is one."),
+    )
 
-    def __init__(self, *args, units, fixed_unit=None, **kwargs):
+    def __init__(self, *args, units, fixed_unit=None, linked=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if linked:  # raised on a report, a finding or a notice: the source is that object
+            del self.fields["source"]
+        self.fields["duty"].queryset = duty_choices(self.initial.get("duty"))
         self.fields["unit"].queryset = units
         if fixed_unit is not None:
             self.fields["unit"].queryset = Unit.objects.filter(pk=fixed_unit.pk)

@@ -36,10 +36,23 @@ def deadline_warning(deadline: datetime.date, today: datetime.date | None = None
 
 class Rectification(models.Model):
     class Source(models.TextChoices):
-        REPORT = "report", _("Returned report")
+        """Where the problem was found (问题来源). Three follow from the object it was raised
+        on (a returned report, an appraisal finding, a notice); the others are chosen by
+        whoever opens it: the 民主生活会 and 组织生活会 (二、一 "检视整改再实化"), 巡察 and
+        审计 (三, 监督责任), or another source."""
+
+        DEMOCRATIC_LIFE = "democratic_life", _("Democratic life meeting")
+        ORGANIZATIONAL_LIFE = "org_life", _("Organizational life meeting")
+        INSPECTION = "inspection", _("Inspection tour")
+        AUDIT = "audit", _("Audit")
+        REPORT = "report", _("Report review")
         APPRAISAL = "appraisal", _("Appraisal finding")
         NOTICE = "notice", _("Supervision notice")
-        MANUAL = "manual", _("Entered by hand")
+        MANUAL = "manual", _("Other source")
+
+    # Sources that name an object the rectification was raised on; the rest are chosen.
+    LINKED_SOURCES = ("report", "appraisal", "notice")
+    CHOSEN_SOURCES = ("democratic_life", "org_life", "inspection", "audit", "manual")
 
     class State(models.TextChoices):
         OPEN = "open", _("Being rectified")
@@ -63,7 +76,15 @@ class Rectification(models.Model):
         related_name="rectifications",
     )
     deadline = models.DateField(_("deadline"))
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MANUAL)
+    duty = models.ForeignKey(
+        "responsibilities.Duty",
+        verbose_name=_("duty concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+    )
     report = models.ForeignKey(
         "assessments.Report",
         verbose_name=_("report"),
@@ -105,7 +126,7 @@ class Rectification(models.Model):
                 condition=Q(source="report", report__isnull=False)
                 | Q(source="appraisal", finding__isnull=False)
                 | Q(source="notice", notice__isnull=False)
-                | Q(source="manual"),
+                | Q(source__in=["democratic_life", "org_life", "inspection", "audit", "manual"]),
                 name="rectification_source_has_its_object",
             )
         ]

@@ -155,7 +155,7 @@ def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
     """Fetch and authorize in one step: 404 when unseen, 403 when the action is not theirs."""
     found = (
         rectifications_visible_to(user)
-        .select_related("unit", "post__holder", "raised_by", "report__assignment__duty", "finding", "notice")
+        .select_related("unit", "post__holder", "raised_by", "report__assignment__duty", "finding", "notice", "duty")
         .filter(pk=pk_or_404(pk))
         .first()
     )

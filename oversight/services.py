@@ -91,8 +91,13 @@ def raise_rectification(
     report=None,
     finding=None,
     notice=None,
+    source: str = "",
+    duty=None,
 ) -> Rectification:
-    """Open a rectification on ``unit`` (its source follows from what it was raised on).
+    """Open a rectification on ``unit``. Its source follows from what it was raised on (a
+    report, a finding, a notice); raised by hand, it is the ``source`` chosen (民主生活会,
+    组织生活会, 巡察, 审计, or another). ``duty`` is the duty it concerns (by default the
+    duty of the report it was raised on).
 
     Guarantees: the actor may raise for that unit, the post and the source belong to it,
     the deadline is not in the past; the unit's responsible person is told.
@@ -103,7 +108,9 @@ def raise_rectification(
     _future(deadline, _("Give a deadline from today on."))
     if post is not None and post.unit_id != unit.pk:
         raise TransitionError(_("The post must belong to the responsible unit."))
-    source = Rectification.Source.MANUAL
+    source = source or Rectification.Source.MANUAL
+    if source not in Rectification.CHOSEN_SOURCES:
+        raise TransitionError(_("Choose where the problem was found."))
     for value, thing, unit_id in (
         (Rectification.Source.REPORT, report, getattr(report, "unit_id", None)),
         (Rectification.Source.APPRAISAL, finding, getattr(getattr(finding, "appraisee", None), "unit_id", None)),
@@ -113,6 +120,8 @@ def raise_rectification(
             if unit_id != unit.pk:
                 raise TransitionError(_("A rectification goes to the unit its source concerns."))
             source = value
+    if duty is None and report is not None:
+        duty = report.assignment.duty
     if post is None:
         post = Post.objects.filter(unit=unit, kind=PostKind.SECRETARY, active=True).select_related("holder").first()
     rectification = Rectification.objects.create(
@@ -125,6 +134,7 @@ def raise_rectification(
         report=report,
         finding=finding,
         notice=notice,
+        duty=duty,
         raised_by=actor,
     )
     rectifications.record(rectification, actor=actor, action=Action.RAISE)

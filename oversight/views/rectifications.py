@@ -64,11 +64,16 @@ def _raise(request, *, unit=None, report=None, finding=None, notice=None, initia
     if unit is not None:
         require(permissions.can_raise(request.user, unit))
     form = RectificationForm(
-        request.POST or None, units=_raisable_units(request.user), fixed_unit=unit, initial=initial or {}
+        request.POST or None,
+        units=_raisable_units(request.user),
+        fixed_unit=unit,
+        initial=initial or {},
+        linked=any(thing is not None for thing in (report, finding, notice)),
     )
     made = request.method == "POST" and attempt(
         form,
-        # The form's fields (unit, post, problem, measure, deadline) are the service's arguments.
+        # The form's fields (source, unit, post, problem, measure, deadline, duty) are the
+        # service's arguments.
         lambda data: services.raise_rectification(
             actor=request.user, report=report, finding=finding, notice=notice, **data
         ),
@@ -98,7 +103,11 @@ def raise_from_report(request, report_id):
     """From a (returned) report: the unit and post follow the report, the reviewer's comment
     is the problem to start from."""
     report = get_report_for(request.user, report_id)
-    initial = {"problem": report.review_comment, "post": report.assignment.post_id}
+    initial = {
+        "problem": report.review_comment,
+        "post": report.assignment.post_id,
+        "duty": report.assignment.duty_id,
+    }
     return _raise(request, unit=report.unit, report=report, initial=initial)
 
 

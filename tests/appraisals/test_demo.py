@@ -34,8 +34,12 @@ def test_demo_has_each_flow_and_is_idempotent(settings):
     assert current.raters.count() == 9 and current.appraisees.count() == 8 and current.tokens.count() == 2
     assert Finding.objects.filter(appraisee__unit__code="ZB01").exists()  # shown beside 第一党支部's form
     states = sorted(Rectification.objects.values_list("unit__code", "state"))
-    assert states == [("ZB01", "open"), ("ZB02", "reported"), ("ZB03", "open")]
-    assert Rectification.objects.get(unit__code="ZB03").is_overdue()
+    assert states == [("ZB01", "open"), ("ZB02", "open"), ("ZB02", "reported"), ("ZB03", "closed"), ("ZB03", "open")]
+    assert Rectification.objects.get(unit__code="ZB03", state="open").is_overdue()
+    # Each source offices name shows in the demo (issue 14), a duty linked where one is concerned.
+    sources = sorted(Rectification.objects.values_list("source", flat=True))
+    assert sources == ["appraisal", "audit", "democratic_life", "inspection", "org_life"]
+    assert Rectification.objects.filter(duty__isnull=False).exists()
     assert SupervisionNotice.objects.get().state == "issued"
     before = snapshot()
     call_command("load_demo", "--year", "2026")

@@ -22,6 +22,8 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Half, Period, Report
+from oversight.models import Rectification as R
+from oversight.models import SupervisionNotice as N
 from responsibilities.models import Category
 from scoring.models import ScoreLine, UnitScore
 from tests.factories import AssignmentFactory, DutyFactory
@@ -116,3 +118,63 @@ def data(cast):
             ScoreLine.objects.create(unit_score=score, kind=ScoreLine.Kind.DEDUCTION, label="迟报", points=Decimal(-2))
             ScoreLine.objects.create(unit_score=score, kind=ScoreLine.Kind.BONUS, label="典型经验", points=Decimal(3))
     return Data(cur=cur, prev=prev, c1=c1, c2=c2, reports=r)
+
+
+# ---------------------------------------------------------------------------------------
+# 整改 and 督办 (issue 14): the items of tests/dashboard/test_follow_up.py's table.
+
+
+def days(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def at(year, month, day, hour=12, minute=0):
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())
+
+
+@pytest.fixture
+def items(cast, data):
+    y = data.cur.year
+    made = {}
+
+    def rect(name, unit, source, state, deadline, closed_at=None):
+        made[name] = R.objects.create(
+            problem=f"问题{name}",
+            measure=f"措施{name}",
+            unit=unit,
+            deadline=deadline,
+            source=source,
+            state=state,
+            raised_by=cast.admin,
+            closed_at=closed_at,
+        )
+
+    def notice(name, unit, state, deadline, closed_at=None):
+        made[name] = N.objects.create(
+            year=y,
+            number=int(name[1:]),
+            unit=unit,
+            subject=f"督办{name}",
+            body="请按期办理",
+            deadline=deadline,
+            state=state,
+            issued_by=cast.leader,
+            closed_at=closed_at,
+        )
+
+    S = R.Source
+    rect("r1", cast.unit_a, S.INSPECTION, R.State.OPEN, days(-1))
+    rect("r2", cast.unit_a, S.DEMOCRATIC_LIFE, R.State.OPEN, days(10))
+    rect("r3", cast.unit_a, S.AUDIT, R.State.REPORTED, days(-5))
+    rect("r4", cast.unit_a, S.INSPECTION, R.State.CLOSED, days(-20), at(y, 3, 15))
+    rect("r5", cast.unit_a, S.MANUAL, R.State.CLOSED, days(-200), at(y - 1, 11, 20))
+    rect("r6", cast.unit_b, S.ORGANIZATIONAL_LIFE, R.State.OPEN, days(-3))
+    rect("r7", cast.committee, S.AUDIT, R.State.OPEN, days(20))
+    rect("r8", cast.discipline, S.INSPECTION, R.State.CLOSED, days(-30), at(y, 6, 30, 23))
+    rect("r9", cast.party_group, S.DEMOCRATIC_LIFE, R.State.OPEN, days(-1))
+    notice("n1", cast.unit_a, N.State.ISSUED, days(-2))
+    notice("n2", cast.unit_a, N.State.REPLIED, days(-4))
+    notice("n3", cast.unit_b, N.State.CLOSED, days(-40), at(y, 2, 1))
+    notice("n4", cast.committee, N.State.ISSUED, days(5))
+    notice("n5", cast.unit_b, N.State.CLOSED, days(-40), at(y, 7, 1, 0, 30))
+    return made

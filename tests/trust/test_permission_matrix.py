@@ -173,6 +173,11 @@ EXPECTED = {
     "dashboard:export_download@everything": Row(args="export_everything", get=ORG, hidden=EVERYONE - ORG),
     # The hearing pack as a Word document: the same download, the same scope.
     "dashboard:export_download@word": Row(args="export_word", get=SEES_A, hidden=EVERYONE - SEES_A),
+    # 整改 and 督办 behind the dashboard (issue 14): the panels, their lists, the 整改台账 of unit A.
+    "dashboard:follow_up": Row(get=STAFF),
+    "dashboard:rectifications": Row(get=STAFF),
+    "dashboard:notices": Row(get=STAFF),
+    "dashboard:export_download@ledger": Row(args="export_ledger", get=SEES_A, hidden=EVERYONE - SEES_A),
     # 述职评议: an open round (A appraised, the two leaders rate) and last year's, published.
     # 评先评优: the admin runs a round; its 公示 is read by everyone who sees a unit; the
     # year-end summary follows the dashboard's scope and its file is a 404 outside it.
@@ -287,6 +292,9 @@ def objects(cast, period, report_a, settings, tmp_path):
     honour_round = HonourRound.objects.create(
         year=period.year, title="评先评优", kinds=["advanced_branch"], state="publicity", created_by=cast.admin
     )
+    ledger = Export.objects.create(kind=Export.Kind.LEDGER, period=period, unit=cast.unit_a, status=Export.Status.DONE)
+    ledger.file.save("ledger.xlsx", ContentFile(b"PK"), save=True)
+    exports["export_ledger"] = {"token": ledger.token}
     UnitScore.objects.create(period=period, unit=cast.unit_a, score=85, subtree_score=85, reports=1, on_time=1)
     UnitScore.objects.create(period=period, unit=cast.committee, score=80, subtree_score=82, reports=1, on_time=1)
     recorded = work_record(cast, "支委会", record_now=True)

@@ -94,6 +94,9 @@ SNAPSHOT = {
     "ballot_token_rows": "SELECT id, round_id, token FROM appraisals_ballottoken ORDER BY id",
     "appraisal_result_rows": "SELECT appraisee_id, score, grade_id, valid_ballots, invalid_ballots, enough_ballots, "
     "rank FROM appraisals_appraisalresult ORDER BY appraisee_id",
+    # Issue 14: rectifications keep every value; their source follows their links.
+    "rectification_rows": "SELECT id, problem, measure, deadline, source, state, report_id, finding_id, notice_id, "
+    "unit_id, post_id FROM oversight_rectification ORDER BY id",
 }
 
 
