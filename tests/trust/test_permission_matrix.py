@@ -29,6 +29,7 @@ from responsibilities.models import PostKind
 from responsibilities.services import set_post_holder
 from schedules.models import JobRun
 from scoring.models import BonusItem, UnitScore
+from tests.assessments.tasks_support import matrix_task_objects
 from tests.factories import PostFactory, UnitFactory, UserFactory
 from tests.oversight.matrix import matrix_objects
 from tests.trust.urlconf import url_names
@@ -197,6 +198,14 @@ EXPECTED = {
     "oversight:reply": Row(args="notice", post=ACTS_FOR_A, **OF_A),
     "oversight:settle": Row(args="notice", post=JUDGES_A, **OF_A),
     "oversight:attachment": Row(args="attachment", get=SEES_A, **OF_A),
+    # 交办: a task of unit A, replied to by its secretary. Admins issue and close (not the
+    # one holding a post in A); A's post holders reply; the rest of the scope reads.
+    "assessments:tasks": Row(get=STAFF),
+    "assessments:task_new": Row(get=ADMIN, post=ADMIN),
+    "assessments:task": Row(args="task", get=SEES_A, **OF_A),
+    "assessments:task_reply": Row(args="task", post=ACTS_FOR_A, **OF_A),
+    "assessments:task_settle": Row(args="task", post={"admin"}, **OF_A),
+    "assessments:task_file": Row(args="task_file", get=SEES_A, **OF_A),
 }
 
 # Answers that count as "let in": a page, a redirect after success, or a 400 for the
@@ -255,6 +264,7 @@ def objects(cast, period, report_a, settings, tmp_path):
         "api_token": {"pk": issue_token(user=cast.secretary_a, name="app", days=30, actor=cast.admin).token.pk},
         **exports,
         **matrix_objects(cast, report_a),
+        **matrix_task_objects(cast),
     }
 
 
