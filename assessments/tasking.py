@@ -174,7 +174,8 @@ def _tell(task: Task, recipients, *, actor, template: str, **context) -> None:
 
 
 def scoring_period() -> Period | None:
-    """The period a new task counts in: the open one (the latest, if several)."""
+    """The period a new task counts in: the open one (the latest, if several); a task from
+    the meeting that heard a closed half-year counts in the half that is running."""
     return Period.objects.filter(state=Period.State.OPEN).order_by("-year", "-half").first()
 
 
@@ -205,8 +206,7 @@ def issue_task(
         decision=decision,
         unit=unit,
         post=post,
-        period=(decision.meeting.period if decision is not None and decision.meeting.period_id else None)
-        or scoring_period(),
+        period=scoring_period() or (decision.meeting.period if decision is not None else None),
         subject=subject[:200],
         body=body,
         deadline=deadline,

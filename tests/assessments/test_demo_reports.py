@@ -61,3 +61,15 @@ def test_the_demo_accounts_see_something(demo, client):
 def test_demo_files_are_kept_in_the_private_media_folder(demo):
     for evidence in Evidence.objects.all():
         assert evidence.file.path.startswith(str(settings.MEDIA_ROOT))
+
+
+def test_the_demo_has_a_hearing_meeting_with_a_task_answered(demo, client):
+    from assessments.models import Meeting, Task
+
+    meeting = Meeting.objects.get(period__isnull=False)
+    assert meeting.decisions.count() == 2 and meeting.minutes.count() == 1
+    task = Task.objects.get(decision__meeting=meeting)
+    assert task.state == Task.State.REPLIED and task.unit.code == "ZB01" and task.attachments.count() == 1
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get(reverse("assessments:task", args=[task.pk])).content.decode()
+    assert "制定支部标准化规范化建设方案" in page and "建设方案.png" in page
