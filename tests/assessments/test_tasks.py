@@ -269,7 +269,8 @@ def test_a_replied_task_is_not_reminded(cast):
     assert not SentReminder.objects.filter(item_type="task", item_id=task.pk).exists()
 
 
-def test_late_and_missing_feedback_deduct_per_the_scoring_rule(cast, period):
+def test_late_and_missing_feedback_deduct_per_the_scoring_rule(client_as, cast, period):
+    client = client_as("admin")
     rule = ScoringRule.objects.order_by("pk").first() or ScoringRule.objects.create()
     rule.task_late_deduction = 1.5
     rule.task_missing_deduction = 3
@@ -286,6 +287,8 @@ def test_late_and_missing_feedback_deduct_per_the_scoring_rule(cast, period):
         [(missing.pk, "task_open", -3.0), (late.pk, "task_late", -1.5)]
     )
     assert on_time.pk not in {line.task_id for line in lines}
+    page = client.get(reverse("scoring:unit_score", kwargs={"period_pk": period.pk, "unit_code": cast.unit_a.code}))
+    assert "交办任务逾期未反馈" in page.content.decode() and "报送支部标准化建设方案" in page.content.decode()
     # The numbers are data: with no deduction set, no line.
     rule.task_late_deduction = 0
     rule.task_missing_deduction = 0
