@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("appraisals/", include("appraisals.urls")),
     path("oversight/", include("oversight.urls")),
+    path("records/", include("worklog.urls")),
     path("api/tokens/", include("api.token_urls")),
     path("api/", include("api.urls")),
     path("accounts/", include("accounts.people_urls")),

@@ -223,6 +223,34 @@ class Cadence(models.TextChoices):
     ONGOING = "ongoing", _("Ongoing")
 
 
+class WorkType(models.TextChoices):
+    """The kinds of work a 履责纪实 record holds (三会一课 and the rest, 二: 向党支部延伸)."""
+
+    BRANCH_COMMITTEE = "branch_committee", _("Branch committee meeting")
+    MEMBERS_MEETING = "members_meeting", _("Branch general meeting")
+    GROUP_MEETING = "group_meeting", _("Party group meeting (小组)")
+    PARTY_LECTURE = "party_lecture", _("Party lecture")
+    THEME_DAY = "theme_day", _("Theme Party day")
+    ORGANIZATIONAL_LIFE = "organizational_life", _("Organizational life meeting")
+    MEMBER_REVIEW = "member_review", _("Democratic review of members")
+    TALK = "talk", _("Heart-to-heart talk")
+    LEADER_LECTURE = "leader_lecture", _("Leader's Party lecture")
+    WARNING_EDUCATION = "warning_education", _("Warning education")
+    STUDY_GROUP = "study_group", _("Theory study group")
+    DUAL_LIFE = "dual_life", _("Dual organizational life")
+    INTEGRITY_TALK = "integrity_talk", _("Integrity talk")
+    OTHER = "other", _("Other")
+
+
+class Frequency(models.TextChoices):
+    """How often a duty's work must happen (its required count is per this span)."""
+
+    MONTH = "month", _("per month")
+    QUARTER = "quarter", _("per quarter")
+    HALF = "half", _("per half year")
+    YEAR = "year", _("per year")
+
+
 class Duty(models.Model):
     """One line of a year's checklist (责任事项)."""
 
@@ -239,6 +267,12 @@ class Duty(models.Model):
     evidence = models.CharField(_("evidence expected"), max_length=300, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
     source = models.CharField(_("source in the speech"), max_length=32, blank=True)
+    # What 履责纪实 records count for this duty, and how many the rules require: e.g. a
+    # 支部委员会 at least once per month. Empty when the duty is not counted in records.
+    record_type = models.CharField(_("counted records"), max_length=30, choices=WorkType.choices, blank=True)
+    required_count = models.PositiveSmallIntegerField(_("required count"), null=True, blank=True)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, blank=True)
+    frequency_source = models.CharField(_("source of the frequency"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
