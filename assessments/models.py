@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
-from core.fields import person
+from core.fields import optional_link, person
 from core.records import AbstractRecord
 
 
@@ -378,33 +378,12 @@ class Task(models.Model):
 
     OPEN_STATES = (State.ISSUED, State.REPLIED)
 
-    decision = models.ForeignKey(
-        Decision,
-        verbose_name=_("meeting decision"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tasks",
-    )
+    decision = optional_link(Decision, _("meeting decision"), related_name="tasks")
     unit = models.ForeignKey(
         "responsibilities.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="tasks"
     )
-    post = models.ForeignKey(
-        "responsibilities.Post",
-        verbose_name=_("responsible post"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tasks",
-    )
-    period = models.ForeignKey(
-        Period,
-        verbose_name=_("scored in period"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tasks",
-    )
+    post = optional_link("responsibilities.Post", _("responsible post"), related_name="tasks")
+    period = optional_link(Period, _("scored in period"), related_name="tasks")
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("what must be done"))
     deadline = models.DateField(_("reply by"))
