@@ -38,6 +38,7 @@ NAVIGATION = {
         (_("Assign"), "responsibilities:bulk_assign"),
         (_("Periods"), "schedules:periods"),
         (_("Party group meetings"), "assessments:meetings"),
+        (_("Assigned tasks"), "assessments:tasks"),
         (_("Scoring rules"), "scoring:rules"),
         (_("Supervision"), "oversight:notices"),
         (_("Appraisal"), "appraisals:rounds"),

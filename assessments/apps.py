@@ -13,6 +13,7 @@ class AssessmentsConfig(AppConfig):
 
         from .demo import demo_step
         from .permissions import report_links_open
+        from .tasking import task_links_open
 
         # 待审核 (n) beside a leader's "To review" (UX.md).
         register_badge("assessments:review_queue", _waiting_for_review)
@@ -24,6 +25,7 @@ class AssessmentsConfig(AppConfig):
         # Which links to reports and unit pages open for a person (notifications list).
         links.register("assessments:report", report_links_open)
         links.register("assessments:unit", access.unit_links_open)
+        links.register("assessments:task", task_links_open)
 
 
 def _waiting_for_review(user) -> int:

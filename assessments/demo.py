@@ -147,9 +147,59 @@ def _play_party_group(period: Period) -> int:
     return played
 
 
+DECISIONS = [
+    "各党支部对照半年度考核中发现的问题，制定支部标准化规范化建设方案，报机关党委备案。",
+    "机关党委下半年对“三会一课”落实情况开展一次专项检查。",
+]
+
+
+def _hearing_meeting(period: Period) -> str:
+    """The 党组会议 that heard the half-year report (一、三): two decisions, the first handed
+    to 第一党支部 (交办) and answered by its secretary with a receipt file. Once only."""
+    from . import meetings, tasking
+    from .models import Meeting
+
+    party = Unit.objects.filter(code="DZ").first()
+    branch = Unit.objects.filter(code="ZB01").first()
+    User = get_user_model()
+    admin = User.objects.filter(username="admin").first()
+    if party is None or branch is None or admin is None or Meeting.objects.filter(period=period).exists():
+        return "no meeting"
+    secretary = User.objects.filter(posts__unit=branch, posts__kind=PostKind.SECRETARY, posts__active=True).first()
+    attendees = User.objects.filter(posts__unit=party, posts__active=True).distinct()
+    minutes = SimpleUploadedFile("党组会议纪要.png", tiny_png(), content_type="image/png")
+    meeting = meetings.record_meeting(
+        actor=admin,
+        unit=party,
+        held_on=timezone.localdate(),
+        attendees=attendees,
+        decisions=DECISIONS,
+        minutes=minutes,
+        period=period,
+    )
+    task = tasking.issue_task(
+        actor=admin,
+        unit=branch,
+        subject="制定支部标准化规范化建设方案",
+        body=DECISIONS[0],
+        deadline=timezone.localdate() + datetime.timedelta(days=20),
+        decision=meeting.decisions.order_by("order").first(),
+    )
+    if secretary is not None:
+        receipt = SimpleUploadedFile("建设方案.png", tiny_png(), content_type="image/png")
+        tasking.reply_to_task(
+            task_id=task.pk, actor=secretary, reply="已制定建设方案，经支委会讨论通过，附方案。", uploads=[receipt]
+        )
+    return "a 党组会议 with 2 decisions, one handed on and answered"
+
+
 def demo_step(*, year: int) -> DemoOutcome:
-    """The last demo step (``core.demo``): this half-year open, its stories played."""
+    """The last demo step (``core.demo``): this half-year open, its stories played, and the
+    党组会议 that heard the half-year report, with its decisions and a 交办 task."""
     loop = load_demo_reports()
+    with transaction.atomic():
+        closed = Period.objects.filter(state=Period.State.CLOSED).order_by("-year", "-half").first()
+        meeting = _hearing_meeting(closed or loop["period"])
     return DemoOutcome(
-        summary=f"{loop['period']} open with {loop['reports']} reports, {loop['played']} demo steps played"
+        summary=f"{loop['period']} open with {loop['reports']} reports, {loop['played']} demo steps played; {meeting}"
     )

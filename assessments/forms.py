@@ -6,17 +6,19 @@ Forms check what a person typed; the services decide whether the step may happen
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import QuickSelect, text_field
+from core.forms import DateInput, MultipleFileField, QuickSelect, text_field
 from core.uploads import accept_attribute
-from responsibilities.models import Category, Unit
+from responsibilities.models import Category, Post, Unit
 
-from .models import Grade, Marking, Report, UnitPlan
+from .models import Grade, Marking, Period, Report, Task, UnitPlan
 
 
 class ReportForm(forms.ModelForm):
@@ -179,11 +181,26 @@ class MeetingForm(forms.Form):
         queryset=get_user_model().objects.filter(posts__unit__kind="leading_group").distinct().order_by("pk"),
         widget=forms.CheckboxSelectMultiple,
     )
-    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    period = forms.ModelChoiceField(
+        label=_("Half-year report heard"),
+        queryset=Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half"),
+        required=False,
+        empty_label=_("None: the meeting heard reports only"),
+        help_text=_("The Party group hears the Party-building report every half year (一、三)."),
+    )
+    decisions = forms.CharField(
+        label=_("Decisions"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+        help_text=_("One decision per line; each may then be handed on as a task."),
+    )
     minutes = forms.FileField(label=_("Minutes"), widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}))
     reports = forms.ModelMultipleChoiceField(
-        label=_("Reports heard"), queryset=Report.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Reports heard"), queryset=Report.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
+
+    def clean_decisions(self):
+        return [line.strip() for line in self.cleaned_data["decisions"].splitlines() if line.strip()]
 
     def __init__(self, *args, waiting=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,3 +226,69 @@ class OutsideReviewForm(forms.Form):
             self.fields["report"].label_from_instance = lambda r: (
                 f"{r.period.label} · {r.assignment.duty.code} {r.assignment.duty.title}"
             )
+
+
+class TaskForm(forms.Form):
+    """交办: the admin hands a task to a unit, or to one post of it."""
+
+    unit = forms.ModelChoiceField(label=_("To unit"), queryset=Unit.objects.none())
+    post = forms.ModelChoiceField(
+        label=_("To post"),
+        queryset=Post.objects.none(),
+        required=False,
+        empty_label=_("The unit (its post holders reply)"),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = text_field(_("What must be done"), rows=4, max_length=8000, required=_("Say what must be done."))
+    deadline = forms.DateField(
+        label=_("Reply by"),
+        widget=DateInput(),
+        initial=lambda: timezone.localdate() + datetime.timedelta(days=14),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(active=True).order_by("path")
+        self.fields["unit"].label_from_instance = lambda unit: unit.label
+        self.fields["post"].queryset = (
+            Post.objects.filter(active=True, unit__active=True)
+            .select_related("unit", "holder")
+            .order_by("unit__path", "pk")
+        )
+        self.fields["post"].label_from_instance = lambda post: (
+            f"{post.unit.label} · {post.title} · {post.holder.display_name if post.holder else _('vacant')}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        post, unit = data.get("post"), data.get("unit")
+        if post is not None and unit is not None and post.unit_id != unit.pk:
+            self.add_error("post", _("Choose a post of the unit the task goes to."))
+        return data
+
+
+class TaskReplyForm(forms.Form):
+    reply = text_field(_("Feedback"), rows=5, max_length=8000, required=_("Write the feedback."))
+    files = MultipleFileField(label=_("Receipt files"), required=False)
+
+
+class TaskSettleForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    deadline = forms.DateField(label=_("New deadline (when returning)"), widget=DateInput(), required=False)
+
+
+TASK_STATES = [("", _("All")), ("open", _("Open")), ("overdue", _("Overdue")), *Task.State.choices]
+
+
+class TaskFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False, choices=TASK_STATES)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda unit: unit.label

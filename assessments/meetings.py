@@ -1,7 +1,9 @@
 """党组会议: the reports of the 党组 as a body and of its 书记 are 审议 (deliberated) at a
 recorded meeting, not graded by one person (speech 一、三: 党组每半年听取一次党建工作汇报;
 DESIGN.md, "Who may do what"). The admin enters the meeting; the reports it heard are
-approved by it, without a grade, each with an event naming the meeting.
+approved by it, without a grade, each with an event naming the meeting. The meeting that
+hears the half-year Party-building report records it (its period) and its decisions, each
+of which may become a 交办 task (``tasking``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from core.errors import TransitionError
 from responsibilities import access
 from responsibilities.models import Unit, UnitKind
 
-from .models import Meeting, Minutes, OutsideReview, Report, ReportEvent
+from .models import Decision, Meeting, Minutes, OutsideReview, Period, Report, ReportEvent
 from .services import reports
 
 
@@ -39,29 +41,46 @@ def waiting_for_a_meeting(unit: Unit | None = None) -> QuerySet:
 
 @transaction.atomic
 def record_meeting(
-    *, actor, unit: Unit, held_on: datetime.date, attendees, decision: str, minutes, report_ids: list[int]
+    *,
+    actor,
+    unit: Unit,
+    held_on: datetime.date,
+    attendees,
+    decisions: list[str],
+    minutes,
+    report_ids: list[int] = (),
+    period: Period | None = None,
 ) -> Meeting:
-    """Record a 党组会议 and approve, without a grade, each submitted report it heard.
+    """Record a 党组会议 — with the half-year report it heard (``period``), its decisions in
+    order, and its minutes — and approve, without a grade, each submitted report it heard.
 
     All or nothing: a report that is not waiting for a meeting (another state, another
-    track) refuses the whole record. Locks each report as a transition does."""
+    track) refuses the whole record. A meeting hears the half-year report, or reports, or
+    both. Locks each report as a transition does."""
     if not may_record(actor):
         raise TransitionError(_("Only an administrator records a Party group meeting."))
     if unit.kind != UnitKind.LEADING_GROUP:
         raise TransitionError(_("Choose a Party group."))
     if held_on > timezone.localdate():
         raise TransitionError(_("The meeting date cannot be in the future."))
-    if not (decision or "").strip():
+    texts = [text.strip() for text in decisions if (text or "").strip()]
+    if not texts:
         raise TransitionError(_("Write the meeting's decision."))
+    report_ids = list(report_ids or [])
     waiting = set(waiting_for_a_meeting(unit).filter(pk__in=report_ids).values_list("pk", flat=True))
-    if not report_ids or set(report_ids) - waiting:
-        raise TransitionError(_("Choose reports of this Party group that wait for its meeting."))
-    meeting = Meeting.objects.create(unit=unit, held_on=held_on, decision=decision.strip(), recorded_by=actor)
+    if set(report_ids) - waiting or (not report_ids and period is None):
+        raise TransitionError(
+            _("Choose the half-year report the meeting heard, or reports of this Party group that wait for it.")
+        )
+    meeting = Meeting.objects.create(unit=unit, held_on=held_on, period=period, recorded_by=actor)
+    Decision.objects.bulk_create(
+        [Decision(meeting=meeting, order=n, text=text) for n, text in enumerate(texts, start=1)]
+    )
     meeting.attendees.set(attendees)
     fill_attachment(Minutes(meeting=meeting), upload=minutes, actor=actor)
     comment = _("Deliberated at the Party group meeting of %(day)s: %(decision)s") % {
         "day": held_on.isoformat(),
-        "decision": meeting.decision,
+        "decision": "; ".join(texts),
     }
     for pk in sorted(report_ids):
         report = reports.lock(pk)

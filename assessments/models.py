@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
-from core.fields import person
+from core.fields import optional_link, person
 from core.records import AbstractRecord
 
 
@@ -121,6 +121,18 @@ class Warning(models.TextChoices):
     BLUE = "blue", _("Blue notice")
     YELLOW = "yellow", _("Yellow warning")
     RED = "red", _("Red warning")
+
+
+def deadline_warning(deadline: datetime.date, today: datetime.date | None = None) -> str:
+    """Red once the deadline has passed, yellow when few days are left, blue before: the same
+    rule as reports (DESIGN.md, 预警), derived and never stored. Rectifications, notices
+    and 交办 tasks use it alike."""
+    today = today or timezone.localdate()
+    if today > deadline:
+        return Warning.RED
+    if (deadline - today).days < settings.MINGZE_YELLOW_DAYS:
+        return Warning.YELLOW
+    return Warning.BLUE
 
 
 class Report(models.Model):
@@ -378,16 +390,28 @@ class Evidence(AbstractAttachment):
 class Meeting(AbstractRecord):
     """A 党组会议 that 审议s (deliberates) the half-year reports of the 党组 as a body and of
     its 书记 (一、三: 党组每半年听取一次党建工作汇报). The admin records it — date,
-    attendees, minutes, decision — and the reports it heard are approved by it, with no
-    grade: no one person grades them, the admin least of all."""
+    attendees, minutes, decisions — and the reports it heard are approved by it, with no
+    grade: no one person grades them, the admin least of all. The meeting that hears the
+    half-year Party-building report names its ``period``; its decisions (``Decision``) may
+    each be handed to a unit or a post as a 交办 task (``Task``)."""
 
     unit = models.ForeignKey(
         "responsibilities.Unit", verbose_name=_("Party group"), on_delete=models.PROTECT, related_name="meetings"
     )
     held_on = models.DateField(_("held on"))
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("attendees"), related_name="+")
-    decision = models.TextField(_("decision"))
     reports = models.ManyToManyField(Report, verbose_name=_("reports heard"), related_name="meetings")
+    period = models.ForeignKey(
+        Period,
+        verbose_name=_("half-year report heard"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        help_text=_(
+            "每半年听取一次党建工作汇报 (一、三): the half year whose Party-building report the meeting heard."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Party group meeting")
@@ -411,6 +435,107 @@ class Minutes(AbstractAttachment):
     class Meta(AbstractAttachment.Meta):
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
+
+
+class Decision(models.Model):
+    """One decision of a 党组会议, in the order the meeting took them. A decision may be
+    handed on (交办) as one or more ``Task``s."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions")
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("decision"))
+
+    class Meta:
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+        ordering = ["meeting", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "order"], name="decision_unique_order")]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Task(models.Model):
+    """交办: a piece of work the 党组 hands to a unit or to one post — from a meeting's
+    decision, or on its own — with a deadline and a required reply (回执 / 办理情况反馈,
+    with files). The admin issues and closes it, or returns the reply; it is reminded,
+    escalated and scored like a report (一、三: 真管真严, 考核)."""
+
+    class State(models.TextChoices):
+        ISSUED = "issued", _("Awaiting feedback")
+        REPLIED = "replied", _("Feedback given")
+        CLOSED = "closed", _("Closed")
+
+    OPEN_STATES = (State.ISSUED, State.REPLIED)
+
+    decision = optional_link(Decision, _("meeting decision"), related_name="tasks")
+    unit = models.ForeignKey(
+        "responsibilities.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    post = optional_link("responsibilities.Post", _("responsible post"), related_name="tasks")
+    period = optional_link(Period, _("scored in period"), related_name="tasks")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("what must be done"))
+    deadline = models.DateField(_("reply by"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ISSUED)
+    issued_by = person(_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    reply = models.TextField(_("feedback"), blank=True)
+    replied_by = person(_("replied by"), optional=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    late = models.BooleanField(_("replied late"), default=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assigned task")
+        verbose_name_plural = _("assigned tasks")
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["state", "deadline"], name="task_state_deadline")]
+
+    def __str__(self):
+        return self.subject
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Overdue: still awaiting feedback after the deadline."""
+        today = today or timezone.localdate()
+        return self.state == self.State.ISSUED and today > self.deadline
+
+    def warning(self, today: datetime.date | None = None) -> str | None:
+        if self.state != self.State.ISSUED:
+            return None
+        return deadline_warning(self.deadline, today)
+
+
+class TaskEvent(AbstractTransitionEvent):
+    """One step of a 交办 task (留痕): issued, replied, returned, closed."""
+
+    class Action(models.TextChoices):
+        ISSUE = "issue", _("Issued")
+        REPLY = "reply", _("Feedback given")
+        RETURN = "return", _("Feedback returned")
+        CLOSE = "close", _("Closed")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+
+    class Meta(AbstractTransitionEvent.Meta):
+        verbose_name = _("task event")
+        verbose_name_plural = _("task events")
+
+
+def task_file_path(instance, filename):
+    return f"tasks/{timezone.localdate().year}/{instance.task_id}/{instance.sha256[:16]}{instance.extension}"
+
+
+class TaskFile(AbstractAttachment):
+    """A file of a task's feedback (回执), checked like evidence."""
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=task_file_path, max_length=200)
+
+    class Meta(AbstractAttachment.Meta):
+        verbose_name = _("task file")
+        verbose_name_plural = _("task files")
 
 
 class OutsideReview(AbstractRecord):

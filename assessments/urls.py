@@ -18,4 +18,10 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("meetings/", views.meeting_list, name="meetings"),
     path("outside-reviews/", views.outside_reviews, name="outside_reviews"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/new/", views.task_new, name="task_new"),
+    path("tasks/<int:pk>/", views.task, name="task"),
+    path("tasks/<int:pk>/reply/", views.task_reply, name="task_reply"),
+    path("tasks/<int:pk>/settle/", views.task_settle, name="task_settle"),
+    path("tasks/files/<int:pk>/", views.task_file, name="task_file"),
 ]

@@ -81,6 +81,11 @@ def _oversight_event_organization(event) -> str:
     return chain_of_unit(subject.unit if subject is not None else None)
 
 
+def _task_event_organization(event) -> str:
+    # A 交办 task's steps go to its unit's chain, like a notice's.
+    return chain_of_unit(event.task.unit)
+
+
 def _first_root(event) -> str:
     first = _units(event).objects.filter(depth=1).order_by("path").values_list("path", flat=True).first()
     return first or "-"
@@ -102,6 +107,7 @@ register("assessments.ReportEvent", _report_event_organization)
 register("oversight.Event", _oversight_event_organization)
 register("appraisals.AppraisalEvent", _appraisal_event_organization)
 register("assessments.PeriodEvent", _period_event_organization)
+register("assessments.TaskEvent", _task_event_organization)
 # A work record's steps (履责纪实) go to its unit's organization, like a report's.
 register("worklog.WorkRecordEvent", lambda event: chain_of_unit(event.record.unit))
 

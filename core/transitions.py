@@ -18,9 +18,11 @@ half-done change.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .errors import TransitionError
@@ -100,3 +102,18 @@ class Transitions:
         else:
             thing.save(update_fields=list(dict.fromkeys(["state", *fields])))
         return self.record(thing, actor=actor, action=action, before=before, comment=comment, **extra)
+
+
+def required_text(value: str, message: str) -> str:
+    """``value`` stripped; refused with ``message`` when nothing is left (a reason, a reply)."""
+    value = (value or "").strip()
+    if not value:
+        raise TransitionError(message)
+    return value
+
+
+def deadline_from_today(deadline, message: str) -> datetime.date:
+    """``deadline``, refused with ``message`` unless it is a date from today on."""
+    if not isinstance(deadline, datetime.date) or deadline < timezone.localdate():
+        raise TransitionError(message)
+    return deadline

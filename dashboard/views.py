@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import roles
 from accounts.models import SecurityEvent
 from accounts.security import record
+from assessments import tasking
 from assessments.models import Period, Report
 from assessments.permissions import reports_visible_to
 from core.replica import heavy_read_view
+from responsibilities import access
 from responsibilities.selectors import setup_tasks
 
 from . import permissions, selectors, services
@@ -60,6 +62,7 @@ def index(request):
         "by_score": color == "score",
         "can_rank": permissions.can_view_ranking(request.user),
         "setup": setup,
+        "tasks": tasking.counts(tasking.visible_to(request.user).filter(access.in_subtree(scope.root))),
         "color_urls": {
             c: dashboard_url(period=period, unit=scope.root, color=c if c == "score" else None)
             for c in ("completion", "score")

@@ -10,28 +10,16 @@ replies; the issuer closes it or presses again. Every step is an event (留痕).
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Warning
+from assessments.models import deadline_warning
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
 from core.fields import person
 from core.records import AbstractRecord
-
-
-def deadline_warning(deadline: datetime.date, today: datetime.date | None = None) -> str:
-    """Red once the deadline has passed, yellow when few days are left, blue before: the same
-    rule as reports (DESIGN.md, 预警), derived and never stored."""
-    today = today or timezone.localdate()
-    if today > deadline:
-        return Warning.RED
-    if (deadline - today).days < settings.MINGZE_YELLOW_DAYS:
-        return Warning.YELLOW
-    return Warning.BLUE
 
 
 class Rectification(models.Model):

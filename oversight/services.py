@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from core.attachments import fill_all
 from core.errors import TransitionError
-from core.transitions import Transitions, require
+from core.transitions import Transitions, deadline_from_today, require, required_text
 from notifications.services import notify
 from responsibilities.models import Post, PostKind
+from responsibilities.selectors import responsible_people
 
 from . import permissions
 from .models import Attachment, Event, NoticeCounter, Rectification, SupervisionNotice
@@ -29,27 +30,8 @@ RState = Rectification.State
 NState = SupervisionNotice.State
 
 
-def _text(value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise TransitionError(message)
-    return value
-
-
-def _future(deadline, message: str) -> datetime.date:
-    if not isinstance(deadline, datetime.date) or deadline < timezone.localdate():
-        raise TransitionError(message)
-    return deadline
-
-
-def responsible_people(unit, post: Post | None = None) -> list:
-    """Who answers for a unit's item: the holder of its post, else the unit's secretaries,
-    else everyone holding a post there."""
-    if post is not None and post.holder_id:
-        return [post.holder]
-    posts = list(Post.objects.filter(unit=unit, active=True, holder__isnull=False).select_related("holder"))
-    secretaries = [p.holder for p in posts if p.kind == PostKind.SECRETARY]
-    return secretaries or [p.holder for p in posts]
+_text = required_text
+_future = deadline_from_today
 
 
 def _owner(thing: Rectification | SupervisionNotice) -> dict:

@@ -404,6 +404,15 @@ def may_file(user, post_id: int | None) -> bool:
     return post_id is not None and post_id in access_for(user).carried_post_ids
 
 
+def may_answer(user, *, unit_id: int | None, post_id: int | None = None) -> bool:
+    """Give the feedback (回执) on a 交办 task: for a task given to a post, that post's
+    holder (or the deputy they named); for one given to a unit, a holder of a post in it.
+    The rest of the scope reads it."""
+    if post_id is not None:
+        return may_file(user, post_id)
+    return may_act_for(user, unit_id)
+
+
 def acting_units(user) -> QuerySet:
     """The units ``user`` acts for, in tree order (the secretary's own units)."""
     return Unit.objects.filter(pk__in=sorted(held_unit_ids(user))).order_by("path")

@@ -125,3 +125,13 @@ def liaison_history():
         .order_by("path")
         .prefetch_related(Prefetch("liaisons", queryset=rows))
     )
+
+
+def responsible_people(unit, post: Post | None = None) -> list:
+    """Who answers for a unit's item (a rectification, a notice, a 交办 task): the holder
+    of its post, else the unit's secretaries, else everyone holding a post there."""
+    if post is not None and post.holder_id:
+        return [post.holder]
+    posts = list(Post.objects.filter(unit=unit, active=True, holder__isnull=False).select_related("holder"))
+    secretaries = [p.holder for p in posts if p.kind == PostKind.SECRETARY]
+    return secretaries or [p.holder for p in posts]

@@ -37,10 +37,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from assessments.models import QUARTERS, Period, Report, ReportEvent
+from assessments.models import QUARTERS, Period, Report, ReportEvent, Task
 from core.bulk import insert_rows
 from notifications.services import Message, notify_each
+from responsibilities import access
 from responsibilities.models import Unit
+from responsibilities.selectors import responsible_people
 
 from .common import AfterBatch, JobResult, first_url
 from .models import ReminderStage, SentReminder
@@ -218,6 +220,49 @@ def locked_report_items(*, today: datetime.date, days_before: Collection[int] | 
                     title=with_quarter(title, quarter),
                     url=url(pk),
                     locked=True,
+                )
+            )
+    return items
+
+
+@register_reminder_source
+def task_reminder_items(*, today: datetime.date, days_before: Collection[int] | None) -> list[ReminderItem]:
+    """交办 tasks awaiting feedback, like reports (T-14 … T-1): to the post's holder, else
+    the unit's secretaries. Once overdue (the escalation asks with negative days) the
+    unit's liaison leader is told too (三: 真管真严)."""
+    tasks = Task.objects.filter(state=Task.State.ISSUED).select_related("unit", "post__holder").order_by("pk")
+    if days_before is not None:
+        days = sorted(days_before)
+        if not days:
+            return []
+        tasks = tasks.filter(
+            deadline__gte=today + datetime.timedelta(days=days[0]),
+            deadline__lte=today + datetime.timedelta(days=days[-1]),
+        )
+    tasks = list(tasks)
+    access.with_liaisons([task.unit for task in tasks])
+    pattern = reverse("assessments:task", args=[987654321])
+    items = []
+    for task in tasks:
+        left = (task.deadline - today).days
+        if days_before is not None and left not in days_before:
+            continue
+        people = responsible_people(task.unit, task.post)
+        if days_before is not None and left < 0 and task.unit.liaison is not None:
+            people.append(task.unit.liaison)
+        for person_id in dict.fromkeys(person.pk for person in people):
+            items.append(
+                ReminderItem(
+                    item_type="task",
+                    item_id=task.pk,
+                    person_id=person_id,
+                    due_on=task.deadline,
+                    unit=task.unit,
+                    code="",
+                    title=task.subject,
+                    url=pattern.replace("987654321", str(task.pk)),
+                    kind_label=_("Assigned task"),
+                    since=timezone.localdate(task.issued_at),
                 )
             )
     return items

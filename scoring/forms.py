@@ -24,6 +24,8 @@ class RuleForm(BootstrapMixin, forms.ModelForm):
             "key_category_weight",
             "late_deduction",
             "missing_deduction",
+            "task_late_deduction",
+            "task_missing_deduction",
             "bonus_cap",
         ]
 

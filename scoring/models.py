@@ -50,6 +50,9 @@ class ScoringRule(models.Model):
     )
     late_deduction = _points(_("deduction per late submission"), "1")
     missing_deduction = _points(_("deduction per missing or locked report"), "2")
+    # 交办 tasks count like reports (一、三 考核): feedback after the deadline, or none by it.
+    task_late_deduction = _points(_("deduction per task replied late"), "1")
+    task_missing_deduction = _points(_("deduction per task without feedback after its deadline"), "2")
     bonus_cap = _points(_("most bonus points per unit and period"), "10")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
@@ -168,6 +171,8 @@ class ScoreLine(models.Model):
         MISSING = "missing", _("Missing or locked")
         LATE = "late", _("Late submission")
         BONUS = "bonus", _("Bonus")
+        TASK_LATE = "task_late", _("Task replied late")
+        TASK_OPEN = "task_open", _("Task without feedback")
 
     unit_score = models.ForeignKey(
         UnitScore, verbose_name=_("unit score"), on_delete=models.CASCADE, related_name="lines"
@@ -180,6 +185,9 @@ class ScoreLine(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+    )
+    task = models.ForeignKey(
+        "assessments.Task", verbose_name=_("task"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     label = models.CharField(_("label"), max_length=200)
     points = models.DecimalField(_("points"), max_digits=7, decimal_places=2)

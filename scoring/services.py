@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from assessments.models import Period, Report
+from assessments.models import Period, Report, Task
 from assessments.services import ensure_period_open
 from responsibilities.models import Category, Unit
 
@@ -140,6 +140,7 @@ def compute_scores(*, period: Period) -> ScoreSummary:
         "assignment__duty__title",
     ):
         lines_by_unit[row[1]].append(row)
+    task_lines = task_deductions(period, rule)
     bonuses: dict[int, list[BonusItem]] = defaultdict(list)
     for bonus in BonusItem.objects.filter(period=period, revoked_at__isnull=True).order_by("granted_at", "pk"):
         bonuses[bonus.unit_id].append(bonus)
@@ -181,6 +182,9 @@ def compute_scores(*, period: Period) -> ScoreSummary:
                         kind=Kind.DEDUCTION, report_id=pk, label=label % {"code": code}, points=-points_off, cause=why
                     )
                 )
+            for line in task_lines.get(unit_id, []):
+                deductions -= line.points
+                unit_lines.append(line)
             room = rule.bonus_cap
             bonus_total = ZERO
             for bonus in bonuses.get(unit_id, []):
@@ -226,6 +230,33 @@ def compute_scores(*, period: Period) -> ScoreSummary:
         reports=sum(agg["n"] for agg in per_unit.values()),
         mean=(total / len(scores)).quantize(CENT, ROUND_HALF_UP) if scores else None,
     )
+
+
+def task_deductions(period: Period, rule: ScoringRule) -> dict[int, list[ScoreLine]]:
+    """The 扣分 lines of the 交办 tasks counted in ``period``, by unit: a task still without
+    feedback after its deadline, or one whose feedback came late, deducts the rule's
+    points (一、三: tasks are scored like reports). Call with the site's language active."""
+    today = timezone.localdate()
+    lines: dict[int, list[ScoreLine]] = defaultdict(list)
+    tasks = Task.objects.filter(period=period).exclude(state=Task.State.CLOSED, late=False).order_by("unit_id", "pk")
+    for task in tasks.only("pk", "unit_id", "subject", "state", "deadline", "late"):
+        if task.state == Task.State.ISSUED and task.deadline < today and not task.late:
+            cause, points, label = Cause.TASK_OPEN, rule.task_missing_deduction, _("Task without feedback: %(s)s")
+        elif task.late:
+            cause, points, label = Cause.TASK_LATE, rule.task_late_deduction, _("Task replied late: %(s)s")
+        else:
+            continue
+        if points:
+            lines[task.unit_id].append(
+                ScoreLine(
+                    kind=Kind.DEDUCTION,
+                    task_id=task.pk,
+                    label=(label % {"s": task.subject})[:200],
+                    points=-points,
+                    cause=cause,
+                )
+            )
+    return lines
 
 
 def _roll_up(period: Period) -> None:

@@ -8,6 +8,7 @@ from .meetings import meeting_list, outside_reviews
 from .report import report_detail, report_file
 from .review import report_reopen, report_review, report_waive, review_queue
 from .secretary import my_reports
+from .tasking import task, task_file, task_list, task_new, task_reply, task_settle
 from .unit import unit_detail
 
 __all__ = [
@@ -24,5 +25,11 @@ __all__ = [
     "report_review",
     "report_waive",
     "review_queue",
+    "task",
+    "task_file",
+    "task_list",
+    "task_new",
+    "task_reply",
+    "task_settle",
     "unit_detail",
 ]

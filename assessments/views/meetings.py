@@ -32,19 +32,25 @@ def meeting_list(request):
                 unit=data["unit"],
                 held_on=data["held_on"],
                 attendees=data["attendees"],
-                decision=data["decision"],
+                decisions=data["decisions"],
                 minutes=data["minutes"],
                 report_ids=[r.pk for r in data["reports"]],
+                period=data["period"],
             ),
         )
         if meeting is not None:
             messages.success(
                 request,
-                _("Meeting recorded; %(n)d reports are approved by its deliberation.") % {"n": meeting.reports.count()},
+                _("Meeting recorded with %(d)d decisions; %(n)d reports are approved by its deliberation.")
+                % {"d": meeting.decisions.count(), "n": meeting.reports.count()},
             )
             return redirect("assessments:meetings")
         status = 400
-    recorded = Meeting.objects.select_related("unit").prefetch_related("reports__assignment__duty", "minutes")[:20]
+    recorded = (
+        Meeting.objects.select_related("unit")
+        .prefetch_related("reports__assignment__duty", "minutes", "decisions__tasks__unit")
+        .select_related("period")[:20]
+    )
     return render(
         request, "assessments/meetings.html", {"form": form, "meetings": recorded, "waiting": waiting}, status=status
     )

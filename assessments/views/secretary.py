@@ -5,7 +5,7 @@ from django.shortcuts import render
 from accounts import roles
 from responsibilities import access
 
-from .. import selectors
+from .. import selectors, tasking
 from ..models import Report
 
 
@@ -39,7 +39,7 @@ def my_reports(request):
     if not held and not roles.has_role(user, roles.SECRETARY):
         raise PermissionDenied
     period = selectors.current_period()
-    context = {"period": period, "holds_post": bool(held)}
+    context = {"period": period, "holds_post": bool(held), "tasks": tasking.open_for(user)}
     if period is None:
         context["opens_on"] = selectors.next_opening()
     elif held:

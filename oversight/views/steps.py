@@ -5,27 +5,9 @@ again (400) with the form and its message, a done one says so and shows the page
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from core.steps import item_page, step_on
 
-from core.forms import attempt
-
-
-def item_page(request, template: str, thing, *, status: int = 200, **context):
-    """A rectification's or a notice's page: its timeline and files, and ``context``."""
-    context.update(
-        events=thing.events.select_related("actor"), attachments=thing.attachments.select_related("uploaded_by")
-    )
-    return render(request, template, context, status=status)
-
-
-def step_on(request, thing, form, step, done: str, *, page, form_key: str, url: str):
-    """Run ``step(data)`` with ``form``'s data; done: ``done`` as a message and back to
-    the item's page (``url``); refused: ``page`` again with ``form`` as ``form_key``."""
-    if not attempt(form, step):
-        return page(request, thing, status=400, **{form_key: form})
-    messages.success(request, done)
-    return redirect(url, thing.pk)
+__all__ = ["item_page", "settle", "step_on"]
 
 
 def settle(request, thing, form, *, again: tuple, close: tuple, again_action: str, key: dict, **page):

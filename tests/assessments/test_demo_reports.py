@@ -81,3 +81,15 @@ def test_the_demo_shows_an_annual_duty_due_31_march_and_a_quarter_s_sub_deadline
     else:  # the half before, closed: its annual reports were due on 31 March of this year
         annual = Report.objects.filter(period__state=Period.State.CLOSED, assignment__duty__code="D-04")
     assert annual.exists() and {r.due_on.month * 100 + r.due_on.day for r in annual} == {331}
+
+
+def test_the_demo_has_a_hearing_meeting_with_a_task_answered(demo, client):
+    from assessments.models import Meeting, Task
+
+    meeting = Meeting.objects.get(period__isnull=False)
+    assert meeting.decisions.count() == 2 and meeting.minutes.count() == 1
+    task = Task.objects.get(decision__meeting=meeting)
+    assert task.state == Task.State.REPLIED and task.unit.code == "ZB01" and task.attachments.count() == 1
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get(reverse("assessments:task", args=[task.pk])).content.decode()
+    assert "制定支部标准化规范化建设方案" in page and "建设方案.png" in page

@@ -67,7 +67,7 @@ def test_the_admin_records_a_meeting_that_approves_without_a_grade(client_as, ca
         "unit": cast.party_group.pk,
         "held_on": timezone.localdate().isoformat(),
         "attendees": [cast.leader.pk, cast.other_leader.pk],
-        "decision": "审议通过",
+        "decisions": "审议通过",
         "minutes": minutes(),
         "reports": [own.pk],
     }
@@ -83,7 +83,7 @@ def test_a_meeting_refuses_a_branch_report_and_a_future_date(client_as, cast, su
     client = client_as("admin")
     url = reverse("assessments:meetings")
     own = submit(party_report(cast, period, code="D-05", kind=PostKind.SECRETARY), cast.other_leader)
-    base = {"unit": cast.party_group.pk, "attendees": [cast.leader.pk], "decision": "审议"}
+    base = {"unit": cast.party_group.pk, "attendees": [cast.leader.pk], "decisions": "审议"}
     future = (timezone.localdate() + timezone.timedelta(days=3)).isoformat()
     bad = [
         {**base, "held_on": timezone.localdate().isoformat(), "minutes": minutes(), "reports": [submitted_a.pk]},

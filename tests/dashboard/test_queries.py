@@ -22,8 +22,9 @@ PAGES = {
     "reports": lambda d, c: (reverse("dashboard:reports"), {"period": d.cur.pk, "warning": "red"}),
 }
 # Each includes the navigation's own (the bell's unread count, the 待审核 badge, whether
-# the leader carries a post's duties: 我的责任).
-PINNED = {"dashboard": 11, "dashboard_by_score": 12, "subtree": 13, "ranking": 8, "reports": 12}
+# the leader carries a post's duties: 我的责任); the dashboard pages also the 交办 panel's
+# counts (open, overdue, closed: one aggregate, issue 14).
+PINNED = {"dashboard": 12, "dashboard_by_score": 13, "subtree": 14, "ranking": 8, "reports": 12}
 
 
 def grow(cast, data, branches: int) -> None:
@@ -58,7 +59,7 @@ def test_queries_are_pinned_and_the_same_for_3_and_30_units(client_as, cast, dat
 def test_secretary_dashboard_queries_are_pinned(client_as, data, django_assert_max_num_queries):
     client = client_as("secretary_a")
     client.get(reverse("dashboard:index"))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # + the 交办 panel's counts
         assert client.get(reverse("dashboard:index")).status_code == 200
 
 
@@ -72,7 +73,8 @@ def test_at_most_15_queries_right_after_a_change_also_with_the_cache_in_the_data
     settings.CACHES = DATABASE_CACHE
     client = client_as("leader")
     url, params = PAGES["dashboard"](data, None)
-    assert count(client, url, params) <= 12  # nothing changed: the counts come from the cache (+ 我的责任 check)
+    # Nothing changed: the counts come from the cache (+ 我的责任 check, + the 交办 panel's counts).
+    assert count(client, url, params) <= 13
     approved = client.get(url, params).context["o"].totals.get(Report.State.APPROVED, 0)
     report = data.reports["a_submitted"]
     report.state = Report.State.APPROVED
@@ -84,6 +86,6 @@ def test_at_most_15_queries_right_after_a_change_also_with_the_cache_in_the_data
     queries = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
     # 16: DESIGN.md's 15, plus the person's held posts for 我的责任 in the menu (issue 12); the
     # database cache's write alone costs three (count for culling, the key, the insert),
-    # none of which a Redis cache sends to PostgreSQL.
-    assert len(queries) <= 16, "\n".join(queries)
+    # none of which a Redis cache sends to PostgreSQL; and the 交办 panel's counts (issue 14).
+    assert len(queries) <= 17, "\n".join(queries)
     assert response.context["o"].totals[Report.State.APPROVED] == approved + 1

@@ -36,6 +36,8 @@ def rule_form(**changes):
         "key_category_weight": "1.5",
         "late_deduction": "1",
         "missing_deduction": "2",
+        "task_late_deduction": "1",
+        "task_missing_deduction": "2",
         "bonus_cap": "10",
     }
     data.update(changes)

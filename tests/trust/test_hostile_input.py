@@ -125,6 +125,7 @@ def forms(cast, period, report_a):
             {"kind": "text", "period": "id", "unit": "id"},
         ),
         *appraisal_and_oversight_forms(cast, report_a),
+        *task_forms(cast),
         (
             "password_change",
             {},
@@ -132,6 +133,32 @@ def forms(cast, period, report_a):
             "draft",
             {"old_password": "pw-for-tests", "new_password1": "Long-enough-2026", "new_password2": "Long-enough-2026"},
             {"old_password": "text", "new_password1": "text", "new_password2": "text"},
+        ),
+    ]
+
+
+def task_forms(cast) -> list[tuple]:
+    """交办: handing a task on, and returning a reply (its comment and new deadline)."""
+    from tests.assessments.tasks_support import in_days, replied_task
+
+    task = replied_task(cast)
+    good = {"unit": str(cast.unit_a.pk), "subject": "任务", "body": "要求", "deadline": str(in_days(5))}
+    return [
+        (
+            "assessments:task_new",
+            {},
+            "admin",
+            "draft",
+            good,
+            {"unit": "id", "post": "id", "subject": "text", "body": "text", "deadline": "date"},
+        ),
+        (
+            "assessments:task_settle",
+            {"pk": task.pk},
+            "admin",
+            "draft",
+            {"action": "return", "comment": "补充附件", "deadline": str(in_days(5))},
+            {"comment": "text", "deadline": "date"},
         ),
     ]
 

@@ -30,6 +30,7 @@ from responsibilities.models import PostKind, WorkType
 from responsibilities.services import set_post_holder
 from schedules.models import JobRun
 from scoring.models import BonusItem, UnitScore
+from tests.assessments.tasks_support import matrix_task_objects
 from tests.factories import PostFactory, UnitFactory, UserFactory
 from tests.oversight.matrix import matrix_objects
 from tests.trust.urlconf import url_names
@@ -221,6 +222,14 @@ EXPECTED = {
     "oversight:reply": Row(args="notice", post=ACTS_FOR_A, **OF_A),
     "oversight:settle": Row(args="notice", post=JUDGES_A, **OF_A),
     "oversight:attachment": Row(args="attachment", get=SEES_A, **OF_A),
+    # 交办: a task of unit A, replied to by its secretary. Admins issue and close (not the
+    # one holding a post in A); A's post holders reply; the rest of the scope reads.
+    "assessments:tasks": Row(get=STAFF),
+    "assessments:task_new": Row(get=ADMIN, post=ADMIN),
+    "assessments:task": Row(args="task", get=SEES_A, **OF_A),
+    "assessments:task_reply": Row(args="task", post=ACTS_FOR_A, **OF_A),
+    "assessments:task_settle": Row(args="task", post={"admin"}, **OF_A),
+    "assessments:task_file": Row(args="task_file", get=SEES_A, **OF_A),
     # 履责纪实: every post holder records for their own units (a deputy too); whoever sees
     # unit A reads its recorded work; a draft is still the branch's own: to the rest it
     # does not exist. The importer's pages are the recorders'.
@@ -333,6 +342,7 @@ def objects(cast, period, report_a, settings, tmp_path):
         "honour_round": {"pk": honour_round.pk},
         "honour_round_action": {"pk": honour_round.pk, "action": "withdraw"},
         **matrix_objects(cast, report_a),
+        **matrix_task_objects(cast),
     }
 
 

@@ -1,0 +1,265 @@
+"""交办: the tasks a 党组会议's decisions (or the admin, on its own) hand to a unit or a post,
+with a deadline and a required reply (回执 / 办理情况反馈, with files).
+
+Life: issued ──reply──▶ replied ──close──▶ closed, and replied ──return──▶ issued (with the
+admin's comment). Each step goes through ``core.transitions`` (row lock, expected state,
+event) and is kept as a ``TaskEvent``, which the audit chain hashes like every event.
+
+Who (DESIGN.md, "Who may do what"; all scope answers from ``responsibilities.access``):
+- see: whoever's scope covers the task's unit (out of scope: 404);
+- issue, close, return: admins — never on a unit in which they hold a post, nor on a
+  reply they wrote (``access.may_judge``);
+- reply: for a post's task the post's holder, for a unit's task the unit's post holders
+  (``access.may_answer``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from core import links
+from core.attachments import fill_all
+from core.errors import TransitionError
+from core.permissions import pk_or_404
+from core.transitions import Transitions, deadline_from_today, require, required_text
+from notifications.services import notify
+from responsibilities import access, selectors
+from responsibilities.models import Post, Unit
+
+from .models import Decision, Period, Task, TaskEvent, TaskFile
+
+Action = TaskEvent.Action
+State = Task.State
+
+machine = Transitions(
+    Task,
+    events=TaskEvent,
+    owner=lambda task: {"task": task},
+    related=("unit", "post__holder", "issued_by", "replied_by"),
+    message=_("This task is now “%(state)s”; the action was not taken. Reload the page."),
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Who
+
+
+def visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    return access.visible(user, Task.objects.all() if qs is None else qs)
+
+
+def may_use(user) -> bool:
+    """The task list is for leadership and for anyone holding a post (their units' tasks)."""
+    return access.may_see_anything(user)
+
+
+def may_issue(user) -> bool:
+    return roles.is_admin(user)
+
+
+def may_reply(user, task: Task) -> bool:
+    return access.may_answer(user, unit_id=task.unit_id, post_id=task.post_id)
+
+
+def can_reply(user, task: Task) -> bool:
+    return may_reply(user, task) and task.state == State.ISSUED
+
+
+def may_settle(user, task: Task) -> bool:
+    """Close or return: an admin, not on their own unit's task nor on a reply they wrote."""
+    return roles.is_admin(user) and access.may_judge(user, unit_id=task.unit_id, submitted_by_id=task.replied_by_id)
+
+
+def can_settle(user, task: Task) -> bool:
+    return may_settle(user, task) and task.state == State.REPLIED
+
+
+def settle_note(user, task: Task) -> str:
+    if not roles.is_admin(user) or task.state != State.REPLIED:
+        return ""
+    return access.judge_refusal(user, unit=task.unit, submitted_by_id=task.replied_by_id)
+
+
+ACTIONS = {"view": lambda user, task: True, "reply": may_reply, "settle": may_settle}
+
+
+def get_task_for(user, pk, *, action: str = "view") -> Task:
+    """Fetch and authorize in one step: 404 when unseen, 403 when the action is not theirs."""
+    found = (
+        visible_to(user)
+        .select_related("unit", "post__holder", "issued_by", "replied_by", "decision__meeting", "period")
+        .filter(pk=pk_or_404(pk))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if not ACTIONS[action](user, found):
+        raise PermissionDenied(settle_note(user, found) if action == "settle" else "")
+    return found
+
+
+def task_links_open(user, targets: list[dict]) -> list[bool]:
+    return links.pks_in(visible_to(user), targets)
+
+
+def responsible_people(task: Task) -> list:
+    return selectors.responsible_people(task.unit, task.post)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+
+def filter_tasks(qs: QuerySet, *, state: str = "", unit: Unit | None = None, today: datetime.date | None = None):
+    """The list's filters: ``open`` (issued or replied), ``overdue`` (awaiting feedback past
+    the deadline), ``closed``, or one state; ``unit`` and its subtree."""
+    today = today or timezone.localdate()
+    if state == "open":
+        qs = qs.filter(state__in=Task.OPEN_STATES)
+    elif state == "overdue":
+        qs = qs.filter(state=State.ISSUED, deadline__lt=today)
+    elif state in State.values:
+        qs = qs.filter(state=state)
+    if unit is not None:
+        qs = qs.filter(access.in_subtree(unit))
+    return qs.select_related("unit", "post__holder").order_by("deadline", "pk")
+
+
+def counts(qs: QuerySet, today: datetime.date | None = None) -> dict:
+    """Open, overdue and closed tasks of ``qs``, in one query (the dashboard's panel)."""
+
+    today = today or timezone.localdate()
+    return qs.aggregate(
+        open=Count("pk", filter=Q(state__in=Task.OPEN_STATES)),
+        overdue=Count("pk", filter=Q(state=State.ISSUED, deadline__lt=today)),
+        closed=Count("pk", filter=Q(state=State.CLOSED)),
+    )
+
+
+def open_for(user) -> list[Task]:
+    """The tasks awaiting ``user``'s feedback (我的责任): to a post they carry, or to a unit
+    in which they hold a post. One query."""
+    held = access.held_unit_ids(user)
+    carried = access.carried_post_ids(user)
+    if not held and not carried:
+        return []
+    mine = Q(post_id__in=sorted(carried)) | Q(post__isnull=True, unit_id__in=sorted(held))
+    return list(Task.objects.filter(mine, state=State.ISSUED).select_related("unit").order_by("deadline", "pk"))
+
+
+# ---------------------------------------------------------------------------------------
+# Steps
+
+
+def _tell(task: Task, recipients, *, actor, template: str, **context) -> None:
+    others = [p for p in recipients if p is not None and p.pk != actor.pk]
+    url = reverse("assessments:task", args=[task.pk])
+    notify(
+        recipients=others,
+        kind=template,
+        template=template,
+        context={**context, "task": task, "unit": task.unit},
+        url=url,
+    )
+
+
+def scoring_period() -> Period | None:
+    """The period a new task counts in: the open one (the latest, if several); a task from
+    the meeting that heard a closed half-year counts in the half that is running."""
+    return Period.objects.filter(state=Period.State.OPEN).order_by("-year", "-half").first()
+
+
+@transaction.atomic
+def issue_task(
+    *,
+    actor,
+    unit: Unit,
+    subject: str,
+    body: str,
+    deadline: datetime.date,
+    post: Post | None = None,
+    decision: Decision | None = None,
+) -> Task:
+    """Hand a task (交办) to ``unit``, or to one of its posts; the people who answer for it
+    and the unit's liaison leader are told."""
+    require(may_issue(actor))
+    subject = required_text(subject, _("Give the task a subject."))
+    body = required_text(body, _("Say what must be done."))
+    deadline_from_today(deadline, _("Give a deadline from today on."))
+    if not unit.active:
+        raise TransitionError(_("Choose an active unit."))
+    if post is not None and (post.unit_id != unit.pk or not post.active):
+        raise TransitionError(_("The post must be an active post of the responsible unit."))
+    if not access.may_judge(actor, unit_id=unit.pk):
+        raise TransitionError(access.judge_refusal(actor, unit=unit))
+    task = Task.objects.create(
+        decision=decision,
+        unit=unit,
+        post=post,
+        period=scoring_period() or (decision.meeting.period if decision is not None else None),
+        subject=subject[:200],
+        body=body,
+        deadline=deadline,
+        issued_by=actor,
+    )
+    machine.record(task, actor=actor, action=Action.ISSUE)
+    _tell(task, [*responsible_people(task), unit.liaison], actor=actor, template="task_issued")
+    return task
+
+
+@transaction.atomic
+def reply_to_task(*, task_id: int, actor, reply: str, uploads: Iterable = ()) -> Task:
+    """Awaiting feedback → feedback given, with text and at least one file (the 回执); a
+    reply after the deadline is marked late, and stays so."""
+    task = machine.lock(task_id)
+    require(may_reply(actor, task))
+    machine.expect(task, State.ISSUED)
+    task.reply = required_text(reply, _("Write the feedback."))
+    files = fill_all(lambda: TaskFile(task=task), uploads, actor=actor)
+    if not files:
+        raise TransitionError(_("Attach at least one file: the feedback needs its receipt."))
+    task.replied_by = actor
+    task.replied_at = timezone.now()
+    task.late = task.late or timezone.localdate() > task.deadline
+    fields = ["reply", "replied_by", "replied_at", "late"]
+    machine.move(task, State.REPLIED, actor=actor, action=Action.REPLY, comment=task.reply, fields=fields)
+    _tell(task, [task.issued_by], actor=actor, template="task_replied")
+    return task
+
+
+@transaction.atomic
+def close_task(*, task_id: int, actor, comment: str = "") -> Task:
+    """Feedback given → closed (办结) by an admin."""
+    task = machine.lock(task_id)
+    require(may_settle(actor, task))
+    machine.expect(task, State.REPLIED)
+    task.closed_at = timezone.now()
+    comment = (comment or "").strip()
+    machine.move(task, State.CLOSED, actor=actor, action=Action.CLOSE, comment=comment, fields=["closed_at"])
+    _tell(task, responsible_people(task), actor=actor, template="task_closed")
+    return task
+
+
+@transaction.atomic
+def return_task(*, task_id: int, actor, comment: str, deadline: datetime.date | None = None) -> Task:
+    """Feedback given → awaiting feedback again, with the admin's reason (required) and, if
+    given, a new deadline."""
+    comment = required_text(comment, _("Say why the feedback is returned."))
+    task = machine.lock(task_id)
+    require(may_settle(actor, task))
+    machine.expect(task, State.REPLIED)
+    if deadline is not None:
+        task.deadline = deadline_from_today(deadline, _("Give a deadline from today on."))
+    machine.move(task, State.ISSUED, actor=actor, action=Action.RETURN, comment=comment, fields=["deadline"])
+    _tell(task, responsible_people(task), actor=actor, template="task_returned", comment=comment)
+    return task
