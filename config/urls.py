@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("responsibilities/", include("responsibilities.urls")),
     path("assessments/", include("assessments.urls")),
+    path("records/", include("worklog.urls")),
     path("notifications/", include("notifications.urls")),
     path("periods/", include("schedules.urls")),
     path("scores/", include("scoring.urls")),

@@ -20,6 +20,7 @@ from .models import (
     Category,
     Checklist,
     Duty,
+    Frequency,
     Liaison,
     Post,
     PostKind,
@@ -28,6 +29,7 @@ from .models import (
     Tenure,
     Unit,
     UnitKind,
+    WorkType,
 )
 
 
@@ -105,7 +107,35 @@ def parse_checklist(text: str) -> dict:
             raise ChecklistError(_("Duty %(code)s: the weight must be a number from 0 to 100.") % {"code": code})
         if len(str(duty["title"])) > Duty._meta.get_field("title").max_length:
             raise ChecklistError(_("Duty %(code)s: the title is too long.") % {"code": code})
+        check_record_keys(duty, code)
     return data
+
+
+def check_record_keys(duty: dict, code: str) -> None:
+    """A duty counted in work records names the record type, how many (or each member) and
+    per what span; all of them or none."""
+    keys = ("records", "required", "each_member", "frequency", "frequency_source")
+    if not any(duty.get(k) not in (None, "", False) for k in keys):
+        return
+    if duty.get("records") not in WorkType.values:
+        raise ChecklistError(
+            _("Duty %(code)s: '%(value)s' is not a valid %(field)s.")
+            % {"code": code, "value": duty.get("records"), "field": "records"}
+        )
+    if duty.get("frequency") not in Frequency.values:
+        raise ChecklistError(
+            _("Duty %(code)s: '%(value)s' is not a valid %(field)s.")
+            % {"code": code, "value": duty.get("frequency"), "field": "frequency"}
+        )
+    required = duty.get("required")
+    each_member = duty.get("each_member") is True
+    valid_count = isinstance(required, int) and not isinstance(required, bool) and 1 <= required <= 100
+    if each_member == (required is not None) or (required is not None and not valid_count):
+        raise ChecklistError(
+            _("Duty %(code)s: give either 'required' (a number from 1 to 100) or 'each_member: true'.") % {"code": code}
+        )
+    if len(str(duty.get("frequency_source", ""))) > Duty._meta.get_field("frequency_source").max_length:
+        raise ChecklistError(_("Duty %(code)s: the source of the frequency is too long.") % {"code": code})
 
 
 @transaction.atomic
@@ -151,6 +181,11 @@ def load_checklist(*, text: str, year: int, publish: bool = True) -> ChecklistLo
             "evidence": raw.get("evidence", ""),
             "weight": raw.get("weight", 2 if raw["category"] == "political" else 1),
             "source": str(raw.get("source", "")),
+            "record_type": raw.get("records") or "",
+            "required_count": raw.get("required"),
+            "each_member": raw.get("each_member") is True,
+            "frequency": raw.get("frequency") or "",
+            "frequency_source": str(raw.get("frequency_source") or ""),
         }
         duty = existing.get(raw["code"])
         if duty is None:
@@ -181,6 +216,7 @@ def load_checklist_file(*, path: Path, year: int) -> ChecklistLoadResult:
 # What a duty carries into next year's copy (its checklist is the new one).
 COPIED_DUTY_FIELDS = ("code", "category_id", "title", "description", "subject", "responsibility", "cadence")
 COPIED_DUTY_FIELDS += ("evidence", "weight", "source", "active")
+COPIED_DUTY_FIELDS += ("record_type", "required_count", "each_member", "frequency", "frequency_source")
 
 
 @transaction.atomic
