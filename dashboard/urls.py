@@ -6,6 +6,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("ranking/", views.ranking, name="ranking"),
+    path("records/", views.compliance, name="compliance"),
     path("reports/", views.reports, name="reports"),
     path("exports/", views.exports_panel, name="exports"),
     path("exports/new/", views.export_create, name="export_create"),
