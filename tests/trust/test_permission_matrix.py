@@ -164,6 +164,10 @@ EXPECTED = {
         args="export_committee", get=ORG | COMMITTEE, hidden=EVERYONE - ORG - COMMITTEE
     ),
     "dashboard:export_download@everything": Row(args="export_everything", get=ORG, hidden=EVERYONE - ORG),
+    # 履责纪实: the compliance panel (the dashboard's scope) and the record list (each
+    # person's own scope: a list, so nobody is refused a unit they may not know of).
+    "dashboard:compliance": Row(get=STAFF),
+    "worklog:record_list": Row(get=STAFF),
     # 述职评议: an open round (A appraised, the two leaders rate) and last year's, published.
     "appraisals:my_appraisal": Row(get=EVERYONE),
     "appraisals:rounds": Row(get=ORG),
