@@ -50,6 +50,12 @@ def records_behind(report: Report) -> QuerySet:
     )
 
 
+def records_of(report: Report) -> list:
+    """``records_behind`` as a list: one query (and one for their files when there are
+    any); none for a duty not counted in records."""
+    return list(records_behind(report)) if report.assignment.duty.record_type else []
+
+
 def record_line(record: WorkRecord) -> str:
     """2026年3月10日 · 支部委员会 · 研究第一季度工作（会议室，应到 10 人，实到 8 人）"""
     details = []
@@ -67,7 +73,7 @@ def record_line(record: WorkRecord) -> str:
 
 
 @transaction.atomic
-def draft_from_records(*, report_id: int, actor) -> int:
+def draft_from_records(*, report_id: int, actor, records: list | None = None) -> int:
     """Fill a fresh draft from its duty's records: the text, and the files as evidence.
 
     Only a draft that is still untouched (no text, no evidence ever attached) is filled,
@@ -79,7 +85,8 @@ def draft_from_records(*, report_id: int, actor) -> int:
         return 0
     if report.evidence.exists():
         return 0
-    records = list(records_behind(report))
+    if records is None:
+        records = list(records_behind(report))
     if not records:
         return 0
     intro = _("Work recorded this period (%(n)s):") % {"n": len(records)}

@@ -51,7 +51,7 @@ def report_context(request, report: Report, **forms) -> dict:
         "queue_filters": filters,
         "period_param": selectors.period_param(report.period),
         # The work records behind the report (履责纪实), for the filer and the reviewers.
-        "records": list(drafting.records_behind(report)) if duty.record_type else [],
+        "records": forms["records"] if "records" in forms else drafting.records_of(report),
     }
     if can_file:
         context["report_form"] = forms.get("report_form") or ReportForm(instance=report, duty=duty)
@@ -76,17 +76,18 @@ def render_report(request, report: Report, *, status: int = 200, **forms):
 def report_detail(request, pk):
     """The report page: the duty, the form, the evidence and the history (留痕)."""
     report = permissions.get_report_for(request.user, pk)
+    records = drafting.records_of(report)
     fresh = report.state == Report.State.DRAFT and not report.content.strip()
     if (
-        fresh
-        and report.assignment.duty.record_type
+        records
+        and fresh
         and permissions.can_file(request.user, report)
-        and drafting.draft_from_records(report_id=report.pk, actor=request.user)
+        and drafting.draft_from_records(report_id=report.pk, actor=request.user, records=records)
     ):
         # A fresh draft filled from the period's work records (issue 13): read it again.
         report = permissions.get_report_for(request.user, pk)
         messages.info(request, _("Drafted from this period's work records; check the text and the files, then submit."))
-    return render_report(request, report)
+    return render_report(request, report, records=records)
 
 
 def names_of(people) -> str:
