@@ -6,7 +6,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test setup venv deps test-deps node migrate messages static data lint audit bench load backup restore screenshots clean
+.PHONY: run test setup venv deps test-deps node migrate messages static data lint audit bench load rehearsal backup restore screenshots clean
 
 # ---- set-up ------------------------------------------------------------------------
 $(BIN)/activate:
@@ -85,6 +85,11 @@ bench: messages test-deps
 # against gunicorn, a Celery worker, PostgreSQL <name>_load (made anew) and Redis; prints
 # `name: value` lines. LOAD_USERS and LOAD_TIME (e.g. 60s) for a short run.
 PROFILE ?= mixed
+# The 1/100 national rehearsal (issue 16): 50,000 units, two web processes, a worker per queue,
+# a private PostgreSQL primary and its streaming replica; needs Redis (CELERY_BROKER_URL).
+rehearsal: setup test-deps
+	$(PY) -m load --rehearsal $(if $(LOAD_USERS),--users $(LOAD_USERS)) $(if $(LOAD_TIME),--time $(LOAD_TIME)) $(if $(REHEARSAL_UNITS),--units $(REHEARSAL_UNITS))
+
 load: setup test-deps
 	$(PY) -m load --profile $(PROFILE) --units $(UNITS) $(if $(LOAD_USERS),--users $(LOAD_USERS)) $(if $(LOAD_TIME),--time $(LOAD_TIME))
 

@@ -37,9 +37,8 @@ class User(AbstractUser):
         return self.display_name
 
     def save(self, *args, **kwargs):
-        # A new password on an existing account is a security log entry (the password's
-        # history for the validators is kept by accounts.passwords on Django's hook).
-        changed = self._password is not None and self.pk is not None
+        # A new password is stamped here; accounts.security logs it once the row is saved (the
+        # password's history for the validators is kept by accounts.passwords on Django's hook).
         if self._password is not None:
             from django.utils import timezone
 
@@ -47,8 +46,6 @@ class User(AbstractUser):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
         super().save(*args, **kwargs)
-        if changed:
-            SecurityEvent.objects.create(kind=SecurityEvent.Kind.PASSWORD_CHANGED, username=self.username)
 
     @property
     def display_name(self) -> str:

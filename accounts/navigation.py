@@ -14,6 +14,7 @@ from . import roles
 NAVIGATION = {
     roles.SECRETARY: [
         (_("My duties"), "assessments:my_reports"),
+        (_("Work records"), "worklog:records"),
         (_("Rectifications"), "oversight:rectifications"),
         (_("Supervision"), "oversight:notices"),
         (_("Report on duty"), "appraisals:my_appraisal"),
@@ -23,6 +24,7 @@ NAVIGATION = {
         (_("My duties"), "assessments:my_reports"),
         (_("To review"), "assessments:review_queue"),
         (_("Units"), "responsibilities:units"),
+        (_("Work records"), "worklog:records"),
         (_("Ranking"), "dashboard:ranking"),
         (_("Supervision"), "oversight:notices"),
         (_("Appraisal"), "appraisals:rounds"),
@@ -38,6 +40,7 @@ NAVIGATION = {
         (_("Scoring rules"), "scoring:rules"),
         (_("Supervision"), "oversight:notices"),
         (_("Appraisal"), "appraisals:rounds"),
+        (_("Work records"), "worklog:records"),
         (_("People and posts"), "responsibilities:units"),
         (_("Liaisons"), "responsibilities:liaisons"),
         (_("Handovers"), "oversight:handovers"),
@@ -57,6 +60,7 @@ NAVIGATION = {
         (_("Supervision"), "oversight:notices"),
         (_("Rectifications"), "oversight:rectifications"),
         (_("Units"), "responsibilities:units"),
+        (_("Work records"), "worklog:records"),
         (_("Appraisal"), "appraisals:rounds"),
     ],
 }

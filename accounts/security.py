@@ -1,7 +1,7 @@
 """The security log: what is recorded, from where, and how long it is kept.
 
 Signed in, failed, locked out and signed out come from Django's and django-axes's signals;
-role changes from the user–group relation; password changes from ``User.save``; the
+role changes from the user–group relation; password changes from the user's save; the
 second factor, exports and file opens from the views that do them, through ``record``.
 Every entry is chained into the tamper-evident trail by the audit app (audit/chain.py).
 """
@@ -14,7 +14,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_save
 from django.utils import timezone
 
 from .models import SecurityEvent
@@ -30,8 +30,11 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(kind: str, *, username: str = "", user=None, request=None, actor=None, detail: str = "") -> SecurityEvent:
-    """Add one entry; ``actor`` is whoever did it to ``user`` (an administrator), if not them."""
+def record(
+    kind: str, *, username: str = "", user=None, request=None, actor=None, detail: str = "", ip_address=None
+) -> SecurityEvent:
+    """Add one entry; ``actor`` is whoever did it to ``user`` (an administrator), if not them.
+    ``ip_address`` is for a signal that names the address without a request."""
     if user is not None:
         username = user.get_username()
     if actor is None and request is not None and getattr(request, "user", None) is not None:
@@ -41,7 +44,7 @@ def record(kind: str, *, username: str = "", user=None, request=None, actor=None
         kind=kind,
         username=username[:150],
         actor="" if actor_name == username else actor_name,
-        ip_address=client_address(request),
+        ip_address=ip_address or client_address(request),
         detail=detail[:500],
     )
 
@@ -71,7 +74,13 @@ def _failed(sender, credentials, request=None, **kwargs):
 
 
 def _locked_out(sender, request, username, ip_address, **kwargs):
-    SecurityEvent.objects.create(kind=Kind.LOCKED_OUT, username=(username or "")[:150], ip_address=ip_address)
+    record(Kind.LOCKED_OUT, username=username or "", request=request, actor=False, ip_address=ip_address)
+
+
+def _password_saved(sender, instance, created, **kwargs):
+    # ``User.set_password`` leaves the new password in ``_password`` until the save is done.
+    if not created and instance._password is not None:
+        record(Kind.PASSWORD_CHANGED, user=instance, actor=False)
 
 
 def _roles_changed(sender, instance, action, pk_set, reverse, **kwargs):
@@ -98,4 +107,5 @@ def connect() -> None:
     user_logged_out.connect(_signed_out, dispatch_uid="mingze-security-signed-out")
     user_login_failed.connect(_failed, dispatch_uid="mingze-security-failed")
     user_locked_out.connect(_locked_out, dispatch_uid="mingze-security-locked-out")
+    post_save.connect(_password_saved, sender=get_user_model(), dispatch_uid="mingze-security-password")
     m2m_changed.connect(_roles_changed, sender=get_user_model().groups.through, dispatch_uid="mingze-security-roles")

@@ -25,13 +25,9 @@ import threading
 import time
 from pathlib import Path
 
+from bench.engines import free_port  # noqa: F401 - the load driver takes it from here too
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class MailSink:

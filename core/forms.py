@@ -1,11 +1,16 @@
 """What every form of Mingze's may share."""
 
+import datetime
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .errors import EvidenceError, TransitionError
+
+# What a file picker offers: photos (the camera on a phone) and documents.
+ACCEPT = "image/*,.pdf,.doc,.docx,.xls,.xlsx"
 
 
 class BootstrapMixin:
@@ -69,3 +74,38 @@ def attempt(form: forms.Form, step, *, field: str | None = None, upload_field: s
     except TransitionError as error:
         form.add_error(field, str(error))
     return None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def format_value(self, value):
+        """What was typed is shown back, unless it is no date at all: a date field's value
+        must be a date (valid HTML), and the error beside it says what went wrong."""
+        if isinstance(value, str):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)

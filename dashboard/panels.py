@@ -259,7 +259,7 @@ def compliance_panel(scope: Scope, rows: list, today=None) -> dict:
                 continue
             worst = max(statuses, key=WORST.__getitem__)
             if leaf:
-                url = f"{records}?unit={row.unit.pk}&kind={kind}&start={start.isoformat()}&end={end.isoformat()}"
+                url = f"{records}?unit={row.unit.pk}&kind={kind}&since={start.isoformat()}&until={end.isoformat()}"
             else:
                 url = dashboard_url("dashboard:compliance", unit=row.unit)
             behind = sum(1 for s in statuses if s != counting.ON_TRACK)
@@ -272,4 +272,4 @@ def compliance_panel(scope: Scope, rows: list, today=None) -> dict:
 def reverse_records() -> str:
     from django.urls import reverse
 
-    return reverse("worklog:record_list")
+    return reverse("worklog:records")

@@ -1,4 +1,5 @@
 """`make load`: python -m load [--profile deadline|mixed] [--users N] [--time 10m] [--units 2000]
+`make rehearsal`: python -m load --rehearsal (the 1/100 national rehearsal, below)
 
 On loopback, with the load generator on the same machine: gunicorn sized for the machine
 (sync workers, (2 × cores) + 1), a Celery worker, PostgreSQL (<DATABASE_URL's name>_load,
@@ -8,11 +9,19 @@ made anew with the bench's organization and history: load/prepare.py), Redis
 the given time, waits for the worker to finish what the run asked of it, and prints
 `name: value` lines: per page the requests, p50 and p95, the errors and the refusals apart,
 the totals, and whether every e-mail and export the run triggered was delivered.
+
+The rehearsal (issue 16, docs/scale.md) is one province-sized slice of a national
+deployment at 1/100: 50,000 units and their 1,500,000 reports of one half-year, the
+deadline profile's request mix for a minute against two web processes (each person's
+requests alternate between them), a Celery worker per queue, and a private PostgreSQL
+primary with a streaming replica (pg_basebackup) serving the heavy reads
+(DATABASE_REPLICA_URL), all on this machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -70,7 +79,75 @@ def main(argv=None) -> int:
     parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--worker-concurrency", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--worker-per-queue", action="store_true", help="a Celery worker per queue (production)")
+    parser.add_argument("--web-processes", type=int, default=1, help="gunicorn processes, each on its own port")
+    parser.add_argument("--closed-periods", type=int, default=9, help="closed half-years of history")
+    parser.add_argument(
+        "--replica", action="store_true", help="a private PostgreSQL primary and streaming replica for the run"
+    )
+    parser.add_argument(
+        "--rehearsal",
+        action="store_true",
+        help="the 1/100 rehearsal: 50,000 units, one half-year, 1 minute, 2 web processes, a worker "
+        "per queue, primary and replica (each can still be set by the options above)",
+    )
     args = parser.parse_args(argv)
+    if args.rehearsal:
+        given = set(argv if argv is not None else sys.argv[1:])
+        if "--units" not in given:
+            args.units = 50_000
+        if "--time" not in given:
+            args.time = "1m"
+        if "--closed-periods" not in given:
+            args.closed_periods = 0
+        if "--web-processes" not in given:
+            args.web_processes = 2
+        if "--web-workers" not in given:  # the machine's cores shared by the two processes
+            args.web_workers = (os.cpu_count() or 1) + 1
+        args.worker_per_queue = args.replica = True
+    with database_servers(args.replica) as (primary_url, replica_of):
+        return run(args, primary_url, replica_of)
+
+
+@contextlib.contextmanager
+def database_servers(private: bool):
+    """(DATABASE_URL, replica URL maker): the machine's server as configured, or
+    (``private``) a PostgreSQL primary of the run's own with a streaming replica of it,
+    made after the data is loaded (so the base backup carries it) by calling the maker."""
+    if not private:
+        yield os.environ.get("DATABASE_URL", ""), None
+        return
+    from bench.engines import PostgresServer, StandbyServer, wait_replayed
+
+    with tempfile.TemporaryDirectory(prefix="mingze-rehearsal-db-") as folder:
+        os.chmod(folder, 0o755)
+        # Room for the data: the machine has memory to spare.
+        options = "-c shared_buffers=2GB -c max_connections=200 -c max_wal_size=8GB"
+        primary = PostgresServer(os.path.join(folder, "primary"), options=options)
+        os.makedirs(primary.folder)
+        primary.init()
+        primary.start()
+        started = []
+
+        def replica_of(url: str) -> str:
+            replica = StandbyServer(os.path.join(folder, "replica"), primary, options=options)
+            os.makedirs(replica.folder)
+            made = time.monotonic()
+            replica.init(timeout=1800)
+            replica.start()
+            started.append(replica)
+            wait_replayed(primary, replica, timeout=600)
+            print(f"replica_seconds: {time.monotonic() - made:.1f}")
+            return url.replace(f":{primary.port}/", f":{replica.port}/")
+
+        try:
+            yield f"postgres://postgres@127.0.0.1:{primary.port}/mingze", replica_of
+        finally:
+            for server in (*started, primary):
+                with contextlib.suppress(subprocess.CalledProcessError):
+                    server.stop()
+
+
+def run(args, primary_url: str, replica_of) -> int:
     profile = PROFILES[args.profile]
     users = args.users or profile["users"]
     duration = args.time or profile["time"]
@@ -78,7 +155,7 @@ def main(argv=None) -> int:
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if not broker.startswith("redis"):
         sys.exit("make load needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/N")
-    url, name = bench_url(os.environ.get("DATABASE_URL", ""), "load")
+    url, name = bench_url(primary_url, "load")
     folder = tempfile.TemporaryDirectory(prefix="mingze-load-")
     work = Path(folder.name)
     print(f"load_average_at_start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -90,6 +167,8 @@ def main(argv=None) -> int:
         "LOAD_OUTCOMES": str(work / "outcomes.json"),
         "LOAD_USERS": str(users),
         "LOAD_WAIT": args.wait,
+        "LOAD_CLOSED_PERIODS": str(args.closed_periods),
+        "DATABASE_URL": primary_url,
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
@@ -98,6 +177,7 @@ def main(argv=None) -> int:
     print(f"load_database: {name}")
     print(f"prepare_seconds: {time.monotonic() - started:.1f}")
     sys.stdout.flush()
+    replica = replica_of(url) if replica_of is not None else ""
 
     with MailSink() as sink:
         served = {
@@ -106,6 +186,7 @@ def main(argv=None) -> int:
             "DJANGO_DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(40),
             "DATABASE_URL": url,
+            **({"DATABASE_REPLICA_URL": replica} if replica else {}),
             "EMAIL_URL": sink.url(),
             "MEDIA_ROOT": str(work / "media"),
         }
@@ -114,13 +195,29 @@ def main(argv=None) -> int:
             [sys.executable, "-m", "celery", "-A", "config", "purge", "-f", "-Q", ",".join(QUEUES)],
             cwd=ROOT, env=served, stdout=subprocess.DEVNULL, check=True,
         )  # fmt: skip
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",
-             "-w", str(args.web_workers), "--timeout", "60", "--log-level", "warning"],
-            cwd=ROOT, env=served,
-        )  # fmt: skip
+        bases = [f"http://127.0.0.1:{free_port()}" for _ in range(args.web_processes)]
+        base = bases[0]
+        webs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "config.wsgi",
+                    "-b",
+                    address.removeprefix("http://"),
+                    "-w",
+                    str(args.web_workers),
+                    "--timeout",
+                    "60",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=served,
+            )  # fmt: skip
+            for address in bases
+        ]
         # One worker on every queue, or (--worker-per-queue) one per queue as in production.
         groups = [[queue] for queue in QUEUES] if args.worker_per_queue else [QUEUES]
         workers = [
@@ -150,8 +247,11 @@ def main(argv=None) -> int:
             for queues in groups
         ]
         try:
-            wait_http(base + "/login/")
+            for address in bases:
+                wait_http(address + "/login/")
+            print(f"web_processes: {len(webs)}")
             print(f"gunicorn_workers: {args.web_workers}")
+            print(f"replica: {'yes' if replica else 'no'}")
             print(f"celery_workers: {len(workers)} ({' | '.join(','.join(q) for q in groups)})")
             print(f"celery_worker_concurrency: {args.worker_concurrency}")
             sys.stdout.flush()
@@ -163,7 +263,11 @@ def main(argv=None) -> int:
             log = work / "locust.log"
             with log.open("w") as handle:  # its own summary repeats what is printed below
                 ran_locust = subprocess.run(
-                    locust + profile["classes"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=handle
+                    locust + profile["classes"],
+                    cwd=ROOT,
+                    env={**env, "LOAD_HOSTS": " ".join(bases) if len(bases) > 1 else ""},
+                    stdout=subprocess.DEVNULL,
+                    stderr=handle,
                 )
             if ran_locust.returncode not in (0, 1) or not Path(f"{stats}_stats.csv").exists():
                 sys.exit(f"locust failed ({ran_locust.returncode}):\n{log.read_text()[-3000:]}")
@@ -176,7 +280,7 @@ def main(argv=None) -> int:
             sink.wait_for(len(delivered["emails_expected"]), timeout=10)
             received = [address for recipients in sink.messages() for address in recipients]
         finally:
-            stop(web, *workers)
+            stop(*webs, *workers)
         report(str(stats) + "_stats.csv", work / "outcomes.json", delivered, received, users=users, duration=duration)
     folder.cleanup()
     return 0

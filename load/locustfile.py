@@ -37,6 +37,9 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "bench")
 USERS = int(os.environ.get("LOAD_USERS", "200"))
 WAIT = tuple(float(x) for x in os.environ.get("LOAD_WAIT", "1-3").split("-"))
 UPLOAD_BYTES = int(os.environ.get("LOAD_UPLOAD_BYTES", str(2 * 1024 * 1024)))
+# Several web processes (the rehearsal): each person's requests alternate between them, as
+# behind a load balancer without sticky sessions (sessions live in the database).
+HOSTS = os.environ.get("LOAD_HOSTS", "").split()
 with open(os.environ["LOAD_MARKS"]) as _handle:
     ACCOUNTS = json.load(_handle)["accounts"]
 
@@ -79,6 +82,9 @@ class Person(HttpUser):
 
     def on_start(self):
         self.username = next_account(self.kind)
+        first = random.randrange(len(HOSTS)) if HOSTS else 0
+        self.hosts = itertools.cycle(HOSTS[first:] + HOSTS[:first]) if HOSTS else None
+        self.next_host()
         page = self.client.get("/login/", name="sign-in page")
         token = CSRF.search(page.text).group(1)
         with self.client.post(
@@ -113,13 +119,19 @@ class Person(HttpUser):
             OUTCOMES["refusal_messages"][why] += 1
         return outcome
 
+    def next_host(self) -> None:
+        if self.hosts is not None:
+            self.client.base_url = next(self.hosts)
+
     def get(self, url: str, name: str, **kwargs):
+        self.next_host()
         with self.client.get(url, name=name, catch_response=True, allow_redirects=False, **kwargs) as response:
             outcome = self.judge(response, name)
         return response if outcome == "ok" else None
 
     def post(self, url: str, page_text: str, data: dict, name: str, *, expect=(302,), **kwargs):
         """A form post as the browser sends it; returns (outcome, response)."""
+        self.next_host()
         token = CSRF.search(page_text)
         if token is None:
             OUTCOMES["errors"][f"{name}: no form on the page"] += 1

@@ -1,7 +1,8 @@
 """Fill the load database (`python -m load` runs this in its own process): the bench's
 organization (bench/data.py: LOAD_UNITS units, every account's password ``bench``) with
 LOAD_LEADERS leaders and LOAD_ADMINS admins, the current half-year opened by the real
-service and ten periods of history (bench/history.py) — at the deadline most of the open
+service and ten periods of history (bench/history.py; LOAD_CLOSED_PERIODS closed ones, 9
+by default, none in the rehearsal) — at the deadline most of the open
 period is still to be written, so each simulated secretary has work for the whole run.
 
 Then it leaves a clean slate for the checks after the run: every notification made so far
@@ -39,7 +40,10 @@ def main() -> None:
     period = open_period(period=Period.objects.create(year=year, half=half, **history.open_dates(today))).period
     # Three days before the deadline of a rush: four in five reports still to write.
     states = [("draft", 80), ("submitted", 10), ("approved", 5), ("returned", 5)]
-    history.make(period=period, seed=seed, admin_id=made.admin_id, open_states=states, out=lambda line: None)
+    closed = int(os.environ.get("LOAD_CLOSED_PERIODS", "9"))
+    history.make(
+        period=period, seed=seed, admin_id=made.admin_id, closed=closed, open_states=states, out=lambda line: None
+    )
     Notification.objects.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
     from accounts import roles
     from accounts.models import User

@@ -594,3 +594,57 @@ def reviewable_q(user, field: str = "") -> Q | None:
 def unit_links_open(user, targets: list[dict], key: str = "pk") -> list[bool]:
     """A ``core.links`` check for pages of a unit (the unit's page, its dashboard)."""
     return links.pks_in(visible(user, Unit.objects.all(), ""), targets, key)
+
+
+# ---------------------------------------------------------------------------------------
+# Work records (履责纪实, issue 13)
+#
+# - Who records: the holders of a post in the unit, and a deputy a holder named (a 党务干事)
+#   within their dates — the same people who act for the unit (``may_act_for``: 书记抓,
+#   一、三; 向党支部延伸, 一、二). Seeing a subtree gives no right to record in it.
+# - Who reads: whoever sees the unit (``visible``): the unit's post holders and those above,
+#   leaders, admins and the supervisor. A draft is still the recorder's: only those who may
+#   record for its unit see it until it is recorded.
+# - 谈心谈话 notes: only the people in the talk and the unit's secretary (DESIGN.md, "Who
+#   sees what"); everyone who reads the record sees who, when and the topic.
+
+
+def may_record_work(user, unit_id: int | None) -> bool:
+    """Enter, complete and record a work record of the unit ``unit_id``."""
+    return holds_post_in(user, unit_id)
+
+
+def recording_units(user) -> QuerySet:
+    """The units for which ``user`` may enter records, in tree order."""
+    return acting_units(user)
+
+
+def work_records_visible(user, qs: QuerySet) -> QuerySet:
+    """``qs`` (work records) limited to those ``user`` may read: the units they see, and of
+    those the drafts only of the units they record for."""
+    held = sorted(held_unit_ids(user))
+    return visible(user, qs).filter(Q(state="recorded") | Q(unit_id__in=held))
+
+
+def may_see_work_record(user, record) -> bool:
+    if not may_see_unit(user, record.unit):
+        return False
+    return record.state == "recorded" or may_record_work(user, record.unit_id)
+
+
+def is_unit_secretary(user, unit_id: int | None) -> bool:
+    """Whether ``user`` holds (not deputises) the secretary post of the unit ``unit_id``."""
+    return any(h.holder and h.kind == PostKind.SECRETARY and h.unit_id == unit_id for h in access_for(user).held)
+
+
+def may_read_talk_notes(user, record, participant_ids=None) -> bool:
+    """The notes of a 谈心谈话: only the people in the talk and the unit's secretary — not
+    the leaders, admins or the supervisor, who see who, when and the topic (only a talk's
+    form offers notes). ``participant_ids`` spares the query when the caller has the participants already."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_unit_secretary(user, record.unit_id):
+        return True
+    if participant_ids is None:
+        participant_ids = set(record.participants.values_list("pk", flat=True))
+    return user.pk in participant_ids

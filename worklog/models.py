@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.attachments import AbstractAttachment
+from core.events import AbstractTransitionEvent
 from core.records import AbstractRecord
 from responsibilities.models import WorkType
 
@@ -38,6 +39,10 @@ class WorkRecord(AbstractRecord):
     participants = models.ManyToManyField(
         "accounts.User", verbose_name=_("participants"), related_name="work_records", blank=True
     )
+    # People without an account in Mingze (most members of a branch): named in words.
+    participant_names = models.CharField(
+        _("other participants"), max_length=300, blank=True, help_text=_("Names, separated by commas.")
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     # Private notes of a 谈心谈话: only the people in the talk and the unit's secretary
     # read them (DESIGN.md, who sees what); decided in responsibilities.access.
@@ -53,9 +58,36 @@ class WorkRecord(AbstractRecord):
         verbose_name_plural = _("work records")
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["unit", "kind", "held_on"], name="workrecord_unit_kind_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(present__isnull=True)
+                | models.Q(expected__isnull=True)
+                | models.Q(present__lte=models.F("expected")),
+                name="workrecord_present_within_expected",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on} {self.topic}"
+
+
+class WorkRecordEvent(AbstractTransitionEvent):
+    """One step of a work record (留痕): entered, changed, recorded, a file added."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Entered")
+        EDIT = "edit", _("Changed")
+        RECORD = "record", _("Recorded")
+        FILE_ADDED = "file_added", _("File attached")
+
+    record = models.ForeignKey(
+        WorkRecord, verbose_name=_("work record"), on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+
+    class Meta(AbstractTransitionEvent.Meta):
+        verbose_name = _("work record event")
+        verbose_name_plural = _("work record events")
 
 
 def record_file_path(instance, filename):

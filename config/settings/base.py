@@ -422,6 +422,10 @@ MINGZE_OPEN_BATCH_SIZE = env.int("MINGZE_OPEN_BATCH_SIZE", default=5000)
 # People told per transaction by the reminder and escalation jobs (schedules/reminders.py).
 MINGZE_REMINDER_BATCH_SIZE = env.int("MINGZE_REMINDER_BATCH_SIZE", default=500)
 MINGZE_GRACE_DAYS = env.int("MINGZE_GRACE_DAYS", default=5)
+# An address that gives this many wrong API tokens within the window is refused (429) for
+# the rest of it, valid tokens included, as django-axes does for passwords.
+MINGZE_API_TOKEN_FAILURES = env.int("MINGZE_API_TOKEN_FAILURES", default=10)
+MINGZE_API_TOKEN_FAILURE_SECONDS = env.int("MINGZE_API_TOKEN_FAILURE_SECONDS", default=900)
 # A returned (or reopened) report may be resubmitted this many days after its return,
 # whatever the lock date; it is locked only after that.
 MINGZE_RESUBMIT_DAYS = env.int("MINGZE_RESUBMIT_DAYS", default=5)

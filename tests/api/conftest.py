@@ -1,9 +1,16 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.services import issue_token
 from tests.assessments.conftest import period, report_a, report_b  # noqa: F401 - shared fixtures
 from tests.trust.test_permission_matrix import objects, people  # noqa: F401 - the matrix's objects and people
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Wrong tokens are counted per address in the cache; each test starts with none counted.
+    cache.clear()
 
 
 def token_client(user, *, actor=None) -> APIClient:

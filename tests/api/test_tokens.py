@@ -137,3 +137,19 @@ def test_issuing_and_revoking_a_token_are_in_the_security_log(cast):
         (cast.admin.username, "API token revoked"),
     ]
     assert issued.raw not in "".join(entries.values_list("detail", flat=True))
+
+
+def test_guessing_tokens_is_refused_after_the_limit_then_logged(cast, settings):
+    settings.MINGZE_API_TOKEN_FAILURES = 3
+    issued = issue_token(user=cast.secretary_a, name="x", days=1, actor=cast.admin)
+    for _ in range(3):
+        assert bearer("mz_guess").get(UNITS).status_code == 401
+    # The address is blocked now: even the right token is refused, plainly, with a wait.
+    response = bearer(issued.raw).get(UNITS)
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert int(response["Retry-After"]) > 0
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOCKED_OUT, detail="API token").count() == 1
+    # Another address is not held back by this one's guesses.
+    other = bearer(issued.raw)
+    assert other.get(UNITS, REMOTE_ADDR="10.0.0.9").status_code == 200

@@ -10,15 +10,15 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 import uuid
 from contextlib import contextmanager, suppress
 from urllib.parse import quote
 
 import psycopg2
 
+from bench.engines import StandbyServer, query, wait_replayed  # noqa: F401 - used by the scale tests
 from tests.services import need
-from tests.trust.processes import PrivatePostgres, free_port, postgres_bin, wait_port
+from tests.trust.processes import PrivatePostgres, free_port, wait_port
 
 RABBITMQ = os.environ.get("MINGZE_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672")
 
@@ -61,34 +61,8 @@ def rabbitmq_vhost():
 # PostgreSQL: a primary and a streaming replica
 
 
-class Replica(PrivatePostgres):
-    """A hot standby of ``primary``, made by pg_basebackup (-R writes standby.signal and
-    the primary's conninfo) into its own folder, served on its own port."""
-
-    def __init__(self, folder: str, primary: PrivatePostgres):
-        super().__init__(folder)
-        self.primary = primary
-
-    def init(self):
-        if self.as_user:
-            shutil.chown(self.folder, "postgres")
-        source = ["-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres"]
-        self.run(postgres_bin("pg_basebackup"), *source, "-D", self.data, "-R", "-X", "stream", "--no-sync")
-
-    def sql(self, statement: str, dbname: str = "postgres"):
-        return query(self.port, statement, dbname)
-
-
-def query(port: int, statement: str, dbname: str = "postgres"):
-    """Run one statement on the server at ``port`` (autocommit) and return its first row."""
-    conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname=dbname, connect_timeout=5)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(statement)
-            return cursor.fetchone() if cursor.description else None
-    finally:
-        conn.close()
+# The hot standby (pg_basebackup -R) and the helpers to query and wait for it.
+Replica = StandbyServer
 
 
 @contextmanager
@@ -110,18 +84,6 @@ def primary_and_replica(folder: str):
         for server in (replica, primary):
             with suppress(subprocess.CalledProcessError):
                 server.stop()
-
-
-def wait_replayed(primary: PrivatePostgres, replica: Replica, timeout: float = 30) -> None:
-    """Until the replica has replayed everything the primary has written so far."""
-    (target,) = query(primary.port, "SELECT pg_current_wal_lsn()::text")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        (done,) = replica.sql(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn")
-        if done:
-            return
-        time.sleep(0.1)
-    raise TimeoutError("the replica did not catch up")
 
 
 # ---------------------------------------------------------------------------------------

@@ -4,40 +4,22 @@ port, so nothing that others on the machine use is stopped."""
 
 from __future__ import annotations
 
-import glob
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import contextmanager, suppress
 
 import requests
 from django.conf import settings
 from django.test import Client
 
+from bench import engines
+from bench.engines import free_port, wait_port
 from tests.schedules.test_real_worker import process_env
 from tests.services import need
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_port(port: int, *, up: bool = True, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            sock.settimeout(0.5)
-            if (sock.connect_ex(("127.0.0.1", port)) == 0) == up:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"port {port} did not come {'up' if up else 'down'}")
 
 
 class RedisServer:
@@ -60,39 +42,18 @@ class RedisServer:
 
 
 def postgres_bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    found = engines.postgres_bin(name)
     need(f"PostgreSQL's {name}", bool(found), "apt-get install postgresql")
-    return found[-1]
+    return found
 
 
-class PrivatePostgres:
-    """A PostgreSQL instance in a temporary folder (initdb, trust auth on loopback), run by
-    the postgres user when the test runs as root, as PostgreSQL refuses to run as root."""
+class PrivatePostgres(engines.PostgresServer):
+    """A PostgreSQL instance of the test's own (bench/engines.py), with a copy of the test
+    database when the test asks for one."""
 
-    def __init__(self, folder: str):
-        self.folder = folder
-        self.data = os.path.join(folder, "data")
-        self.port = free_port()
-        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-    def run(self, *args):
-        subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=120)
-
-    def init(self):
-        if self.as_user:
-            shutil.chown(self.folder, "postgres")
-        self.run(postgres_bin("initdb"), "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync")
-
-    def pg_ctl(self, *args):
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        log = os.path.join(self.folder, "log")
-        self.run(postgres_bin("pg_ctl"), "-D", self.data, "-o", options, "-l", log, "-w", *args)
-
-    def start(self):
-        self.pg_ctl("start")
-
-    def stop(self):
-        self.pg_ctl("stop", "-m", "fast")
+    def __init__(self, folder: str, **kwargs):
+        postgres_bin("initdb")
+        super().__init__(folder, **kwargs)
 
     def copy_database(self, name: str) -> str:
         """Copy the test database, with its rows, from the shared cluster into this instance

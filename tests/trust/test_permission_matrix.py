@@ -25,13 +25,15 @@ from accounts import roles
 from api.services import issue_token
 from assessments.models import Evidence, Report
 from dashboard.models import Export
-from responsibilities.models import PostKind
+from responsibilities.models import PostKind, WorkType
 from responsibilities.services import set_post_holder
 from schedules.models import JobRun
 from scoring.models import BonusItem, UnitScore
 from tests.factories import PostFactory, UnitFactory, UserFactory
 from tests.oversight.matrix import matrix_objects
 from tests.trust.urlconf import url_names
+from worklog.models import RecordFile
+from worklog.services import RecordInput, create_record
 
 pytestmark = pytest.mark.django_db
 
@@ -164,10 +166,8 @@ EXPECTED = {
         args="export_committee", get=ORG | COMMITTEE, hidden=EVERYONE - ORG - COMMITTEE
     ),
     "dashboard:export_download@everything": Row(args="export_everything", get=ORG, hidden=EVERYONE - ORG),
-    # 履责纪实: the compliance panel (the dashboard's scope) and the record list (each
-    # person's own scope: a list, so nobody is refused a unit they may not know of).
+    # 履责纪实 against the rules: the compliance panel, in the dashboard's scope.
     "dashboard:compliance": Row(get=STAFF),
-    "worklog:record_list": Row(get=STAFF),
     # 述职评议: an open round (A appraised, the two leaders rate) and last year's, published.
     "appraisals:my_appraisal": Row(get=EVERYONE),
     "appraisals:rounds": Row(get=ORG),
@@ -201,11 +201,31 @@ EXPECTED = {
     "oversight:reply": Row(args="notice", post=ACTS_FOR_A, **OF_A),
     "oversight:settle": Row(args="notice", post=JUDGES_A, **OF_A),
     "oversight:attachment": Row(args="attachment", get=SEES_A, **OF_A),
+    # 履责纪实: every post holder records for their own units (a deputy too); whoever sees
+    # unit A reads its recorded work; a draft is still the branch's own: to the rest it
+    # does not exist. The importer's pages are the recorders'.
+    "worklog:records": Row(get=STAFF),
+    "worklog:record_new": Row(get=STAFF - {"admin"}, post=STAFF - {"admin"}),
+    "worklog:record": Row(args="work_record", get=SEES_A, **OF_A),
+    "worklog:record@draft": Row(args="work_record_draft", get=ACTS_FOR_A, hidden=EVERYONE - ACTS_FOR_A, no=404),
+    "worklog:record_edit": Row(
+        args="work_record_draft", get=ACTS_FOR_A, post=ACTS_FOR_A, hidden=EVERYONE - ACTS_FOR_A, no=404
+    ),
+    "worklog:record_files": Row(args="work_record", post=ACTS_FOR_A, **OF_A),
+    "worklog:record_file": Row(args="record_file", get=SEES_A, **OF_A),
+    "worklog:import": Row(get=STAFF - {"admin"}, post=STAFF - {"admin"}),
+    "worklog:import_confirm": Row(post=STAFF - {"admin"}),
+    "worklog:import_template": Row(get=STAFF - {"admin"}),
 }
 
 # Answers that count as "let in": a page, a redirect after success, or a 400 for the
 # empty form the matrix sends (the person may act; their input was refused).
 LET_IN = {200, 201, 204, 302, 303, 400}
+
+
+def work_record(cast, topic, *, record_now):
+    data = RecordInput(kind=WorkType.BRANCH_COMMITTEE, held_on=timezone.localdate(), topic=topic)
+    return create_record(unit=cast.unit_a, actor=cast.secretary_a, data=data, record_now=record_now)
 
 
 def stored_evidence(report, name, description, by, marking=""):
@@ -240,7 +260,22 @@ def objects(cast, period, report_a, settings, tmp_path):
         exports[name] = {"token": export.token}
     UnitScore.objects.create(period=period, unit=cast.unit_a, score=85, subtree_score=85, reports=1, on_time=1)
     UnitScore.objects.create(period=period, unit=cast.committee, score=80, subtree_score=82, reports=1, on_time=1)
+    recorded = work_record(cast, "支委会", record_now=True)
+    stored = RecordFile(
+        record=recorded,
+        original_name="签到表.pdf",
+        extension=".pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="c" * 64,
+        uploaded_by=cast.secretary_a,
+    )
+    stored.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    stored.save()
     return {
+        "work_record": {"pk": recorded.pk},
+        "work_record_draft": {"pk": work_record(cast, "待补充", record_now=False).pk},
+        "record_file": {"pk": stored.pk},
         "report": {"pk": report_a.pk},
         "evidence": {"pk": evidence.pk},
         "evidence_marked": {"pk": marked.pk},
@@ -290,7 +325,9 @@ def fingerprint():
             " WHERE removed_at IS NULL), (SELECT string_agg(state, ',' ORDER BY id) FROM assessments_report),"
             " (SELECT count(*) FROM responsibilities_assignment), (SELECT count(*) FROM scoring_bonusitem"
             " WHERE revoked_at IS NULL), (SELECT count(*) FROM assessments_period),"
-            " (SELECT count(*) FROM notifications_notification WHERE read_at IS NULL)"
+            " (SELECT count(*) FROM notifications_notification WHERE read_at IS NULL),"
+            " (SELECT count(*) FROM worklog_workrecord), (SELECT count(*) FROM worklog_recordfile),"
+            " (SELECT string_agg(state || topic, ',' ORDER BY id) FROM worklog_workrecord)"
         )
         return cursor.fetchone()
 

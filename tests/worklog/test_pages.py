@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 MY = reverse("assessments:my_reports")
 PANEL = reverse("dashboard:compliance")
-RECORDS = reverse("worklog:record_list")
+RECORDS = reverse("worklog:records")
 
 
 def this_half():
@@ -117,7 +117,7 @@ def test_compliance_panel_cells_and_drill_down(client_as, cast, records):
     assert "<html" not in text  # the fragment the dashboard loads
     assert "甲党支部" in text and "乙党支部" in text
     start, end = this_half()
-    link = f"{RECORDS}?unit={cast.unit_a.pk}&amp;kind=branch_committee&amp;start={start}&amp;end={end}"
+    link = f"{RECORDS}?unit={cast.unit_a.pk}&amp;kind=branch_committee&amp;since={start}&amp;until={end}"
     assert link in text
     listed = client.get(link.replace("&amp;", "&")).content.decode()
     assert "研究半年工作" in listed and "七一重温誓词" not in listed
@@ -159,7 +159,7 @@ def test_record_list_shows_only_what_one_may_see_and_filters(client_as, cast, re
 
 @pytest.mark.parametrize(
     "params",
-    [{"start": "yesterday"}, {"unit": "x"}, {"page": "999"}, {"kind": "dinner"}, {"post": "-1"}, {"duty": "1e9"}],
+    [{"since": "yesterday"}, {"unit": "x"}, {"page": "999"}, {"kind": "dinner"}, {"post": "-1"}, {"duty": "1e9"}],
 )
 def test_record_list_bad_filters_are_a_clear_answer(client_as, cast, records, params):
     response = client_as("leader").get(RECORDS, params)

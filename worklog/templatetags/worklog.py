@@ -24,6 +24,6 @@ def tally_badge(tally):
 @register.simple_tag
 def tally_records_url(tally):
     """The records behind a count: the post's own (wherever held) and its unit's as a body."""
-    query = {"duty": tally.duty.pk, "start": tally.start.isoformat(), "end": tally.end.isoformat()}
+    query = {"duty": tally.duty.pk, "since": tally.start.isoformat(), "until": tally.end.isoformat()}
     query["post"] = tally.assignment.post_id
-    return f"{reverse('worklog:record_list')}?{urlencode(query)}"
+    return f"{reverse('worklog:records')}?{urlencode(query)}"
