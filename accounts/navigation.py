@@ -41,6 +41,7 @@ NAVIGATION = {
         (_("Supervision"), "oversight:notices"),
         (_("Appraisal"), "appraisals:rounds"),
         (_("Work records"), "worklog:records"),
+        (_("Honours"), "honours:rounds"),
         (_("People and posts"), "responsibilities:units"),
         (_("Liaisons"), "responsibilities:liaisons"),
         (_("Handovers"), "oversight:handovers"),

@@ -106,6 +106,17 @@ register("assessments.PeriodEvent", _period_event_organization)
 register("worklog.WorkRecordEvent", lambda event: chain_of_unit(event.record.unit))
 
 
+def _honour_event_organization(event) -> str:
+    # A step on one nomination goes to its unit's chain; a round-wide step (create,
+    # publicize, decide) spans the organization: the first root's own chain.
+    if event.nomination_id is not None:
+        return chain_of_unit(event.nomination.unit)
+    return _first_root(event)
+
+
+register("honours.HonourEvent", _honour_event_organization)
+
+
 def _security_retention() -> datetime.timedelta:
     from accounts.security import retention_days
 

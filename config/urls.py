@@ -18,6 +18,7 @@ urlpatterns = [
     path("appraisals/", include("appraisals.urls")),
     path("oversight/", include("oversight.urls")),
     path("records/", include("worklog.urls")),
+    path("honours/", include("honours.urls")),
     path("api/tokens/", include("api.token_urls")),
     path("api/", include("api.urls")),
     path("accounts/", include("accounts.people_urls")),

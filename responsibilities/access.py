@@ -260,6 +260,17 @@ def may_see_anything(user) -> bool:
     return access_for(user).sees_any
 
 
+def people_who_see_anything() -> QuerySet:
+    """The active people for whom ``may_see_anything`` holds, as one query: the roles that
+    see everything and every holder of an active post in an active unit (who reads an
+    organization-wide notice such as a 公示)."""
+    from django.contrib.auth import get_user_model
+
+    everything = Q(groups__name__in=[roles.ADMIN, roles.LEADER, roles.SUPERVISOR])
+    holds = Q(posts__active=True, posts__unit__active=True)
+    return get_user_model().objects.filter(everything | holds, is_active=True).distinct()
+
+
 def unit_q(user, field: str = "unit") -> Q:
     """A Q on a model whose ``field`` is a unit (``"unit"``, ``"report__unit"``,
     ``"unit_score__unit"``; ``""`` for units themselves) keeping the units ``user`` sees.

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from core import honours as core_honours
+
 from .. import permissions, selectors
 from ..models import Period, Report
 
@@ -24,7 +26,10 @@ def unit_detail(request, pk):
             raise Http404
     else:
         period = next((p for p in periods if p.state == Period.State.OPEN), periods[0] if periods else None)
-    context = {"unit": unit, "period": period, "periods": periods}
+    # The honours the organization conferred on the unit or on people for their work in it
+    # (评先评优), read through the kernel: the honours app sits above this one.
+    honours = core_honours.honours_for([unit]).get(unit.pk, [])
+    context = {"unit": unit, "period": period, "periods": periods, "honours": honours}
     if period is not None:
         reports = list(
             Report.objects.filter(period=period, unit=unit)

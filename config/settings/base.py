@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dashboard",
     "appraisals",
     "oversight",
+    "honours",
     "api",
 ]
 

@@ -25,6 +25,7 @@ from accounts import roles
 from api.services import issue_token
 from assessments.models import Evidence, Report
 from dashboard.models import Export
+from honours.models import HonourRound, YearEndExport
 from responsibilities.models import PostKind, WorkType
 from responsibilities.services import set_post_holder
 from schedules.models import JobRun
@@ -169,6 +170,16 @@ EXPECTED = {
     # 履责纪实 against the rules: the compliance panel, in the dashboard's scope.
     "dashboard:compliance": Row(get=STAFF),
     # 述职评议: an open round (A appraised, the two leaders rate) and last year's, published.
+    # 评先评优: the admin runs a round; its 公示 is read by everyone who sees a unit; the
+    # year-end summary follows the dashboard's scope and its file is a 404 outside it.
+    "honours:rounds": Row(get=ADMIN, post=ADMIN),
+    "honours:round": Row(args="honour_round", get=ADMIN),
+    "honours:round_action": Row(args="honour_round_action", post=ADMIN),
+    "honours:notice": Row(args="honour_round", get=STAFF),
+    "honours:year_end": Row(get=STAFF, post=STAFF),
+    "honours:year_end_download": Row(args="year_end", get=SEES_A, hidden=EVERYONE - SEES_A),
+    "honours:year_end_download@everything": Row(args="year_end_everything", get=ORG, hidden=EVERYONE - ORG),
+    "honours:mine": Row(get=EVERYONE),
     "appraisals:my_appraisal": Row(get=EVERYONE),
     "appraisals:rounds": Row(get=ORG),
     "appraisals:round_new": Row(get=ADMIN, post=ADMIN),
@@ -258,6 +269,15 @@ def objects(cast, period, report_a, settings, tmp_path):
         export = Export.objects.create(kind=Export.Kind.EXCEL, period=period, unit=unit, status=Export.Status.DONE)
         export.file.save(f"{name}.xlsx", ContentFile(b"PK"), save=True)
         exports[name] = {"token": export.token}
+    for name, unit in (("year_end", cast.unit_a), ("year_end_everything", None)):
+        summary = YearEndExport.objects.create(
+            year=period.year, unit=unit, requested_by=cast.admin, status=YearEndExport.Status.DONE
+        )
+        summary.file.save(f"{name}.xlsx", ContentFile(b"PK"), save=True)
+        exports[name] = {"token": summary.token}
+    honour_round = HonourRound.objects.create(
+        year=period.year, title="评先评优", kinds=["advanced_branch"], state="publicity", created_by=cast.admin
+    )
     UnitScore.objects.create(period=period, unit=cast.unit_a, score=85, subtree_score=85, reports=1, on_time=1)
     UnitScore.objects.create(period=period, unit=cast.committee, score=80, subtree_score=82, reports=1, on_time=1)
     recorded = work_record(cast, "支委会", record_now=True)
@@ -293,6 +313,8 @@ def objects(cast, period, report_a, settings, tmp_path):
         },
         "api_token": {"pk": issue_token(user=cast.secretary_a, name="app", days=30, actor=cast.admin).token.pk},
         **exports,
+        "honour_round": {"pk": honour_round.pk},
+        "honour_round_action": {"pk": honour_round.pk, "action": "withdraw"},
         **matrix_objects(cast, report_a),
     }
 

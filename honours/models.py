@@ -1,0 +1,244 @@
+"""评先评优: the honours a Party organization confers once a year, and the way to them.
+
+Speech 二、三 ("学先进、赶先进、当先进") asks that results count: the ranking only shows
+places (前三名); an honour is conferred by the organization. An admin opens a round for a
+year, draws nominations from the ranking and the 述职评议 results (adding or withdrawing
+one with a reason), publishes them for a 公示 period during which objections are noted,
+and records the decision (date and 文号) that confers the honours:
+
+    nominating ──publicize──▶ publicity (公示) ──decide──▶ decided
+
+Each step is an ``HonourEvent`` (全程留痕), chained by the audit trail like every event.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.events import AbstractTransitionEvent
+from core.fields import person
+
+
+class HonourKind(models.TextChoices):
+    ADVANCED_BRANCH = "advanced_branch", _("Advanced Party branch")
+    PARTY_WORKER = "party_worker", _("Outstanding Party affairs worker")
+    PARTY_MEMBER = "party_member", _("Outstanding Communist Party member")
+
+
+# Which honours go to a unit and which to a person (who is named with the unit they serve in).
+UNIT_KINDS = frozenset({HonourKind.ADVANCED_BRANCH})
+
+
+class HonourRound(models.Model):
+    class State(models.TextChoices):
+        NOMINATING = "nominating", _("Nominating")
+        PUBLICITY = "publicity", _("Public notice")
+        DECIDED = "decided", _("Decided")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    kinds = models.JSONField(_("honours awarded"), default=list, help_text=_("The kinds of honour of this round."))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.NOMINATING)
+    notice_starts_on = models.DateField(_("public notice from"), null=True, blank=True)
+    notice_ends_on = models.DateField(_("public notice until"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    created_by = person(_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("honours round")
+        verbose_name_plural = _("honours rounds")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return self.title
+
+    def kind_labels(self) -> list[str]:
+        return [str(HonourKind(kind).label) for kind in self.kinds if kind in HonourKind.values]
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in (self.State.PUBLICITY, self.State.DECIDED)
+
+
+class Nomination(models.Model):
+    class Source(models.TextChoices):
+        RANKING = "ranking", _("Ranking")
+        APPRAISAL = "appraisal", _("Appraisal result")
+        ADDED = "added", _("Added by the administrator")
+
+    round = models.ForeignKey(
+        HonourRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="nominations"
+    )
+    kind = models.CharField(_("honour"), max_length=20, choices=HonourKind.choices)
+    unit = models.ForeignKey(
+        "responsibilities.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="nominations"
+    )
+    person = person(_("person"), optional=True, related_name="nominations")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    basis = models.CharField(_("basis"), max_length=200, blank=True, help_text=_("The place or result it rests on."))
+    reason = models.TextField(_("reason for adding"), blank=True)
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    withdrawn_reason = models.TextField(_("reason for withdrawing"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["kind", "unit__path", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "kind", "unit"], condition=models.Q(person__isnull=True), name="nomination_unit_once"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "kind", "person"],
+                condition=models.Q(person__isnull=False),
+                name="nomination_person_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.nominee}"
+
+    @property
+    def nominee(self) -> str:
+        if self.person_id is None:
+            return self.unit.label
+        return f"{self.person.display_name}（{self.unit.label}）"
+
+
+class Objection(models.Model):
+    """An objection raised during the 公示, noted by the admin with what was done about it."""
+
+    round = models.ForeignKey(HonourRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="objections")
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, related_name="objections"
+    )
+    text = models.TextField(_("objection"))
+    handling = models.TextField(_("how it was handled"), blank=True)
+    noted_by = person(_("noted by"))
+    noted_at = models.DateTimeField(_("noted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["noted_at", "id"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Honour(models.Model):
+    """An honour conferred by a decision: kept apart from the nomination so that what the
+    unit's page, the pack and the year-end summary read is only what was decided."""
+
+    round = models.ForeignKey(HonourRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="honours")
+    nomination = models.OneToOneField(
+        Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, related_name="honour"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("honour"), max_length=20, choices=HonourKind.choices)
+    unit = models.ForeignKey(
+        "responsibilities.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = person(_("person"), optional=True, related_name="honours")
+    conferred_on = models.DateField(_("conferred on"))
+    document_number = models.CharField(_("document number"), max_length=60)
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["-year", "kind", "id"]
+        indexes = [models.Index(fields=["unit", "year"], name="honour_unit_year")]
+
+    def __str__(self):
+        return f"{self.year} {self.get_kind_display()}"
+
+    # As ``core.honours.Conferred`` names them, so one template shows either.
+    @property
+    def label(self) -> str:
+        return str(self.get_kind_display())
+
+    @property
+    def person_name(self) -> str:
+        return self.person.display_name if self.person_id else ""
+
+    @property
+    def unit_label(self) -> str:
+        return self.unit.label
+
+
+class HonourEvent(AbstractTransitionEvent):
+    class Action(models.TextChoices):
+        CREATE = "create", _("Round created")
+        NOMINATE = "nominate", _("Nominations drawn")
+        ADD = "add", _("Nomination added")
+        WITHDRAW = "withdraw", _("Nomination withdrawn")
+        PUBLICIZE = "publicize", _("Public notice started")
+        OBJECTION = "objection", _("Objection noted")
+        DECIDE = "decide", _("Honours conferred")
+
+    round = models.ForeignKey(HonourRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="events")
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("nomination"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+
+    class Meta(AbstractTransitionEvent.Meta):
+        verbose_name = _("honours event")
+        verbose_name_plural = _("honours events")
+
+
+def year_end_path(instance, filename):
+    # Our own name, never a user's; only honours.views.year_end_download hands it out.
+    return f"exports/year-end/{instance.year}/{instance.token}.xlsx"
+
+
+class YearEndExport(models.Model):
+    """The year-end summary per unit for the annual 考核, built in the background."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.ForeignKey(
+        "responsibilities.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("The subtree exported; empty for the whole organization."),
+    )
+    requested_by = person(_("requested by"))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to=year_end_path, max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("year-end summary")
+        verbose_name_plural = _("year-end summaries")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.year} {self.get_status_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    def download_name(self) -> str:
+        return gettext("%(year)s year-end summary") % {"year": self.year} + ".xlsx"

@@ -1,0 +1,51 @@
+"""Who may do what in 评先评优 (DESIGN.md, "Who may do what"):
+
+- an admin runs a round: nominate, publish the 公示, note objections, decide;
+- the 公示 notice (and its printable view) is read by everyone who may see a unit —
+  every post holder, leaders, admins and the supervisor — once the round is public; a
+  round still being nominated is the admin's alone (others: 404);
+- the year-end summary follows the dashboard's scope (``dashboard.permissions.scope_for``):
+  its file is handed out to whoever's scope covers its subtree, to nobody else (404).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from accounts import roles
+from core.permissions import pk_or_404
+from core.permissions import require as require
+from responsibilities import access
+
+from .models import HonourRound, YearEndExport
+
+
+def can_manage(user) -> bool:
+    return roles.is_admin(user)
+
+
+def can_read_notices(user) -> bool:
+    return access.may_see_anything(user)
+
+
+def round_for_notice(user, pk) -> HonourRound:
+    require(can_read_notices(user))
+    round = HonourRound.objects.filter(pk=pk_or_404(pk)).first()
+    if round is None or not (round.is_public or can_manage(user)):
+        raise Http404
+    return round
+
+
+def managed_round(user, pk) -> HonourRound:
+    require(can_manage(user))
+    round = HonourRound.objects.filter(pk=pk_or_404(pk)).first()
+    if round is None:
+        raise Http404
+    return round
+
+
+def export_for(user, token) -> YearEndExport:
+    export = YearEndExport.objects.select_related("unit").filter(token=token).first()
+    if export is None or not access.may_see_anything(user) or not access.covers(user, export.unit):
+        raise Http404
+    return export
