@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from assessments.models import Period, Report, Warning
+from responsibilities import access
+from responsibilities.models import Unit, WorkType
+from worklog import compliance as counting
 
 from . import selectors
 from .links import dashboard_url, reports_url
@@ -216,3 +220,64 @@ def build_overview(*, scope: Scope, periods: list[Period], period: Period, color
         row.links = row_links(row, period, labels)
     overview.heatmap = heatmap(rows, categories, period, color)
     return overview
+
+
+WORST = {counting.RED: 2, counting.YELLOW: 1, counting.ON_TRACK: 0}
+
+
+def compliance_panel(scope: Scope, rows: list, today=None) -> dict:
+    """Units × record types for this half (履责纪实, 二、一): in each cell, how many of the
+    units (of the row's subtree) carrying that type's duties are behind, of how many, as
+    the worst badge among them. A cell of one unit leads to its records; a cell of a subtree
+    to the same panel one level down. Two queries whatever the size of the tree; the
+    dashboard loads it as a panel of its own (``views.compliance``), so the dashboard's
+    own count stays as it was (DESIGN.md: ≤ 15)."""
+    today = today or timezone.localdate()
+    start, end = counting.half_of(today)
+    units = None if scope.whole_organization else Unit.objects.filter(access.in_subtree(scope.root, ""))
+    tallies = counting.tallies(counting.counted_assignments(units=units, year=start.year), today=today)
+    if not tallies:
+        return {}
+    kinds = [k for k in WorkType.values if any(t.duty.record_type == k for t in tallies)]
+    own = {row.unit.pk: row for row in rows if row.own}
+    by_prefix = {row.unit.path: row for row in rows if not row.own}
+    length = len(next(iter(by_prefix))) if by_prefix else 0
+    cells: dict = {}
+    for t in tallies:
+        unit = t.assignment.unit
+        row = own.get(unit.pk) or by_prefix.get(unit.path[:length])
+        if row is None:
+            continue
+        # A unit counts once per type: its worst duty of that type (a 党组's members).
+        per_unit = cells.setdefault((row.unit.pk, row.own), {}).setdefault(t.duty.record_type, {})
+        if WORST[t.status] >= WORST[per_unit.get(unit.pk, counting.ON_TRACK)]:
+            per_unit[unit.pk] = t.status
+    records = reverse_records()
+    lines = []
+    for row in rows:
+        mine = cells.get((row.unit.pk, row.own), {})
+        if not mine:
+            continue
+        line = {"row": row, "cells": []}
+        leaf = row.own or not row.unit.numchild
+        for kind in kinds:
+            statuses = list(mine.get(kind, {}).values())
+            if not statuses:
+                line["cells"].append(None)
+                continue
+            worst = max(statuses, key=WORST.__getitem__)
+            if leaf:
+                url = f"{records}?unit={row.unit.pk}&kind={kind}&since={start.isoformat()}&until={end.isoformat()}"
+            else:
+                url = dashboard_url("dashboard:compliance", unit=row.unit)
+            behind = sum(1 for s in statuses if s != counting.ON_TRACK)
+            line["cells"].append({"status": worst, "behind": behind, "total": len(statuses), "url": url})
+        lines.append(line)
+    labels = dict(WorkType.choices)
+    return {"start": start, "end": end, "kinds": [labels[k] for k in kinds], "lines": lines}
+
+
+def reverse_records() -> str:
+    from django.urls import reverse
+
+    return reverse("worklog:records")

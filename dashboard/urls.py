@@ -6,6 +6,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("ranking/", views.ranking, name="ranking"),
+    path("records/", views.compliance, name="compliance"),
     path("reports/", views.reports, name="reports"),
     path("rectifications/", oversight_views.rectifications, name="rectifications"),
     path("notices/", oversight_views.notices, name="notices"),

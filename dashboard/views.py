@@ -25,7 +25,7 @@ from . import permissions, selectors, services
 from .forms import ReportFilterForm
 from .links import dashboard_url
 from .models import Export
-from .panels import build_overview
+from .panels import build_overview, compliance_panel
 
 RANKING_PAGE = 50
 REPORTS_PAGE = 50
@@ -218,3 +218,18 @@ def export_download(request, token):
     # Every export handed out is in the security log (等保 2.0 安全审计, docs/security.md).
     record(SecurityEvent.Kind.EXPORT_DOWNLOADED, user=request.user, request=request, detail=export.download_name())
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.download_name())
+
+
+@require_GET
+@login_required
+@heavy_read_view
+def compliance(request):
+    """The compliance panel (履责纪实 against the rules, units × record types) of the
+    dashboard's scope: the fragment the dashboard loads into itself (htmx), or a page of
+    its own without JavaScript. The same scope rules as the dashboard (403 / 404)."""
+    scope = permissions.scope_for(request.user, request.GET.get("unit"))
+    _crumbs, rows = selectors.tree_units(scope)
+    context = {"scope": scope, "compliance": compliance_panel(scope, rows)}
+    if request.headers.get("HX-Request"):
+        return render(request, "dashboard/_compliance.html", context)
+    return render(request, "dashboard/compliance.html", context)

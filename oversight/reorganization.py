@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from assessments.models import Period, Report, ReportEvent
 from core.errors import TransitionError
+from responsibilities import access
 from responsibilities.models import Assignment, Liaison, Post, Succession, Unit
 
 from .models import Event, Rectification, SupervisionNotice
@@ -64,7 +65,7 @@ def _refuse_unless_open(unit: Unit, successors: list[Unit]) -> None:
             raise TransitionError(_("A unit cannot pass its work to itself or to a unit below it."))
         if not successor.active:
             raise TransitionError(_("%(unit)s is closed: choose an open unit.") % {"unit": successor.name})
-    if Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth, active=True).exists():
+    if Unit.objects.filter(access.in_subtree(unit, ""), depth__gt=unit.depth, active=True).exists():
         raise TransitionError(
             _("%(unit)s still has open units below it: merge, move or close them first.") % {"unit": unit.name}
         )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
@@ -53,8 +54,30 @@ class ChecklistAdmin(admin.ModelAdmin):
 @admin.register(Duty)
 class DutyAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [DutyResource]
-    list_display = ("code", "title", "category", "responsibility", "cadence", "weight", "active", "checklist")
-    list_filter = ("checklist", "category", "responsibility", "cadence", "active")
+    list_display = (
+        "code",
+        "title",
+        "category",
+        "responsibility",
+        "cadence",
+        "record_type",
+        "required_count",
+        "frequency",
+        "weight",
+        "active",
+        "checklist",
+    )
+    list_filter = ("checklist", "category", "responsibility", "cadence", "record_type", "frequency", "active")
+    # The required frequency of counted records is data an admin edits here; every change
+    # is kept in the duty's history (SimpleHistoryAdmin), with the rule it cites.
+    fieldsets = (
+        (None, {"fields": ("checklist", "code", "category", "title", "description", "subject", "responsibility")}),
+        (None, {"fields": ("cadence", "evidence", "weight", "source", "active")}),
+        (
+            _("Counted work records (履责纪实)"),
+            {"fields": ("record_type", "required_count", "each_member", "frequency", "frequency_source")},
+        ),
+    )
     list_select_related = ("category", "checklist")
     search_fields = ("code", "title")
 

@@ -5,6 +5,7 @@ Part 一 of the speech: 一、一 names the subjects (党组, 党组书记, 班�
 the key one, and for work to reach down to every 党支部.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -324,6 +325,13 @@ class Duty(models.Model):
     required_count = models.PositiveSmallIntegerField(_("required count"), null=True, blank=True)
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, blank=True)
     frequency_source = models.CharField(_("source of the frequency"), max_length=200, blank=True)
+    # 谈心谈话 "with each member yearly": no fixed count; the distinct people talked with are
+    # counted against the unit's members (required_count stays empty).
+    each_member = models.BooleanField(
+        _("with each member"),
+        default=False,
+        help_text=_("Counted as the distinct people in the records against the unit's members."),
+    )
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -342,6 +350,22 @@ class Duty(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    @property
+    def counted(self) -> bool:
+        """Whether work records count for this duty against a required frequency."""
+        return bool(self.record_type and self.frequency and (self.required_count or self.each_member))
+
+    def clean(self):
+        super().clean()
+        if not self.record_type:
+            return
+        if not self.frequency:
+            raise ValidationError({"frequency": _("A duty counted in records needs a frequency.")})
+        if bool(self.required_count) == self.each_member:
+            raise ValidationError(
+                {"required_count": _("Give either a required count or 'with each member', not both or neither.")}
+            )
 
 
 class Assignment(models.Model):

@@ -90,6 +90,11 @@ class DutyResource(resources.ModelResource):
             "evidence",
             "weight",
             "source",
+            "record_type",
+            "required_count",
+            "each_member",
+            "frequency",
+            "frequency_source",
             "active",
         )
         export_order = fields

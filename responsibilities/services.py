@@ -22,6 +22,7 @@ from .models import (
     Checklist,
     DueWindow,
     Duty,
+    Frequency,
     Liaison,
     Post,
     PostKind,
@@ -30,6 +31,7 @@ from .models import (
     Tenure,
     Unit,
     UnitKind,
+    WorkType,
 )
 
 
@@ -108,6 +110,7 @@ def parse_checklist(text: str) -> dict:
         if len(str(duty["title"])) > Duty._meta.get_field("title").max_length:
             raise ChecklistError(_("Duty %(code)s: the title is too long.") % {"code": code})
         parse_due(duty)
+        check_record_keys(duty, code)
     return data
 
 
@@ -132,6 +135,33 @@ def parse_due(duty: dict) -> dict:
     if duty.get("cadence") != Cadence.ANNUAL:
         raise ChecklistError(_("Duty %(code)s: only an annual duty has a due date of its own.") % {"code": code})
     return {"due_window": DueWindow.ANNUAL, "due_month": month, "due_day": day}
+
+
+def check_record_keys(duty: dict, code: str) -> None:
+    """A duty counted in work records names the record type, how many (or each member) and
+    per what span; all of them or none."""
+    keys = ("records", "required", "each_member", "frequency", "frequency_source")
+    if not any(duty.get(k) not in (None, "", False) for k in keys):
+        return
+    if duty.get("records") not in WorkType.values:
+        raise ChecklistError(
+            _("Duty %(code)s: '%(value)s' is not a valid %(field)s.")
+            % {"code": code, "value": duty.get("records"), "field": "records"}
+        )
+    if duty.get("frequency") not in Frequency.values:
+        raise ChecklistError(
+            _("Duty %(code)s: '%(value)s' is not a valid %(field)s.")
+            % {"code": code, "value": duty.get("frequency"), "field": "frequency"}
+        )
+    required = duty.get("required")
+    each_member = duty.get("each_member") is True
+    valid_count = isinstance(required, int) and not isinstance(required, bool) and 1 <= required <= 100
+    if each_member == (required is not None) or (required is not None and not valid_count):
+        raise ChecklistError(
+            _("Duty %(code)s: give either 'required' (a number from 1 to 100) or 'each_member: true'.") % {"code": code}
+        )
+    if len(str(duty.get("frequency_source", ""))) > Duty._meta.get_field("frequency_source").max_length:
+        raise ChecklistError(_("Duty %(code)s: the source of the frequency is too long.") % {"code": code})
 
 
 @transaction.atomic
@@ -180,6 +210,11 @@ def load_checklist(*, text: str, year: int, publish: bool = True) -> ChecklistLo
             "weight": raw.get("weight", 1),
             "source": str(raw.get("source", "")),
             **parse_due(raw),
+            "record_type": raw.get("records") or "",
+            "required_count": raw.get("required"),
+            "each_member": raw.get("each_member") is True,
+            "frequency": raw.get("frequency") or "",
+            "frequency_source": str(raw.get("frequency_source") or ""),
         }
         duty = existing.get(raw["code"])
         if duty is None:
@@ -233,6 +268,7 @@ def load_default_checklist(*, path: Path, year: int) -> tuple[ChecklistLoadResul
 COPIED_DUTY_FIELDS = ("code", "category_id", "title", "description", "subject", "responsibility", "cadence")
 COPIED_DUTY_FIELDS += ("evidence", "weight", "source", "active")
 COPIED_DUTY_FIELDS += ("due_window", "due_month", "due_day")
+COPIED_DUTY_FIELDS += ("record_type", "required_count", "each_member", "frequency", "frequency_source")
 
 
 @transaction.atomic

@@ -11,13 +11,16 @@ class SchedulesConfig(AppConfig):
         from core import demo
         from scoring.signals import scores_outdated
 
+        from .behind import behind_schedule_items
         from .demo import demo_step
+        from .reminders import register_reminder_source
 
         # A fresh install gets the four periodic tasks with its first `migrate`; later
         # migrations leave an admin's changed times alone (see beat.sync_schedules).
         post_migrate.connect(_sync_after_migrate, sender=self)
         scores_outdated.connect(_recompute, dispatch_uid="schedules-recompute-outdated-scores")
         demo.register("history", demo_step, order=40)
+        register_reminder_source(behind_schedule_items)
 
 
 def _recompute(sender, *, period, actor, **kwargs):

@@ -86,6 +86,9 @@ class ReminderItem:
     # The first day the item could be reminded of (its period opened, it was raised or
     # issued): stages before it are not caught up.
     since: datetime.date | None = None
+    # Said instead of the due date, for an item that is not a deadline (a unit behind
+    # schedule in its work records: "支部委员会 3/6 · 落后 2 次").
+    note: str = ""
 
     @property
     def key(self) -> tuple[str, int]:

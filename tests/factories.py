@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from responsibilities.models import Assignment, Category, Checklist, Duty, Post, PostKind, Unit, UnitKind
 from responsibilities.services import set_liaison, set_post_holder
@@ -114,3 +115,28 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     duty = factory.SubFactory(DutyFactory)
     post = factory.SubFactory(PostFactory)
     unit = factory.LazyAttribute(lambda a: a.post.unit)
+
+
+class WorkRecordFactory(factory.django.DjangoModelFactory):
+    """A recorded piece of work (履责纪实); pass ``duties=[…]`` for what it counts for."""
+
+    class Meta:
+        model = "worklog.WorkRecord"
+        skip_postgeneration_save = True
+
+    unit = factory.SubFactory(UnitFactory)
+    recorded_by = factory.SubFactory(UserFactory)
+    kind = "branch_committee"
+    held_on = factory.LazyFunction(timezone.localdate)
+    topic = factory.Sequence(lambda n: f"会议议题{n}")
+    state = "recorded"
+
+    @factory.post_generation
+    def duties(self, create, extracted, **kwargs):
+        if extracted:
+            self.duties.set(extracted)
+
+    @factory.post_generation
+    def participants(self, create, extracted, **kwargs):
+        if extracted:
+            self.participants.set(extracted)

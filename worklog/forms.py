@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import BootstrapMixin, DateInput, MultipleFileField, MultipleFileInput, text_field
+from responsibilities import access
 from responsibilities.models import Post, Unit, WorkType
 
 # A phone offers its camera first (``capture``) and its photo library; scans and sign-in
@@ -100,7 +101,7 @@ def people_around(unit: Unit):
     """Whom a record of ``unit`` may name: the holders of posts in the unit, in the units
     under it and in those above it (the secretary above talks with the branch's)."""
     prefixes = [unit.path[:n] for n in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    holders = Post.objects.filter(Q(unit__path__startswith=unit.path) | Q(unit__path__in=prefixes), active=True)
+    holders = Post.objects.filter(access.in_subtree(unit) | Q(unit__path__in=prefixes), active=True)
     return User.objects.filter(is_active=True, pk__in=holders.values("holder_id")).order_by("full_name", "username")
 
 
@@ -119,6 +120,11 @@ class RecordFilter(BootstrapMixin, forms.Form):
     since = forms.DateField(label=_("From"), widget=DateInput(), required=False)
     until = forms.DateField(label=_("To"), widget=DateInput(), required=False)
     q = forms.CharField(label=_("Text"), max_length=100, required=False)
+    # Where a count against the rules leads (我的责任, the dashboard's compliance panel): the
+    # records of one unit, of one post (its own and its unit's as a body), for one duty.
+    unit = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    post = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    duty = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
 
 class UnitChoice(forms.ModelChoiceField):

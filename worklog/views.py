@@ -23,7 +23,7 @@ from core.errors import EvidenceError
 from core.forms import attempt
 from core.permissions import pk_or_404
 from responsibilities import access
-from responsibilities.models import Unit, WorkType
+from responsibilities.models import Post, Unit, WorkType
 
 from . import importer, permissions, services
 from .forms import FilesForm, ImportForm, RecordFilter, RecordForm
@@ -217,6 +217,14 @@ def record_list(request):
         if data["q"]:
             text = data["q"]
             qs = qs.filter(Q(topic__icontains=text) | Q(place__icontains=text) | Q(minutes__icontains=text))
+        if data["unit"]:
+            qs = qs.filter(unit_id=data["unit"])
+        if data["post"]:
+            # a post's records: its own (wherever held) and its unit's as a body
+            unit_id = Post.objects.filter(pk=data["post"]).values_list("unit_id", flat=True).first()
+            qs = qs.filter(Q(post_id=data["post"]) | Q(post__isnull=True, unit_id=unit_id))
+        if data["duty"]:
+            qs = qs.filter(duties=data["duty"])
         active = {key: value for key, value in request.GET.items() if key in filters.fields and value}
     qs = qs.select_related("unit").annotate(file_count=Count("files")).order_by("-held_on", "-pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

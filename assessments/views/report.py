@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from responsibilities import access
 
-from .. import permissions, selectors, services
+from .. import drafting, permissions, selectors, services
 from ..forms import ApproveForm, EvidenceForm, ReasonForm, ReportForm, ReturnForm
 from ..models import Report, UnitPlan
 from ..notifications import told_about
@@ -50,6 +50,8 @@ def report_context(request, report: Report, **forms) -> dict:
         "judge_note": permissions.judge_note(user, report),
         "queue_filters": filters,
         "period_param": selectors.period_param(report.period),
+        # The work records behind the report (履责纪实), for the filer and the reviewers.
+        "records": forms["records"] if "records" in forms else drafting.records_of(report),
     }
     if can_file:
         context["report_form"] = forms.get("report_form") or ReportForm(
@@ -84,7 +86,18 @@ def render_report(request, report: Report, *, status: int = 200, **forms):
 def report_detail(request, pk):
     """The report page: the duty, the form, the evidence and the history (留痕)."""
     report = permissions.get_report_for(request.user, pk)
-    return render_report(request, report)
+    records = drafting.records_of(report)
+    fresh = report.state == Report.State.DRAFT and not report.content.strip()
+    if (
+        records
+        and fresh
+        and permissions.can_file(request.user, report)
+        and drafting.draft_from_records(report_id=report.pk, actor=request.user, records=records)
+    ):
+        # A fresh draft filled from the period's work records (issue 13): read it again.
+        report = permissions.get_report_for(request.user, pk)
+        messages.info(request, _("Drafted from this period's work records; check the text and the files, then submit."))
+    return render_report(request, report, records=records)
 
 
 def names_of(people) -> str:

@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts import roles
 from responsibilities import access
+from worklog import compliance
 
 from .. import selectors, tasking
 from ..models import Report
@@ -55,4 +57,11 @@ def my_reports(request):
             units=sorted({r.unit for r in reports}, key=lambda u: u.path),
             period_param=selectors.period_param(period),
         )
+    if held:
+        # 履责纪实: each counted duty of my posts, records this half against the rule (二、一).
+        today = timezone.localdate()
+        tallies = compliance.tallies(compliance.counted_assignments(posts=held, year=today.year), today=today)
+        context["tallies"] = tallies
+        context["tallies_several_posts"] = len({t.assignment.post_id for t in tallies}) > 1
+        context["half_start"], context["half_end"] = compliance.half_of(today)
     return render(request, "assessments/my_reports.html", context)

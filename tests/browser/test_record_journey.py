@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from responsibilities.models import Post, WorkType
+from responsibilities.models import Duty, Post, WorkType
 from tests.assessments.files import png
 from tests.browser.report_loop import sign_in
 from tests.factories import AssignmentFactory, DutyFactory
@@ -27,6 +27,8 @@ def test_a_secretary_records_a_theme_day_with_two_photos_from_the_home_page(
     page, live_server, cast, settings, tmp_path
 ):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # This journey's own 主题党日 duty alone counts (the default checklist's B-05 set aside).
+    Duty.objects.filter(checklist=cast.checklist).exclude(record_type="").update(record_type="")
     theme_day = DutyFactory(
         checklist=cast.checklist, code="ZB-02", title="每月开展主题党日", record_type=WorkType.THEME_DAY
     )

@@ -56,13 +56,17 @@ def test_copy_checklist_makes_a_draft_with_the_assignments(cast, capsys):
     call_command("copy_checklist", str(year), str(year + 1))
     new = Checklist.objects.get(year=year + 1)
     assert new.status == Checklist.Status.DRAFT
-    assert new.duties.count() == 39
+    assert new.duties.count() == 47
+    # the required frequencies come along (issue 13)
+    copied = new.duties.get(code="B-01")
+    assert (copied.record_type, copied.required_count, copied.frequency) == ("branch_committee", 1, "month")
+    assert copied.frequency_source and new.duties.get(code="B-08").each_member
     assert (
         Assignment.objects.filter(duty__checklist=new).count()
         == Assignment.objects.filter(duty__checklist=cast.checklist).count()
     )
     call_command("copy_checklist", str(year), str(year + 1))  # twice: nothing doubles
-    assert Duty.objects.filter(checklist=new).count() == 39
+    assert Duty.objects.filter(checklist=new).count() == 47
 
 
 def test_copy_from_a_missing_year_is_a_clear_error(db):

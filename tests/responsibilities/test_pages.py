@@ -75,7 +75,7 @@ def test_matrix_counts_and_links_to_the_cell(client_as, cast, django_assert_max_
     with django_assert_max_num_queries(10):
         page = client.get(reverse("responsibilities:matrix")).content.decode()
     branch_political = Assignment.objects.filter(unit=cast.unit_a, duty__category__code="ideological").count()
-    assert branch_political == 2
+    assert branch_political == 3  # I-01, I-02 and the 党课 counted in records (B-04)
     assert f'unit=ZBA&amp;category=ideological" aria-label="甲党支部 思想建设: {branch_political}"' in page
     cell = client.get(reverse("responsibilities:assignments"), {"unit": "ZBA", "category": "ideological"})
     text = cell.content.decode()

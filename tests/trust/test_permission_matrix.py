@@ -179,6 +179,8 @@ EXPECTED = {
     "dashboard:rectifications": Row(get=STAFF),
     "dashboard:notices": Row(get=STAFF),
     "dashboard:export_download@ledger": Row(args="export_ledger", get=SEES_A, hidden=EVERYONE - SEES_A),
+    # 履责纪实 against the rules: the compliance panel, in the dashboard's scope.
+    "dashboard:compliance": Row(get=STAFF),
     # 述职评议: an open round (A appraised, the two leaders rate) and last year's, published.
     # 评先评优: the admin runs a round; its 公示 is read by everyone who sees a unit; the
     # year-end summary follows the dashboard's scope and its file is a 404 outside it.

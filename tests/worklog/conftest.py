@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from responsibilities.models import Frequency, Post, PostKind, WorkType
+from responsibilities.models import Duty, Frequency, Post, PostKind, WorkType
 from tests.assessments.files import png
 from tests.factories import AssignmentFactory, DutyFactory, PostFactory, UserFactory
 from worklog import services
@@ -43,6 +43,9 @@ def duties(cast, secretary_post_a):
             frequency_source="《中国共产党支部工作条例（试行）》",
         )
 
+    # Only these count here: the default checklist's own counted duties (B-…, L-…) are
+    # set aside, so each test names exactly the duties a record should count for.
+    Duty.objects.filter(checklist=cast.checklist).exclude(record_type="").update(record_type="")
     committee = duty("ZB-01", WorkType.BRANCH_COMMITTEE, 1, Frequency.MONTH)
     theme = duty("ZB-02", WorkType.THEME_DAY, 1, Frequency.MONTH)
     members = duty("ZB-03", WorkType.MEMBERS_MEETING, 1, Frequency.QUARTER)
@@ -96,3 +99,7 @@ def talk(cast, duties):
         participants=[cast.leader],
         notes="谈到家中老人住院，工作压力较大。",
     )
+
+
+# The open period of the cast (tests/assessments), for the pages that show it.
+from tests.assessments.conftest import period  # noqa: E402, F401

@@ -173,12 +173,12 @@ def test_english(client_as, cast, duties):
 
 def test_a_leaders_own_record_counts_against_the_duties_of_their_post(cast):
     """讲党课 at the 联系点 (一、二 一岗双责): a record of the post, not of the unit as a body."""
-    from responsibilities.models import Post
-    from tests.factories import AssignmentFactory, DutyFactory
+    from responsibilities.models import Duty, Post
 
     post = Post.objects.get(unit=cast.party_group, holder=cast.leader)
-    lecture = DutyFactory(checklist=cast.checklist, code="LD-01", record_type=WorkType.LEADER_LECTURE)
-    AssignmentFactory(duty=lecture, post=post)
+    # The default checklist's 讲党课 duty, carried by each 班子成员 (I-L1).
+    lecture = Duty.objects.get(checklist=cast.checklist, code="I-L1", record_type=WorkType.LEADER_LECTURE)
+    assert post.assignments.filter(duty=lecture).exists()
     data = services.RecordInput(kind=WorkType.LEADER_LECTURE, held_on=timezone.localdate(), topic="到联系点讲党课")
     record = services.create_record(unit=cast.party_group, post=post, actor=cast.leader, data=data)
     assert list(record.duties.all()) == [lecture]
