@@ -4,19 +4,20 @@ never a query per unit, so both stay a fixed number of queries at province scale
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from assessments.models import Period, Report, UnitPlan
+from assessments.models import Half, Period, Report, UnitPlan
+from core import honours
 from oversight.models import Rectification, SupervisionNotice
 from responsibilities import access
 from responsibilities.models import Unit, UnitKind
 from scoring.models import ScoreLine, UnitScore
+from worklog import compliance
 
 
 def scope_q(root: Unit | None, field: str = "unit") -> Q:
@@ -145,6 +146,7 @@ class UnitAccount:
     notices: list = field(default_factory=list)
     plan: str = ""
     work_records: list = field(default_factory=list)
+    honours: list = field(default_factory=list)  # core.honours.Conferred, newest first
 
     @property
     def unit(self) -> Unit:
@@ -213,16 +215,28 @@ def previous_period(period: Period) -> Period | None:
     )
 
 
-def work_records_for_pack(period: Period, units: list[Unit]) -> dict[int, list]:
-    """Hook for the work records (履责纪实) of each unit in the period, by unit id, that the
-    pack prints under a unit's account (a section shown only for a unit with records).
-
-    Returns nothing while the ``worklog`` app is absent, and nothing yet while it is
-    present: that app's work wires its records in here (a fixed number of queries, each
-    record's ``str`` printed as a line)."""
-    if not apps.is_installed("worklog"):
+def work_records_for_pack(period: Period, units: list[Unit]) -> dict[int, list[str]]:
+    """The work records (履责纪实) of each unit against what the rules require, by unit id,
+    one line per counted duty of the unit's posts — "支部委员会 4/6 · 落后 2 次" — for the
+    half of ``period`` (a yearly duty: its year), as the secretary's home counts them
+    (``worklog.compliance``, 二、一 向党支部延伸). Two queries; a unit with no counted duty
+    has no line, and the pack then prints no section for it."""
+    if not units:
         return {}
-    return {}
+    within = datetime.date(period.year, 1 if period.half == Half.FIRST else 7, 1)
+    assignments = compliance.counted_assignments(units=[unit.pk for unit in units], year=period.year)
+    found = compliance.tallies(assignments.select_related("post__holder"), within=within)
+    # A duty each 班子成员 carries for themselves (讲党课 at the 联系点 …) is one line per person.
+    shared = Counter((tally.assignment.unit_id, tally.duty.pk) for tally in found)
+    lines: dict[int, list[str]] = {}
+    for tally in found:
+        target = "?" if tally.target is None else tally.target
+        line = f"{tally.label} {tally.done}/{target} · {tally.words}"
+        if shared[(tally.assignment.unit_id, tally.duty.pk)] > 1:
+            post = tally.assignment.post
+            line = f"{post.holder.display_name if post.holder else post.title}：{line}"
+        lines.setdefault(tally.assignment.unit_id, []).append(line)
+    return lines
 
 
 def pack_content(period: Period, root: Unit | None, *, max_units: int = 200, today=None) -> PackContent:
@@ -272,6 +286,12 @@ def pack_content(period: Period, root: Unit | None, *, max_units: int = 200, tod
     for unit_id, records in work_records_for_pack(period, [a.unit for a in accounts.values()]).items():
         if unit_id in accounts:
             accounts[unit_id].work_records = list(records)
+    # The honours conferred on a unit (先进党支部 …) show in the next packs: those of the
+    # period's year and of the year before (decided after that year's close, 二、三).
+    for unit_id, conferred in honours.honours_for([a.unit for a in accounts.values()]).items():
+        recent = [c for c in conferred if c.year >= period.year - 1]
+        if unit_id in accounts and recent:
+            accounts[unit_id].honours = recent
     listed = list(accounts.values())
     return PackContent(
         period=period,

@@ -289,6 +289,12 @@ def unit_account(blocks: list, numbers: Numbering, account: UnitAccount, content
             "lines": _("; ").join(f"{a['label']} {signed(a['points'])}" for a in s.adjustments)
         }
     blocks.append(Paragraph(line))
+    if account.honours:
+        conferred = [
+            f"{c.year} {c.label}" + (f"（{c.person_name}）" if c.person_name else "") + f"，{c.document_number}"
+            for c in account.honours
+        ]
+        blocks.append(Paragraph(_("Honours conferred: %(honours)s.") % {"honours": _("; ").join(conferred)}))
 
     blocks.append(Heading(3, numbers.next(3), _("The unit's account of its work")))
     if not account.reports:

@@ -23,6 +23,7 @@ from dashboard.exports.data import abbreviate
 from dashboard.models import Export
 from dashboard.services import build_export
 from oversight.models import Rectification, SupervisionNotice
+from tests.factories import WorkRecordFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -254,8 +255,39 @@ def test_the_word_download_is_named_and_typed_for_word(closed, client_as):
     assert docx.Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs
 
 
-def test_the_work_records_hook_adds_nothing_until_work_records_are_wired_in(closed, cast):
+def test_each_units_work_records_are_counted_against_the_rule_in_the_pack(closed, cast):
+    """Issue 14 item 1: a unit's records of work against the required counts (the default
+    checklist's branch duties, 支部委员会 monthly among them), where it has counted duties."""
     from dashboard.exports.data import work_records_for_pack
+    from responsibilities.models import Duty
 
-    assert work_records_for_pack(closed.cur, [cast.unit_a]) == {}
-    assert "履责纪实" not in docx_text(build(closed.cur, Export.Kind.DOCX))  # no empty section
+    duty = Duty.objects.get(checklist=cast.checklist, code="B-01")  # 支部委员会, at least monthly
+    half_start = datetime.date(closed.cur.year, 1 if closed.cur.half == 1 else 7, 1)
+    for day in (3, 40, 70):  # three months of the half with their 支委会
+        WorkRecordFactory(unit=cast.unit_a, held_on=half_start + datetime.timedelta(days=day), duties=[duty])
+    WorkRecordFactory(unit=cast.unit_a, held_on=half_start, duties=[duty], state="draft")  # counts for nothing
+
+    lines = work_records_for_pack(closed.cur, [cast.unit_a, cast.unit_b, cast.discipline])
+    assert "支部委员会 3/6 · 期末未完成 · 缺 3 次" in lines[cast.unit_a.pk]
+    assert "支部委员会 0/6 · 期末未完成 · 缺 6 次" in lines[cast.unit_b.pk]
+    assert cast.discipline.pk not in lines  # no counted duty: no empty section
+    text = flat(docx_text(build(closed.cur, Export.Kind.DOCX)))
+    assert "履责纪实支部委员会3/6·期末未完成·缺3次" in text
+
+
+def test_the_honours_a_unit_was_conferred_show_in_the_next_pack(closed, cast):
+    """Issue 14 item 5: 先进党支部 conferred by a decision shows under the unit in the pack."""
+    from honours.models import Honour, HonourRound, Nomination
+
+    year = closed.cur.year
+    round = HonourRound.objects.create(
+        year=year, title="评先", kinds=["advanced_branch"], state="decided", created_by=cast.admin
+    )
+    nomination = Nomination.objects.create(round=round, kind="advanced_branch", unit=cast.unit_b, source="ranking")
+    Honour.objects.create(
+        round=round, nomination=nomination, year=year, kind="advanced_branch", unit=cast.unit_b,
+        conferred_on=timezone.localdate(), document_number="机党发〔2026〕9号",
+    )  # fmt: skip
+    text = flat(docx_text(build(closed.cur, Export.Kind.DOCX)))
+    assert f"所获荣誉：{year}先进党支部，机党发〔2026〕9号。" in text
+    assert text.count("先进党支部") == 1  # unit B only
