@@ -20,11 +20,13 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 
 from tests.services import need
 
 DUMP = Path(__file__).with_name("release-d598088.sql.gz")
+MAIN_DUMP = Path(__file__).with_name("main-5f8f5ba.sql.gz")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -100,42 +102,101 @@ SNAPSHOT = {
 }
 
 
-@pytest.fixture(scope="session")
-def upgraded(django_db_blocker) -> Upgraded:
-    """Restore the release dump into ``<test db>_upgrade`` and run today's ``migrate`` on it."""
+def restore_and_migrate(dump: Path, suffix: str, snapshot: dict) -> Upgraded:
+    """Restore ``dump`` into a new database ``<test db>_<suffix>``, read ``snapshot`` from it
+    (the old schema), then run today's ``migrate`` on it. The caller closes the connection."""
     db = settings.DATABASES["default"]
     need("PostgreSQL", db["ENGINE"].endswith("postgresql"), "set DATABASE_URL=postgres://…")
-    target = f"{db['NAME']}_upgrade"
+    target = f"{db['NAME']}_{suffix}"
     if not target.startswith("test_"):
         target = f"test_{target}"
     params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"]}
+    admin = psycopg2.connect(dbname="postgres", **params)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
+        cursor.execute(f'CREATE DATABASE "{target}"')
+    admin.close()
+    url = f"postgres://{params['user']}@{params['host']}:{params['port']}/{target}"
+    restore = subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", url],
+        input=gzip.decompress(dump.read_bytes()),
+        capture_output=True,
+        check=False,
+    )
+    assert restore.returncode == 0, restore.stderr.decode()[-2000:]
+    connection = psycopg2.connect(dbname=target, **params)
+    connection.autocommit = True
+    before = {name: sql(connection) if callable(sql) else _rows(connection, sql) for name, sql in snapshot.items()}
+    migrate = manage(url, "migrate", "--noinput")
+    assert migrate.returncode == 0, migrate.stdout[-3000:] + migrate.stderr[-3000:]
+    return Upgraded(url=url, connection=connection, before=before, migrate_output=migrate.stdout)
+
+
+def manage(url: str, *args: str, **env) -> subprocess.CompletedProcess:
+    """Run today's ``manage.py`` on the database at ``url`` (test settings)."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def upgraded(django_db_blocker) -> Upgraded:
+    """Restore the release dump into ``<test db>_upgrade`` and run today's ``migrate`` on it."""
+    yield from _session_database(django_db_blocker, DUMP, "upgrade", SNAPSHOT)
+
+
+def _session_database(django_db_blocker, dump: Path, suffix: str, snapshot: dict):
     with django_db_blocker.unblock():
-        admin = psycopg2.connect(dbname="postgres", **params)
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
-            cursor.execute(f'CREATE DATABASE "{target}"')
-        admin.close()
-        url = f"postgres://{params['user']}@{params['host']}:{params['port']}/{target}"
-        restore = subprocess.run(
-            ["psql", "-q", "-v", "ON_ERROR_STOP=1", url],
-            input=gzip.decompress(DUMP.read_bytes()),
-            capture_output=True,
-            check=False,
+        result = restore_and_migrate(dump, suffix, snapshot)
+        yield result
+        result.connection.close()
+
+
+def mingze_tables(connection) -> list[tuple[str, int]]:
+    """Every table of the Mingze apps (the apps in this repository), with its row count."""
+    labels = sorted(app.label for app in django_apps.get_app_configs() if Path(app.path).is_relative_to(ROOT))
+    names = [
+        name
+        for (name,) in _rows(
+            connection,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+            "AND table_type = 'BASE TABLE' ORDER BY table_name",
         )
-        assert restore.returncode == 0, restore.stderr.decode()[-2000:]
-        connection = psycopg2.connect(dbname=target, **params)
-        connection.autocommit = True
-        before = {name: _rows(connection, sql) for name, sql in SNAPSHOT.items()}
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-        migrate = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert migrate.returncode == 0, migrate.stdout[-3000:] + migrate.stderr[-3000:]
-        yield Upgraded(url=url, connection=connection, before=before, migrate_output=migrate.stdout)
-        connection.close()
+        if any(name.startswith(f"{label}_") for label in labels)
+    ]
+    return [(name, _rows(connection, f'SELECT count(*) FROM "{name}"')[0][0]) for name in names]
+
+
+# Read from the previous main's schema (5f8f5ba) before migrating.
+MAIN_SNAPSHOT = {
+    "tables": mingze_tables,
+    "reports": "SELECT id, assignment_id, period_id, unit_id, state, content, self_assessment, submitted_at, "
+    "reviewed_at, grade, review_comment, late FROM assessments_report ORDER BY id",
+    "report_events": "SELECT id, report_id, at, action, from_state, to_state, comment, actor_id "
+    "FROM assessments_reportevent ORDER BY id",
+    "evidence": "SELECT id, report_id, sha256, original_name FROM assessments_evidence ORDER BY id",
+    "unit_scores": "SELECT unit_id, period_id, score, subtree_score FROM scoring_unitscore ORDER BY unit_id, period_id",
+    "report_period_due": "SELECT r.id, p.due_on FROM assessments_report r JOIN assessments_period p "
+    "ON p.id = r.period_id ORDER BY r.id",
+    "group_member_posts": "SELECT p.id FROM responsibilities_post p JOIN responsibilities_unit u ON u.id = p.unit_id "
+    "WHERE p.kind = 'member' AND u.kind = 'leading_group' ORDER BY p.id",
+    "post_kinds": "SELECT p.id, p.kind FROM responsibilities_post p ORDER BY p.id",
+    # A rectification's duty: that of the report it was raised on, directly or through its notice.
+    "rectification_links": "SELECT r.id, r.source, r.notice_id, r.finding_id, r.report_id, "
+    "COALESCE(a.duty_id, na.duty_id) FROM oversight_rectification r "
+    "LEFT JOIN assessments_report rep ON rep.id = r.report_id "
+    "LEFT JOIN responsibilities_assignment a ON a.id = rep.assignment_id "
+    "LEFT JOIN oversight_supervisionnotice n ON n.id = r.notice_id "
+    "LEFT JOIN assessments_report nrep ON nrep.id = n.report_id "
+    "LEFT JOIN responsibilities_assignment na ON na.id = nrep.assignment_id ORDER BY r.id",
+    "meeting_decisions": "SELECT id, decision FROM assessments_meeting ORDER BY id",
+    "audit_links": "SELECT organization, sequence, content_hash FROM audit_auditlink ORDER BY organization, sequence",
+}
+
+
+@pytest.fixture(scope="session")
+def upgraded_main(django_db_blocker) -> Upgraded:
+    """Restore the previous main's dump into ``<test db>_upgrade_main`` and migrate it forward."""
+    yield from _session_database(django_db_blocker, MAIN_DUMP, "upgrade_main", MAIN_SNAPSHOT)
