@@ -19,6 +19,7 @@ from assessments.models import deadline_warning
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
 from core.fields import person
+from core.issued import AbstractIssued
 from core.records import AbstractRecord
 
 
@@ -134,7 +135,7 @@ class Rectification(models.Model):
         return deadline_warning(self.deadline, today)
 
 
-class SupervisionNotice(models.Model):
+class SupervisionNotice(AbstractIssued):
     class Matter(models.TextChoices):
         OVERDUE_REPORTS = "overdue_reports", _("Overdue reports")
         WEAK_REPORT = "weak_report", _("A weak report")
@@ -170,15 +171,8 @@ class SupervisionNotice(models.Model):
         on_delete=models.PROTECT,
         related_name="notices",
     )
-    deadline = models.DateField(_("reply by"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ISSUED)
-    issued_by = person(_("issued by"))
-    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    reply = models.TextField(_("reply"), blank=True)
-    replied_by = person(_("replied by"), optional=True)
-    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     pressed = models.PositiveSmallIntegerField(_("times pressed again"), default=0)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("supervision notice")
@@ -193,10 +187,6 @@ class SupervisionNotice(models.Model):
     def label(self) -> str:
         """督办〔2026〕3号."""
         return _("Notice [%(year)s] No. %(number)s") % {"year": self.year, "number": self.number}
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.state == self.State.ISSUED and today > self.deadline
 
     def warning(self, today: datetime.date | None = None) -> str | None:
         if self.state != self.State.ISSUED:
