@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.attachments import AbstractAttachment
+from core.deadlines import Warning, deadline_warning  # noqa: F401 - the names the apps know
 from core.events import AbstractTransitionEvent
 from core.fields import optional_link, person
 from core.issued import AbstractIssued
@@ -116,24 +117,6 @@ class Grade(models.TextChoices):
     GOOD = "good", _("Good")
     FAIR = "fair", _("Fair")
     POOR = "poor", _("Poor")
-
-
-class Warning(models.TextChoices):
-    BLUE = "blue", _("Blue notice")
-    YELLOW = "yellow", _("Yellow warning")
-    RED = "red", _("Red warning")
-
-
-def deadline_warning(deadline: datetime.date, today: datetime.date | None = None) -> str:
-    """Red once the deadline has passed, yellow when few days are left, blue before: the same
-    rule as reports (DESIGN.md, 预警), derived and never stored. Rectifications, notices
-    and 交办 tasks use it alike."""
-    today = today or timezone.localdate()
-    if today > deadline:
-        return Warning.RED
-    if (deadline - today).days < settings.MINGZE_YELLOW_DAYS:
-        return Warning.YELLOW
-    return Warning.BLUE
 
 
 class Report(models.Model):
@@ -489,11 +472,6 @@ class Task(AbstractIssued):
 
     def __str__(self):
         return self.subject
-
-    def warning(self, today: datetime.date | None = None) -> str | None:
-        if self.state != self.State.ISSUED:
-            return None
-        return deadline_warning(self.deadline, today)
 
 
 class TaskEvent(AbstractTransitionEvent):

@@ -5,16 +5,15 @@ closed) are the item's own ``State``, whose labels say what the reply is called 
 
 from __future__ import annotations
 
-import datetime
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .deadlines import DeadlineMixin
 from .fields import person
 
 
-class AbstractIssued(models.Model):
+class AbstractIssued(DeadlineMixin, models.Model):
     deadline = models.DateField(_("reply by"))
     issued_by = person(_("issued by"))
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
@@ -25,8 +24,3 @@ class AbstractIssued(models.Model):
 
     class Meta:
         abstract = True
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Overdue: still awaiting the reply after the deadline."""
-        today = today or timezone.localdate()
-        return self.state == self.State.ISSUED and today > self.deadline

@@ -8,22 +8,20 @@ back. A supervision notice (督办) goes to a unit with a deadline; the unit's s
 replies; the issuer closes it or presses again. Every step is an event (留痕).
 """
 
-import datetime
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import deadline_warning
 from core.attachments import AbstractAttachment
+from core.deadlines import DeadlineMixin
 from core.events import AbstractTransitionEvent
 from core.fields import person
 from core.issued import AbstractIssued
 from core.records import AbstractRecord
 
 
-class Rectification(models.Model):
+class Rectification(DeadlineMixin, models.Model):
     class Source(models.TextChoices):
         """Where the problem was found (问题来源). Three follow from the object it was raised
         on (a returned report, an appraisal finding, a notice); the others are chosen by
@@ -38,6 +36,10 @@ class Rectification(models.Model):
         APPRAISAL = "appraisal", _("Appraisal finding")
         NOTICE = "notice", _("Supervision notice")
         MANUAL = "manual", _("Other source")
+
+    # Its deadline binds while it is being rectified (a reported one waits on the verifier,
+    # not on the unit).
+    WAITING = "open"
 
     # Sources that name an object the rectification was raised on; the rest are chosen.
     LINKED_SOURCES = ("report", "appraisal", "notice")
@@ -123,17 +125,6 @@ class Rectification(models.Model):
     def __str__(self):
         return self.problem[:60]
 
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Overdue: still being rectified after the deadline (a reported one waits on the
-        verifier, not on the unit)."""
-        today = today or timezone.localdate()
-        return self.state == self.State.OPEN and today > self.deadline
-
-    def warning(self, today: datetime.date | None = None) -> str | None:
-        if self.state != self.State.OPEN:
-            return None
-        return deadline_warning(self.deadline, today)
-
 
 class SupervisionNotice(AbstractIssued):
     class Matter(models.TextChoices):
@@ -187,11 +178,6 @@ class SupervisionNotice(AbstractIssued):
     def label(self) -> str:
         """督办〔2026〕3号."""
         return _("Notice [%(year)s] No. %(number)s") % {"year": self.year, "number": self.number}
-
-    def warning(self, today: datetime.date | None = None) -> str | None:
-        if self.state != self.State.ISSUED:
-            return None
-        return deadline_warning(self.deadline, today)
 
 
 class NoticeCounter(models.Model):
