@@ -157,6 +157,14 @@ class UnitScoreDetailSerializer(UnitScoreSerializer):
 
 
 class RectificationSerializer(serializers.ModelSerializer):
+    # Where the problem was found (问题来源: 民主生活会, 组织生活会, 巡察, 审计 …) and the
+    # duty it concerns, by its code: read here, chosen on the rectification's page.
+    source = serializers.ChoiceField(choices=Rectification.Source.choices, read_only=True)
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    duty = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text=_("The code of the duty the problem concerns, null when none.")
+    )
+
     class Meta:
         model = Rectification
         fields = [
@@ -164,6 +172,8 @@ class RectificationSerializer(serializers.ModelSerializer):
             "unit",
             "post",
             "source",
+            "source_label",
+            "duty",
             "report",
             "notice",
             "problem",

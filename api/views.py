@@ -306,7 +306,7 @@ STATE_PARAM = OpenApiParameter("state", str)
 class RectificationViewSet(ScopedViewSet):
     """Rectifications (整改) of the units you may see."""
 
-    queryset = Rectification.objects.all()
+    queryset = Rectification.objects.select_related("duty")
     serializer_class = serializers.RectificationSerializer
 
     def scoped(self, qs):

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, MultipleFileField, QuickSelect, text_field
+from core.forms import DateInput, DecisionForm, MultipleFileField, QuickSelect, text_field
 from core.uploads import accept_attribute
 from responsibilities.models import Category, Post, Unit
 
@@ -272,11 +272,8 @@ class TaskReplyForm(forms.Form):
     files = MultipleFileField(label=_("Receipt files"), required=False)
 
 
-class TaskSettleForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
-    )
-    deadline = forms.DateField(label=_("New deadline (when returning)"), widget=DateInput(), required=False)
+class TaskSettleForm(DecisionForm):
+    deadline_label = _("New deadline (when returning)")
 
 
 TASK_STATES = [("", _("All")), ("open", _("Open")), ("overdue", _("Overdue")), *Task.State.choices]

@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.attachments import AbstractAttachment
+from core.deadlines import Warning, deadline_warning  # noqa: F401 - the names the apps know
 from core.events import AbstractTransitionEvent
 from core.fields import optional_link, person
+from core.issued import AbstractIssued
 from core.records import AbstractRecord
 
 
@@ -115,24 +117,6 @@ class Grade(models.TextChoices):
     GOOD = "good", _("Good")
     FAIR = "fair", _("Fair")
     POOR = "poor", _("Poor")
-
-
-class Warning(models.TextChoices):
-    BLUE = "blue", _("Blue notice")
-    YELLOW = "yellow", _("Yellow warning")
-    RED = "red", _("Red warning")
-
-
-def deadline_warning(deadline: datetime.date, today: datetime.date | None = None) -> str:
-    """Red once the deadline has passed, yellow when few days are left, blue before: the same
-    rule as reports (DESIGN.md, 预警), derived and never stored. Rectifications, notices
-    and 交办 tasks use it alike."""
-    today = today or timezone.localdate()
-    if today > deadline:
-        return Warning.RED
-    if (deadline - today).days < settings.MINGZE_YELLOW_DAYS:
-        return Warning.YELLOW
-    return Warning.BLUE
 
 
 class Report(models.Model):
@@ -455,7 +439,7 @@ class Decision(models.Model):
         return self.text[:60]
 
 
-class Task(models.Model):
+class Task(AbstractIssued):
     """交办: a piece of work the 党组 hands to a unit or to one post — from a meeting's
     decision, or on its own — with a deadline and a required reply (回执 / 办理情况反馈,
     with files). The admin issues and closes it, or returns the reply; it is reminded,
@@ -476,15 +460,9 @@ class Task(models.Model):
     period = optional_link(Period, _("scored in period"), related_name="tasks")
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("what must be done"))
-    deadline = models.DateField(_("reply by"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ISSUED)
-    issued_by = person(_("issued by"))
-    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     reply = models.TextField(_("feedback"), blank=True)
-    replied_by = person(_("replied by"), optional=True)
-    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     late = models.BooleanField(_("replied late"), default=False)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assigned task")
@@ -494,16 +472,6 @@ class Task(models.Model):
 
     def __str__(self):
         return self.subject
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Overdue: still awaiting feedback after the deadline."""
-        today = today or timezone.localdate()
-        return self.state == self.State.ISSUED and today > self.deadline
-
-    def warning(self, today: datetime.date | None = None) -> str | None:
-        if self.state != self.State.ISSUED:
-            return None
-        return deadline_warning(self.deadline, today)
 
 
 class TaskEvent(AbstractTransitionEvent):

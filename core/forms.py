@@ -6,6 +6,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from .errors import EvidenceError, TransitionError
 
@@ -109,3 +110,19 @@ class DateInput(forms.DateInput):
             except ValueError:
                 return None
         return super().format_value(value)
+
+
+class DecisionForm(forms.Form):
+    """The deciding side's form: verify or send back a rectification, close or press a
+    notice again, close a 交办 task or return its feedback; the new deadline (labelled by
+    ``deadline_label``) counts only when sending back, pressing or returning."""
+
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    deadline = forms.DateField(widget=DateInput(), required=False)
+    deadline_label = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].label = self.deadline_label

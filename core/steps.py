@@ -1,6 +1,6 @@
 """What the page of an item with a life (a rectification, a supervision notice, a 交办
 task) shares: the page itself, with its timeline and files, and the steps posted from it
-(report done / reply; verify, close or send back). Each step is a service call; a refused
+(report done / reply; verify, close or send back / return / press again). Each step is a service call; a refused
 one shows the page again (400) with the form and its message, a done one says so and
 shows the page."""
 
@@ -28,3 +28,31 @@ def step_on(request, thing, form, step, done: str, *, page, form_key: str, url: 
         return page(request, thing, status=400, **{form_key: form})
     messages.success(request, done)
     return redirect(url, thing.pk)
+
+
+def answer(request, thing, form, service, done: str, *, key: dict, text: str = "reply", **page):
+    """The unit answers the item — a reply, feedback, what was put right (``text``, the
+    form's field and the service's argument) with its files — through ``service``;
+    ``key`` names the item for the service (``{"task_id": 3}``)."""
+    return step_on(
+        request,
+        thing,
+        form,
+        lambda data: service(**key, actor=request.user, uploads=data["files"], **{text: data[text]}),
+        done,
+        **page,
+    )
+
+
+def settle(request, thing, form, *, again: tuple, close: tuple, again_action: str, key: dict, **page):
+    """The one who raised or issued the item settles it: ``close`` it — (service, message)
+    — or, when the posted action is ``again_action``, send it ``again`` with a new
+    deadline. ``key`` names the item for the services (``{"notice_id": 3}``)."""
+    pressing = request.POST.get("action") == again_action
+    service, done = again if pressing else close
+
+    def step(data):
+        given = {"comment": data["comment"], **({"deadline": data["deadline"]} if pressing else {})}
+        return service(**key, actor=request.user, **given)
+
+    return step_on(request, thing, form, step, done % {"unit": thing.unit.label}, **page)

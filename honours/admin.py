@@ -3,9 +3,9 @@ each step an event."""
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Honour, HonourEvent, HonourRound, Nomination
+from .models import Honour, HonourEvent, HonourRound, Nomination, Objection
 
 
 @admin.register(HonourRound)
@@ -13,10 +13,17 @@ class HonourRoundAdmin(ReadOnlyAdmin):
     list_display = ("year", "title", "state", "decided_on", "document_number")
 
 
+class ObjectionInline(ReadOnlyInline):
+    model = Objection
+    fk_name = "nomination"
+    fields = ("text", "handling", "noted_by", "noted_at")
+
+
 @admin.register(Nomination)
 class NominationAdmin(ReadOnlyAdmin):
     list_display = ("round", "kind", "unit", "person", "source", "withdrawn")
     list_select_related = ("round", "unit", "person")
+    inlines = [ObjectionInline]
 
 
 @admin.register(Honour)

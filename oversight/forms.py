@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, MultipleFileField, text_field
+from core.forms import DateInput, DecisionForm, MultipleFileField, text_field
 from responsibilities.models import Checklist, Duty, Post, Unit
 
 from .models import Rectification, SupervisionNotice
@@ -100,21 +100,6 @@ class RectificationForm(forms.Form):
 class ReportDoneForm(forms.Form):
     completion = text_field(_("What was put right"), rows=4, max_length=4000, required=_("Say what was done."))
     files = MultipleFileField(label=_("Evidence"), required=False)
-
-
-class DecisionForm(forms.Form):
-    """The deciding side's form: verify or send back a rectification, close or press a
-    notice again; the new deadline counts only when sending back or pressing."""
-
-    comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
-    )
-    deadline = forms.DateField(widget=DateInput(), required=False)
-    deadline_label = ""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["deadline"].label = self.deadline_label
 
 
 class VerifyForm(DecisionForm):

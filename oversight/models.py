@@ -8,21 +8,20 @@ back. A supervision notice (督办) goes to a unit with a deadline; the unit's s
 replies; the issuer closes it or presses again. Every step is an event (留痕).
 """
 
-import datetime
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import deadline_warning
 from core.attachments import AbstractAttachment
+from core.deadlines import DeadlineMixin
 from core.events import AbstractTransitionEvent
 from core.fields import person
+from core.issued import AbstractIssued
 from core.records import AbstractRecord
 
 
-class Rectification(models.Model):
+class Rectification(DeadlineMixin, models.Model):
     class Source(models.TextChoices):
         """Where the problem was found (问题来源). Three follow from the object it was raised
         on (a returned report, an appraisal finding, a notice); the others are chosen by
@@ -37,6 +36,10 @@ class Rectification(models.Model):
         APPRAISAL = "appraisal", _("Appraisal finding")
         NOTICE = "notice", _("Supervision notice")
         MANUAL = "manual", _("Other source")
+
+    # Its deadline binds while it is being rectified (a reported one waits on the verifier,
+    # not on the unit).
+    WAITING = "open"
 
     # Sources that name an object the rectification was raised on; the rest are chosen.
     LINKED_SOURCES = ("report", "appraisal", "notice")
@@ -122,19 +125,8 @@ class Rectification(models.Model):
     def __str__(self):
         return self.problem[:60]
 
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Overdue: still being rectified after the deadline (a reported one waits on the
-        verifier, not on the unit)."""
-        today = today or timezone.localdate()
-        return self.state == self.State.OPEN and today > self.deadline
 
-    def warning(self, today: datetime.date | None = None) -> str | None:
-        if self.state != self.State.OPEN:
-            return None
-        return deadline_warning(self.deadline, today)
-
-
-class SupervisionNotice(models.Model):
+class SupervisionNotice(AbstractIssued):
     class Matter(models.TextChoices):
         OVERDUE_REPORTS = "overdue_reports", _("Overdue reports")
         WEAK_REPORT = "weak_report", _("A weak report")
@@ -170,15 +162,8 @@ class SupervisionNotice(models.Model):
         on_delete=models.PROTECT,
         related_name="notices",
     )
-    deadline = models.DateField(_("reply by"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ISSUED)
-    issued_by = person(_("issued by"))
-    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    reply = models.TextField(_("reply"), blank=True)
-    replied_by = person(_("replied by"), optional=True)
-    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     pressed = models.PositiveSmallIntegerField(_("times pressed again"), default=0)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("supervision notice")
@@ -193,15 +178,6 @@ class SupervisionNotice(models.Model):
     def label(self) -> str:
         """督办〔2026〕3号."""
         return _("Notice [%(year)s] No. %(number)s") % {"year": self.year, "number": self.number}
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.state == self.State.ISSUED and today > self.deadline
-
-    def warning(self, today: datetime.date | None = None) -> str | None:
-        if self.state != self.State.ISSUED:
-            return None
-        return deadline_warning(self.deadline, today)
 
 
 class NoticeCounter(models.Model):

@@ -19,7 +19,7 @@ from accounts.security import record
 from core.attachments import attachment_response
 from core.forms import attempt
 from core.permissions import pk_or_404
-from core.steps import item_page, step_on
+from core.steps import answer, item_page, settle
 from responsibilities import access
 
 from .. import tasking
@@ -95,14 +95,13 @@ def task(request, pk):
 @require_POST
 def task_reply(request, pk):
     task = tasking.get_task_for(request.user, pk, action="reply")
-    return step_on(
+    return answer(
         request,
         task,
         TaskReplyForm(request.POST, request.FILES),
-        lambda data: tasking.reply_to_task(
-            task_id=task.pk, actor=request.user, reply=data["reply"], uploads=data["files"]
-        ),
+        tasking.reply_to_task,
         _("Feedback sent; %(name)s has been told.") % {"name": task.issued_by.display_name},
+        key={"task_id": task.pk},
         form_key="reply_form",
         **PAGE,
     )
@@ -113,22 +112,14 @@ def task_reply(request, pk):
 def task_settle(request, pk):
     """Close the task, or return the feedback with a comment (and a new deadline)."""
     task = tasking.get_task_for(request.user, pk, action="settle")
-    returning = request.POST.get("action") == "return"
-
-    def step(data):
-        if returning:
-            return tasking.return_task(
-                task_id=task.pk, actor=request.user, comment=data["comment"], deadline=data["deadline"]
-            )
-        return tasking.close_task(task_id=task.pk, actor=request.user, comment=data["comment"])
-
-    done = _("The feedback was returned; %(unit)s has been told.") if returning else _("The task is closed.")
-    return step_on(
+    return settle(
         request,
         task,
         TaskSettleForm(request.POST),
-        step,
-        done % {"unit": task.unit.label},
+        again=(tasking.return_task, _("The feedback was returned; %(unit)s has been told.")),
+        close=(tasking.close_task, _("The task is closed.")),
+        again_action="return",
+        key={"task_id": task.pk},
         form_key="settle_form",
         **PAGE,
     )

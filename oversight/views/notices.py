@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.permissions import get_report_for
+from core import steps
 from core.forms import attempt
+from core.steps import item_page
 
 from .. import permissions, selectors, services
 from ..forms import NOTICE_STATES, ListFilterForm, NoticeForm, ReplyForm, SettleForm
 from ..models import SupervisionNotice
 from ..permissions import require
-from . import steps
-from .steps import item_page, step_on
 
 Matter = SupervisionNotice.Matter
 
@@ -108,14 +108,13 @@ def notice(request, pk):
 @require_POST
 def reply(request, pk):
     n = permissions.get_notice_for(request.user, pk, action="reply")
-    return step_on(
+    return steps.answer(
         request,
         n,
         ReplyForm(request.POST, request.FILES),
-        lambda data: services.reply_to_notice(
-            notice_id=n.pk, actor=request.user, reply=data["reply"], uploads=data["files"]
-        ),
+        services.reply_to_notice,
         _("Replied; %(name)s has been told.") % {"name": n.issued_by.display_name},
+        key={"notice_id": n.pk},
         form_key="reply_form",
         **PAGE,
     )

@@ -19,6 +19,7 @@ from appraisals.permissions import get_appraisee_for
 from assessments.permissions import get_report_for
 from core.attachments import attachment_response
 from core.forms import attempt
+from core.steps import answer, item_page, settle
 from responsibilities import access
 from responsibilities.models import Unit
 
@@ -26,7 +27,6 @@ from .. import permissions, selectors, services
 from ..forms import RECTIFICATION_STATES, ListFilterForm, RectificationForm, ReportDoneForm, VerifyForm
 from ..models import Attachment
 from ..permissions import require
-from .steps import item_page, settle, step_on
 
 
 @login_required
@@ -157,14 +157,14 @@ def rectification(request, pk):
 @require_POST
 def report_done(request, pk):
     r = permissions.get_rectification_for(request.user, pk, action="report_done")
-    return step_on(
+    return answer(
         request,
         r,
         ReportDoneForm(request.POST, request.FILES),
-        lambda data: services.report_rectification_done(
-            rectification_id=r.pk, actor=request.user, completion=data["completion"], uploads=data["files"]
-        ),
+        services.report_rectification_done,
         _("Reported done; %(name)s has been told to verify.") % {"name": r.raised_by.display_name},
+        key={"rectification_id": r.pk},
+        text="completion",
         form_key="done_form",
         **PAGE,
     )

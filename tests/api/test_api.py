@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Report
 from assessments.services import submit_report
@@ -125,3 +126,43 @@ def test_dashboard_figures_match_the_reports(cast, period, report_a, api_as):
     )
     mine = api_as(cast.secretary_b).get("/api/v1/dashboard/", {"period": period.pk}).json()
     assert {row["unit"] for row in mine["rows"]} == {cast.unit_b.pk}
+
+
+def test_a_rectification_says_where_it_was_found_and_which_duty_it_concerns(cast, api_as):
+    """问题来源 and the duty concerned, read-only: the code the checklist gives the duty."""
+    from oversight import services as oversight
+    from responsibilities.models import Duty
+
+    duty = Duty.objects.filter(checklist=cast.checklist).order_by("code").first()
+    found = oversight.raise_rectification(
+        actor=cast.leader,
+        unit=cast.unit_a,
+        problem="民主生活会查摆的问题",
+        measure="措施",
+        deadline=timezone.localdate(),
+        source="democratic_life",
+        duty=duty,
+    )
+    plain = oversight.raise_rectification(
+        actor=cast.leader, unit=cast.unit_a, problem="问题", measure="措施", deadline=timezone.localdate()
+    )
+    api = api_as(cast.secretary_a)
+    rows = {r["id"]: r for r in api.get("/api/v1/rectifications/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["results"]}
+    assert (rows[found.pk]["source"], rows[found.pk]["source_label"], rows[found.pk]["duty"]) == (
+        "democratic_life",
+        "民主生活会",
+        duty.code,
+    )
+    assert (rows[plain.pk]["source"], rows[plain.pk]["duty"]) == ("manual", None)
+    english = api.get(f"/api/v1/rectifications/{found.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["source_label"] == "Democratic life meeting"
+    # Read-only: the API changes neither (no write route, and the fields are not taken).
+    assert (
+        api.patch(f"/api/v1/rectifications/{found.pk}/", {"source": "audit", "duty": None}, format="json").status_code
+        == 405
+    )
+    found.refresh_from_db()
+    assert (found.source, found.duty) == ("democratic_life", duty)
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    props = schema["components"]["schemas"]["Rectification"]["properties"]
+    assert props["duty"]["readOnly"] and props["source"]["readOnly"]

@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from responsibilities.models import Succession, Unit, UnitKind
+
 pytestmark = pytest.mark.django_db
 
 # Each changes only through a service that records the step (留痕), or is such a record.
@@ -21,6 +23,20 @@ EVENT_BEARING = [
     "assessments.Report",
     "assessments.ReportEvent",
     "assessments.Evidence",
+    "assessments.Task",
+    "assessments.TaskEvent",
+    "assessments.TaskFile",
+    "assessments.Decision",
+    "assessments.UnitPlan",
+    "worklog.WorkRecord",
+    "worklog.WorkRecordEvent",
+    "worklog.RecordFile",
+    "responsibilities.Succession",
+    "honours.HonourRound",
+    "honours.Nomination",
+    "honours.Objection",
+    "honours.Honour",
+    "honours.HonourEvent",
     "oversight.Rectification",
     "oversight.SupervisionNotice",
     "oversight.NoticeCounter",
@@ -51,6 +67,9 @@ def demo(settings, tmp_path):
     call_command("load_checklist", verbosity=0)
     call_command("load_demo", stdout=io.StringIO())
     settings.DEBUG = False
+    # The demo merges no unit: a recorded merge to try (its rows move nothing here).
+    branches = Unit.objects.filter(kind=UnitKind.BRANCH).order_by("path")[:2]
+    Succession.objects.create(predecessor=branches[0], successor=branches[1], kind=Succession.Kind.MERGE, reason="撤并")
 
 
 def _url(model, view, *args):
