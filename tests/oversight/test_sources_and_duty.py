@@ -103,13 +103,15 @@ def test_an_overdue_rectification_is_told_to_its_owner_and_the_liaison_once(cast
     assert escalations(r) == []
     call_command("run_schedule", "escalate_overdue", date=in_days(11).isoformat())  # the first day overdue
     assert escalations(r) == [("leader_t", in_days(11)), ("sec_a", in_days(11))]
+    # (The same day may bring other overdue news — a branch behind its 履责纪实 counts, issue
+    # 13 — in a notification of its own: only the one about this rectification is looked at.)
+    about = Notification.objects.filter(kind="overdue_escalation", body__contains=r.problem)
     for person in (cast.secretary_a, cast.leader):
-        told = Notification.objects.filter(recipient=person, kind="overdue_escalation")
-        assert told.count() == 1 and r.problem in told.get().body
+        assert about.filter(recipient=person).count() == 1
     call_command("run_schedule", "escalate_overdue", date=in_days(12).isoformat())  # once only
     call_command("run_schedule", "escalate_overdue", date=in_days(30).isoformat())
     assert escalations(r) == [("leader_t", in_days(11)), ("sec_a", in_days(11))]
-    assert Notification.objects.filter(kind="overdue_escalation").count() == 2
+    assert about.count() == 2
 
 
 def test_a_rectification_reported_done_is_not_escalated(cast, admin_rectification):
