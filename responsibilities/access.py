@@ -498,6 +498,17 @@ def current_liaisons() -> QuerySet:
     return Liaison.objects.filter(ended__isnull=True)
 
 
+def my_liaisons(user) -> QuerySet:
+    """The liaison rows (党建联系点) whose post ``user`` holds now, of open units, with unit
+    and post joined: the units that person oversees today."""
+    return (
+        current_liaisons()
+        .filter(post__holder=user.pk, post__active=True, unit__active=True)
+        .select_related("unit", "post")
+        .order_by("unit__path")
+    )
+
+
 def liaison_q(user, field: str = "unit") -> Q:
     """A Q keeping rows whose unit (``field``; ``""`` for units) has ``user`` as the holder
     of its current liaison post: the SQL is an ``EXISTS``, no extra round trip."""

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 
 from core import links
 from responsibilities import access
-from responsibilities.models import Liaison
 
 from ..models import Period, Report
 
@@ -26,11 +25,7 @@ def my_liaisons(request):
     user = request.user
     if not access.holds_liaison_post(user):
         raise PermissionDenied
-    liaisons = list(
-        Liaison.objects.filter(post__holder=user, post__active=True, ended__isnull=True, unit__active=True)
-        .select_related("unit", "post")
-        .order_by("unit__path")
-    )
+    liaisons = list(access.my_liaisons(user))
     period = Period.objects.filter(state=Period.State.OPEN).order_by("-year", "-half").first()
     counts = {}
     if period is not None and liaisons:

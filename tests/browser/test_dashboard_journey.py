@@ -45,4 +45,4 @@ def test_a_leader_follows_the_heatmap_to_the_reports_and_downloads_the_hearing_p
         link.click()
     path = tmp_path / "pack.pdf"
     info.value.save_as(path)
-    assert "党建工作责任制落实情况汇报" in pypdf.PdfReader(path).pages[0].extract_text()
+    assert "党建工作责任制落实情况" in pypdf.PdfReader(path).pages[0].extract_text()

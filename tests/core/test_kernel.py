@@ -40,5 +40,7 @@ def test_every_app_with_a_demo_registers_its_step():
         "oversight",
         "history",
         "reports",
+        "work_records",
         "handover",
+        "honours",
     ]

@@ -54,15 +54,17 @@ def test_a_queued_run_polls_until_it_finishes(client_as, scheduled):
 def test_remind_now_reminds_of_every_open_item_once_a_day(client_as, period, django_capture_on_commit_callbacks):
     client = client_as("admin")
     act(client, period, "remind", django_capture_on_commit_callbacks)
-    first = SentReminder.objects.count()
+    # (A branch behind its 履责纪实 counts is reminded too, issue 13: only reports counted here.)
+    first = SentReminder.objects.filter(item_type="report").count()
     # Every report not past its own due date and grace days (this period's first-quarter
     # reports, due months before its made-up dates, are: only a waived lock is reminded then).
     past_lock = timezone.localdate() - datetime.timedelta(days=period.grace_days + 1)
     open_items = Report.objects.filter(period=period, assignment__post__holder__isnull=False)
     assert open_items.filter(due_on__lte=past_lock).exists()
     assert first == open_items.exclude(due_on__lte=past_lock).count()
+    everything = SentReminder.objects.count()
     act(client, period, "remind", django_capture_on_commit_callbacks)
-    assert SentReminder.objects.count() == first
+    assert SentReminder.objects.count() == everything  # nothing twice on one day
     assert list(JobRun.objects.values_list("state", flat=True)) == ["done", "done"]
 
 

@@ -4,11 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from assessments import services as reports
+from assessments.models import Report
 from responsibilities.models import Category
 from schedules.models import JobRun
 from scoring.models import BonusItem, ScoringRule, UnitScore
-from scoring.services import category_weights, current_rule
+from scoring.services import category_weights, compute_scores, current_rule
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "admin", "leader", "other_leader", "secretary_a", "secretary_b", "supervisor"]
@@ -75,7 +78,14 @@ def test_bad_rule_values_are_refused_and_change_nothing(client_as, cast):
 
 def test_granting_a_bonus_to_a_scored_period_rescores_it(client_as, cast, scored, django_capture_on_commit_callbacks):
     client = client_as("admin")
+    # Unit B files what it still may, so its score is above the floor of 0 the bonus adds to.
+    for pk in Report.objects.filter(
+        period=scored, unit=cast.unit_b, state="draft", due_on__gte=timezone.localdate()
+    ).values_list("pk", flat=True):
+        reports.submit_report(report_id=pk, actor=cast.secretary_b, content="已落实")
+    compute_scores(period=scored)
     before = UnitScore.objects.get(period=scored, unit=cast.unit_b).score
+    assert before > 0
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("scoring:bonuses"),
