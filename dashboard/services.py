@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 
 from accounts import roles
 from assessments.models import Period
+from core import exports as registered_kinds
 from core.background import queue_on_commit
 from core.replica import heavy_reads
 from notifications.services import notify
@@ -36,9 +37,12 @@ from .models import Export
 log = logging.getLogger(__name__)
 
 
-def request_export(*, user, kind: str, period: Period, unit: Unit | None) -> Export:
-    """Ask for an export of ``period`` over ``unit``'s subtree (None: the whole organization),
-    written in the language active now (the asker's).
+def request_export(
+    *, user, kind: str, period: Period | None = None, unit: Unit | None, year: int | None = None
+) -> Export:
+    """Ask for an export of ``period`` (or of ``year``, for a kind registered through
+    ``core.exports``) over ``unit``'s subtree (None: the whole organization), written in the
+    language active now (the asker's).
 
     Permission is the caller's to check (``permissions.scope_for``). An export of the same
     kind, period and subtree that is still waiting or being built is returned instead of a
@@ -46,13 +50,13 @@ def request_export(*, user, kind: str, period: Period, unit: Unit | None) -> Exp
     MINGZE_EXPORT_STALL_SECONDS): that one is marked failed and a new one built. The build
     is queued after commit.
     """
-    same = Export.objects.filter(kind=kind, period=period, unit=unit)
+    same = Export.objects.filter(kind=kind, period=period, year=year, unit=unit)
     recover_stalled(same)
     active = same.filter(status__in=Export.ACTIVE).first()
     if active is not None:
         return active
     export = Export.objects.create(
-        kind=kind, period=period, unit=unit, requested_by=user, language=translation.get_language() or ""
+        kind=kind, period=period, year=year, unit=unit, requested_by=user, language=translation.get_language() or ""
     )
     queue_on_commit("dashboard.tasks.build_export_task", export.pk)
     return export
@@ -95,6 +99,7 @@ def recover_stalled(exports=None) -> list[Export]:
         new = Export.objects.create(
             kind=old.kind,
             period_id=old.period_id,
+            year=old.year,
             unit_id=old.unit_id,
             requested_by_id=old.requested_by_id,
             language=old.language,
@@ -172,15 +177,15 @@ def build_export(*, export_id: int) -> Export | None:
 
 def _tell_requester(export: Export) -> None:
     """The page may have been left (UX.md, long work): the result also appears under 通知."""
-    params = f"?period={export.period_id}" + (f"&unit={export.unit_id}" if export.unit_id else "")
-    url = reverse("dashboard:index") + params + "#exports"
-    notify(
-        recipients=[export.requested_by],
-        kind="export_ready",
-        template="export_ready",
-        context={"kind": Export.Kind(export.kind).label, "period": export.period, "url": url},
-        url=url,
-    )
+    registered = registered_kinds.kind_for(export.kind)
+    if registered is not None:
+        template, context, url = registered.notice(export)
+    else:
+        params = f"?period={export.period_id}" + (f"&unit={export.unit_id}" if export.unit_id else "")
+        url = reverse("dashboard:index") + params + "#exports"
+        template = "export_ready"
+        context = {"kind": Export.Kind(export.kind).label, "period": export.period, "url": url}
+    notify(recipients=[export.requested_by], kind="export_ready", template=template, context=context, url=url)
 
 
 def _write(export: Export, path: Path) -> None:
@@ -195,7 +200,10 @@ def _write(export: Export, path: Path) -> None:
 
 
 def _write_file(export: Export, path: Path, progress) -> None:
-    if export.kind == Export.Kind.EXCEL:
+    registered = registered_kinds.kind_for(export.kind)
+    if registered is not None:
+        registered.write(export, path, progress)
+    elif export.kind == Export.Kind.EXCEL:
         from .exports.excel import write_workbook
 
         write_workbook(period=export.period, root=export.unit, path=path, progress=progress)

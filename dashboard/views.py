@@ -177,7 +177,7 @@ def exports_panel(request):
 def export_create(request):
     scope, period = _export_scope(request, request.POST)
     kind = request.POST.get("kind")
-    if kind not in Export.Kind.values:
+    if kind not in Export.PERIOD_KINDS:
         return render(request, "dashboard/_exports.html", {"error": _("Unknown kind of export.")}, status=400)
     services.request_export(user=request.user, kind=kind, period=period, unit=_export_unit(scope))
     if request.htmx:

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from io import BytesIO
+from pathlib import Path
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.exports import ExportKind
 from responsibilities.models import Unit
 
 from .selectors import year_end_rows
@@ -66,3 +69,23 @@ def year_end_workbook(*, year: int, root: Unit | None, progress: Callable[[int],
     book.save(buffer)
     progress(95)
     return buffer.getvalue()
+
+
+# The workbook is built, kept, recovered and handed out as one of the dashboard's exports
+# (``dashboard.models.Export``, kind ``year_end``): only what is the year-end's own is here.
+
+
+def write(export, path: Path, progress: Callable[[int], None]) -> None:
+    path.write_bytes(year_end_workbook(year=export.year, root=export.unit, progress=progress))
+
+
+def download_name(export) -> str:
+    return _("%(year)s year-end summary") % {"year": export.year} + ".xlsx"
+
+
+def notice(export) -> tuple[str, dict, str]:
+    url = reverse("honours:year_end") + f"?year={export.year}" + (f"&unit={export.unit_id}" if export.unit_id else "")
+    return "year_end_ready", {"year": export.year}, url
+
+
+YEAR_END = ExportKind("year_end", write=write, download_name=download_name, notice=notice)

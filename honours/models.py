@@ -13,10 +13,7 @@ Each step is an ``HonourEvent`` (全程留痕), chained by the audit trail like 
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.events import AbstractTransitionEvent
@@ -195,50 +192,6 @@ class HonourEvent(AbstractTransitionEvent):
 
 
 def year_end_path(instance, filename):
-    # Our own name, never a user's; only honours.views.year_end_download hands it out.
+    # Kept for the migrations that name it: the year-end summaries are now the dashboard's
+    # exports (dashboard.models.Export, kind year_end), stored under their own names.
     return f"exports/year-end/{instance.year}/{instance.token}.xlsx"
-
-
-class YearEndExport(models.Model):
-    """The year-end summary per unit for the annual 考核, built in the background."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Being built")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    year = models.PositiveSmallIntegerField(_("year"))
-    unit = models.ForeignKey(
-        "responsibilities.Unit",
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        help_text=_("The subtree exported; empty for the whole organization."),
-    )
-    requested_by = person(_("requested by"))
-    language = models.CharField(_("language"), max_length=10, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    file = models.FileField(_("file"), upload_to=year_end_path, max_length=200, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("year-end summary")
-        verbose_name_plural = _("year-end summaries")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"{self.year} {self.get_status_display()}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.RUNNING)
-
-    def download_name(self) -> str:
-        return gettext("%(year)s year-end summary") % {"year": self.year} + ".xlsx"

@@ -17,7 +17,7 @@ from core.permissions import pk_or_404
 from core.permissions import require as require
 from responsibilities import access
 
-from .models import HonourRound, YearEndExport
+from .models import HonourRound
 
 
 def can_manage(user) -> bool:
@@ -42,10 +42,3 @@ def managed_round(user, pk) -> HonourRound:
     if round is None:
         raise Http404
     return round
-
-
-def export_for(user, token) -> YearEndExport:
-    export = YearEndExport.objects.select_related("unit").filter(token=token).first()
-    if export is None or not access.may_see_anything(user) or not access.covers(user, export.unit):
-        raise Http404
-    return export

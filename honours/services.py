@@ -8,20 +8,21 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from core.background import queue_on_commit
 from core.errors import TransitionError
 from core.transitions import Transitions
+from dashboard.models import Export
+from dashboard.services import request_export
 from notifications.services import notify
 from responsibilities import access
 from responsibilities.models import Unit
 
 from . import selectors
-from .models import UNIT_KINDS, Honour, HonourEvent, HonourKind, HonourRound, Nomination, Objection, YearEndExport
+from .models import UNIT_KINDS, Honour, HonourEvent, HonourKind, HonourRound, Nomination, Objection
 
 Action = HonourEvent.Action
 State = HonourRound.State
@@ -231,62 +232,12 @@ def decide(*, round_id: int, actor, decided_on: datetime.date, document_number: 
 
 
 # ---------------------------------------------------------------------------------------
-# Year-end summary (年度考核), built in the background like the dashboard's exports
+# Year-end summary (年度考核), built in the background as one of the dashboard's exports
 
 
-def request_year_end(*, user, year: int, unit: Unit | None) -> YearEndExport:
+def request_year_end(*, user, year: int, unit: Unit | None) -> Export:
     """Ask for the summary of ``year`` over ``unit``'s subtree (None: the whole organization);
-    the caller checks the scope (``dashboard.permissions.scope_for``). A build of the same
-    year and subtree still waiting or running is returned rather than a second one."""
-    active = YearEndExport.objects.filter(
-        year=year, unit=unit, status__in=[YearEndExport.Status.PENDING, YearEndExport.Status.RUNNING]
-    ).first()
-    if active is not None:
-        return active
-    export = YearEndExport.objects.create(
-        year=year, unit=unit, requested_by=user, language=translation.get_language() or ""
-    )
-    queue_on_commit("honours.tasks.build_year_end_task", export.pk)
-    return export
-
-
-def build_year_end(*, export_id: int) -> YearEndExport | None:
-    """Build the workbook (claimed by a conditional update, so a redelivered task does
-    nothing twice); a failure is recorded on the export, never half a file offered."""
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-
-    from .exports import year_end_workbook
-
-    claimed = YearEndExport.objects.filter(pk=export_id, status=YearEndExport.Status.PENDING).update(
-        status=YearEndExport.Status.RUNNING, progress=0
-    )
-    if not claimed:
-        return None
-    export = YearEndExport.objects.select_related("unit", "requested_by").get(pk=export_id)
-
-    def progress(percent: int) -> None:
-        YearEndExport.objects.filter(pk=export_id).update(progress=max(0, min(99, percent)))
-
-    try:
-        with translation.override(export.language or settings.LANGUAGE_CODE):
-            content = year_end_workbook(year=export.year, root=export.unit, progress=progress)
-        export.file.save(f"{export.token}.xlsx", ContentFile(content), save=False)
-    except Exception as error:  # the page must say it failed rather than spin forever
-        YearEndExport.objects.filter(pk=export_id).update(
-            status=YearEndExport.Status.FAILED, error=str(error)[:1000], finished_at=timezone.now()
-        )
-        raise
-    YearEndExport.objects.filter(pk=export_id).update(
-        status=YearEndExport.Status.DONE, progress=100, file=export.file.name, finished_at=timezone.now()
-    )
-    export.refresh_from_db()
-    url = reverse("honours:year_end") + f"?year={export.year}" + (f"&unit={export.unit_id}" if export.unit_id else "")
-    notify(
-        recipients=[export.requested_by],
-        kind="export_ready",
-        template="year_end_ready",
-        context={"year": export.year},
-        url=url,
-    )
-    return export
+    the caller checks the scope (``dashboard.permissions.scope_for``). The dashboard's
+    export machinery builds it: one build per year and subtree at a time, a heartbeat, a
+    stalled build taken over or swept (``honours.exports`` writes the workbook)."""
+    return request_export(user=user, kind=Export.Kind.YEAR_END, year=year, unit=unit)

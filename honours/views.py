@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,11 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import TransitionError
 from core.forms import attempt
+from dashboard.models import Export
 from dashboard.permissions import scope_for
+from dashboard.views import export_download
 
 from . import permissions, selectors, services
 from .forms import AddForm, DecideForm, ObjectionForm, PublicizeForm, RoundForm, WithdrawForm, YearEndForm
-from .models import HonourRound, YearEndExport
+from .models import HonourRound
 from .permissions import require
 
 State = HonourRound.State
@@ -186,18 +188,19 @@ def year_end(request):
         messages.success(request, _("The summary is being built; it will also appear under notifications."))
         url = request.path + f"?year={form.cleaned_data['year']}" + (f"&unit={root.pk}" if root else "")
         return redirect(url)
-    exports = list(YearEndExport.objects.filter(unit=root, requested_by=request.user).order_by("-created_at")[:10])
+    exports = list(
+        Export.objects.filter(kind=Export.Kind.YEAR_END, unit=root, requested_by=request.user).order_by("-created_at")[
+            :10
+        ]
+    )
     status = 400 if form.is_bound and form.errors else 200
     context = {"form": form, "root": root, "exports": exports, "running": any(e.is_active for e in exports)}
     return render(request, "honours/year_end.html", context, status=status)
 
 
-@login_required
-def year_end_download(request, token):
-    export = permissions.export_for(request.user, token)
-    if export.status != YearEndExport.Status.DONE or not export.file:
-        raise Http404
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.download_name())
+# The summary is one of the dashboard's exports: handed out (and logged) as they are, to
+# whoever's scope covers its subtree, 404 to anyone else.
+year_end_download = export_download
 
 
 @login_required

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisals.models import AppraisalResult
-from honours.models import Honour, HonourRound, Nomination, YearEndExport
+from dashboard.models import Export
+from honours.models import Honour, HonourRound, Nomination
 from notifications.models import Notification
 from oversight.models import Rectification
 from responsibilities.models import Unit
@@ -39,8 +40,8 @@ def build(client, year, django_capture_on_commit_callbacks, unit=None):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("honours:year_end") + (f"?unit={unit.pk}" if unit else ""), data)
     assert response.status_code == 302
-    export = YearEndExport.objects.latest("created_at")
-    assert export.status == YearEndExport.Status.DONE and export.progress == 100
+    export = Export.objects.filter(kind=Export.Kind.YEAR_END).latest("created_at")
+    assert export.status == Export.Status.DONE and export.progress == 100
     return export
 
 
@@ -97,17 +98,17 @@ def test_the_summary_of_a_branch_holds_that_branch_only_and_stays_inside_the_sco
     assert client_as("secretary_b").get(reverse("honours:year_end_download", args=[export.token])).status_code == 404
     assert client_as("leader").get(reverse("honours:year_end_download", args=[export.token])).status_code == 200
     # Asking for a unit outside one's scope is a 404, and builds nothing.
-    before = YearEndExport.objects.count()
+    before = Export.objects.filter(kind=Export.Kind.YEAR_END).count()
     refused = client_as("secretary_b").post(
         reverse("honours:year_end") + f"?unit={cast.unit_a.pk}", {"year": year_data.year}
     )
-    assert refused.status_code == 404 and YearEndExport.objects.count() == before
+    assert refused.status_code == 404 and Export.objects.filter(kind=Export.Kind.YEAR_END).count() == before
 
 
 @pytest.mark.parametrize("year", ["", "abc", "1900", "99999"])
 def test_a_bad_year_is_refused_and_builds_nothing(client_as, cast, year_data, year):
     response = client_as("admin").post(reverse("honours:year_end"), {"year": year})
-    assert response.status_code == 400 and not YearEndExport.objects.exists()
+    assert response.status_code == 400 and not Export.objects.exists()
     assert (
         client_as("admin")
         .get(reverse("honours:year_end_download", args=["00000000-0000-0000-0000-000000000000"]))
@@ -117,8 +118,40 @@ def test_a_bad_year_is_refused_and_builds_nothing(client_as, cast, year_data, ye
 
 
 def test_a_summary_being_built_shows_its_progress_and_the_page_follows_it(client_as, cast, year_data):
-    YearEndExport.objects.create(year=year_data.year, requested_by=cast.admin, status="running", progress=40)
+    Export.objects.create(
+        kind=Export.Kind.YEAR_END, year=year_data.year, requested_by=cast.admin, status="running", progress=40
+    )
     html = client_as("admin").get(reverse("honours:year_end")).content.decode()
     assert 'value="40"' in html and 'data-hx-trigger="every 2s"' in html
     # Another person's build is not on my page.
     assert 'value="40"' not in client_as("leader").get(reverse("honours:year_end")).content.decode()
+
+
+def test_a_summary_whose_worker_died_is_built_again_by_the_sweep(
+    client_as, cast, year_data, settings, django_capture_on_commit_callbacks
+):
+    """The year-end summary is one of the dashboard's exports: a build that stopped
+    stamping its heartbeat is failed and built afresh, and the asker finds the new one."""
+    import datetime
+
+    from dashboard.tasks import sweep_stalled_exports
+
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.MINGZE_EXPORT_STALL_SECONDS + 60)
+    dead = Export.objects.create(
+        kind=Export.Kind.YEAR_END, year=year_data.year, unit=cast.unit_a, requested_by=cast.secretary_a,
+        status=Export.Status.RUNNING, progress=40, heartbeat_at=long_ago, language="zh-hans",
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_stalled_exports() == 1  # tasks run eagerly: the new build is done
+    dead.refresh_from_db()
+    assert dead.status == Export.Status.FAILED
+    new = Export.objects.exclude(pk=dead.pk).get(kind=Export.Kind.YEAR_END)
+    assert (new.status, new.year, new.unit, new.requested_by) == (
+        Export.Status.DONE, year_data.year, cast.unit_a, cast.secretary_a,
+    )  # fmt: skip
+    client = client_as("secretary_a")
+    page = client.get(reverse("honours:year_end"), {"unit": cast.unit_a.pk}).content.decode()
+    assert str(new.token) in page and "失败" in page
+    response = client.get(reverse("honours:year_end_download", args=[new.token]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["A1"].value == f"{year_data.year}年度考核汇总"

@@ -25,7 +25,7 @@ from accounts import roles
 from api.services import issue_token
 from assessments.models import Evidence, Report
 from dashboard.models import Export
-from honours.models import HonourRound, YearEndExport
+from honours.models import HonourRound
 from responsibilities.models import PostKind, WorkType
 from responsibilities.services import set_post_holder
 from schedules.models import JobRun
@@ -295,8 +295,8 @@ def objects(cast, period, report_a, settings, tmp_path):
         export.file.save(f"{name}{export.extension}", ContentFile(b"PK"), save=True)
         exports[name] = {"token": export.token}
     for name, unit in (("year_end", cast.unit_a), ("year_end_everything", None)):
-        summary = YearEndExport.objects.create(
-            year=period.year, unit=unit, requested_by=cast.admin, status=YearEndExport.Status.DONE
+        summary = Export.objects.create(
+            kind=Export.Kind.YEAR_END, year=period.year, unit=unit, requested_by=cast.admin, status=Export.Status.DONE
         )
         summary.file.save(f"{name}.xlsx", ContentFile(b"PK"), save=True)
         exports[name] = {"token": summary.token}
