@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from core import links
+from core import issued, links
 from core.attachments import fill_all
 from core.errors import TransitionError
 from core.permissions import pk_or_404
@@ -221,45 +221,38 @@ def issue_task(
 def reply_to_task(*, task_id: int, actor, reply: str, uploads: Iterable = ()) -> Task:
     """Awaiting feedback → feedback given, with text and at least one file (the 回执); a
     reply after the deadline is marked late, and stays so."""
-    task = machine.lock(task_id)
-    require(may_reply(actor, task))
-    machine.expect(task, State.ISSUED)
-    task.reply = required_text(reply, _("Write the feedback."))
-    files = fill_all(lambda: TaskFile(task=task), uploads, actor=actor)
-    if not files:
-        raise TransitionError(_("Attach at least one file: the feedback needs its receipt."))
-    task.replied_by = actor
-    task.replied_at = timezone.now()
-    task.late = task.late or timezone.localdate() > task.deadline
-    fields = ["reply", "replied_by", "replied_at", "late"]
-    machine.move(task, State.REPLIED, actor=actor, action=Action.REPLY, comment=task.reply, fields=fields)
-    _tell(task, [task.issued_by], actor=actor, template="task_replied")
-    return task
+
+    def late(task):
+        task.late = task.late or timezone.localdate() > task.deadline
+        return ["late"]
+
+    return issued.answer(
+        machine, task_id, actor=actor, may=may_reply, expect=(State.ISSUED,), to=State.REPLIED, action=Action.REPLY,
+        text=reply, empty=_("Write the feedback."),
+        attach=lambda task: fill_all(lambda: TaskFile(task=task), uploads, actor=actor),
+        files_needed=_("Attach at least one file: the feedback needs its receipt."), also=late,
+        tell=lambda task, _text: _tell(task, [task.issued_by], actor=actor, template="task_replied"),
+    )  # fmt: skip
 
 
 @transaction.atomic
 def close_task(*, task_id: int, actor, comment: str = "") -> Task:
     """Feedback given → closed (办结) by an admin."""
-    task = machine.lock(task_id)
-    require(may_settle(actor, task))
-    machine.expect(task, State.REPLIED)
-    task.closed_at = timezone.now()
-    comment = (comment or "").strip()
-    machine.move(task, State.CLOSED, actor=actor, action=Action.CLOSE, comment=comment, fields=["closed_at"])
-    _tell(task, responsible_people(task), actor=actor, template="task_closed")
-    return task
+    return issued.close(
+        machine, task_id, actor=actor, comment=comment, may=may_settle, expect=(State.REPLIED,), to=State.CLOSED,
+        action=Action.CLOSE,
+        tell=lambda task, _text: _tell(task, responsible_people(task), actor=actor, template="task_closed"),
+    )  # fmt: skip
 
 
 @transaction.atomic
 def return_task(*, task_id: int, actor, comment: str, deadline: datetime.date | None = None) -> Task:
     """Feedback given → awaiting feedback again, with the admin's reason (required) and, if
     given, a new deadline."""
-    comment = required_text(comment, _("Say why the feedback is returned."))
-    task = machine.lock(task_id)
-    require(may_settle(actor, task))
-    machine.expect(task, State.REPLIED)
-    if deadline is not None:
-        task.deadline = deadline_from_today(deadline, _("Give a deadline from today on."))
-    machine.move(task, State.ISSUED, actor=actor, action=Action.RETURN, comment=comment, fields=["deadline"])
-    _tell(task, responsible_people(task), actor=actor, template="task_returned", comment=comment)
-    return task
+    return issued.send_back(
+        machine, task_id, actor=actor, comment=comment, why=_("Say why the feedback is returned."),
+        deadline=deadline, may=may_settle, expect=(State.REPLIED,), to=State.ISSUED, action=Action.RETURN,
+        tell=lambda task, text: _tell(
+            task, responsible_people(task), actor=actor, template="task_returned", comment=text
+        ),
+    )  # fmt: skip

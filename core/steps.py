@@ -6,8 +6,13 @@ shows the page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from .forms import attempt
 
@@ -56,3 +61,54 @@ def settle(request, thing, form, *, again: tuple, close: tuple, again_action: st
         return service(**key, actor=request.user, **given)
 
     return step_on(request, thing, form, step, done % {"unit": thing.unit.label}, **page)
+
+
+@dataclass(frozen=True)
+class ItemSteps:
+    """The two steps posted from an issued item's page (a 交办 task, a 督办 notice, a
+    rectification), as views: the unit's answer and the issuer's settling. ``fetch(user,
+    pk, action=…)`` finds the item or answers 404/403; ``key`` names it for the services
+    (``"task_id"``); ``page`` draws its page again (a refused step) and ``url`` names it.
+
+        STEPS = ItemSteps(fetch=get_task_for, key="task_id", page=_detail, url="assessments:task")
+        task_reply = STEPS.answer_view(TaskReplyForm, reply_to_task, done=lambda task: ...)
+    """
+
+    fetch: Callable
+    key: str
+    page: Callable
+    url: str
+
+    def answer_view(
+        self, form_class, service, *, done: Callable, text: str = "reply", action: str = "reply", form_key="reply_form"
+    ):
+        """The view of the unit's answer; ``done(item)`` is the message once it is given."""
+
+        @login_required
+        @require_POST
+        def view(request, pk):
+            thing = self.fetch(request.user, pk, action=action)
+            form = form_class(request.POST, request.FILES)
+            return answer(
+                request, thing, form, service, done(thing), key={self.key: thing.pk}, text=text,
+                form_key=form_key, page=self.page, url=self.url,
+            )  # fmt: skip
+
+        return view
+
+    def settle_view(
+        self, form_class, *, again: tuple, close: tuple, again_action: str, action="settle", form_key="settle_form"
+    ):
+        """The view of the issuer's settling: ``close`` or, for ``again_action``, ``again``
+        — each (service, message with %(unit)s)."""
+
+        @login_required
+        @require_POST
+        def view(request, pk):
+            thing = self.fetch(request.user, pk, action=action)
+            return settle(
+                request, thing, form_class(request.POST), again=again, close=close, again_action=again_action,
+                key={self.key: thing.pk}, form_key=form_key, page=self.page, url=self.url,
+            )  # fmt: skip
+
+        return view

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import issued
 from core.attachments import fill_all
 from core.errors import TransitionError
 from core.transitions import Transitions, deadline_from_today, require, required_text
@@ -128,32 +129,26 @@ def raise_rectification(
 def report_rectification_done(*, rectification_id: int, actor, completion: str, uploads: Iterable = ()):
     """Open → reported done, with what was done and evidence (at least one file in all);
     the one who raised it is told to verify."""
-    r = rectifications.lock(rectification_id)
-    require(permissions.may_report_done(actor, r))
-    rectifications.expect(r, RState.OPEN)
-    completion = _text(completion, _("Say what was done."))
-    files = _attach(r, uploads, actor)
-    if not files and not r.attachments.exists():
-        raise TransitionError(_("Attach at least one file as evidence that the problem was put right."))
-    r.completion = completion
-    r.reported_at = timezone.now()
-    fields = ["completion", "reported_at"]
-    rectifications.move(r, RState.REPORTED, actor=actor, action=Action.REPORT_DONE, comment=completion, fields=fields)
-    _tell(r, [r.raised_by], actor=actor, template="rectification_reported")
-    return r
+    return issued.answer(
+        rectifications, rectification_id, actor=actor, may=permissions.may_report_done, expect=(RState.OPEN,),
+        to=RState.REPORTED, action=Action.REPORT_DONE, text=completion, empty=_("Say what was done."),
+        attach=lambda r: _attach(r, uploads, actor) or r.attachments.exists(),
+        files_needed=_("Attach at least one file as evidence that the problem was put right."),
+        field="completion", at="reported_at", by=None,
+        tell=lambda r, _text: _tell(r, [r.raised_by], actor=actor, template="rectification_reported"),
+    )  # fmt: skip
 
 
 @transaction.atomic
 def verify_rectification(*, rectification_id: int, actor, comment: str = "") -> Rectification:
     """Reported done → verified and closed (销号) by the one who raised it (or an admin)."""
-    r = rectifications.lock(rectification_id)
-    require(permissions.may_verify(actor, r))
-    rectifications.expect(r, RState.REPORTED)
-    r.closed_at = timezone.now()
-    comment = (comment or "").strip()
-    rectifications.move(r, RState.CLOSED, actor=actor, action=Action.VERIFY, comment=comment, fields=["closed_at"])
-    _tell(r, responsible_people(r.unit, r.post), actor=actor, template="rectification_closed")
-    return r
+    return issued.close(
+        rectifications, rectification_id, actor=actor, comment=comment, may=permissions.may_verify,
+        expect=(RState.REPORTED,), to=RState.CLOSED, action=Action.VERIFY,
+        tell=lambda r, _text: _tell(
+            r, responsible_people(r.unit, r.post), actor=actor, template="rectification_closed"
+        ),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -162,16 +157,14 @@ def send_back_rectification(
 ) -> Rectification:
     """Reported done → back to being rectified, with the reason (required) and, if given, a
     new deadline."""
-    comment = _text(comment, _("Say why it is sent back."))
-    r = rectifications.lock(rectification_id)
-    require(permissions.may_verify(actor, r))
-    rectifications.expect(r, RState.REPORTED)
-    if deadline is not None:
-        r.deadline = _future(deadline, _("Give a deadline from today on."))
-    rectifications.move(r, RState.OPEN, actor=actor, action=Action.SEND_BACK, comment=comment, fields=["deadline"])
-    people = responsible_people(r.unit, r.post)
-    _tell(r, people, actor=actor, template="rectification_sent_back", comment=comment)
-    return r
+    return issued.send_back(
+        rectifications, rectification_id, actor=actor, comment=comment, why=_("Say why it is sent back."),
+        deadline=deadline, may=permissions.may_verify, expect=(RState.REPORTED,), to=RState.OPEN,
+        action=Action.SEND_BACK,
+        tell=lambda r, text: _tell(
+            r, responsible_people(r.unit, r.post), actor=actor, template="rectification_sent_back", comment=text
+        ),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------
@@ -235,45 +228,37 @@ def issue_notice(
 def reply_to_notice(*, notice_id: int, actor, reply: str, uploads: Iterable = ()) -> SupervisionNotice:
     """Awaiting reply → replied, by a post holder of the unit, with text and any files; the
     issuer is told."""
-    n = notices.lock(notice_id)
-    require(permissions.may_reply(actor, n))
-    notices.expect(n, NState.ISSUED)
-    n.reply = _text(reply, _("Write the reply."))
-    _attach(n, uploads, actor)
-    n.replied_by = actor
-    n.replied_at = timezone.now()
-    fields = ["reply", "replied_by", "replied_at"]
-    notices.move(n, NState.REPLIED, actor=actor, action=Action.REPLY, comment=n.reply, fields=fields)
-    _tell(n, [n.issued_by], actor=actor, template="notice_replied")
-    return n
+    return issued.answer(
+        notices, notice_id, actor=actor, may=permissions.may_reply, expect=(NState.ISSUED,), to=NState.REPLIED,
+        action=Action.REPLY, text=reply, empty=_("Write the reply."), attach=lambda n: _attach(n, uploads, actor),
+        tell=lambda n, _text: _tell(n, [n.issued_by], actor=actor, template="notice_replied"),
+    )  # fmt: skip
 
 
 @transaction.atomic
 def close_notice(*, notice_id: int, actor, comment: str = "") -> SupervisionNotice:
     """Replied (or still awaiting, when the matter resolved itself) → closed by the issuer."""
-    n = notices.lock(notice_id)
-    require(permissions.may_settle(actor, n))
-    notices.expect(n, NState.ISSUED, NState.REPLIED)
-    n.closed_at = timezone.now()
-    comment = (comment or "").strip()
-    notices.move(n, NState.CLOSED, actor=actor, action=Action.CLOSE, comment=comment, fields=["closed_at"])
-    _tell(n, responsible_people(n.unit), actor=actor, template="notice_closed")
-    return n
+    return issued.close(
+        notices, notice_id, actor=actor, comment=comment, may=permissions.may_settle,
+        expect=(NState.ISSUED, NState.REPLIED), to=NState.CLOSED, action=Action.CLOSE,
+        tell=lambda n, _text: _tell(n, responsible_people(n.unit), actor=actor, template="notice_closed"),
+    )  # fmt: skip
 
 
 @transaction.atomic
 def press_notice(*, notice_id: int, actor, comment: str, deadline: datetime.date) -> SupervisionNotice:
     """Press again (再次督办): back to awaiting a reply, with why and a new deadline; the unit
     and its liaison leader are told."""
-    comment = _text(comment, _("Say why the notice is pressed again."))
-    _future(deadline, _("Give a deadline from today on."))
-    n = notices.lock(notice_id)
-    require(permissions.may_settle(actor, n))
-    notices.expect(n, NState.ISSUED, NState.REPLIED)
-    n.deadline = deadline
-    n.pressed += 1
-    fields = ["deadline", "pressed"]
-    notices.move(n, NState.ISSUED, actor=actor, action=Action.PRESS, comment=comment, fields=fields)
-    people = [*responsible_people(n.unit), n.unit.liaison]
-    _tell(n, people, actor=actor, template="notice_pressed", comment=comment)
-    return n
+
+    def pressed(n):
+        n.pressed += 1
+        return ["pressed"]
+
+    return issued.send_back(
+        notices, notice_id, actor=actor, comment=comment, why=_("Say why the notice is pressed again."),
+        deadline=deadline, deadline_needed=True, also=pressed, may=permissions.may_settle,
+        expect=(NState.ISSUED, NState.REPLIED), to=NState.ISSUED, action=Action.PRESS,
+        tell=lambda n, text: _tell(
+            n, [*responsible_people(n.unit), n.unit.liaison], actor=actor, template="notice_pressed", comment=text
+        ),
+    )  # fmt: skip

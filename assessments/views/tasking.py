@@ -12,14 +12,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as render_page
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from accounts.models import SecurityEvent
 from accounts.security import record
 from core.attachments import attachment_response
 from core.forms import attempt
 from core.permissions import pk_or_404
-from core.steps import answer, item_page, settle
+from core.steps import ItemSteps, item_page
 from responsibilities import access
 
 from .. import tasking
@@ -83,7 +84,7 @@ def _detail(request, task, *, reply_form=None, settle_form=None, status=200):
     )
 
 
-PAGE = {"page": _detail, "url": "assessments:task"}
+STEPS = ItemSteps(fetch=tasking.get_task_for, key="task_id", page=_detail, url="assessments:task")
 
 
 @login_required
@@ -91,38 +92,18 @@ def task(request, pk):
     return _detail(request, tasking.get_task_for(request.user, pk))
 
 
-@login_required
-@require_POST
-def task_reply(request, pk):
-    task = tasking.get_task_for(request.user, pk, action="reply")
-    return answer(
-        request,
-        task,
-        TaskReplyForm(request.POST, request.FILES),
-        tasking.reply_to_task,
-        _("Feedback sent; %(name)s has been told.") % {"name": task.issued_by.display_name},
-        key={"task_id": task.pk},
-        form_key="reply_form",
-        **PAGE,
-    )
-
-
-@login_required
-@require_POST
-def task_settle(request, pk):
-    """Close the task, or return the feedback with a comment (and a new deadline)."""
-    task = tasking.get_task_for(request.user, pk, action="settle")
-    return settle(
-        request,
-        task,
-        TaskSettleForm(request.POST),
-        again=(tasking.return_task, _("The feedback was returned; %(unit)s has been told.")),
-        close=(tasking.close_task, _("The task is closed.")),
-        again_action="return",
-        key={"task_id": task.pk},
-        form_key="settle_form",
-        **PAGE,
-    )
+task_reply = STEPS.answer_view(
+    TaskReplyForm,
+    tasking.reply_to_task,
+    done=lambda task: _("Feedback sent; %(name)s has been told.") % {"name": task.issued_by.display_name},
+)
+# Close the task, or return the feedback with a comment (and a new deadline).
+task_settle = STEPS.settle_view(
+    TaskSettleForm,
+    again=(tasking.return_task, gettext_lazy("The feedback was returned; %(unit)s has been told.")),
+    close=(tasking.close_task, gettext_lazy("The task is closed.")),
+    again_action="return",
+)
 
 
 @login_required

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from assessments.permissions import get_report_for
 from core import steps
@@ -96,7 +97,7 @@ def _detail(request, n, *, reply_form=None, settle_form=None, status=200):
     )
 
 
-PAGE = {"page": _detail, "url": "oversight:notice"}
+STEPS = steps.ItemSteps(fetch=permissions.get_notice_for, key="notice_id", page=_detail, url="oversight:notice")
 
 
 @login_required
@@ -104,35 +105,15 @@ def notice(request, pk):
     return _detail(request, permissions.get_notice_for(request.user, pk))
 
 
-@login_required
-@require_POST
-def reply(request, pk):
-    n = permissions.get_notice_for(request.user, pk, action="reply")
-    return steps.answer(
-        request,
-        n,
-        ReplyForm(request.POST, request.FILES),
-        services.reply_to_notice,
-        _("Replied; %(name)s has been told.") % {"name": n.issued_by.display_name},
-        key={"notice_id": n.pk},
-        form_key="reply_form",
-        **PAGE,
-    )
-
-
-@login_required
-@require_POST
-def settle(request, pk):
-    """Close the notice, or press again with a new deadline."""
-    n = permissions.get_notice_for(request.user, pk, action="settle")
-    return steps.settle(
-        request,
-        n,
-        SettleForm(request.POST),
-        again=(services.press_notice, _("Pressed again; %(unit)s has been told.")),
-        close=(services.close_notice, _("The notice is closed; %(unit)s has been told.")),
-        again_action="press",
-        key={"notice_id": n.pk},
-        form_key="settle_form",
-        **PAGE,
-    )
+reply = STEPS.answer_view(
+    ReplyForm,
+    services.reply_to_notice,
+    done=lambda n: _("Replied; %(name)s has been told.") % {"name": n.issued_by.display_name},
+)
+# Close the notice, or press again with a new deadline.
+settle = STEPS.settle_view(
+    SettleForm,
+    again=(services.press_notice, gettext_lazy("Pressed again; %(unit)s has been told.")),
+    close=(services.close_notice, gettext_lazy("The notice is closed; %(unit)s has been told.")),
+    again_action="press",
+)

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from accounts import roles
 from accounts.models import SecurityEvent
@@ -19,7 +20,7 @@ from appraisals.permissions import get_appraisee_for
 from assessments.permissions import get_report_for
 from core.attachments import attachment_response
 from core.forms import attempt
-from core.steps import answer, item_page, settle
+from core.steps import ItemSteps, item_page
 from responsibilities import access
 from responsibilities.models import Unit
 
@@ -145,7 +146,9 @@ def _detail(request, r, *, done_form=None, verify_form=None, status=200):
     )
 
 
-PAGE = {"page": _detail, "url": "oversight:rectification"}
+STEPS = ItemSteps(
+    fetch=permissions.get_rectification_for, key="rectification_id", page=_detail, url="oversight:rectification"
+)
 
 
 @login_required
@@ -153,39 +156,23 @@ def rectification(request, pk):
     return _detail(request, permissions.get_rectification_for(request.user, pk))
 
 
-@login_required
-@require_POST
-def report_done(request, pk):
-    r = permissions.get_rectification_for(request.user, pk, action="report_done")
-    return answer(
-        request,
-        r,
-        ReportDoneForm(request.POST, request.FILES),
-        services.report_rectification_done,
-        _("Reported done; %(name)s has been told to verify.") % {"name": r.raised_by.display_name},
-        key={"rectification_id": r.pk},
-        text="completion",
-        form_key="done_form",
-        **PAGE,
-    )
-
-
-@login_required
-@require_POST
-def verify(request, pk):
-    """销号 or send back (with a new deadline), by the one who raised it."""
-    r = permissions.get_rectification_for(request.user, pk, action="verify")
-    return settle(
-        request,
-        r,
-        VerifyForm(request.POST),
-        again=(services.send_back_rectification, _("Sent back; %(unit)s has been told.")),
-        close=(services.verify_rectification, _("Verified and closed; %(unit)s has been told.")),
-        again_action="send_back",
-        key={"rectification_id": r.pk},
-        form_key="verify_form",
-        **PAGE,
-    )
+report_done = STEPS.answer_view(
+    ReportDoneForm,
+    services.report_rectification_done,
+    done=lambda r: _("Reported done; %(name)s has been told to verify.") % {"name": r.raised_by.display_name},
+    text="completion",
+    action="report_done",
+    form_key="done_form",
+)
+# 销号 or send back (with a new deadline), by the one who raised it.
+verify = STEPS.settle_view(
+    VerifyForm,
+    again=(services.send_back_rectification, gettext_lazy("Sent back; %(unit)s has been told.")),
+    close=(services.verify_rectification, gettext_lazy("Verified and closed; %(unit)s has been told.")),
+    again_action="send_back",
+    action="verify",
+    form_key="verify_form",
+)
 
 
 @login_required
