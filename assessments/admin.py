@@ -4,14 +4,14 @@ through the report pages (the services), which check who acts and record every s
 
 from django.contrib import admin
 
+from core import admin as core_admin
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Decision, Evidence, Period, PeriodEvent, Report, ReportEvent, Task, TaskEvent, TaskFile, UnitPlan
 
 
-class ReportEventInline(ReadOnlyInline):
+class ReportEventInline(core_admin.EventInline):
     model = ReportEvent
-    fields = ("at", "actor", "action", "from_state", "to_state", "comment")
 
 
 class EvidenceInline(ReadOnlyInline):
@@ -28,9 +28,8 @@ class ReportAdmin(ReadOnlyAdmin):
     inlines = [ReportEventInline, EvidenceInline]
 
 
-class PeriodEventInline(ReadOnlyInline):
+class PeriodEventInline(core_admin.EventInline):
     model = PeriodEvent
-    fields = ("at", "actor", "action", "from_state", "to_state", "comment")
 
 
 @admin.register(Period)
@@ -41,14 +40,12 @@ class PeriodAdmin(ReadOnlyAdmin):
     inlines = [PeriodEventInline]
 
 
-class TaskEventInline(ReadOnlyInline):
+class TaskEventInline(core_admin.EventInline):
     model = TaskEvent
-    fields = ("at", "actor", "action", "from_state", "to_state", "comment")
 
 
-class TaskFileInline(ReadOnlyInline):
+class TaskFileInline(core_admin.AttachmentInline):
     model = TaskFile
-    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
 
 
 @admin.register(Task)

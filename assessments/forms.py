@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, DecisionForm, MultipleFileField, QuickSelect, text_field
+from core.forms import DateInput, DecisionForm, MultipleFileField, PostOfUnitMixin, QuickSelect, text_field
 from core.uploads import accept_attribute
 from responsibilities.models import Category, Post, Unit
 
@@ -228,7 +228,9 @@ class OutsideReviewForm(forms.Form):
             )
 
 
-class TaskForm(forms.Form):
+class TaskForm(PostOfUnitMixin, forms.Form):
+    post_of_other_unit = _("Choose a post of the unit the task goes to.")
+
     """交办: the admin hands a task to a unit, or to one post of it."""
 
     unit = forms.ModelChoiceField(label=_("To unit"), queryset=Unit.objects.none())
@@ -258,13 +260,6 @@ class TaskForm(forms.Form):
         self.fields["post"].label_from_instance = lambda post: (
             f"{post.unit.label} · {post.title} · {post.holder.display_name if post.holder else _('vacant')}"
         )
-
-    def clean(self):
-        data = super().clean()
-        post, unit = data.get("post"), data.get("unit")
-        if post is not None and unit is not None and post.unit_id != unit.pk:
-            self.add_error("post", _("Choose a post of the unit the task goes to."))
-        return data
 
 
 class TaskReplyForm(forms.Form):

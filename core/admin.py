@@ -32,3 +32,15 @@ class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields or super().get_readonly_fields(request, obj)
+
+
+class EventInline(ReadOnlyInline):
+    """The events of a row (``core.events.AbstractTransitionEvent``): name the ``model``."""
+
+    fields = ("at", "actor", "action", "from_state", "to_state", "comment")
+
+
+class AttachmentInline(ReadOnlyInline):
+    """The files of a row (``core.attachments.AbstractAttachment``): name the ``model``."""
+
+    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")

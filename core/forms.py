@@ -126,3 +126,17 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deadline"].label = self.deadline_label
+
+
+class PostOfUnitMixin:
+    """A form with a ``unit`` and an optional ``post`` of it (a task, a rectification):
+    a post of another unit is refused on ``post`` with ``post_of_other_unit``."""
+
+    post_of_other_unit = _("Choose a post of the unit.")
+
+    def clean(self):
+        data = super().clean()
+        post, unit = data.get("post"), data.get("unit")
+        if post is not None and unit is not None and post.unit_id != unit.pk:
+            self.add_error("post", self.post_of_other_unit)
+        return data

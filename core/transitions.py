@@ -82,6 +82,10 @@ class Transitions:
             **self.owner(thing), actor=actor, action=action, comment=comment, **extra
         )
 
+    def note(self, thing: models.Model, *, actor, action: str, comment: str = ""):
+        """Record a step that leaves ``thing`` in its state (a transfer to a successor)."""
+        return self.record(thing, actor=actor, action=action, before=thing.state, comment=comment)
+
     def move(
         self,
         thing: models.Model,

@@ -3,19 +3,18 @@ pages (the services), each step an event."""
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core import admin as core_admin
+from core.admin import ReadOnlyAdmin
 
 from .models import Attachment, Event, Rectification, SupervisionNotice
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(core_admin.EventInline):
     model = Event
-    fields = ("actor", "at", "action", "from_state", "to_state", "comment")
 
 
-class AttachmentInline(ReadOnlyInline):
+class AttachmentInline(core_admin.AttachmentInline):
     model = Attachment
-    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
 
 
 @admin.register(Rectification)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, DecisionForm, MultipleFileField, text_field
+from core.forms import DateInput, DecisionForm, MultipleFileField, PostOfUnitMixin, text_field
 from responsibilities.models import Checklist, Duty, Post, Unit
 
 from .models import Rectification, SupervisionNotice
@@ -39,7 +39,9 @@ def duty_choices(extra=None):
     return duties.order_by("-checklist__year", "category__order", "code")
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(PostOfUnitMixin, forms.Form):
+    post_of_other_unit = _("Choose a post of the responsible unit.")
+
     source = forms.ChoiceField(
         label=_("Where the problem was found"),
         choices=[
@@ -88,13 +90,6 @@ class RectificationForm(forms.Form):
         if deadline < timezone.localdate():
             raise forms.ValidationError(_("Give a deadline from today on."))
         return deadline
-
-    def clean(self):
-        data = super().clean()
-        post, unit = data.get("post"), data.get("unit")
-        if post is not None and unit is not None and post.unit_id != unit.pk:
-            self.add_error("post", _("Choose a post of the responsible unit."))
-        return data
 
 
 class ReportDoneForm(forms.Form):

@@ -23,11 +23,13 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from assessments.models import Period, Report, ReportEvent
+from assessments.services import reports as report_steps
 from core.errors import TransitionError
 from responsibilities import access
 from responsibilities.models import Assignment, Liaison, Post, Succession, Unit
 
 from .models import Event, Rectification, SupervisionNotice
+from .services import notices, rectifications
 
 OPEN_RECTIFICATION = (Rectification.State.OPEN, Rectification.State.REPORTED)
 OPEN_NOTICE = (SupervisionNotice.State.ISSUED, SupervisionNotice.State.REPLIED)
@@ -121,14 +123,7 @@ def _move_open_items(unit: Unit, successor: Unit, *, on: datetime.date, reason: 
         report.assignment = target
         report.unit = successor
         report.save(update_fields=["assignment", "unit", "updated_at"])
-        ReportEvent.objects.create(
-            report=report,
-            actor=actor,
-            action=ReportEvent.Action.TRANSFER,
-            from_state=report.state,
-            to_state=report.state,
-            comment=comment,
-        )
+        report_steps.note(report, actor=actor, action=ReportEvent.Action.TRANSFER, comment=comment)
         moved.reports.append(report)
     Assignment.objects.filter(unit=unit, active=True).update(active=False)
     for rectification in Rectification.objects.select_for_update().filter(unit=unit, state__in=OPEN_RECTIFICATION):
@@ -136,26 +131,12 @@ def _move_open_items(unit: Unit, successor: Unit, *, on: datetime.date, reason: 
         rectification.unit = successor
         rectification.post = target_post
         rectification.save(update_fields=["unit", "post"])
-        Event.objects.create(
-            rectification=rectification,
-            actor=actor,
-            action=Event.Action.TRANSFER,
-            from_state=rectification.state,
-            to_state=rectification.state,
-            comment=comment,
-        )
+        rectifications.note(rectification, actor=actor, action=Event.Action.TRANSFER, comment=comment)
         moved.rectifications.append(rectification)
     for notice in SupervisionNotice.objects.select_for_update().filter(unit=unit, state__in=OPEN_NOTICE):
         notice.unit = successor
         notice.save(update_fields=["unit"])
-        Event.objects.create(
-            notice=notice,
-            actor=actor,
-            action=Event.Action.TRANSFER,
-            from_state=notice.state,
-            to_state=notice.state,
-            comment=comment,
-        )
+        notices.note(notice, actor=actor, action=Event.Action.TRANSFER, comment=comment)
         moved.notices.append(notice)
     return moved
 

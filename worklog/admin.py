@@ -3,19 +3,18 @@ on the work record pages (the services), each step an event."""
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core import admin as core_admin
+from core.admin import ReadOnlyAdmin
 
 from .models import RecordFile, WorkRecord, WorkRecordEvent
 
 
-class WorkRecordEventInline(ReadOnlyInline):
+class WorkRecordEventInline(core_admin.EventInline):
     model = WorkRecordEvent
-    fields = ("at", "actor", "action", "from_state", "to_state", "comment")
 
 
-class RecordFileInline(ReadOnlyInline):
+class RecordFileInline(core_admin.AttachmentInline):
     model = RecordFile
-    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
 
 
 @admin.register(WorkRecord)
