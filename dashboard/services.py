@@ -69,6 +69,10 @@ def set_progress(export_id: int, percent: int) -> None:
     )
 
 
+# What a rebuilt export takes from the stalled one: the same export, asked for by the same person.
+REBUILT_FROM = ("kind", "period_id", "year", "unit_id", "requested_by_id", "language")
+
+
 def _stalled() -> Q:
     """Running, with no heartbeat for MINGZE_EXPORT_STALL_SECONDS: its worker is gone."""
     limit = timezone.now() - datetime.timedelta(seconds=settings.MINGZE_EXPORT_STALL_SECONDS)
@@ -96,14 +100,7 @@ def recover_stalled(exports=None) -> list[Export]:
         if not failed:
             continue
         log.warning("export %s stalled (no heartbeat); building it again", old.pk)
-        new = Export.objects.create(
-            kind=old.kind,
-            period_id=old.period_id,
-            year=old.year,
-            unit_id=old.unit_id,
-            requested_by_id=old.requested_by_id,
-            language=old.language,
-        )
+        new = Export.objects.create(**{name: getattr(old, name) for name in REBUILT_FROM})
         queue_on_commit("dashboard.tasks.build_export_task", new.pk)
         rebuilt.append(new)
     return rebuilt
