@@ -155,3 +155,19 @@ def test_a_summary_whose_worker_died_is_built_again_by_the_sweep(
     response = client.get(reverse("honours:year_end_download", args=[new.token]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet["A1"].value == f"{year_data.year}年度考核汇总"
+
+
+def test_a_summary_asked_for_in_english_is_written_and_offered_in_english(
+    client_as, cast, year_data, django_capture_on_commit_callbacks
+):
+    client = client_as("admin")
+    client.cookies["django_language"] = "en"
+    export = build(client, year_data.year, django_capture_on_commit_callbacks)
+    page = client.get(reverse("honours:year_end"), {"year": year_data.year}).content.decode()
+    assert "Year-end summary" in page and "Download" in page and str(export.token) in page
+    response = client.get(reverse("honours:year_end_download", args=[export.token]))
+    assert f"{year_data.year} year-end summary.xlsx" in response["Content-Disposition"]
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
+    )
+    assert rows[0][0] == f"{year_data.year} year-end summary" and rows[1][0] == "Unit"
