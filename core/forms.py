@@ -77,13 +77,6 @@ def attempt(form: forms.Form, step, *, field: str | None = None, upload_field: s
     return None
 
 
-def attempt_posted(request, form_class, step, **where) -> tuple[forms.Form, object]:
-    """``attempt`` on ``form_class`` bound to what ``request`` posted (data and files): the
-    form (to show again with its errors) and what the step returned (None: refused)."""
-    form = form_class(request.POST, request.FILES)
-    return form, attempt(form, step, **where)
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

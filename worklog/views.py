@@ -20,7 +20,7 @@ from accounts.models import SecurityEvent
 from accounts.security import record as log_security
 from core.attachments import attachment_response
 from core.errors import EvidenceError
-from core.forms import attempt, attempt_posted
+from core.forms import attempt
 from core.permissions import pk_or_404
 from responsibilities import access
 from responsibilities.models import Post, Unit, WorkType
@@ -169,9 +169,9 @@ def record_detail(request, pk):
 def record_files(request, pk):
     """Attach photos or scans to a record; a refused file says why and nothing is kept."""
     record = permissions.get_record_for(request.user, pk, action="files")
-    form, files = attempt_posted(
-        request,
-        FilesForm,
+    form = FilesForm(request.POST, request.FILES)
+    files = attempt(
+        form,
         lambda data: services.add_files(record_id=record.pk, actor=request.user, uploads=data["files"]),
         upload_field="files",
     )

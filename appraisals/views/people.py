@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.attachments import attachment_response
 from core.errors import TransitionError
-from core.forms import attempt, attempt_posted
+from core.forms import attempt
 
 from .. import permissions, selectors, services
 from ..forms import EvidenceForm, FindingForm, RatingForm, ReportForm
@@ -66,9 +66,9 @@ def report(request, pk):
 @require_POST
 def evidence_upload(request, pk):
     appraisee = permissions.get_appraisee_for(request.user, pk, action="edit_report")
-    form, added = attempt_posted(
-        request,
-        EvidenceForm,
+    form = EvidenceForm(request.POST, request.FILES)
+    added = attempt(
+        form,
         lambda data: services.add_evidence(
             appraisee_id=appraisee.pk, actor=request.user, upload=data["file"], description=data["description"]
         ),

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import SecurityEvent
 from accounts.security import record
-from core.forms import attempt_posted
+from core.forms import attempt
 
 from .. import permissions, services
 from ..forms import EvidenceForm
@@ -36,9 +36,9 @@ def done(request, report, notice: str):
 def evidence_add(request, pk):
     """Attach a file. A refused file says why and changes nothing (DESIGN.md, Targets)."""
     report = permissions.get_report_for(request.user, pk, action="file")
-    form, evidence = attempt_posted(
-        request,
-        EvidenceForm,
+    form = EvidenceForm(request.POST, request.FILES)
+    evidence = attempt(
+        form,
         lambda data: services.add_evidence(
             report_id=report.pk,
             actor=request.user,
