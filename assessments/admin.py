@@ -10,10 +10,6 @@ from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from .models import Decision, Evidence, Period, PeriodEvent, Report, ReportEvent, Task, TaskEvent, TaskFile, UnitPlan
 
 
-class ReportEventInline(core_admin.EventInline):
-    model = ReportEvent
-
-
 class EvidenceInline(ReadOnlyInline):
     model = Evidence
     fields = ("original_name", "description", "work_date", "size", "uploaded_by", "uploaded_at", "removed_at")
@@ -25,11 +21,7 @@ class ReportAdmin(ReadOnlyAdmin):
     list_filter = ("period", "state", "category")
     list_select_related = ("assignment__duty", "unit", "period")
     raw_id_fields = ("assignment",)
-    inlines = [ReportEventInline, EvidenceInline]
-
-
-class PeriodEventInline(core_admin.EventInline):
-    model = PeriodEvent
+    inlines = [*core_admin.timeline(events=ReportEvent), EvidenceInline]
 
 
 @admin.register(Period)
@@ -37,15 +29,7 @@ class PeriodAdmin(ReadOnlyAdmin):
     """Periods are opened, changed and closed on the periods page (考核周期) and by the schedules."""
 
     list_display = ("__str__", "state", "opens_on", "due_on", "review_due_on", "opened_at", "closed_at")
-    inlines = [PeriodEventInline]
-
-
-class TaskEventInline(core_admin.EventInline):
-    model = TaskEvent
-
-
-class TaskFileInline(core_admin.AttachmentInline):
-    model = TaskFile
+    inlines = core_admin.timeline(events=PeriodEvent)
 
 
 @admin.register(Task)
@@ -55,7 +39,7 @@ class TaskAdmin(ReadOnlyAdmin):
     list_display = ("subject", "unit", "state", "deadline", "issued_by", "replied_at", "closed_at")
     list_filter = ("state",)
     list_select_related = ("unit", "issued_by")
-    inlines = [TaskEventInline, TaskFileInline]
+    inlines = core_admin.timeline(events=TaskEvent, files=TaskFile)
 
 
 @admin.register(Decision)

@@ -44,3 +44,9 @@ class AttachmentInline(ReadOnlyInline):
     """The files of a row (``core.attachments.AbstractAttachment``): name the ``model``."""
 
     fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+
+
+def timeline(events=None, files=None) -> list[type]:
+    """The read-only inlines of a row's ``events`` and ``files`` (models), for ``inlines``."""
+    made = [type(f"{events.__name__}Inline", (EventInline,), {"model": events})] if events else []
+    return made + ([type(f"{files.__name__}Inline", (AttachmentInline,), {"model": files})] if files else [])

@@ -9,20 +9,12 @@ from core.admin import ReadOnlyAdmin
 from .models import Attachment, Event, Rectification, SupervisionNotice
 
 
-class EventInline(core_admin.EventInline):
-    model = Event
-
-
-class AttachmentInline(core_admin.AttachmentInline):
-    model = Attachment
-
-
 @admin.register(Rectification)
 class RectificationAdmin(ReadOnlyAdmin):
     list_display = ("problem", "unit", "state", "deadline", "source", "raised_by")
     list_filter = ("state", "source")
     list_select_related = ("unit", "raised_by")
-    inlines = [EventInline, AttachmentInline]
+    inlines = core_admin.timeline(events=Event, files=Attachment)
 
 
 @admin.register(SupervisionNotice)
@@ -30,4 +22,4 @@ class SupervisionNoticeAdmin(ReadOnlyAdmin):
     list_display = ("year", "number", "unit", "subject", "state", "deadline", "issued_by")
     list_filter = ("state", "year", "matter")
     list_select_related = ("unit", "issued_by")
-    inlines = [EventInline, AttachmentInline]
+    inlines = core_admin.timeline(events=Event, files=Attachment)

@@ -9,17 +9,9 @@ from core.admin import ReadOnlyAdmin
 from .models import RecordFile, WorkRecord, WorkRecordEvent
 
 
-class WorkRecordEventInline(core_admin.EventInline):
-    model = WorkRecordEvent
-
-
-class RecordFileInline(core_admin.AttachmentInline):
-    model = RecordFile
-
-
 @admin.register(WorkRecord)
 class WorkRecordAdmin(ReadOnlyAdmin):
     list_display = ("topic", "unit", "kind", "held_on", "state")
     list_filter = ("state", "kind")
     list_select_related = ("unit",)
-    inlines = [WorkRecordEventInline, RecordFileInline]
+    inlines = core_admin.timeline(events=WorkRecordEvent, files=RecordFile)
