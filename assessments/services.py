@@ -160,6 +160,7 @@ def _insert_select(*, period: Period, rows, quarter: int, due_on: datetime.date)
         "due_on": Value(due_on, output_field=Report._meta.get_field("due_on")),
         "quarter": Value(quarter, output_field=Report._meta.get_field("quarter")),
         "unit": F("unit_id"),
+        "province": F("unit__province_id"),  # core.provinces: the unit's root
         "category": F("duty__category_id"),
         "responsible": F("post__holder_id"),
         "created_at": Value(now, output_field=Report._meta.get_field("created_at")),
@@ -181,7 +182,7 @@ def _insert_select(*, period: Period, rows, quarter: int, due_on: datetime.date)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(Report._meta.db_table)} ({', '.join(columns)}) {sql} "
-            "ON CONFLICT (assignment_id, period_id, quarter) DO NOTHING",
+            "ON CONFLICT (province_id, assignment_id, period_id, quarter) DO NOTHING",
             params,
         )
 

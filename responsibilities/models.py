@@ -12,8 +12,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node
+from django.db import transaction
+from django.db.models import F
+from treebeard.mp_tree import MP_Node, MP_NodeManager
 
+from core import provinces
 from core.fields import person
 
 
@@ -41,11 +44,32 @@ KIND_ORDER = [
 ]
 
 
+class UnitManager(MP_NodeManager):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Units made in bulk (the bench) get their province like saved ones: a root in
+        the same batch has no id yet, so its own and its children's are set after."""
+        objs = list(objs)
+        roots = {provinces.root_path(unit.path) for unit in objs}
+        known = dict(Unit.objects.filter(path__in=roots).values_list("path", "pk"))
+        for unit in objs:
+            if unit.province_id is None:
+                unit.province_id = known.get(provinces.root_path(unit.path), 0)
+        made = super().bulk_create(objs, *args, **kwargs)
+        if any(unit.province_id == 0 for unit in objs):
+            provinces.fill(Unit, queryset=Unit.objects.filter(province_id=0))
+            for unit in objs:
+                unit.province_id = None if unit.province_id == 0 else unit.province_id
+        return made
+
+
 class Unit(MP_Node):
     """A node of the organization tree.
 
     Materialized path (django-treebeard): a subtree is one ``path LIKE 'xxxx%'`` query,
     never one query per node.
+
+    ``province`` is the root of the unit's tree (a root is its own): the distribution key
+    of a national installation (``core.provinces`` says why the root, and why an id).
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
@@ -53,6 +77,9 @@ class Unit(MP_Node):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    province = provinces.province_field()
+
+    objects = UnitManager()
 
     node_order_by = ["code"]
 
@@ -62,6 +89,31 @@ class Unit(MP_Node):
 
     def __str__(self):
         return self.label
+
+    def save(self, *args, **kwargs):
+        root = provinces.root_path(self.path)
+        if self.province_id is None and root != self.path:
+            self.province_id = Unit.objects.filter(path=root).values_list("pk", flat=True).first()
+        elif self.province_id is None and self.pk is not None:
+            self.province_id = self.pk
+        elif self.province_id is None:
+            # A new root is its own province: its id is known once it is inserted.
+            with transaction.atomic():
+                self.province_id = 0
+                super().save(*args, **kwargs)
+                Unit.objects.filter(pk=self.pk).update(province=F("pk"))
+                self.province_id = self.pk
+            return
+        super().save(*args, **kwargs)
+
+    def move(self, target, pos=None):
+        """Move in the tree (treebeard rewrites the paths in SQL): the units that moved
+        and every row hanging off them take the province of their new root."""
+        with transaction.atomic():
+            super().move(target, pos)
+            moved = Unit.objects.get(pk=self.pk)
+            provinces.refill(moved.path)
+            self.province_id = moved.province_id
 
     @property
     def label(self) -> str:
