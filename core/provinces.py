@@ -11,19 +11,23 @@ step**; a root is its own province. Everything a unit owns — reports, their ev
 evidence, work records, scores, rectifications, notices, tasks — carries that root's id in
 ``province_id``, set here and only here.
 
-**Why an id with a foreign key that the database does not enforce.** Citus requires every
-foreign key between distributed tables to include the distribution column on both sides
-(``FOREIGN KEY (province_id, unit_id) REFERENCES responsibilities_unit (province_id, id)``);
-a single-column key ``province_id → responsibilities_unit(id)`` is refused because the unit
-table is itself distributed by ``province_id``. Django declares single-column keys only, so
-the column is a ``ForeignKey(db_constraint=False)``: Django reads ``row.province`` and joins
-on it, the database keeps no constraint that Citus would refuse, and the rule that the key
-equals the unit's root is kept by ``stamp`` (every insert: ``save`` and ``bulk_create``) and
-checked by ``tests/core/test_provinces.py``.
+**Why an id, as a foreign key the database does not enforce.** On Citus the unit table is
+a reference table (copied to every node: the tree is small next to its reports, written
+rarely, and joined by every subtree filter), so a key from a distributed table to it —
+``unit_id``, ``province_id`` — is valid as Django declares it. A key between two
+distributed tables must carry the distribution column on both sides (``FOREIGN KEY
+(province_id, report_id) REFERENCES assessments_report (province_id, id)``), which Django
+cannot declare; docs/scale.md section 5 lists those keys and what the Citus step does with
+them. The column is a ``ForeignKey(db_constraint=False)``: Django reads ``row.province``
+and joins on it, while the database keeps no constraint because a new root's province is
+itself, known only once it is inserted. The rule that the key is the unit's root is kept
+by ``ProvinceKeyed`` (``save`` and ``bulk_create``) and checked, table by table, by
+``tests/core/test_provinces.py``.
 
 Where a row is written in bulk without model instances (``INSERT … SELECT``, ``core.bulk``
-``insert_rows``), the writer adds the column itself: ``province_sql`` gives the expression
-for a unit's province, and ``of_units`` the provinces of a set of units in one query.
+``insert_rows``), the writer adds the column itself: from ``unit.province_id`` in SQL or in
+the rows it read, or ``of_units`` (the provinces of many units in one query). A writer
+with model instances calls ``stamp(rows)`` (``bulk_create`` here does it already).
 """
 
 from __future__ import annotations
@@ -69,11 +73,6 @@ def of_units(unit_ids: Iterable[int]) -> dict[int, int]:
     if not ids:
         return {}
     return dict(_unit_model().objects.filter(pk__in=ids).values_list("pk", "province_id"))
-
-
-def province_sql(unit_alias: str) -> str:
-    """The SQL of the province of the unit row aliased ``unit_alias`` (its own column)."""
-    return f"{unit_alias}.province_id"
 
 
 def stamp(objs: Iterable[models.Model]) -> None:
@@ -128,13 +127,36 @@ class ProvinceKeyed(models.Model):
     def save(self, *args, **kwargs):
         fields = kwargs.get("update_fields")
         before = self.province_id
-        if self.province_id is None or (fields is not None and set(fields) & set(self.province_from)):
+        if self._needs_stamp(fields):
             stamp([self])
-            if fields is not None and self.province_id != before:
-                kwargs["update_fields"] = {*fields, "province"}
+        if fields is not None and self.province_id != before:
+            kwargs["update_fields"] = {*fields, "province"}
         super().save(*args, **kwargs)
         if before is not None and self.province_id != before:
             moved(self)
+
+    def _needs_stamp(self, fields) -> bool:
+        """New; saved with one of its parents named (a reorganization); or saved whole with
+        its loaded parent in another province."""
+        if self.province_id is None:
+            return True
+        if fields is not None:
+            return bool(set(fields) & set(self.province_from))
+        return self._parent_moved()
+
+    def _parent_moved(self) -> bool:
+        """Whether the (loaded) parent this row hangs off is in another province now."""
+        for name in self.province_from:
+            field = self._meta.get_field(name)
+            if getattr(self, field.attname) is not None:
+                return field.is_cached(self) and getattr(self, name).province_id != self.province_id
+        return False
+
+    @classmethod
+    def province_expression(cls):
+        """For a model whose ``province_from`` is empty (its rows name what they hang off
+        generically): the SQL expression of a row's province, for ``refill``."""
+        raise NotImplementedError(f"{cls.__name__} names no province_from and no province_expression")
 
 
 def keyed_models() -> list[type[models.Model]]:
@@ -176,6 +198,8 @@ def expression(model, sources: Iterable[str]):
         steplen = _unit_model().steplen
         roots = model._base_manager.filter(path=Substr(OuterRef("path"), 1, steplen)).values("pk")[:1]
         return Subquery(roots)
+    if not sources:
+        return model.province_expression()  # generic rows (reminders): the model says how
     reads = []
     for name in sources:
         field = model._meta.get_field(name)
@@ -201,12 +225,16 @@ def _unit_lookups(model) -> list[str]:
     return paths
 
 
-def refill(path: str) -> None:
-    """After units under ``path`` moved in the tree (a reorganization, an admin's move):
-    their province and that of every row hanging off them, parents first."""
+def refill(path: str, was: int) -> None:
+    """After units under ``path`` moved in the tree (an admin's move) from province ``was``:
+    their province and that of every row hanging off them, parents first. Rows with no
+    key to what they hang off (reminders of generic items) are read again within ``was``."""
     Unit = _unit_model()
     fill(Unit, queryset=Unit._base_manager.filter(path__startswith=path))
     for model in keyed_models():
+        if not model.province_from:
+            fill(model, queryset=model._base_manager.filter(province=was))
+            continue
         under = Q()
         for lookup in _unit_lookups(model):
             under |= Q(**{f"{lookup}__path__startswith": path})
@@ -222,3 +250,19 @@ def filler(app_label: str, plan: list[tuple[str, tuple[str, ...]]]):
             fill(apps.get_model(app_label, name), sources)
 
     return forward
+
+
+def add_key(*model_names: str) -> list:
+    """A migration's operations adding the (still nullable) province key to the models."""
+    from django.db import migrations
+
+    return [
+        migrations.AddField(model_name=name, name="province", field=province_field(null=True)) for name in model_names
+    ]
+
+
+def require_key(*model_names: str) -> list:
+    """A migration's operations making the filled province key required."""
+    from django.db import migrations
+
+    return [migrations.AlterField(model_name=name, name="province", field=province_field()) for name in model_names]

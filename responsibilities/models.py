@@ -6,14 +6,12 @@ the key one, and for work to reach down to every 党支部.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from django.db import transaction
-from django.db.models import F
 from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from core import provinces
@@ -54,12 +52,26 @@ class UnitManager(MP_NodeManager):
         for unit in objs:
             if unit.province_id is None:
                 unit.province_id = known.get(provinces.root_path(unit.path), 0)
-        made = super().bulk_create(objs, *args, **kwargs)
-        if any(unit.province_id == 0 for unit in objs):
-            provinces.fill(Unit, queryset=Unit.objects.filter(province_id=0))
-            for unit in objs:
-                unit.province_id = None if unit.province_id == 0 else unit.province_id
+        with transaction.atomic():
+            made = super().bulk_create(objs, *args, **kwargs)
+            late = [unit for unit in objs if unit.province_id == 0]
+            if late:
+                provinces.fill(Unit, queryset=Unit.objects.filter(province_id=0))
+                filled = dict(Unit.objects.filter(pk__in=[u.pk for u in late]).values_list("pk", "province_id"))
+                for unit in late:
+                    unit.province_id = filled.get(unit.pk)
         return made
+
+    def move(self, node, target, pos=None):
+        """Move in the tree (treebeard rewrites the paths in SQL): the units that moved
+        and every row hanging off them take the province of their new root."""
+        was = Unit.objects.filter(pk=node.pk).values_list("province_id", flat=True).get()
+        with transaction.atomic():
+            result = super().move(node, target, pos)
+            moved = Unit.objects.get(pk=node.pk)
+            provinces.refill(moved.path, was)
+            node.province_id = moved.province_id
+        return result
 
 
 class Unit(MP_Node):
@@ -105,15 +117,6 @@ class Unit(MP_Node):
                 self.province_id = self.pk
             return
         super().save(*args, **kwargs)
-
-    def move(self, target, pos=None):
-        """Move in the tree (treebeard rewrites the paths in SQL): the units that moved
-        and every row hanging off them take the province of their new root."""
-        with transaction.atomic():
-            super().move(target, pos)
-            moved = Unit.objects.get(pk=self.pk)
-            provinces.refill(moved.path)
-            self.province_id = moved.province_id
 
     @property
     def label(self) -> str:

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.provinces import add_key
+
 
 class Migration(migrations.Migration):
     """The province key (core.provinces; docs/scale.md section 5), nullable until filled."""
@@ -14,23 +16,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveConstraint(
-            model_name="unitscore",
-            name="unitscore_unique",
-        ),
-        migrations.AddField(
-            model_name="bonusitem",
-            name="province",
-            field=models.ForeignKey(
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="responsibilities.unit",
-                verbose_name="province",
-            ),
-        ),
         migrations.AddField(
             model_name="historicalbonusitem",
             name="province",
@@ -45,31 +30,10 @@ class Migration(migrations.Migration):
                 verbose_name="province",
             ),
         ),
-        migrations.AddField(
-            model_name="scoreline",
-            name="province",
-            field=models.ForeignKey(
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="responsibilities.unit",
-                verbose_name="province",
-            ),
-        ),
-        migrations.AddField(
+        *add_key("bonusitem", "scoreline", "unitscore"),
+        migrations.RemoveConstraint(
             model_name="unitscore",
-            name="province",
-            field=models.ForeignKey(
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="responsibilities.unit",
-                verbose_name="province",
-            ),
+            name="unitscore_unique",
         ),
         migrations.AddConstraint(
             model_name="unitscore",

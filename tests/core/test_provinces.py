@@ -7,19 +7,23 @@ import datetime
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Evidence, Report, ReportEvent
-from assessments.services import add_evidence, approve_report, return_report, submit_report
+from assessments.services import add_evidence, approve_report, open_period, return_report, submit_report
 from core import provinces
 from oversight import reorganization
 from oversight.services import issue_notice, raise_rectification, reply_to_notice
 from responsibilities.models import Post, Unit, UnitKind
+from schedules.models import ReminderStage, SentReminder
+from schedules.reminders import send_reminders
 from scoring.models import ScoreLine, UnitScore
 from scoring.services import compute_scores
-from tests.assessments.conftest import period  # noqa: F401 (the open period fixture)
+from tests.assessments.conftest import scheduled_period
 from tests.assessments.files import pdf, upload
 from tests.factories import PostFactory, UnitFactory
 from worklog import services as worklog
@@ -92,6 +96,13 @@ def test_every_unique_constraint_of_a_keyed_table_holds_within_a_province():
         assert unique == [], model
 
 
+@pytest.fixture
+def period(cast):
+    made = scheduled_period(cast)
+    open_period(period=made)
+    return made
+
+
 def wrong_rows() -> dict[str, int]:
     """Per keyed table, the rows whose province is not the one their unit's root gives."""
     found = {}
@@ -146,8 +157,11 @@ def test_the_report_loop_files_scores_and_records_carry_their_units_province(cas
     )
     record = worklog.create_record(unit=cast.unit_a, actor=cast.secretary_a, data=data)
     compute_scores(period=period)
+    send_reminders(today=period.due_on - datetime.timedelta(days=14))  # set-based rows
 
     province = cast.party_group.pk
+    assert set(SentReminder.objects.values_list("province_id", flat=True)) == {province}
+    assert set(ReminderStage.objects.values_list("province_id", flat=True)) == {province}
     assert Evidence.objects.get(report=report).province_id == province
     assert set(ReportEvent.objects.filter(report=report).values_list("province_id", flat=True)) == {province}
     assert ReportEvent.objects.filter(report=report).count() >= 5
@@ -195,7 +209,7 @@ def test_a_unit_moved_under_another_root_moves_with_everything_under_it(cast, pe
     report = Report.objects.filter(period=period, unit=cast.unit_b).first()
     submit_report(report_id=report.pk, actor=cast.secretary_b, content="已完成")
 
-    Unit.objects.get(pk=cast.unit_b.pk).move(Unit.objects.get(pk=other.pk), "sorted-child")
+    Unit.objects.move(Unit.objects.get(pk=cast.unit_b.pk), Unit.objects.get(pk=other.pk), "sorted-child")
 
     assert Unit.objects.get(pk=cast.unit_b.pk).province_id == other.pk
     assert set(Report.objects.filter(unit=cast.unit_b).values_list("province_id", flat=True)) == {other.pk}
@@ -203,3 +217,28 @@ def test_a_unit_moved_under_another_root_moves_with_everything_under_it(cast, pe
     assert Post.objects.filter(unit=cast.unit_b).exists()
     assert Report.objects.filter(unit=cast.unit_a, province=cast.party_group.pk).exists()
     assert wrong_rows() == {}
+
+
+def test_the_report_page_reads_the_reports_rows_within_its_province(cast, period, client_as, settings, tmp_path):
+    """docs/scale.md 5: the report page is one shard on Citus — its events, files and plan
+    are read with the report's province in the query, so the router needs no other node."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    report = Report.objects.filter(period=period, unit=cast.unit_a).first()
+    add_evidence(
+        report_id=report.pk,
+        actor=cast.secretary_a,
+        upload=upload("会议记录.pdf", pdf()),
+        description="会议记录",
+        work_date=timezone.localdate(),
+    )
+    client = client_as("secretary_a")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("assessments:report", args=[report.pk]))
+    assert page.status_code == 200 and "会议记录" in page.content.decode()
+    children = [
+        q["sql"]
+        for q in queries
+        if 'FROM "assessments_reportevent"' in q["sql"] or 'FROM "assessments_evidence"' in q["sql"]
+    ]
+    assert len(children) >= 2
+    assert [sql for sql in children if '."province_id" = ' not in sql] == []
