@@ -177,7 +177,9 @@ class Report(ProvinceKeyed):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         constraints = [
-            models.UniqueConstraint(fields=["province", "assignment", "period", "quarter"], name="report_unique_per_period"),
+            models.UniqueConstraint(
+                fields=["province", "assignment", "period", "quarter"], name="report_unique_per_period"
+            ),
             models.CheckConstraint(condition=models.Q(quarter__gte=0, quarter__lte=4), name="report_quarter_valid"),
         ]
         indexes = [
@@ -303,7 +305,9 @@ class UnitPlan(ProvinceKeyed):
     class Meta:
         verbose_name = _("plan for the next half year")
         verbose_name_plural = _("plans for the next half year")
-        constraints = [models.UniqueConstraint(fields=["province", "period", "unit"], name="unitplan_unique_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "period", "unit"], name="unitplan_unique_per_period")
+        ]
 
     def __str__(self):
         return f"{self.period} · {self.unit_id}"

@@ -170,7 +170,9 @@ class SupervisionNotice(AbstractIssued, ProvinceKeyed):
         verbose_name = _("supervision notice")
         verbose_name_plural = _("supervision notices")
         ordering = ["-year", "-number"]
-        constraints = [models.UniqueConstraint(fields=["province", "year", "number"], name="notice_unique_number_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year", "number"], name="notice_unique_number_per_year")
+        ]
 
     def __str__(self):
         return self.label
