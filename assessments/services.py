@@ -141,7 +141,7 @@ def _insert_drafts(*, period: Period, first: int, last: int) -> None:
     duties (a handful): each report gets its own due date and quarter (``assessments.due``;
     a quarterly duty one report per quarter of the half). Fields this does not name get
     their model default, so a field added to Report later needs no change here; the
-    unique (assignment, period, quarter) constraint skips reports that exist (a re-run, a
+    unique (province, assignment, period, quarter) constraint skips reports that exist (a re-run, a
     resumed crash).
     """
     # No ordering: DISTINCT over an ordered queryset would keep one row per assignment.
