@@ -6,11 +6,7 @@ from core.provinces import filler, require_key
 
 
 class Migration(migrations.Migration):
-    """Existing rows get their province (set-based: one UPDATE per table, parents first),
-    then the column is required. Not atomic as a whole: the UPDATEs commit before the
-    tables are altered."""
-
-    atomic = False
+    atomic = False  # core.provinces.filler: the UPDATEs commit before the tables are altered
 
     dependencies = [
         ("oversight", "0007_province_key"),

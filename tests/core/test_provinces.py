@@ -103,6 +103,16 @@ def period(cast):
     return made
 
 
+def attach(report, actor, name: str):
+    add_evidence(
+        report_id=report.pk,
+        actor=actor,
+        upload=upload(name, pdf()),
+        description=name,
+        work_date=timezone.localdate(),
+    )
+
+
 def wrong_rows() -> dict[str, int]:
     """Per keyed table, the rows whose province is not the one their unit's root gives."""
     found = {}
@@ -135,13 +145,7 @@ def test_the_report_loop_files_scores_and_records_carry_their_units_province(cas
     settings.MEDIA_ROOT = str(tmp_path)
     assert Report.objects.filter(period=period).count() > 10  # opened in bulk (INSERT … SELECT)
     report = Report.objects.filter(period=period, unit=cast.unit_a).first()
-    add_evidence(
-        report_id=report.pk,
-        actor=cast.secretary_a,
-        upload=upload("会议记录.pdf", pdf()),
-        description="会议记录",
-        work_date=timezone.localdate(),
-    )
+    attach(report, cast.secretary_a, "会议记录.pdf")
     submit_report(report_id=report.pk, actor=cast.secretary_a, content="召开专题会议")
     return_report(report_id=report.pk, actor=cast.leader, comment="请补充")
     submit_report(report_id=report.pk, actor=cast.secretary_a, content="召开专题会议 2 次")
@@ -182,13 +186,7 @@ def test_a_unit_merged_into_another_province_takes_its_open_work_there(cast, per
     branch = UnitFactory(code="S2ZB", name="另一省支部", parent=other)
     PostFactory(unit=branch, title="支部书记")
     draft = Report.objects.filter(period=period, unit=cast.unit_b).first()
-    add_evidence(
-        report_id=draft.pk,
-        actor=cast.secretary_b,
-        upload=upload("记录.pdf", pdf()),
-        description="记录",
-        work_date=timezone.localdate(),
-    )
+    attach(draft, cast.secretary_b, "记录.pdf")
     done = Report.objects.filter(period=period, unit=cast.unit_b).exclude(pk=draft.pk).first()
     submit_report(report_id=done.pk, actor=cast.secretary_b, content="已完成")
     approve_report(report_id=done.pk, actor=cast.other_leader, grade="good")
@@ -224,13 +222,7 @@ def test_the_report_page_reads_the_reports_rows_within_its_province(cast, period
     are read with the report's province in the query, so the router needs no other node."""
     settings.MEDIA_ROOT = str(tmp_path)
     report = Report.objects.filter(period=period, unit=cast.unit_a).first()
-    add_evidence(
-        report_id=report.pk,
-        actor=cast.secretary_a,
-        upload=upload("会议记录.pdf", pdf()),
-        description="会议记录",
-        work_date=timezone.localdate(),
-    )
+    attach(report, cast.secretary_a, "会议记录.pdf")
     client = client_as("secretary_a")
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("assessments:report", args=[report.pk]))
