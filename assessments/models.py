@@ -18,6 +18,7 @@ from core.deadlines import Warning, deadline_warning  # noqa: F401 - the names t
 from core.events import AbstractTransitionEvent
 from core.fields import optional_link, person
 from core.issued import AbstractIssued
+from core.provinces import ProvinceKeyed
 from core.records import AbstractRecord
 
 
@@ -119,7 +120,7 @@ class Grade(models.TextChoices):
     POOR = "poor", _("Poor")
 
 
-class Report(models.Model):
+class Report(ProvinceKeyed):
     """What a unit did on one assignment in one period (落实情况报告 / 纪实)."""
 
     class State(models.TextChoices):
@@ -176,7 +177,9 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "period", "quarter"], name="report_unique_per_period"),
+            models.UniqueConstraint(
+                fields=["province", "assignment", "period", "quarter"], name="report_unique_per_period"
+            ),
             models.CheckConstraint(condition=models.Q(quarter__gte=0, quarter__lte=4), name="report_quarter_valid"),
         ]
         indexes = [
@@ -283,7 +286,7 @@ def warning_q(period: Period, level: str, today: datetime.date | None = None) ->
     return models.Q(state__in=Report.UNSUBMITTED) & by_level[level]
 
 
-class UnitPlan(models.Model):
+class UnitPlan(ProvinceKeyed):
     """A unit's plan for the next half year (下半年工作打算), written on the page of its last
     open report of the period, when it submits it; the half-year hearing pack prints it
     under the unit's account (一、三 "每半年听取一次党建工作汇报": the hearing looks ahead
@@ -302,14 +305,18 @@ class UnitPlan(models.Model):
     class Meta:
         verbose_name = _("plan for the next half year")
         verbose_name_plural = _("plans for the next half year")
-        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="unitplan_unique_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "period", "unit"], name="unitplan_unique_per_period")
+        ]
 
     def __str__(self):
         return f"{self.period} · {self.unit_id}"
 
 
-class ReportEvent(AbstractTransitionEvent):
+class ReportEvent(AbstractTransitionEvent, ProvinceKeyed):
     """One step in a report's life (留痕): who, when, from which state to which, and why."""
+
+    province_from = ("report",)
 
     class Action(models.TextChoices):
         SAVE = "save", _("Saved")
@@ -346,8 +353,10 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.report.period.year}/{instance.report_id}/{instance.sha256[:16]}{instance.extension}"
 
 
-class Evidence(AbstractAttachment):
+class Evidence(AbstractAttachment, ProvinceKeyed):
     """A file attached to a report (佐证材料), dated to the work it proves."""
+
+    province_from = ("report",)
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
@@ -371,7 +380,7 @@ class Evidence(AbstractAttachment):
         ordering = ["work_date", "id"]
 
 
-class Meeting(AbstractRecord):
+class Meeting(AbstractRecord, ProvinceKeyed):
     """A 党组会议 that 审议s (deliberates) the half-year reports of the 党组 as a body and of
     its 书记 (一、三: 党组每半年听取一次党建工作汇报). The admin records it — date,
     attendees, minutes, decisions — and the reports it heard are approved by it, with no
@@ -410,8 +419,10 @@ def minutes_path(instance, filename):
     return f"meetings/{instance.meeting.held_on.year}/{instance.meeting_id}/{instance.sha256[:16]}{instance.extension}"
 
 
-class Minutes(AbstractAttachment):
+class Minutes(AbstractAttachment, ProvinceKeyed):
     """The minutes file of a 党组会议."""
+
+    province_from = ("meeting",)
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="minutes")
     file = models.FileField(_("file"), upload_to=minutes_path, max_length=200)
@@ -421,9 +432,11 @@ class Minutes(AbstractAttachment):
         verbose_name_plural = _("minutes")
 
 
-class Decision(models.Model):
+class Decision(ProvinceKeyed):
     """One decision of a 党组会议, in the order the meeting took them. A decision may be
     handed on (交办) as one or more ``Task``s."""
+
+    province_from = ("meeting",)
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions")
     order = models.PositiveSmallIntegerField(_("order"))
@@ -433,13 +446,13 @@ class Decision(models.Model):
         verbose_name = _("meeting decision")
         verbose_name_plural = _("meeting decisions")
         ordering = ["meeting", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "order"], name="decision_unique_order")]
+        constraints = [models.UniqueConstraint(fields=["province", "meeting", "order"], name="decision_unique_order")]
 
     def __str__(self):
         return self.text[:60]
 
 
-class Task(AbstractIssued):
+class Task(AbstractIssued, ProvinceKeyed):
     """交办: a piece of work the 党组 hands to a unit or to one post — from a meeting's
     decision, or on its own — with a deadline and a required reply (回执 / 办理情况反馈,
     with files). The admin issues and closes it, or returns the reply; it is reminded,
@@ -474,8 +487,10 @@ class Task(AbstractIssued):
         return self.subject
 
 
-class TaskEvent(AbstractTransitionEvent):
+class TaskEvent(AbstractTransitionEvent, ProvinceKeyed):
     """One step of a 交办 task (留痕): issued, replied, returned, closed."""
+
+    province_from = ("task",)
 
     class Action(models.TextChoices):
         ISSUE = "issue", _("Issued")
@@ -495,8 +510,10 @@ def task_file_path(instance, filename):
     return f"tasks/{timezone.localdate().year}/{instance.task_id}/{instance.sha256[:16]}{instance.extension}"
 
 
-class TaskFile(AbstractAttachment):
+class TaskFile(AbstractAttachment, ProvinceKeyed):
     """A file of a task's feedback (回执), checked like evidence."""
+
+    province_from = ("task",)
 
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to=task_file_path, max_length=200)
@@ -506,10 +523,12 @@ class TaskFile(AbstractAttachment):
         verbose_name_plural = _("task files")
 
 
-class OutsideReview(AbstractRecord):
+class OutsideReview(AbstractRecord, ProvinceKeyed):
     """The 纪检监察组's report as its own superior body (the higher 纪委监委 or its 派驻
     机构) judged it: recorded by the admin beside the 党组书记's 审议, never instead of it
     (issue 12: the 纪检监察组 on its own track)."""
+
+    province_from = ("report",)
 
     report = models.ForeignKey(
         Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="outside_reviews"

@@ -141,7 +141,7 @@ def _insert_drafts(*, period: Period, first: int, last: int) -> None:
     duties (a handful): each report gets its own due date and quarter (``assessments.due``;
     a quarterly duty one report per quarter of the half). Fields this does not name get
     their model default, so a field added to Report later needs no change here; the
-    unique (assignment, period, quarter) constraint skips reports that exist (a re-run, a
+    unique (province, assignment, period, quarter) constraint skips reports that exist (a re-run, a
     resumed crash).
     """
     # No ordering: DISTINCT over an ordered queryset would keep one row per assignment.
@@ -161,6 +161,7 @@ def _insert_select(*, period: Period, rows, quarter: int, due_on: datetime.date)
         "due_on": Value(due_on, output_field=Report._meta.get_field("due_on")),
         "quarter": Value(quarter, output_field=Report._meta.get_field("quarter")),
         "unit": F("unit_id"),
+        "province": F("unit__province_id"),  # core.provinces: the unit's root
         "category": F("duty__category_id"),
         "responsible": F("post__holder_id"),
         "created_at": Value(now, output_field=Report._meta.get_field("created_at")),
@@ -182,7 +183,7 @@ def _insert_select(*, period: Period, rows, quarter: int, due_on: datetime.date)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(Report._meta.db_table)} ({', '.join(columns)}) {sql} "
-            "ON CONFLICT (assignment_id, period_id, quarter) DO NOTHING",
+            "ON CONFLICT (province_id, assignment_id, period_id, quarter) DO NOTHING",
             params,
         )
 

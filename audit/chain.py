@@ -142,8 +142,15 @@ def _value(value):
 
 
 def content_hash(instance: models.Model) -> str:
-    """SHA-256 over every concrete field of the row, in a canonical JSON form."""
-    data = {field.attname: _value(getattr(instance, field.attname)) for field in instance._meta.concrete_fields}
+    """SHA-256 over every concrete field of the row, in a canonical JSON form — but the
+    province key: it is where the row is stored (``core.provinces``), derived from what the
+    row hangs off, not what happened; a reorganization may move it, and links made before
+    the key existed still verify."""
+    data = {
+        field.attname: _value(getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if field.name != "province"
+    }
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -148,6 +148,7 @@ def closed_periods(halves: list[tuple[int, int]], seed: int) -> tuple[list[Perio
                 "period": str(period.pk),
                 "due_on": f"'{period.due_on.isoformat()}'::date",  # past halves: due with the period
                 "unit": "a.unit_id",
+                "province": "u.province_id",  # core.provinces: the unit's root
                 "category": "d.category_id",
                 "responsible": "p.holder_id",
                 **_report_given("a", f"'{period.due_on.isoformat()}'::timestamptz"),
@@ -185,13 +186,13 @@ def stored_scores(periods: list[Period]) -> None:
     late = "(r.late AND r.state IN ('submitted', 'approved'))"
     insert_select(
         UnitScore,
-        {"period": "t.period_id", "unit": "t.unit_id", "score": "t.score", "subtree_score": "t.score",
-         "reports": "t.n", "on_time": "t.on_time"},
-        f"""(SELECT r.period_id, r.unit_id,
+        {"period": "t.period_id", "unit": "t.unit_id", "province": "t.province_id", "score": "t.score",
+         "subtree_score": "t.score", "reports": "t.n", "on_time": "t.on_time"},
+        f"""(SELECT r.period_id, r.unit_id, r.province_id,
                 GREATEST(0, ROUND(SUM({points} * {weight}) / NULLIF(SUM({weight}), 0), 2)
                     - {rule.late_deduction} * COUNT(*) FILTER (WHERE {late})) AS score,
                 COUNT(*) AS n, COUNT(*) FILTER (WHERE r.state IN ('submitted', 'approved') AND NOT r.late) AS on_time
-            FROM {reports} GROUP BY r.period_id, r.unit_id) t""",
+            FROM {reports} GROUP BY r.period_id, r.unit_id, r.province_id) t""",
         [ids],
     )  # fmt: skip
     scored = (
@@ -203,6 +204,7 @@ def stored_scores(periods: list[Period]) -> None:
         ScoreLine,
         {
             "unit_score": "s.id",
+            "province": "s.province_id",
             "kind": "'report'",
             "report": "r.id",
             "label": "left(d.code || ' ' || d.title, 200)",
@@ -219,6 +221,7 @@ def stored_scores(periods: list[Period]) -> None:
         ScoreLine,
         {
             "unit_score": "s.id",
+            "province": "s.province_id",
             "kind": "'deduction'",
             "report": "r.id",
             "label": "'迟报: ' || d.code",

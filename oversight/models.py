@@ -18,10 +18,11 @@ from core.deadlines import DeadlineMixin
 from core.events import AbstractTransitionEvent
 from core.fields import person
 from core.issued import AbstractIssued
+from core.provinces import ProvinceKeyed
 from core.records import AbstractRecord
 
 
-class Rectification(DeadlineMixin, models.Model):
+class Rectification(DeadlineMixin, ProvinceKeyed):
     class Source(models.TextChoices):
         """Where the problem was found (问题来源). Three follow from the object it was raised
         on (a returned report, an appraisal finding, a notice); the others are chosen by
@@ -126,7 +127,7 @@ class Rectification(DeadlineMixin, models.Model):
         return self.problem[:60]
 
 
-class SupervisionNotice(AbstractIssued):
+class SupervisionNotice(AbstractIssued, ProvinceKeyed):
     class Matter(models.TextChoices):
         OVERDUE_REPORTS = "overdue_reports", _("Overdue reports")
         WEAK_REPORT = "weak_report", _("A weak report")
@@ -169,7 +170,9 @@ class SupervisionNotice(AbstractIssued):
         verbose_name = _("supervision notice")
         verbose_name_plural = _("supervision notices")
         ordering = ["-year", "-number"]
-        constraints = [models.UniqueConstraint(fields=["year", "number"], name="notice_unique_number_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year", "number"], name="notice_unique_number_per_year")
+        ]
 
     def __str__(self):
         return self.label
@@ -196,8 +199,10 @@ class NoticeCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Event(AbstractTransitionEvent):
+class Event(AbstractTransitionEvent, ProvinceKeyed):
     """One step of a rectification or a notice (留痕): who, when, what, from which state."""
+
+    province_from = ("rectification", "notice")
 
     class Action(models.TextChoices):
         RAISE = "raise", _("Raised")
@@ -236,8 +241,10 @@ def attachment_path(instance, filename):
     return f"oversight/{timezone.localdate().year}/{owner}/{filename}"
 
 
-class Attachment(AbstractAttachment):
+class Attachment(AbstractAttachment, ProvinceKeyed):
     """Evidence for a rectification reported done, or for a reply to a notice."""
+
+    province_from = ("rectification", "notice")
 
     rectification = models.ForeignKey(
         Rectification, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"

@@ -6,14 +6,15 @@ the key one, and for work to reach down to every 党支部.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager
 
+from core import provinces
 from core.fields import person
 
 
@@ -41,11 +42,46 @@ KIND_ORDER = [
 ]
 
 
+class UnitManager(MP_NodeManager):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Units made in bulk (the bench) get their province like saved ones: a root in
+        the same batch has no id yet, so its own and its children's are set after."""
+        objs = list(objs)
+        roots = {provinces.root_path(unit.path) for unit in objs}
+        known = dict(Unit.objects.filter(path__in=roots).values_list("path", "pk"))
+        for unit in objs:
+            if unit.province_id is None:
+                unit.province_id = known.get(provinces.root_path(unit.path), 0)
+        with transaction.atomic():
+            made = super().bulk_create(objs, *args, **kwargs)
+            late = [unit for unit in objs if unit.province_id == 0]
+            if late:
+                provinces.fill(Unit, queryset=Unit.objects.filter(province_id=0))
+                filled = dict(Unit.objects.filter(pk__in=[u.pk for u in late]).values_list("pk", "province_id"))
+                for unit in late:
+                    unit.province_id = filled.get(unit.pk)
+        return made
+
+    def move(self, node, target, pos=None):
+        """Move in the tree (treebeard rewrites the paths in SQL): the units that moved
+        and every row hanging off them take the province of their new root."""
+        was = Unit.objects.filter(pk=node.pk).values_list("province_id", flat=True).get()
+        with transaction.atomic():
+            result = super().move(node, target, pos)
+            moved = Unit.objects.get(pk=node.pk)
+            provinces.refill(moved.path, was)
+            node.province_id = moved.province_id
+        return result
+
+
 class Unit(MP_Node):
     """A node of the organization tree.
 
     Materialized path (django-treebeard): a subtree is one ``path LIKE 'xxxx%'`` query,
     never one query per node.
+
+    ``province`` is the root of the unit's tree (a root is its own): the distribution key
+    of a national installation (``core.provinces`` says why the root, and why an id).
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
@@ -53,6 +89,9 @@ class Unit(MP_Node):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    province = provinces.province_field()
+
+    objects = UnitManager()
 
     node_order_by = ["code"]
 
@@ -62,6 +101,22 @@ class Unit(MP_Node):
 
     def __str__(self):
         return self.label
+
+    def save(self, *args, **kwargs):
+        root = provinces.root_path(self.path)
+        if self.province_id is None and root != self.path:
+            self.province_id = Unit.objects.filter(path=root).values_list("pk", flat=True).first()
+        elif self.province_id is None and self.pk is not None:
+            self.province_id = self.pk
+        elif self.province_id is None:
+            # A new root is its own province: its id is known once it is inserted.
+            with transaction.atomic():
+                self.province_id = 0
+                super().save(*args, **kwargs)
+                Unit.objects.filter(pk=self.pk).update(province=F("pk"))
+                self.province_id = self.pk
+            return
+        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:

@@ -6,15 +6,47 @@ the notification it belongs to, so a second run, or a run resumed after a crash,
 row and sends nothing again.
 """
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import person
+from core.provinces import ProvinceKeyed
+
+# Where each kind of reminded item lives (``ReminderItem.item_type``); a 履责纪实 tally
+# ("rec2026h1-behind", schedules.behind) is named by its assignment.
+ITEM_TABLES = {
+    "report": "assessments.Report",
+    "report_lock": "assessments.Report",
+    "task": "assessments.Task",
+    "rectification": "oversight.Rectification",
+    "notice": "oversight.SupervisionNotice",
+}
 
 
-class SentReminder(models.Model):
-    """One item named in one notification to one person on one day (deadline or overdue)."""
+def item_province():
+    """The province of a reminder row's item, as SQL (the row's own when its item is gone):
+    for ``core.provinces.refill`` after units moved in the tree."""
+    whens = [
+        When(
+            item_type=kind,
+            then=Subquery(apps.get_model(label).objects.filter(pk=OuterRef("item_id")).values("province_id")[:1]),
+        )
+        for kind, label in ITEM_TABLES.items()
+    ]
+    tally = apps.get_model("responsibilities.Assignment").objects.filter(pk=OuterRef("item_id"))
+    whens.append(When(item_type__startswith="rec", then=Subquery(tally.values("unit__province_id")[:1])))
+    return Coalesce(Case(*whens, default=None), F("province"))
+
+
+class SentReminder(ProvinceKeyed):
+    """One item named in one notification to one person on one day (deadline or overdue).
+    Its province is its item's (``ReminderItem.province_id``): the writer sets it."""
+
+    province_from = ()
+    province_expression = staticmethod(item_province)
 
     class Kind(models.TextChoices):
         DEADLINE = "deadline", _("Deadline reminder")
@@ -41,10 +73,12 @@ class SentReminder(models.Model):
         verbose_name = _("sent reminder")
         verbose_name_plural = _("sent reminders")
         constraints = [
-            models.UniqueConstraint(fields=["person", "item_type", "item_id", "day"], name="reminder_once_a_day"),
+            models.UniqueConstraint(
+                fields=["province", "person", "item_type", "item_id", "day"], name="reminder_once_a_day"
+            ),
             # The first overdue day is told once, whatever day the job first sees it.
             models.UniqueConstraint(
-                fields=["person", "item_type", "item_id"],
+                fields=["province", "person", "item_type", "item_id"],
                 condition=Q(kind="overdue"),
                 name="overdue_told_once",
             ),
@@ -55,11 +89,15 @@ class SentReminder(models.Model):
         return f"{self.day} {self.kind} {self.item_type}:{self.item_id} → {self.person_id}"
 
 
-class ReminderStage(models.Model):
+class ReminderStage(ProvinceKeyed):
     """One stage of one item's reminders — T-14, T-7, T-3, T-1 or the first overdue day —
     sent, on its day or on the first run after it when that day's run did not happen.
     Unique per (item, stage): a stage is never sent twice, and a missed one is not lost.
-    Items are generic (reports, rectifications, notices), as in ``SentReminder``."""
+    Items are generic (reports, rectifications, notices), as in ``SentReminder``, and so is
+    the province: the item's, set by the writer."""
+
+    province_from = ()
+    province_expression = staticmethod(item_province)
 
     class Stage(models.TextChoices):
         T14 = "t14", _("14 days before")
@@ -78,7 +116,7 @@ class ReminderStage(models.Model):
         verbose_name = _("reminder stage")
         verbose_name_plural = _("reminder stages")
         constraints = [
-            models.UniqueConstraint(fields=["item_type", "item_id", "stage"], name="reminder_stage_once"),
+            models.UniqueConstraint(fields=["province", "item_type", "item_id", "stage"], name="reminder_stage_once"),
         ]
 
     def __str__(self):

@@ -94,6 +94,11 @@ class ReminderItem:
     def key(self) -> tuple[str, int]:
         return (self.item_type, self.item_id)
 
+    @property
+    def province_id(self) -> int:
+        """The province of the item's unit: the reminder rows' key (``core.provinces``)."""
+        return self.unit.province_id
+
 
 def report_url() -> Callable[[int], str]:
     """The URL of report ``pk``, reversed once for all (60,000 reverses take seconds)."""
@@ -303,13 +308,19 @@ def pending_stages(
     return pending
 
 
-def record_stages(pending: dict[tuple[str, int], list[tuple[str, datetime.date]]], *, today: datetime.date) -> None:
-    """Mark the stages as sent, once all their people were told (a concurrent run's rows win)."""
+def record_stages(
+    pending: dict[tuple[str, int], list[tuple[str, datetime.date]]],
+    *,
+    today: datetime.date,
+    province_of: dict[tuple[str, int], int],
+) -> None:
+    """Mark the stages as sent, once all their people were told (a concurrent run's rows win).
+    ``province_of``: each item's province (``ReminderItem.province_id``)."""
     insert_rows(
         ReminderStage,
-        ("item_type", "item_id", "stage", "stage_day", "day"),
+        ("province_id", "item_type", "item_id", "stage", "stage_day", "day"),
         [
-            (item_type, item_id, str(stage), day, today)
+            (province_of[(item_type, item_id)], item_type, item_id, str(stage), day, today)
             for (item_type, item_id), due in pending.items()
             for stage, day in due
         ],
@@ -340,6 +351,7 @@ def sent_rows(person, fresh: list[ReminderItem], *, today: datetime.date, kind: 
             kind=kind,
             item_type=item.item_type,
             item_id=item.item_id,
+            province_id=item.province_id,
             day=today,
             days_before=(item.due_on - today).days,
             notification=note,
@@ -415,9 +427,18 @@ def deliver_batch(
             kind = str(kind)
             insert_rows(
                 SentReminder,
-                ("person_id", "kind", "item_type", "item_id", "day", "days_before", "notification_id"),
+                ("person_id", "kind", "item_type", "item_id", "province_id", "day", "days_before", "notification_id"),
                 [
-                    (person.pk, kind, item.item_type, item.item_id, today, (item.due_on - today).days, note_id)
+                    (
+                        person.pk,
+                        kind,
+                        item.item_type,
+                        item.item_id,
+                        item.province_id,
+                        today,
+                        (item.due_on - today).days,
+                        note_id,
+                    )
                     for person, mine in fresh
                     for note_id in [notes[person.pk].pk if person.pk in notes else None]
                     for item in mine
@@ -483,7 +504,7 @@ def deliver_all(
         if after_batch is not None:
             after_batch(min(start + batch_size, total), total)
     if pending:
-        record_stages(pending, today=today)
+        record_stages(pending, today=today, province_of={item.key: item.province_id for _p, item in items})
 
 
 def send_reminders(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import person
+from core.provinces import ProvinceKeyed
 
 
 def _points(label, default):
@@ -97,7 +98,7 @@ class CategoryWeight(models.Model):
         return f"{self.category}: {self.weight}"
 
 
-class BonusItem(models.Model):
+class BonusItem(ProvinceKeyed):
     """Bonus points (加分) an admin grants a unit for a period, with the reason. Revoking
     keeps the row (nothing is deleted) and stops it counting."""
 
@@ -128,7 +129,7 @@ class BonusItem(models.Model):
         return f"{self.unit} +{self.points}"
 
 
-class UnitScore(models.Model):
+class UnitScore(ProvinceKeyed):
     """A unit's score for one period, and the roll-up over its subtree."""
 
     period = models.ForeignKey(
@@ -146,7 +147,7 @@ class UnitScore(models.Model):
     class Meta:
         verbose_name = _("unit score")
         verbose_name_plural = _("unit scores")
-        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="unitscore_unique")]
+        constraints = [models.UniqueConstraint(fields=["province", "period", "unit"], name="unitscore_unique")]
         indexes = [models.Index(fields=["period", "-score"], name="unitscore_rank")]
 
     def __str__(self):
@@ -157,8 +158,10 @@ class UnitScore(models.Model):
         return (self.on_time / self.reports) if self.reports else None
 
 
-class ScoreLine(models.Model):
+class ScoreLine(ProvinceKeyed):
     """One line of a score's breakdown: what a report gave, a deduction, or a bonus."""
+
+    province_from = ("unit_score",)
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Report")

@@ -211,7 +211,7 @@ def compute_scores(*, period: Period) -> ScoreSummary:
     UnitScore.objects.bulk_create(
         scores,
         update_conflicts=True,
-        unique_fields=["period", "unit"],
+        unique_fields=["province", "period", "unit"],
         update_fields=["score", "subtree_score", "reports", "on_time", "computed_at"],
     )
     ids = dict(UnitScore.objects.filter(period=period).values_list("unit_id", "pk"))
@@ -220,6 +220,7 @@ def compute_scores(*, period: Period) -> ScoreSummary:
     for score, unit_lines in zip(scores, lines, strict=True):
         for line in unit_lines:
             line.unit_score_id = ids[score.unit_id]
+            line.province_id = score.province_id  # the score's (core.provinces)
             flat.append(line)
     ScoreLine.objects.bulk_create(flat, batch_size=5000)
     _roll_up(period)

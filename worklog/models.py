@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.attachments import AbstractAttachment
 from core.events import AbstractTransitionEvent
+from core.provinces import ProvinceKeyed
 from core.records import AbstractRecord
 from responsibilities.models import WorkType
 
 
-class WorkRecord(AbstractRecord):
+class WorkRecord(AbstractRecord, ProvinceKeyed):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         RECORDED = "recorded", _("Recorded")
@@ -71,8 +72,10 @@ class WorkRecord(AbstractRecord):
         return f"{self.get_kind_display()} {self.held_on} {self.topic}"
 
 
-class WorkRecordEvent(AbstractTransitionEvent):
+class WorkRecordEvent(AbstractTransitionEvent, ProvinceKeyed):
     """One step of a work record (留痕): entered, changed, recorded, a file added."""
+
+    province_from = ("record",)
 
     class Action(models.TextChoices):
         CREATE = "create", _("Entered")
@@ -94,8 +97,10 @@ def record_file_path(instance, filename):
     return f"records/{instance.record.held_on.year}/{instance.record_id}/{instance.sha256[:16]}{instance.extension}"
 
 
-class RecordFile(AbstractAttachment):
+class RecordFile(AbstractAttachment, ProvinceKeyed):
     """A photo, scan or sign-in sheet of a work record, checked like evidence."""
+
+    province_from = ("record",)
 
     record = models.ForeignKey(
         WorkRecord, verbose_name=_("work record"), on_delete=models.PROTECT, related_name="files"

@@ -32,14 +32,16 @@ def report_context(request, report: Report, **forms) -> dict:
     can_file = permissions.can_file(user, report) and report.is_editable
     can_review = permissions.can_review(user, report)
     filters = queue_filters(request.GET if request.method == "GET" else request.POST)
+    # The report's rows are read within its province (docs/scale.md 5: one shard on Citus).
+    province = report.province_id
     context = {
         "report": report,
         "duty": duty,
-        "events": list(report.events.select_related("actor")),
+        "events": list(report.events.filter(province=province).select_related("actor")),
         "evidence": list(
-            access.visible(user, report.evidence.filter(removed_at__isnull=True), "report__unit").select_related(
-                "uploaded_by"
-            )
+            access.visible(
+                user, report.evidence.filter(province=province, removed_at__isnull=True), "report__unit"
+            ).select_related("uploaded_by")
         ),
         "can_file": can_file,
         "can_review": can_review and report.state == Report.State.SUBMITTED,
@@ -75,7 +77,8 @@ def unit_plan(report: Report):
     period (the form then asks for it), else None."""
     if not services.is_last_open(report):
         return None
-    return UnitPlan.objects.filter(period=report.period_id, unit=report.unit_id).first() or ""
+    plans = UnitPlan.objects.filter(province=report.province_id, period=report.period_id, unit=report.unit_id)
+    return plans.first() or ""
 
 
 def render_report(request, report: Report, *, status: int = 200, **forms):

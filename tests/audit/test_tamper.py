@@ -117,9 +117,10 @@ def test_a_row_inserted_by_sql_is_found(cast, period):
     events = run_trail(cast, period, n=2)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO assessments_reportevent (report_id, actor_id, at, action, from_state, to_state, comment)"
-            " VALUES (%s, %s, now(), 'approve', 'submitted', 'approved', '') RETURNING id",
-            [events[0].report_id, cast.leader.pk],
+            "INSERT INTO assessments_reportevent"
+            " (report_id, province_id, actor_id, at, action, from_state, to_state, comment)"
+            " VALUES (%s, %s, %s, now(), 'approve', 'submitted', 'approved', '') RETURNING id",
+            [events[0].report_id, events[0].province_id, cast.leader.pk],
         )
         (new_id,) = cursor.fetchone()
     assert f"assessments.ReportEvent {new_id} was added outside the application" in problems_text()

@@ -52,9 +52,10 @@ def test_an_event_slipped_in_outside_the_app_is_found(trail, cast):
     first = trail[0]
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO assessments_reportevent (report_id, actor_id, at, action, from_state, to_state, comment)"
-            " VALUES (%s, %s, now(), 'approve', 'submitted', 'approved', '')",
-            [first.report_id, cast.leader.pk],
+            "INSERT INTO assessments_reportevent"
+            " (report_id, province_id, actor_id, at, action, from_state, to_state, comment)"
+            " VALUES (%s, %s, %s, now(), 'approve', 'submitted', 'approved', '')",
+            [first.report_id, first.province_id, cast.leader.pk],
         )
     _checked, problems = verify()
     assert any("added outside the application" in str(p) for p in problems)

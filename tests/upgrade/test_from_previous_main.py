@@ -123,3 +123,39 @@ def test_the_audit_chain_still_verifies(upgraded_main, tmp_path):
     assert links
     after = set(upgraded_main.rows(MAIN_SNAPSHOT["audit_links"]))
     assert set(links) <= after
+
+
+def test_every_row_got_the_province_of_its_units_root(upgraded_main):
+    """The province key (issue 16 item 5): each unit's is its root's, and each row hanging
+    off a unit has its unit's (or its parent row's) — filled by the data migrations."""
+    units = upgraded_main.rows(
+        "SELECT u.province_id, r.id FROM responsibilities_unit u "
+        "JOIN responsibilities_unit r ON r.path = substr(u.path, 1, 4)"
+    )
+    assert len(units) > 5 and all(province == root for province, root in units)
+    by_unit = {
+        "assessments_report": "unit_id",
+        "oversight_rectification": "unit_id",
+        "oversight_supervisionnotice": "unit_id",
+        "scoring_unitscore": "unit_id",
+    }
+    for table, column in by_unit.items():
+        rows = upgraded_main.rows(
+            f"SELECT t.province_id, u.province_id FROM {table} t JOIN responsibilities_unit u ON u.id = t.{column}"
+        )
+        assert rows and all(mine == theirs for mine, theirs in rows), table
+    by_parent = {
+        "assessments_reportevent": ("report_id", "assessments_report"),
+        "assessments_evidence": ("report_id", "assessments_report"),
+        "scoring_scoreline": ("unit_score_id", "scoring_unitscore"),
+    }
+    for table, (column, parent) in by_parent.items():
+        rows = upgraded_main.rows(
+            f"SELECT t.province_id, p.province_id FROM {table} t JOIN {parent} p ON p.id = t.{column}"
+        )
+        assert rows and all(mine == theirs for mine, theirs in rows), table
+    reminded = upgraded_main.rows(
+        "SELECT s.province_id, r.province_id FROM schedules_sentreminder s "
+        "JOIN assessments_report r ON r.id = s.item_id AND s.item_type = 'report'"
+    )
+    assert all(mine == theirs for mine, theirs in reminded)

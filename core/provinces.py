@@ -1,0 +1,268 @@
+"""The province key: the distribution column of a national installation on Citus (issue 16
+item 5, ``docs/scale.md`` section 5).
+
+**What a province is.** Mingze's organization tree is a forest (``responsibilities.Unit``,
+a materialized path of 4-character steps): each root is an organization that runs its own
+responsibility system — a 党组 with its 机关党委 and branches, or a 纪检监察组 on its own
+track (responsibilities migration 0005). A national installation holds one root per
+province-level organization (there is no central node: the centre is the installation). So
+the province of a unit is **the root of its tree, the unit whose path is the unit's first
+step**; a root is its own province. Everything a unit owns — reports, their events and
+evidence, work records, scores, rectifications, notices, tasks — carries that root's id in
+``province_id``, set here and only here.
+
+**Why an id, as a foreign key the database does not enforce.** On Citus the unit table is
+a reference table (copied to every node: the tree is small next to its reports, written
+rarely, and joined by every subtree filter), so a key from a distributed table to it —
+``unit_id``, ``province_id`` — is valid as Django declares it. A key between two
+distributed tables must carry the distribution column on both sides (``FOREIGN KEY
+(province_id, report_id) REFERENCES assessments_report (province_id, id)``), which Django
+cannot declare; docs/scale.md section 5 lists those keys and what the Citus step does with
+them. The column is a ``ForeignKey(db_constraint=False)``: Django reads ``row.province``
+and joins on it, while the database keeps no constraint because a new root's province is
+itself, known only once it is inserted. The rule that the key is the unit's root is kept
+by ``ProvinceKeyed`` (``save`` and ``bulk_create``) and checked, table by table, by
+``tests/core/test_provinces.py``.
+
+Where a row is written in bulk without model instances (``INSERT … SELECT``, ``core.bulk``
+``insert_rows``), the writer adds the column itself: from ``unit.province_id`` in SQL or in
+the rows it read, or ``of_units`` (the provinces of many units in one query). A writer
+with model instances calls ``stamp(rows)`` (``bulk_create`` here does it already).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext_lazy as _
+
+UNIT = "responsibilities.Unit"
+
+
+def province_field(**kwargs):
+    """The ``province`` column of a unit-hanging table (see the module's text for why the
+    database keeps no constraint on it)."""
+    return models.ForeignKey(
+        UNIT,
+        verbose_name=_("province"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        editable=False,
+        **kwargs,
+    )
+
+
+def _unit_model():
+    return apps.get_model(UNIT)
+
+
+def root_path(path: str) -> str:
+    """The path of the root above (or at) the unit whose path is ``path``."""
+    return path[: _unit_model().steplen]
+
+
+def of_units(unit_ids: Iterable[int]) -> dict[int, int]:
+    """unit id → its province's id, for many units in one query."""
+    ids = set(unit_ids)
+    if not ids:
+        return {}
+    return dict(_unit_model().objects.filter(pk__in=ids).values_list("pk", "province_id"))
+
+
+def stamp(objs: Iterable[models.Model]) -> None:
+    """Set ``province_id`` on unsaved (or moved) rows from what they hang off: the first of
+    their ``province_from`` foreign keys that is set. A parent already loaded costs nothing;
+    the others are read in one query per kind of parent, however many rows there are."""
+    wanted: dict[type, set] = defaultdict(set)
+    plan = []
+    for obj in objs:
+        for name in type(obj).province_from:
+            field = obj._meta.get_field(name)
+            key = getattr(obj, field.attname)
+            if key is None:
+                continue
+            if field.is_cached(obj):
+                plan.append((obj, None, getattr(obj, name).province_id))
+            else:
+                wanted[field.related_model].add(key)
+                plan.append((obj, field.related_model, key))
+            break
+    found = {
+        model: dict(model._base_manager.filter(pk__in=keys).values_list("pk", "province_id"))
+        for model, keys in wanted.items()
+    }
+    for obj, model, value in plan:
+        obj.province_id = value if model is None else found[model].get(value)
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        stamp(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class ProvinceKeyed(models.Model):
+    """A table distributed by province: ``province`` is filled from ``province_from`` (the
+    names of the foreign keys to a unit or to another province-keyed row, the first one set
+    wins) by ``save`` and ``bulk_create``. A ``save`` that moves the row to another parent
+    (``update_fields`` naming one of them: a reorganization) moves its province too, and
+    ``moved`` carries it to the rows that hang off this one."""
+
+    province = province_field()
+
+    objects = ProvinceQuerySet.as_manager()
+
+    province_from: tuple[str, ...] = ("unit",)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        before = self.province_id
+        if self._needs_stamp(fields):
+            stamp([self])
+        if fields is not None and self.province_id != before:
+            kwargs["update_fields"] = {*fields, "province"}
+        super().save(*args, **kwargs)
+        if before is not None and self.province_id != before:
+            moved(self)
+
+    def _needs_stamp(self, fields) -> bool:
+        """New; saved with one of its parents named (a reorganization); or saved whole with
+        its loaded parent in another province."""
+        if self.province_id is None:
+            return True
+        if fields is not None:
+            return bool(set(fields) & set(self.province_from))
+        return self._parent_moved()
+
+    def _parent_moved(self) -> bool:
+        """Whether the (loaded) parent this row hangs off is in another province now."""
+        for name in self.province_from:
+            field = self._meta.get_field(name)
+            if getattr(self, field.attname) is not None:
+                return field.is_cached(self) and getattr(self, name).province_id != self.province_id
+        return False
+
+    @classmethod
+    def province_expression(cls):
+        """For a model whose ``province_from`` is empty (its rows name what they hang off
+        generically): the SQL expression of a row's province, for ``refill``."""
+        raise NotImplementedError(f"{cls.__name__} names no province_from and no province_expression")
+
+
+def keyed_models() -> list[type[models.Model]]:
+    """Every concrete model that carries the province key, parents before the rows that
+    hang off them (a report before its events)."""
+    keyed = [m for m in apps.get_models() if issubclass(m, ProvinceKeyed)]
+
+    def rank(model, seen=()) -> int:
+        parents = [model._meta.get_field(name).related_model for name in model.province_from]
+        return 1 + max((rank(p, (*seen, model)) for p in parents if p in keyed and p not in seen), default=0)
+
+    return sorted(keyed, key=lambda m: (rank(m), m._meta.label))
+
+
+def moved(row: models.Model) -> None:
+    """Carry ``row``'s province to every row that hangs off it (a report's events and
+    evidence, a record's files…), down the whole chain, one UPDATE per table and level."""
+    _carry(type(row), [row.pk], row.province_id)
+
+
+def _carry(parent, pks: list, province: int) -> None:
+    for model in keyed_models():
+        for name in model.province_from:
+            if model._meta.get_field(name).related_model is not parent:
+                continue
+            rows = model._base_manager.filter(**{f"{name}__in": pks}).exclude(province_id=province)
+            children = list(rows.values_list("pk", flat=True))
+            if children:
+                model._base_manager.filter(pk__in=children).update(province_id=province)
+                _carry(model, children, province)
+
+
+def expression(model, sources: Iterable[str]):
+    """The SQL expression of a row's province, read from what it hangs off (``sources``:
+    the ``province_from`` of the model, in order) — or, for the unit table, its root's id
+    from the first step of its path. Used by the data migrations that fill the column and
+    by ``refill`` after a unit moves in the tree: one set-based UPDATE per table."""
+    if model._meta.label == UNIT:
+        steplen = _unit_model().steplen
+        roots = model._base_manager.filter(path=Substr(OuterRef("path"), 1, steplen)).values("pk")[:1]
+        return Subquery(roots)
+    if not sources:
+        return model.province_expression()  # generic rows (reminders): the model says how
+    reads = []
+    for name in sources:
+        field = model._meta.get_field(name)
+        parent = field.related_model._base_manager.filter(pk=OuterRef(field.attname))
+        reads.append(Subquery(parent.values("province_id")[:1]))
+    return reads[0] if len(reads) == 1 else Coalesce(*reads)
+
+
+def fill(model, sources: Iterable[str] = (), queryset=None) -> int:
+    """Set every row's province (of ``queryset``, else of the whole table) in one UPDATE."""
+    rows = model._base_manager.all() if queryset is None else queryset
+    return rows.update(province=expression(model, tuple(sources)))
+
+
+def _unit_lookups(model) -> list[str]:
+    """The ORM paths from ``model`` to the units its province may come from."""
+    if model._meta.label == UNIT:
+        return [""]
+    paths = []
+    for name in model.province_from:
+        parent = model._meta.get_field(name).related_model
+        paths += [f"{name}__{rest}" if rest else name for rest in _unit_lookups(parent)]
+    return paths
+
+
+def refill(path: str, was: int) -> None:
+    """After units under ``path`` moved in the tree (an admin's move) from province ``was``:
+    their province and that of every row hanging off them, parents first. Rows with no
+    key to what they hang off (reminders of generic items) are read again within ``was``."""
+    Unit = _unit_model()
+    fill(Unit, queryset=Unit._base_manager.filter(path__startswith=path))
+    for model in keyed_models():
+        if not model.province_from:
+            fill(model, queryset=model._base_manager.filter(province=was))
+            continue
+        under = Q()
+        for lookup in _unit_lookups(model):
+            under |= Q(**{f"{lookup}__path__startswith": path})
+        fill(model, model.province_from, model._base_manager.filter(under))
+
+
+def filler(app_label: str, plan: list[tuple[str, tuple[str, ...]]]):
+    """A data migration's forward step: fill ``province`` of each model of ``plan`` (model
+    name, its sources; parents first), one set-based UPDATE per table."""
+
+    def forward(apps, schema_editor):
+        for name, sources in plan:
+            fill(apps.get_model(app_label, name), sources)
+
+    return forward
+
+
+def add_key(*model_names: str) -> list:
+    """A migration's operations adding the (still nullable) province key to the models."""
+    from django.db import migrations
+
+    return [
+        migrations.AddField(model_name=name, name="province", field=province_field(null=True)) for name in model_names
+    ]
+
+
+def require_key(*model_names: str) -> list:
+    """A migration's operations making the filled province key required."""
+    from django.db import migrations
+
+    return [migrations.AlterField(model_name=name, name="province", field=province_field()) for name in model_names]
