@@ -230,14 +230,15 @@ def refill(path: str, was: int) -> None:
     their province and that of every row hanging off them, parents first. Rows with no
     key to what they hang off (reminders of generic items) are read again within ``was``."""
     Unit = _unit_model()
-    fill(Unit, queryset=Unit._base_manager.filter(path__startswith=path))
+    moved = Unit(path=path).subtree().order_by().values("pk")  # the tree's own subtree rule
+    fill(Unit, queryset=Unit._base_manager.filter(pk__in=moved))
     for model in keyed_models():
         if not model.province_from:
             fill(model, queryset=model._base_manager.filter(province=was))
             continue
         under = Q()
         for lookup in _unit_lookups(model):
-            under |= Q(**{f"{lookup}__path__startswith": path})
+            under |= Q(**{f"{lookup}__in": moved})
         fill(model, model.province_from, model._base_manager.filter(under))
 
 
