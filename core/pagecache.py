@@ -12,7 +12,7 @@ stale number may reach anyone, so the key is built from everything a page depend
   ``QuerySet.update``, ``bulk_create``, SQL by hand, a Celery task, a management command —
   and replaces the token at once and again when the transaction commits (a page read
   between the two is stored under a token that is already dead). Writes that no page
-  shows are left out: sessions, the database cache's own table, sign-in bookkeeping;
+  shows are left out: sessions, failed sign-ins, the time of a sign-in;
 - **the person and their session**: the user, the session key and a digest of what the
   session holds (a two-factor check passed, a language chosen), so nobody is ever served
   another person's page, and a new sign-in starts afresh;
@@ -52,15 +52,13 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from core.apps import CACHE_TABLE
-
 STAMP_KEY = "pagecache:stamp"
 PAGE_SECONDS = 600
 
 _WRITE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+\"?([\w.]+)", re.I)
 _CTE_WRITE = re.compile(r"^\s*WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b", re.I | re.S)
-# Writes no cached page shows: sessions, the database cache itself, sign-in bookkeeping.
-_UNSHOWN_TABLES = ("django_session", CACHE_TABLE, "axes_")
+# Writes no cached page shows: sessions, failed sign-ins, a sign-in's time.
+_UNSHOWN_TABLES = ("django_session", "axes_")
 _SIGN_IN_ONLY = re.compile(r'^\s*UPDATE\s+"?\w+"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE', re.I)
 _TOKEN = re.compile(r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{32,64})"')
 _TOKEN_SLOT = "\x00csrf\x00"
