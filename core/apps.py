@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +14,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from core.pagecache import after_migrate, watch_writes
+
+        sessions = self.apps.get_app_config("sessions")
         # After the sessions' tables (core has no models of its own, so no signal of its own).
-        post_migrate.connect(_cache_table, sender=self.apps.get_app_config("sessions"))
+        post_migrate.connect(_cache_table, sender=sessions)
+        # Every write replaces the stamp the cached hot pages are keyed on, and so does a
+        # deploy's `migrate` (core/pagecache.py).
+        connection_created.connect(watch_writes, dispatch_uid="core.pagecache.watch_writes")
+        post_migrate.connect(after_migrate, sender=sessions, dispatch_uid="core.pagecache.after_migrate")
 
 
 def _cache_table(sender, using="default", **kwargs):

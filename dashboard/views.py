@@ -17,6 +17,7 @@ from accounts.security import record
 from assessments import tasking
 from assessments.models import Period, Report
 from assessments.permissions import reports_visible_to
+from core.pagecache import cached_page
 from core.replica import heavy_read_view
 from responsibilities import access
 from responsibilities.selectors import setup_tasks
@@ -44,6 +45,7 @@ def _period_from(periods: list[Period], value) -> Period | None:
 @require_GET
 @login_required
 @heavy_read_view
+@cached_page
 def index(request):
     scope = permissions.scope_for(request.user, request.GET.get("unit"))
     periods = selectors.dashboard_periods(stamped=True)

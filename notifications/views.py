@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import links
+from core.pagecache import cached_page
 
 from .models import Notification
 from .services import mark_read
@@ -14,6 +15,7 @@ PAGE_SIZE = 30
 
 
 @login_required
+@cached_page
 def notification_list(request):
     """通知: my notifications, newest first. Opening the list reads what it shows: those
     are marked read, and still marked "new" on this one page so the person sees which."""

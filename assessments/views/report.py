@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from core.pagecache import cached_page
 from responsibilities import access
 
 from .. import drafting, permissions, selectors, services
@@ -86,6 +87,7 @@ def render_report(request, report: Report, *, status: int = 200, **forms):
 
 
 @login_required
+@cached_page
 def report_detail(request, pk):
     """The report page: the duty, the form, the evidence and the history (留痕)."""
     report = permissions.get_report_for(request.user, pk)

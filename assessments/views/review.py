@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagecache import cached_page
+
 from .. import permissions, selectors, services
 from ..forms import ApproveForm, QueueFilterForm, ReasonForm, ReturnForm
 from ..models import Grade, Report
@@ -18,6 +20,7 @@ QUEUE_PAGE_SIZE = 50
 
 
 @login_required
+@cached_page
 def review_queue(request):
     """待审核: submitted reports of the units I am liaison of (admins: all), oldest first.
 

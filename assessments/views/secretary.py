@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import roles
+from core.pagecache import cached_page
 from responsibilities import access
 from worklog import compliance
 
@@ -28,6 +29,7 @@ def group_by_post(reports: list[Report]) -> list[tuple]:
 
 
 @login_required
+@cached_page
 def my_reports(request):
     """我的责任: this period's reports of the posts I carry, returned ones first, grouped by
     post when I hold several (UX.md).

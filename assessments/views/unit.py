@@ -5,12 +5,14 @@ from django.http import Http404
 from django.shortcuts import render
 
 from core import honours as core_honours
+from core.pagecache import cached_page
 
 from .. import permissions, selectors
 from ..models import Period, Report
 
 
 @login_required
+@cached_page
 def unit_detail(request, pk):
     """One unit's reports in a period and how far it is; for a 党组 or 机关党委 also the
     roll-up over every unit below it (DESIGN.md: scores and progress roll up the tree).
