@@ -23,6 +23,7 @@ from django.utils.translation import override
 
 from assessments.models import Period, Report, Task
 from assessments.services import ensure_period_open
+from core.bulk import insert_rows
 from responsibilities.models import Category, Unit
 
 from . import permissions
@@ -140,7 +141,6 @@ def compute_scores(*, period: Period) -> ScoreSummary:
         "assignment__duty__title",
     ):
         lines_by_unit[row[1]].append(row)
-    task_lines = task_deductions(period, rule)
     bonuses: dict[int, list[BonusItem]] = defaultdict(list)
     for bonus in BonusItem.objects.filter(period=period, revoked_at__isnull=True).order_by("granted_at", "pk"):
         bonuses[bonus.unit_id].append(bonus)
@@ -148,42 +148,33 @@ def compute_scores(*, period: Period) -> ScoreSummary:
     scores, lines = [], []
     # Labels are stored in the site's first language; pages explain lines by their cause.
     with override(settings.LANGUAGE_CODE):
+        missing_label, late_label = _("Missing or locked: %(code)s"), _("Late submission: %(code)s")
+        task_lines = task_deductions(period, rule)
         for unit_id in sorted(per_unit):
             agg = per_unit[unit_id]
             total_weight = agg["wtotal"] or ZERO
             mean = (agg["wsum"] / total_weight).quantize(CENT, ROUND_HALF_UP) if total_weight else ZERO
             rows = lines_by_unit[unit_id]
             shares = split_mean([(r[0], r[5], r[6]) for r in rows], mean, total_weight)
+            # Plain rows in the order of the columns of ``LINE_COLUMNS``: tens of thousands
+            # of lines at province scale go in as one statement, with no instance each.
             unit_lines = []
             deductions = ZERO
             for pk, _unit, state, grade, late, points, weight, code, title in rows:
                 cause = _cause(state, grade)
                 unit_lines.append(
-                    ScoreLine(
-                        kind=Kind.REPORT,
-                        report_id=pk,
-                        label=f"{code} {title}"[:200],
-                        points=shares[pk],
-                        cause=cause,
-                        base_points=points,
-                        weight=weight,
-                    )
+                    (REPORT, pk, None, f"{code} {title}"[:200], shares[pk], str(cause), points, weight, None)
                 )
                 if cause == Cause.MISSING and rule.missing_deduction:
-                    deduction = (Cause.MISSING, rule.missing_deduction, _("Missing or locked: %(code)s"))
+                    why, points_off, label = Cause.MISSING.value, rule.missing_deduction, missing_label
                 elif late and state in DONE_STATES and rule.late_deduction:
-                    deduction = (Cause.LATE, rule.late_deduction, _("Late submission: %(code)s"))
+                    why, points_off, label = Cause.LATE.value, rule.late_deduction, late_label
                 else:
                     continue
-                why, points_off, label = deduction
                 deductions += points_off
-                unit_lines.append(
-                    ScoreLine(
-                        kind=Kind.DEDUCTION, report_id=pk, label=label % {"code": code}, points=-points_off, cause=why
-                    )
-                )
+                unit_lines.append((DEDUCTION, pk, None, label % {"code": code}, -points_off, why, None, None, None))
             for line in task_lines.get(unit_id, []):
-                deductions -= line.points
+                deductions -= line[4]
                 unit_lines.append(line)
             room = rule.bonus_cap
             bonus_total = ZERO
@@ -192,8 +183,9 @@ def compute_scores(*, period: Period) -> ScoreSummary:
                 room -= counted
                 bonus_total += counted
                 unit_lines.append(
-                    ScoreLine(kind=Kind.BONUS, bonus=bonus, label=bonus.reason[:200], points=counted, cause=Cause.BONUS)
+                    (BONUS, None, None, bonus.reason[:200], counted, Cause.BONUS.value, None, None, bonus.pk)
                 )
+            # The floor of 0 is on the total, bonuses included (the rules page says so).
             score = max(ZERO, mean - deductions + bonus_total)
             scores.append(
                 UnitScore(
@@ -216,12 +208,11 @@ def compute_scores(*, period: Period) -> ScoreSummary:
     )
     ids = dict(UnitScore.objects.filter(period=period).values_list("unit_id", "pk"))
     ScoreLine.objects.filter(unit_score__period=period).delete()
-    flat = []
-    for score, unit_lines in zip(scores, lines, strict=True):
-        for line in unit_lines:
-            line.unit_score_id = ids[score.unit_id]
-            flat.append(line)
-    ScoreLine.objects.bulk_create(flat, batch_size=5000)
+    insert_rows(
+        ScoreLine,
+        ("unit_score_id", *LINE_COLUMNS),
+        [(ids[score.unit_id], *line) for score, unit_lines in zip(scores, lines, strict=True) for line in unit_lines],
+    )
     _roll_up(period)
     total = sum(s.score for s in scores)
     return ScoreSummary(
@@ -232,12 +223,18 @@ def compute_scores(*, period: Period) -> ScoreSummary:
     )
 
 
-def task_deductions(period: Period, rule: ScoringRule) -> dict[int, list[ScoreLine]]:
-    """The 扣分 lines of the 交办 tasks counted in ``period``, by unit: a task still without
-    feedback after its deadline, or one whose feedback came late, deducts the rule's
-    points (一、三: tasks are scored like reports). Call with the site's language active."""
+# A score line as a row of plain values (after its score's id), its kind a plain str.
+REPORT, DEDUCTION, BONUS = Kind.REPORT.value, Kind.DEDUCTION.value, Kind.BONUS.value
+LINE_COLUMNS = ("kind", "report_id", "task_id", "label", "points", "cause", "base_points", "weight", "bonus_id")
+
+
+def task_deductions(period: Period, rule: ScoringRule) -> dict[int, list[tuple]]:
+    """The 扣分 lines of the 交办 tasks counted in ``period``, by unit, as rows of
+    ``LINE_COLUMNS``: a task still without feedback after its deadline, or one whose
+    feedback came late, deducts the rule's points (一、三: tasks are scored like reports).
+    Call with the site's language active."""
     today = timezone.localdate()
-    lines: dict[int, list[ScoreLine]] = defaultdict(list)
+    lines: dict[int, list[tuple]] = defaultdict(list)
     tasks = Task.objects.filter(period=period).exclude(state=Task.State.CLOSED, late=False).order_by("unit_id", "pk")
     for task in tasks.only("pk", "unit_id", "subject", "state", "deadline", "late"):
         if task.state == Task.State.ISSUED and task.deadline < today and not task.late:
@@ -247,15 +244,8 @@ def task_deductions(period: Period, rule: ScoringRule) -> dict[int, list[ScoreLi
         else:
             continue
         if points:
-            lines[task.unit_id].append(
-                ScoreLine(
-                    kind=Kind.DEDUCTION,
-                    task_id=task.pk,
-                    label=(label % {"s": task.subject})[:200],
-                    points=-points,
-                    cause=cause,
-                )
-            )
+            text = (label % {"s": task.subject})[:200]
+            lines[task.unit_id].append((DEDUCTION, None, task.pk, text, -points, cause.value, None, None, None))
     return lines
 
 
