@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from assessments.models import QUARTERS, Period, Report, ReportEvent, Task
 from core.bulk import insert_rows
+from core.templatetags.mingze import cn_date, due_label
 from notifications.services import Message, notify_each
 from responsibilities import access
 from responsibilities.models import Unit
@@ -93,6 +94,30 @@ class ReminderItem:
     @property
     def key(self) -> tuple[str, int]:
         return (self.item_type, self.item_id)
+
+    def line(self, today: datetime.date) -> ItemLine:
+        return ItemLine(self, today)
+
+
+class ItemLine:
+    """How a reminder names an item (报告 · 甲支部 · D1 … — 截止 …), in the language active
+    when it is shown. Made here rather than by the template's tags: the day's reminders
+    name some 60,000 items at province scale, and the tags cost tens of microseconds an
+    item where this costs a few."""
+
+    __slots__ = ("item", "today")
+
+    def __init__(self, item: ReminderItem, today: datetime.date):
+        self.item, self.today = item, today
+
+    def __str__(self) -> str:
+        item = self.item
+        where = f"{item.unit.label} · " if item.unit is not None else ""
+        if item.locked:
+            when = _("was due %(due)s") % {"due": cn_date(item.due_on)}
+        else:
+            when = item.note or due_label(item.due_on, self.today)
+        return f"{item.kind_label} · {where}{item.code} {item.title} — {when}"
 
 
 def report_url() -> Callable[[int], str]:
@@ -322,8 +347,8 @@ def reminder_message(person, fresh: list[ReminderItem], today: datetime.date) ->
     url = fresh[0].url if len(fresh) == 1 else first_url("assessments:my_reports", "home")
     context = {
         "items": fresh,
-        "due": [item for item in fresh if not item.locked],
-        "locked": [item for item in fresh if item.locked],
+        "due": [item.line(today) for item in fresh if not item.locked],
+        "locked": [item.line(today) for item in fresh if item.locked],
         "today": today,
         "person": person,
     }
