@@ -193,24 +193,29 @@ def append_many(instances: list[models.Model]) -> list[AuditLink]:
         for organization, instance in zip(organizations, instances, strict=True):
             head = heads[organization]
             content = content_hash(stored[instance.pk])
-            sequence = head.sequence + 1
-            digest = link_hash(organization=organization, sequence=sequence, content=content, previous=head.hash)
-            links.append(
-                AuditLink(
-                    organization=organization,
-                    sequence=sequence,
-                    content_type=kind,
-                    object_id=instance.pk,
-                    content_hash=content,
-                    previous_hash=head.hash,
-                    hash=digest,
-                )
-            )
-            head.sequence, head.hash = sequence, digest
+            links.append(next_link(AuditLink, head, kind=kind, object_id=instance.pk, content=content))
         AuditLink.objects.bulk_create(links)
         for head in heads.values():
             ChainHead.objects.filter(pk=head.pk).update(sequence=head.sequence, hash=head.hash)
     return links
+
+
+def next_link(model, head, *, kind, object_id: int, content: str, key: bytes | None = None):
+    """The (unsaved) link after ``head`` for an event row of content hash ``content``; the
+    head (in memory) moves to it. ``model`` is today's AuditLink or a migration's."""
+    sequence = head.sequence + 1
+    digest = link_hash(organization=head.organization, sequence=sequence, content=content, previous=head.hash, key=key)
+    link = model(
+        organization=head.organization,
+        sequence=sequence,
+        content_type=kind,
+        object_id=object_id,
+        content_hash=content,
+        previous_hash=head.hash,
+        hash=digest,
+    )
+    head.sequence, head.hash = sequence, digest
+    return link
 
 
 def _locked_heads(organizations: list[str]) -> dict[str, ChainHead]:
@@ -314,20 +319,7 @@ def rechain(registry=apps, *, out: Callable[[str], None] = print) -> tuple[int, 
         for row in unlinked:
             organization = organization_of(row)
             head, _created = Head.objects.get_or_create(organization=organization, defaults={"hash": GENESIS})
-            content = content_hash(row)
-            sequence = head.sequence + 1
-            fields = {"organization": organization, "sequence": sequence, "content": content}
-            digest = link_hash(previous=head.hash, key=key, **fields)
-            Link.objects.create(
-                organization=organization,
-                sequence=sequence,
-                content_type=kind,
-                object_id=row.pk,
-                content_hash=content,
-                previous_hash=head.hash,
-                hash=digest,
-            )
-            head.sequence, head.hash = sequence, digest
+            next_link(Link, head, kind=kind, object_id=row.pk, content=content_hash(row), key=key).save()
             head.save(update_fields=["sequence", "hash"])
             chained += 1
     return rekeyed, chained
