@@ -10,7 +10,7 @@ with a plain message.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from core.attachments import fill_attachment
 from core.errors import EvidenceError, PeriodClosedError, TransitionError
+from core.events import create_events
 from core.transitions import Transitions, require
 from core.uploads import check_upload
 from responsibilities.models import Assignment, Cadence, DueWindow, UnitKind
@@ -383,6 +384,38 @@ def lock_report(*, report_id: int, actor=None, today: datetime.date | None = Non
     event = reports.move(report, State.LOCKED, actor=actor, action=Action.LOCK, fields=["updated_at"])
     _after_commit(event)
     return report
+
+
+@transaction.atomic
+def lock_reports(*, period_id: int, report_ids: Collection[int], today: datetime.date | None = None) -> list[int]:
+    """``lock_report`` for many reports of one period at once (the nightly job, DESIGN.md
+    "Schedules"), in one transaction: the period checked open once, the reports locked
+    FOR UPDATE in the order of their ids, those still due to lock moved in one UPDATE, and
+    one ``LOCK`` event each (留痕) inserted together and chained like one saved alone.
+    The same reports as one by one are locked (draft or returned, no waiver, not within
+    the days to answer a return) and nothing else changes — not ``late``, which only a
+    submission sets. Returns the ids locked; a second run locks none."""
+    today = today or timezone.localdate()
+    ensure_period_open(period_id)
+    rows = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("unit")  # the chain of each event is its unit's (audit/chain.py)
+        .filter(period_id=period_id, pk__in=list(report_ids), state__in=Report.EDITABLE, lock_waived=False)
+        .order_by("pk")
+    )
+    due = [report for report in rows if not report.in_resubmission_window(today)]
+    if not due:
+        return []
+    now = timezone.now()
+    Report.objects.filter(pk__in=[report.pk for report in due]).update(state=State.LOCKED, updated_at=now)
+    events = []
+    for report in due:
+        before, report.state, report.updated_at = report.state, State.LOCKED, now
+        events.append(ReportEvent(report=report, action=Action.LOCK, from_state=before, to_state=State.LOCKED, at=now))
+    # A lock is told in the next daily reminder of each person (schedules.reminders,
+    # ``locked_report_items``), as for a report locked alone: no notification of its own.
+    create_events(ReportEvent, events)
+    return [report.pk for report in due]
 
 
 @transaction.atomic

@@ -22,6 +22,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models.signals import post_save
 
+from core.events import events_created
+
 from .keys import audit_key
 from .models import AuditLink, ChainHead
 
@@ -176,29 +178,70 @@ def append(instance: models.Model) -> AuditLink:
     Four statements: the row read back, the head locked, the link inserted, the head
     moved — no savepoint, as the link belongs to the caller's transaction anyway, and the
     chain found from the relations the transition has loaded already."""
-    organization = REGISTRY[instance._meta.label](instance)
-    # Hash the row as the database holds it, so the verifier, which reads it back,
+    return append_many([instance])[0]
+
+
+def append_many(instances: list[models.Model]) -> list[AuditLink]:
+    """Add rows of one model to their chains, in the order given, in the caller's
+    transaction: as many statements as for one row (the rows read back, the heads locked
+    in the order of their names, the links inserted, each head moved), whatever their
+    number — a nightly job locking thousands of reports (``core.events.create_events``)."""
+    if not instances:
+        return []
+    model = type(instances[0])
+    organizations = [REGISTRY[instance._meta.label](instance) for instance in instances]
+    # Hash the rows as the database holds them, so the verifier, which reads them back,
     # sees the very same values (types and precision included).
-    instance = type(instance)._default_manager.get(pk=instance.pk)
+    stored = model._default_manager.in_bulk([instance.pk for instance in instances])
+    kind = ContentType.objects.get_for_model(model)
     with transaction.atomic(savepoint=False):
-        head = ChainHead.objects.select_for_update().filter(organization=organization).first()
-        if head is None:  # the chain's first link
-            ChainHead.objects.get_or_create(organization=organization)
-            head = ChainHead.objects.select_for_update().get(organization=organization)
-        content = content_hash(instance)
-        sequence = head.sequence + 1
-        digest = link_hash(organization=organization, sequence=sequence, content=content, previous=head.hash)
-        link = AuditLink.objects.create(
-            organization=organization,
-            sequence=sequence,
-            content_type=ContentType.objects.get_for_model(instance),
-            object_id=instance.pk,
-            content_hash=content,
-            previous_hash=head.hash,
-            hash=digest,
-        )
-        ChainHead.objects.filter(pk=head.pk).update(sequence=sequence, hash=digest)
+        heads = _locked_heads(sorted(set(organizations)))
+        links = []
+        for organization, instance in zip(organizations, instances, strict=True):
+            head = heads[organization]
+            content = content_hash(stored[instance.pk])
+            links.append(next_link(AuditLink, head, kind=kind, object_id=instance.pk, content=content))
+        AuditLink.objects.bulk_create(links)
+        for head in heads.values():
+            ChainHead.objects.filter(pk=head.pk).update(sequence=head.sequence, hash=head.hash)
+    return links
+
+
+def next_link(model, head, *, kind, object_id: int, content: str, key: bytes | None = None):
+    """The (unsaved) link after ``head`` for an event row of content hash ``content``; the
+    head (in memory) moves to it. ``model`` is today's AuditLink or a migration's."""
+    sequence = head.sequence + 1
+    digest = link_hash(organization=head.organization, sequence=sequence, content=content, previous=head.hash, key=key)
+    link = model(
+        organization=head.organization,
+        sequence=sequence,
+        content_type=kind,
+        object_id=object_id,
+        content_hash=content,
+        previous_hash=head.hash,
+        hash=digest,
+    )
+    head.sequence, head.hash = sequence, digest
     return link
+
+
+def _locked_heads(organizations: list[str]) -> dict[str, ChainHead]:
+    """The heads of ``organizations`` (sorted), locked one after another in that order —
+    so two jobs chaining into the same heads never wait for each other in a circle — and
+    made first where a chain has none yet."""
+    locked = ChainHead.objects.select_for_update().filter(organization__in=organizations).order_by("organization")
+    heads = {head.organization: head for head in locked}
+    if len(heads) < len(organizations):  # a chain's first link
+        ChainHead.objects.bulk_create(
+            [ChainHead(organization=o) for o in organizations if o not in heads], ignore_conflicts=True
+        )
+        heads = {head.organization: head for head in locked.all()}
+    return heads
+
+
+def _on_bulk(sender, instances, **kwargs):
+    if sender._meta.label in REGISTRY:
+        append_many(list(instances))
 
 
 def _on_save(sender, instance, created, raw=False, **kwargs):
@@ -209,6 +252,7 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
 def connect_registered() -> None:
     for label in REGISTRY:
         post_save.connect(_on_save, sender=apps.get_model(label), dispatch_uid=f"audit-{label}")
+        events_created.connect(_on_bulk, sender=apps.get_model(label), dispatch_uid=f"audit-bulk-{label}")
 
 
 def _purged(model, link) -> bool:
@@ -223,6 +267,7 @@ def disconnect_registered() -> None:
     """Stop chaining (the bench's measurement of what the chain costs)."""
     for label in REGISTRY:
         post_save.disconnect(sender=apps.get_model(label), dispatch_uid=f"audit-{label}")
+        events_created.disconnect(sender=apps.get_model(label), dispatch_uid=f"audit-bulk-{label}")
 
 
 # ---- the upgrade: keyed links, and the events of before the chain ----------------------
@@ -281,20 +326,7 @@ def rechain(registry=apps, *, out: Callable[[str], None] = print) -> tuple[int, 
         for row in unlinked:
             organization = organization_of(row)
             head, _created = Head.objects.get_or_create(organization=organization, defaults={"hash": GENESIS})
-            content = content_hash(row)
-            sequence = head.sequence + 1
-            fields = {"organization": organization, "sequence": sequence, "content": content}
-            digest = link_hash(previous=head.hash, key=key, **fields)
-            Link.objects.create(
-                organization=organization,
-                sequence=sequence,
-                content_type=kind,
-                object_id=row.pk,
-                content_hash=content,
-                previous_hash=head.hash,
-                hash=digest,
-            )
-            head.sequence, head.hash = sequence, digest
+            next_link(Link, head, kind=kind, object_id=row.pk, content=content_hash(row), key=key).save()
             head.save(update_fields=["sequence", "hash"])
             chained += 1
     return rekeyed, chained

@@ -23,6 +23,7 @@ from django.utils.translation import override
 
 from assessments.models import Period, Report, Task
 from assessments.services import ensure_period_open
+from core.bulk import insert_rows
 from responsibilities.models import Category, Unit
 
 from . import permissions
@@ -140,7 +141,6 @@ def compute_scores(*, period: Period) -> ScoreSummary:
         "assignment__duty__title",
     ):
         lines_by_unit[row[1]].append(row)
-    task_lines = task_deductions(period, rule)
     bonuses: dict[int, list[BonusItem]] = defaultdict(list)
     for bonus in BonusItem.objects.filter(period=period, revoked_at__isnull=True).order_by("granted_at", "pk"):
         bonuses[bonus.unit_id].append(bonus)
@@ -148,42 +148,33 @@ def compute_scores(*, period: Period) -> ScoreSummary:
     scores, lines = [], []
     # Labels are stored in the site's first language; pages explain lines by their cause.
     with override(settings.LANGUAGE_CODE):
+        missing_label, late_label = _("Missing or locked: %(code)s"), _("Late submission: %(code)s")
+        task_lines = task_deductions(period, rule)
         for unit_id in sorted(per_unit):
             agg = per_unit[unit_id]
             total_weight = agg["wtotal"] or ZERO
             mean = (agg["wsum"] / total_weight).quantize(CENT, ROUND_HALF_UP) if total_weight else ZERO
             rows = lines_by_unit[unit_id]
             shares = split_mean([(r[0], r[5], r[6]) for r in rows], mean, total_weight)
+            # Plain rows in the order of the columns of ``LINE_COLUMNS``: tens of thousands
+            # of lines at province scale go in as one statement, with no instance each.
             unit_lines = []
             deductions = ZERO
             for pk, _unit, state, grade, late, points, weight, code, title in rows:
                 cause = _cause(state, grade)
                 unit_lines.append(
-                    ScoreLine(
-                        kind=Kind.REPORT,
-                        report_id=pk,
-                        label=f"{code} {title}"[:200],
-                        points=shares[pk],
-                        cause=cause,
-                        base_points=points,
-                        weight=weight,
-                    )
+                    (REPORT, pk, None, f"{code} {title}"[:200], shares[pk], str(cause), points, weight, None)
                 )
                 if cause == Cause.MISSING and rule.missing_deduction:
-                    deduction = (Cause.MISSING, rule.missing_deduction, _("Missing or locked: %(code)s"))
+                    why, points_off, label = Cause.MISSING.value, rule.missing_deduction, missing_label
                 elif late and state in DONE_STATES and rule.late_deduction:
-                    deduction = (Cause.LATE, rule.late_deduction, _("Late submission: %(code)s"))
+                    why, points_off, label = Cause.LATE.value, rule.late_deduction, late_label
                 else:
                     continue
-                why, points_off, label = deduction
                 deductions += points_off
-                unit_lines.append(
-                    ScoreLine(
-                        kind=Kind.DEDUCTION, report_id=pk, label=label % {"code": code}, points=-points_off, cause=why
-                    )
-                )
+                unit_lines.append((DEDUCTION, pk, None, label % {"code": code}, -points_off, why, None, None, None))
             for line in task_lines.get(unit_id, []):
-                deductions -= line.points
+                deductions -= line[4]
                 unit_lines.append(line)
             room = rule.bonus_cap
             bonus_total = ZERO
@@ -192,8 +183,9 @@ def compute_scores(*, period: Period) -> ScoreSummary:
                 room -= counted
                 bonus_total += counted
                 unit_lines.append(
-                    ScoreLine(kind=Kind.BONUS, bonus=bonus, label=bonus.reason[:200], points=counted, cause=Cause.BONUS)
+                    (BONUS, None, None, bonus.reason[:200], counted, Cause.BONUS.value, None, None, bonus.pk)
                 )
+            # The floor of 0 is on the total, bonuses included (the rules page says so).
             score = max(ZERO, mean - deductions + bonus_total)
             scores.append(
                 UnitScore(
@@ -216,13 +208,15 @@ def compute_scores(*, period: Period) -> ScoreSummary:
     )
     ids = dict(UnitScore.objects.filter(period=period).values_list("unit_id", "pk"))
     ScoreLine.objects.filter(unit_score__period=period).delete()
-    flat = []
-    for score, unit_lines in zip(scores, lines, strict=True):
-        for line in unit_lines:
-            line.unit_score_id = ids[score.unit_id]
-            line.province_id = score.province_id  # the score's (core.provinces)
-            flat.append(line)
-    ScoreLine.objects.bulk_create(flat, batch_size=5000)
+    insert_rows(
+        ScoreLine,
+        ("unit_score_id", "province_id", *LINE_COLUMNS),
+        [
+            (ids[score.unit_id], score.province_id, *line)  # a line lives with its score (core.provinces)
+            for score, unit_lines in zip(scores, lines, strict=True)
+            for line in unit_lines
+        ],
+    )
     _roll_up(period)
     total = sum(s.score for s in scores)
     return ScoreSummary(
@@ -233,12 +227,18 @@ def compute_scores(*, period: Period) -> ScoreSummary:
     )
 
 
-def task_deductions(period: Period, rule: ScoringRule) -> dict[int, list[ScoreLine]]:
-    """The 扣分 lines of the 交办 tasks counted in ``period``, by unit: a task still without
-    feedback after its deadline, or one whose feedback came late, deducts the rule's
-    points (一、三: tasks are scored like reports). Call with the site's language active."""
+# A score line as a row of plain values (after its score's id), its kind a plain str.
+REPORT, DEDUCTION, BONUS = Kind.REPORT.value, Kind.DEDUCTION.value, Kind.BONUS.value
+LINE_COLUMNS = ("kind", "report_id", "task_id", "label", "points", "cause", "base_points", "weight", "bonus_id")
+
+
+def task_deductions(period: Period, rule: ScoringRule) -> dict[int, list[tuple]]:
+    """The 扣分 lines of the 交办 tasks counted in ``period``, by unit, as rows of
+    ``LINE_COLUMNS``: a task still without feedback after its deadline, or one whose
+    feedback came late, deducts the rule's points (一、三: tasks are scored like reports).
+    Call with the site's language active."""
     today = timezone.localdate()
-    lines: dict[int, list[ScoreLine]] = defaultdict(list)
+    lines: dict[int, list[tuple]] = defaultdict(list)
     tasks = Task.objects.filter(period=period).exclude(state=Task.State.CLOSED, late=False).order_by("unit_id", "pk")
     for task in tasks.only("pk", "unit_id", "subject", "state", "deadline", "late"):
         if task.state == Task.State.ISSUED and task.deadline < today and not task.late:
@@ -248,21 +248,17 @@ def task_deductions(period: Period, rule: ScoringRule) -> dict[int, list[ScoreLi
         else:
             continue
         if points:
-            lines[task.unit_id].append(
-                ScoreLine(
-                    kind=Kind.DEDUCTION,
-                    task_id=task.pk,
-                    label=(label % {"s": task.subject})[:200],
-                    points=-points,
-                    cause=cause,
-                )
-            )
+            text = (label % {"s": task.subject})[:200]
+            lines[task.unit_id].append((DEDUCTION, None, task.pk, text, -points, cause.value, None, None, None))
     return lines
 
 
 def _roll_up(period: Period) -> None:
     """subtree_score = the mean score of the unit and every scored unit below it, in one
-    statement over the materialized paths (a subtree is ``path LIKE 'prefix%'``)."""
+    statement over the materialized paths: a unit's ancestors (itself included) are the
+    units whose paths are the first 1, 2 … steps of its own, each found by the path's
+    unique index — a few per unit, where matching every unit against every other
+    (``path LIKE 'prefix%'``) made four million comparisons at 2,000 units."""
     scores = UnitScore._meta.db_table
     units = Unit._meta.db_table
     with connection.cursor() as cursor:
@@ -271,14 +267,16 @@ def _roll_up(period: Period) -> None:
             UPDATE {scores} SET subtree_score = rolled.mean
             FROM (
                 SELECT anc.id AS unit_id, ROUND(AVG(below.score), 2) AS mean
-                FROM {units} anc
-                JOIN {units} d ON d.path LIKE anc.path || '%%'
-                JOIN {scores} below ON below.unit_id = d.id AND below.period_id = %s
+                FROM {scores} below
+                JOIN {units} d ON d.id = below.unit_id
+                CROSS JOIN LATERAL generate_series(1, length(d.path) / %s) AS step
+                JOIN {units} anc ON anc.path = substr(d.path, 1, step * %s)
+                WHERE below.period_id = %s
                 GROUP BY anc.id
             ) AS rolled
             WHERE {scores}.unit_id = rolled.unit_id AND {scores}.period_id = %s
             """,
-            [period.pk, period.pk],
+            [Unit.steplen, Unit.steplen, period.pk, period.pk],
         )
 
 
