@@ -144,7 +144,8 @@ def _insert_drafts(*, period: Period, first: int, last: int) -> None:
     unique (assignment, period, quarter) constraint skips reports that exist (a re-run, a
     resumed crash).
     """
-    chunk = assignments_for(period).filter(pk__gte=first, pk__lte=last)
+    # No ordering: DISTINCT over an ordered queryset would keep one row per assignment.
+    chunk = assignments_for(period).filter(pk__gte=first, pk__lte=last).order_by()
     windows = chunk.values_list("duty__due_window", "duty__due_month", "duty__due_day").distinct()
     for window, month, day in sorted(windows, key=str):
         rows = chunk.filter(duty__due_window=window, duty__due_month=month, duty__due_day=day)
