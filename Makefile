@@ -48,6 +48,10 @@ data: setup
 	$(MANAGE) load_demo
 	$(MANAGE) sync_schedules
 
+# The suite runs on every core (pytest-xdist); config/settings/test.py says what each worker
+# has of its own. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+
 # ---- the two commands ----------------------------------------------------------------
 run: data
 	@echo
@@ -60,7 +64,7 @@ test: setup test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=20
 
 # Known vulnerabilities in the pinned requirements. pip-audit asks PyPI's per-release
 # advisory data (or OSV); --strict fails when a package could not be checked, so a

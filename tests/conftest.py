@@ -77,6 +77,24 @@ def build_cast() -> Cast:
     )
 
 
+# `make test` spreads the tests over the machine's cores (pytest-xdist), each test where a
+# worker is free (config/settings/test.py says what each worker has of its own), except the
+# upgrade tests: one worker takes them all, so that each release dump is restored and
+# migrated once (tests/upgrade/conftest.py, session fixtures) rather than once per worker.
+TOGETHER = ("tests/upgrade/",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return next((folder for folder in TOGETHER if nodeid.startswith(folder)), nodeid)
+
+    return Scheduling(config, log)
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return build_cast()

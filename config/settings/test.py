@@ -21,3 +21,26 @@ CELERY_TASK_EAGER_PROPAGATES = True
 ALLOWED_HOSTS = ["*"]
 # The suite signs its cast in with force_login; the two-factor tests turn this back on.
 MINGZE_TWO_FACTOR_FOR_ADMINS = False
+
+# `make test` runs the suite on every core (pytest-xdist): each worker process has a test
+# database of its own (pytest-django's ``…_gw0``, ``…_gw1``), and with it its own upgrade and
+# restore databases; live servers, gunicorns, slapd, PostgreSQL, PgBouncer, redis-server and
+# RabbitMQ virtual hosts are the test's own, on free ports and in temporary folders. The
+# machine's Redis is the one thing shared: each worker gets a database of it for the Celery
+# broker, because Redis hands unacknowledged tasks back per database — a Celery worker that
+# one test starts with a 3-second visibility timeout would otherwise give another test's
+# running task to its queue a second time. Written back to the environment, so that the
+# processes a test starts (which inherit it, or are handed this setting) use the same one.
+_XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
+if (
+    _XDIST_WORKER
+    and CELERY_BROKER_URL.startswith(("redis://", "rediss://"))  # noqa: F405
+    and env("MINGZE_TEST_BROKER_OF", default="") != _XDIST_WORKER
+):
+    import os
+    from urllib.parse import urlsplit
+
+    _broker = urlsplit(CELERY_BROKER_URL)  # noqa: F405
+    _db = (int(_broker.path.strip("/") or 0) + int(_XDIST_WORKER.removeprefix("gw"))) % 16
+    CELERY_BROKER_URL = _broker._replace(path=f"/{_db}").geturl()
+    os.environ.update(CELERY_BROKER_URL=CELERY_BROKER_URL, MINGZE_TEST_BROKER_OF=_XDIST_WORKER)
