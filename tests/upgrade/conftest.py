@@ -27,6 +27,7 @@ from tests.services import need
 
 DUMP = Path(__file__).with_name("release-d598088.sql.gz")
 MAIN_DUMP = Path(__file__).with_name("main-5f8f5ba.sql.gz")
+LAST_MAIN_DUMP = Path(__file__).with_name("main-28da649.sql.gz")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -200,3 +201,27 @@ MAIN_SNAPSHOT = {
 def upgraded_main(django_db_blocker) -> Upgraded:
     """Restore the previous main's dump into ``<test db>_upgrade_main`` and migrate it forward."""
     yield from _session_database(django_db_blocker, MAIN_DUMP, "upgrade_main", MAIN_SNAPSHOT)
+
+
+# Read from the last main's schema (28da649, made with tests/upgrade/use-28da649.py) before
+# migrating: what every previous main is checked for, and the rows this stop's migrations move.
+LAST_MAIN_SNAPSHOT = {
+    name: MAIN_SNAPSHOT[name]
+    for name in ("tables", "reports", "report_events", "evidence", "unit_scores", "audit_links")
+} | {
+    "year_end_exports": "SELECT token::text, year, unit_id, requested_by_id, language, status, progress, file, "
+    "error FROM honours_yearendexport ORDER BY id",
+    "record_files": "SELECT id, record_id, sha256, original_name FROM worklog_recordfile ORDER BY id",
+}
+
+
+@pytest.fixture(scope="session")
+def upgraded_last_main(django_db_blocker) -> Upgraded:
+    """Restore the last main's dump into ``<test db>_upgrade_last`` and migrate it forward."""
+    yield from _session_database(django_db_blocker, LAST_MAIN_DUMP, "upgrade_last", LAST_MAIN_SNAPSHOT)
+
+
+@pytest.fixture(params=["upgraded_main", "upgraded_last_main"])
+def previous_main(request) -> Upgraded:
+    """Each previous main's database, migrated forward: what holds for every upgrade."""
+    return request.getfixturevalue(request.param)

@@ -1,65 +1,67 @@
-"""The main before the last half-year of model changes (5f8f5ba), with its demo data and a
-little use, migrated forward by today's code: no row of any Mingze table is lost, reports,
-events, files and scores keep their values, and each data migration did its work on the
-rows that were there (read before migrating, so every check can fail)."""
+"""Previous mains with their demo data and a little use, migrated forward by today's code:
+5f8f5ba (before the half-year of model changes of issues 12–14) and 28da649 (the main before
+the province key and the year-end workbook as an export). No row of any Mingze table is lost,
+reports, events, files and scores keep their values, and each data migration did its work on
+the rows that were there (read before migrating, so every check can fail)."""
 
 import pytest
 
-from tests.upgrade.conftest import MAIN_SNAPSHOT, manage
+from tests.upgrade.conftest import LAST_MAIN_SNAPSHOT, MAIN_SNAPSHOT, manage
 
 pytestmark = pytest.mark.postgres
 
-# Tables of the previous main that the upgrade drops on purpose, with the reason. None so far:
-# every model change of the half-year added tables or columns.
-DROPPED: dict[str, str] = {}
+# Tables of a previous main that the upgrade drops on purpose, with the reason.
+DROPPED: dict[str, str] = {
+    "honours_yearendexport": "its rows became dashboard_export rows of kind year_end (issue 10)",
+}
 
 
-def test_nothing_is_left_unapplied(upgraded_main):
-    assert "Applying" in upgraded_main.migrate_output
-    check = manage(upgraded_main.url, "migrate", "--check")
+def test_nothing_is_left_unapplied(previous_main):
+    assert "Applying" in previous_main.migrate_output
+    check = manage(previous_main.url, "migrate", "--check")
     assert check.returncode == 0, check.stdout + check.stderr
-    plan = manage(upgraded_main.url, "showmigrations", "--plan")
+    plan = manage(previous_main.url, "showmigrations", "--plan")
     assert plan.returncode == 0, plan.stderr
     assert "[X]" in plan.stdout
     assert "[ ]" not in plan.stdout, [line for line in plan.stdout.splitlines() if "[ ]" in line]
 
 
-def test_every_row_of_every_table_is_still_there(upgraded_main):
-    before = dict(upgraded_main.before["tables"])
+def test_every_row_of_every_table_is_still_there(previous_main):
+    before = dict(previous_main.before["tables"])
     assert "assessments_report" in before and "oversight_rectification" in before, "the table list is wrong"
     assert sum(before.values()) > 500, "the previous main's dump holds little data: the fixture is wrong"
     present = {
         name
-        for (name,) in upgraded_main.rows(
+        for (name,) in previous_main.rows(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
         )
     }
-    assert sorted(set(before) - present) == sorted(DROPPED)
+    assert sorted(set(before) - present) == sorted(set(DROPPED) & set(before))
     lost = {}
     for name, count in before.items():
         if name in DROPPED:
             continue
-        now = upgraded_main.scalar(f'SELECT count(*) FROM "{name}"')
+        now = previous_main.scalar(f'SELECT count(*) FROM "{name}"')
         if now < count:
             lost[name] = (count, now)
     assert lost == {}, f"rows lost (before, after): {lost}"
 
 
-def test_every_report_keeps_its_state_content_and_events(upgraded_main):
-    before = upgraded_main.before["reports"]
+def test_every_report_keeps_its_state_content_and_events(previous_main):
+    before = previous_main.before["reports"]
     assert len(before) > 100 and len({row[4] for row in before}) > 2
-    after = {row[0]: row for row in upgraded_main.rows(MAIN_SNAPSHOT["reports"])}
+    after = {row[0]: row for row in previous_main.rows(MAIN_SNAPSHOT["reports"])}
     assert [after.get(row[0]) for row in before] == before
-    events = upgraded_main.before["report_events"]
+    events = previous_main.before["report_events"]
     assert events
-    after_events = {row[0]: row for row in upgraded_main.rows(MAIN_SNAPSHOT["report_events"])}
+    after_events = {row[0]: row for row in previous_main.rows(MAIN_SNAPSHOT["report_events"])}
     assert [after_events.get(row[0]) for row in events] == events
 
 
 @pytest.mark.parametrize("name", ["evidence", "unit_scores"])
-def test_files_and_scores_keep_their_values(upgraded_main, name):
-    assert upgraded_main.before[name], f"the previous main's dump holds no {name}: the fixture is wrong"
-    assert upgraded_main.rows(MAIN_SNAPSHOT[name]) == upgraded_main.before[name]
+def test_files_and_scores_keep_their_values(previous_main, name):
+    assert previous_main.before[name], f"the previous main's dump holds no {name}: the fixture is wrong"
+    assert previous_main.rows(MAIN_SNAPSHOT[name]) == previous_main.before[name]
 
 
 def test_each_report_is_due_with_its_period(upgraded_main):
@@ -115,20 +117,20 @@ def test_meeting_decisions_became_decision_rows(upgraded_main):
     assert "decision" not in columns
 
 
-def test_the_audit_chain_still_verifies(upgraded_main, tmp_path):
-    result = manage(upgraded_main.url, "verify_audit", MINGZE_AUDIT_ANCHOR_DIR=str(tmp_path))
+def test_the_audit_chain_still_verifies(previous_main, tmp_path):
+    result = manage(previous_main.url, "verify_audit", MINGZE_AUDIT_ANCHOR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "audit trail intact" in result.stdout
-    links = upgraded_main.before["audit_links"]
+    links = previous_main.before["audit_links"]
     assert links
-    after = set(upgraded_main.rows(MAIN_SNAPSHOT["audit_links"]))
+    after = set(previous_main.rows(MAIN_SNAPSHOT["audit_links"]))
     assert set(links) <= after
 
 
-def test_every_row_got_the_province_of_its_units_root(upgraded_main):
+def test_every_row_got_the_province_of_its_units_root(previous_main):
     """The province key (issue 16 item 5): each unit's is its root's, and each row hanging
     off a unit has its unit's (or its parent row's) — filled by the data migrations."""
-    units = upgraded_main.rows(
+    units = previous_main.rows(
         "SELECT u.province_id, r.id FROM responsibilities_unit u "
         "JOIN responsibilities_unit r ON r.path = substr(u.path, 1, 4)"
     )
@@ -139,23 +141,48 @@ def test_every_row_got_the_province_of_its_units_root(upgraded_main):
         "oversight_supervisionnotice": "unit_id",
         "scoring_unitscore": "unit_id",
     }
-    for table, column in by_unit.items():
-        rows = upgraded_main.rows(
-            f"SELECT t.province_id, u.province_id FROM {table} t JOIN responsibilities_unit u ON u.id = t.{column}"
-        )
-        assert rows and all(mine == theirs for mine, theirs in rows), table
     by_parent = {
         "assessments_reportevent": ("report_id", "assessments_report"),
         "assessments_evidence": ("report_id", "assessments_report"),
         "scoring_scoreline": ("unit_score_id", "scoring_unitscore"),
+        "worklog_recordfile": ("record_id", "worklog_workrecord"),
     }
+    tables = dict(previous_main.before["tables"])
+    if "worklog_workrecord" in tables:  # 履责纪实 came with issue 13 (28da649)
+        by_unit["worklog_workrecord"] = "unit_id"
+    for table, column in by_unit.items():
+        rows = previous_main.rows(
+            f"SELECT t.province_id, u.province_id FROM {table} t JOIN responsibilities_unit u ON u.id = t.{column}"
+        )
+        assert rows and all(mine == theirs for mine, theirs in rows), table
     for table, (column, parent) in by_parent.items():
-        rows = upgraded_main.rows(
+        if table not in tables:
+            continue
+        rows = previous_main.rows(
             f"SELECT t.province_id, p.province_id FROM {table} t JOIN {parent} p ON p.id = t.{column}"
         )
         assert rows and all(mine == theirs for mine, theirs in rows), table
-    reminded = upgraded_main.rows(
+    reminded = previous_main.rows(
         "SELECT s.province_id, r.province_id FROM schedules_sentreminder s "
         "JOIN assessments_report r ON r.id = s.item_id AND s.item_type = 'report'"
     )
     assert all(mine == theirs for mine, theirs in reminded)
+
+
+def test_year_end_workbooks_became_exports_of_their_kind(upgraded_last_main):
+    """The year-end workbook is an Export of kind year_end now (issue 10): each one built on
+    the last main keeps its token (its download link), year, unit, requester, language,
+    status, progress and file."""
+    before = upgraded_last_main.before["year_end_exports"]
+    assert before and before[0][5] == "done" and before[0][7], "the last main's dump has no built workbook"
+    after = upgraded_last_main.rows(
+        "SELECT token::text, year, unit_id, requested_by_id, language, status, progress, file, error "
+        "FROM dashboard_export WHERE kind = 'year_end' ORDER BY id"
+    )
+    assert after == before
+
+
+def test_work_record_files_keep_their_values(upgraded_last_main):
+    before = upgraded_last_main.before["record_files"]
+    assert any(name == "签到表.pdf" for *_, name in before), "the last main's dump has no record file"
+    assert upgraded_last_main.rows(LAST_MAIN_SNAPSHOT["record_files"]) == before
