@@ -21,12 +21,17 @@ def discipline_report(cast, period):
     return Report.objects.select_related("unit", "assignment__post").filter(period=period, unit=cast.discipline).first()
 
 
+# The file's own name: the duty itself asks for a 问题线索处置台账 (its expected evidence is
+# on the report page for everyone who may see the report), so the file is told apart by its number.
+MARKED = "问题线索处置台账（2026-3）"
+
+
 def ledger(report, person, marking="internal"):
     return services.add_evidence(
         report_id=report.pk,
         actor=person,
-        upload=SimpleUploadedFile("问题线索处置台账.pdf", pdf(), content_type="application/pdf"),
-        description="问题线索处置台账",
+        upload=SimpleUploadedFile(f"{MARKED}.pdf", pdf(), content_type="application/pdf"),
+        description=MARKED,
         work_date=datetime.date.today(),
         marking=marking,
     )
@@ -64,7 +69,9 @@ def test_marked_files_only_for_the_group_and_the_party_secretary(client, cast, p
         client.force_login(person)
         assert client.get(url).status_code == status, person
         if status == 404 and person != cast.secretary_a:
-            assert "问题线索处置台账" not in client.get(report_url).content.decode()
+            assert MARKED not in client.get(report_url).content.decode()
+        elif status == 200:  # the group and the 书记 see the file listed
+            assert MARKED in client.get(report_url).content.decode()
 
 
 def test_only_the_group_marks_a_file(cast, report_a):
