@@ -51,7 +51,12 @@ def kill_halfway(sent, proc, *, at_least):
         run = JobRun.objects.filter(task_id=sent.id).first()
         return run is not None and (run.done or 0) >= at_least
 
-    wait_for(halfway, "the job to be halfway")
+    # Polled often: the set-based jobs get from ``at_least`` to the end in well under the
+    # half second ``wait_for`` sleeps, so a slow poll would kill a finished run.
+    deadline = time.monotonic() + 120
+    while not halfway():
+        assert time.monotonic() < deadline, "timed out waiting for the job to be halfway"
+        time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     run = JobRun.objects.get(task_id=sent.id)
