@@ -129,7 +129,10 @@ def compute_scores(*, period: Period) -> ScoreSummary:
         )
     }
     lines_by_unit: dict[int, list] = defaultdict(list)
-    for row in reports.order_by("unit_id", "pk").values_list(
+    # A unit's lines follow its checklist (category, then code), as the checklist page does,
+    # not the order in which the period job happened to write the reports.
+    by_checklist = ("unit_id", "assignment__duty__category__order", "assignment__duty__code", "pk")
+    for row in reports.order_by(*by_checklist).values_list(
         "pk",
         "unit_id",
         "state",

@@ -158,3 +158,21 @@ def test_scores_of_several_units_are_those_computed_by_hand(org, opened):
     with time_machine.travel(at(7, 20), tick=False):
         compute_scores(period=org.period)
     assert sorted(ScoreLine.objects.values_list("unit_score_id", "kind", "report_id", "label", "points")) == before
+
+
+def test_a_score_breakdown_follows_the_checklist_whatever_order_the_reports_were_made_in(org, opened):
+    """The 评分 breakdown lists a unit's duties in the checklist's order (category, then
+    code), not in the order the period job happened to write the reports: a report made
+    again (here B's D1, now with the newest id) keeps its place."""
+    need_postgres()
+    first = Report.objects.get(pk=opened["B-D1"])
+    first.delete()
+    first.pk = None
+    first.save(force_insert=True)
+    assert first.pk > opened["B-D2"]
+    with time_machine.travel(at(7, 20), tick=False):
+        compute_scores(period=org.period)
+    lines = ScoreLine.objects.filter(unit_score__unit=org.unit_b)  # as the score page orders them
+    duties = lines.values_list("kind", "report__assignment__duty__code")
+    assert list(duties.filter(kind="report")) == [("report", "D1"), ("report", "D2")]
+    assert list(duties.filter(kind="deduction")) == [("deduction", "D1"), ("deduction", "D2")]
