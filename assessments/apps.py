@@ -29,11 +29,10 @@ class AssessmentsConfig(AppConfig):
 
 
 def _waiting_for_review(user) -> int:
-    """The submitted reports this person may review."""
-    from .models import Report
-    from .permissions import reviewable_by
+    """The submitted reports this person may review (none of a closed period)."""
+    from .selectors import waiting_for_review
 
-    return reviewable_by(user).filter(state=Report.State.SUBMITTED).count()
+    return waiting_for_review(user).count()
 
 
 def _carries_duties(user) -> bool:

@@ -22,6 +22,7 @@ from responsibilities import access
 from responsibilities.models import Unit, UnitKind
 
 from .models import Decision, Meeting, Minutes, OutsideReview, Period, Report, ReportEvent
+from .selectors import not_closed
 from .services import reports
 
 
@@ -30,10 +31,12 @@ def may_record(user) -> bool:
 
 
 def waiting_for_a_meeting(unit: Unit | None = None) -> QuerySet:
-    """Submitted reports that only a 党组会议 may decide on (``access.Track.MEETING``)."""
+    """Submitted reports that only a 党组会议 may decide on (``access.Track.MEETING``),
+    none of a closed period (frozen: ``services.ensure_period_open`` would refuse it)."""
     qs = Report.objects.filter(state=Report.State.SUBMITTED, unit__kind=UnitKind.LEADING_GROUP).exclude(
         assignment__post__kind__in=access.MEMBER_KINDS
     )
+    qs = not_closed(qs)
     if unit is not None:
         qs = qs.filter(unit=unit)
     return qs.select_related("unit", "period", "assignment__duty", "assignment__post").order_by("unit__path", "pk")

@@ -80,13 +80,28 @@ QUEUE_RELATED = (*LIST_RELATED, "responsible")
 QUEUE_ORDER = ("submitted_at", "pk")
 
 
+def not_closed(qs: QuerySet) -> QuerySet:
+    """The reports of ``qs`` whose period is not closed. A closed period is frozen
+    (DESIGN.md, "Report life"; ``services.ensure_period_open`` refuses every step in it),
+    so none of its reports waits for anyone: not in the queue, the 待审核 badge or a
+    党组会议's choices."""
+    return qs.exclude(period__state=Period.State.CLOSED)
+
+
 def review_queue(
     user, *, state: str = State.SUBMITTED, unit: Unit | None = None, category=None, period: Period | None = None
 ) -> QuerySet:
-    """Reports ``user`` may review, oldest submission first (first in, first reviewed)."""
-    qs = permissions.reviewable_by(user, Report.objects.all())
+    """Reports ``user`` may review, oldest submission first (first in, first reviewed);
+    never one of a closed period, whatever the state asked for."""
+    qs = not_closed(permissions.reviewable_by(user, Report.objects.all()))
     qs = filter_given(qs, state=state, unit=unit, category=category, period=period)
     return qs.select_related(*QUEUE_RELATED).order_by(*QUEUE_ORDER)
+
+
+def waiting_for_review(user) -> QuerySet:
+    """The submitted reports ``user`` may review now: the 待审核 badge's count, the same
+    reports as the queue's first page shows."""
+    return not_closed(permissions.reviewable_by(user).filter(state=State.SUBMITTED))
 
 
 def review_queue_page(queue: QuerySet, number, size: int):

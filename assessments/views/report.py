@@ -10,7 +10,7 @@ from responsibilities import access
 
 from .. import drafting, permissions, selectors, services
 from ..forms import ApproveForm, EvidenceForm, ReasonForm, ReportForm, ReturnForm
-from ..models import Report, UnitPlan
+from ..models import Period, Report, UnitPlan
 from ..notifications import told_about
 
 
@@ -30,8 +30,16 @@ def report_context(request, report: Report, **forms) -> dict:
     form that failed comes back as it was typed, with its errors."""
     user = request.user
     duty = report.assignment.duty
+    # A closed period is frozen (DESIGN.md, "Report life"): no form is offered that the
+    # closed-period guard (services.ensure_period_open) would refuse; a note says why.
+    closed = report.period.state == Period.State.CLOSED
     can_file = permissions.can_file(user, report) and report.is_editable
     can_review = permissions.can_review(user, report)
+    offered = {
+        "review": can_review and report.state == Report.State.SUBMITTED,
+        "reopen": permissions.can_reopen(user, report) and report.state == Report.State.APPROVED,
+        "waive": permissions.can_waive(user, report) and report.state == Report.State.LOCKED,
+    }
     filters = queue_filters(request.GET if request.method == "GET" else request.POST)
     # The report's rows are read within its province (docs/scale.md 5: one shard on Citus).
     province = report.province_id
@@ -44,10 +52,13 @@ def report_context(request, report: Report, **forms) -> dict:
                 user, report.evidence.filter(province=province, removed_at__isnull=True), "report__unit"
             ).select_related("uploaded_by")
         ),
-        "can_file": can_file,
-        "can_review": can_review and report.state == Report.State.SUBMITTED,
-        "can_reopen": permissions.can_reopen(user, report) and report.state == Report.State.APPROVED,
-        "can_waive": permissions.can_waive(user, report) and report.state == Report.State.LOCKED,
+        "can_file": can_file and not closed,
+        "can_review": offered["review"] and not closed,
+        "can_reopen": offered["reopen"] and not closed,
+        "can_waive": offered["waive"] and not closed,
+        "closed_note": closed_note(review=offered["review"], change=can_file or offered["reopen"] or offered["waive"])
+        if closed
+        else "",
         "can_see_unit": permissions.can_view_unit(user, report.unit),
         # A reviewer kept from judging their own unit's (or own) report is told why.
         "judge_note": permissions.judge_note(user, report),
@@ -56,7 +67,7 @@ def report_context(request, report: Report, **forms) -> dict:
         # The work records behind the report (履责纪实), for the filer and the reviewers.
         "records": forms["records"] if "records" in forms else drafting.records_of(report),
     }
-    if can_file:
+    if context["can_file"]:
         context["report_form"] = forms.get("report_form") or ReportForm(
             instance=report, duty=duty, plan=unit_plan(report)
         )
@@ -71,6 +82,22 @@ def report_context(request, report: Report, **forms) -> dict:
     if can_review:
         context["next_report"] = selectors.next_in_queue(user, after=report, **filters)
     return context
+
+
+def closed_note(*, review: bool, change: bool) -> str:
+    """What the page of a closed period's report tells whoever would otherwise have a form
+    on it (a reviewer, the filer, an admin); "" for those who never had one."""
+    if review:
+        return _(
+            "This period is closed: review is no longer possible. An administrator may reopen the period, "
+            "with a reason, if a report must still be reviewed."
+        )
+    if change:
+        return _(
+            "This period is closed: this report can no longer be changed. An administrator may reopen the "
+            "period, with a reason, if it must be corrected."
+        )
+    return ""
 
 
 def unit_plan(report: Report):
@@ -96,6 +123,7 @@ def report_detail(request, pk):
     if (
         records
         and fresh
+        and report.period.state != Period.State.CLOSED  # frozen: the guard would refuse the fill
         and permissions.can_file(request.user, report)
         and drafting.draft_from_records(report_id=report.pk, actor=request.user, records=records)
     ):

@@ -120,3 +120,18 @@ def test_acknowledge_marks_ones_own_notification_read(cast, api_as):
     assert response.status_code == 200 and response.json()["read_at"]
     note.refresh_from_db()
     assert note.read_at is not None
+
+
+def test_a_closed_periods_report_is_refused_with_a_409_and_nothing_changes(cast, report_a, api_as):
+    """The API has no review endpoint; its one writing step on a report, submit, answers a
+    closed period (frozen, DESIGN.md "Report life") with the guard's plain 409."""
+    from assessments.models import Period
+
+    Report.objects.filter(pk=report_a.pk).update(lock_waived=True)
+    Period.objects.filter(pk=report_a.period_id).update(state=Period.State.CLOSED, closed_at=timezone.now())
+    response = api_as(cast.secretary_a).post(
+        reverse("api:report-submit", kwargs={"pk": report_a.pk}), {"content": "补交"}, format="json"
+    )
+    assert response.status_code == 409 and "关闭" in response.json()["detail"]
+    report_a.refresh_from_db()
+    assert report_a.state == "draft" and report_a.content == "" and not report_a.events.exists()

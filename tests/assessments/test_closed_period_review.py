@@ -123,9 +123,10 @@ def test_a_review_sent_from_a_stale_page_is_refused_plainly(client_as, period, s
     close(period)
     events = ReportEvent.objects.count()
     data = {"action": action, "approve-grade": "good", "return-comment": "请补充"}
-    response = client_as("leader").post(review_url(submitted_a), data)
+    client = client_as("leader")
+    response = client.post(review_url(submitted_a), data)
     assert response.status_code == 302 and response["Location"].startswith(page_of(submitted_a))
-    page = client_as("leader").get(response["Location"]).content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert "该考核周期已关闭" in page and NOTE_ZH in page
     assert Report.objects.get(pk=submitted_a.pk).state == State.SUBMITTED
     assert ReportEvent.objects.count() == events
@@ -177,3 +178,29 @@ def test_the_closed_report_page_costs_no_more_queries(client_as, period, submitt
     close(period)
     assert count_queries(client, page_of(submitted_a)) <= before
     assert count_queries(client, QUEUE) <= 9
+
+
+def test_a_fresh_draft_of_a_closed_period_is_not_drafted_from_records(client_as, cast, period):
+    """Opening it must not try to fill it (the guard would refuse: a 500 before)."""
+    import datetime
+
+    from responsibilities.models import Duty
+    from tests.factories import WorkRecordFactory
+
+    duty = Duty.objects.get(checklist=cast.checklist, code="B-05")
+    WorkRecordFactory(
+        unit=cast.unit_a,
+        kind="theme_day",
+        held_on=datetime.date(period.year, 3, 5),
+        topic="学雷锋志愿服务",
+        present=9,
+        expected=11,
+        duties=[duty],
+        recorded_by=cast.secretary_a,
+    )
+    report = Report.objects.get(period=period, unit=cast.unit_a, assignment__duty__code="B-05")
+    Report.objects.filter(pk=report.pk).update(lock_waived=True)
+    close(period)
+    response = client_as("secretary_a").get(page_of(report))
+    assert response.status_code == 200 and "本考核周期已关闭" in response.content.decode()
+    assert Report.objects.get(pk=report.pk).content == ""
