@@ -337,7 +337,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: Redis in production and CI, kombu's filesystem broker by default.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_FOLDER = VAR_DIR / "celery"
+# The filesystem broker's folders (queue, processed, control): var/celery unless told, so
+# that a second installation on the machine (the embedded default's test) has its own.
+CELERY_BROKER_FOLDER = Path(env("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "celery")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
