@@ -12,6 +12,7 @@ from assessments import meetings, selectors, services
 from assessments.models import Period, Report, ReportEvent
 from responsibilities.models import PostKind
 from tests.assessments.pages import count_queries
+from tests.assessments.test_report_drafting import records, theme_day_report  # noqa: F401 - a shared fixture
 
 pytestmark = pytest.mark.django_db
 State = Report.State
@@ -180,27 +181,13 @@ def test_the_closed_report_page_costs_no_more_queries(client_as, period, submitt
     assert count_queries(client, QUEUE) <= 9
 
 
-def test_a_fresh_draft_of_a_closed_period_is_not_drafted_from_records(client_as, cast, period):
-    """Opening it must not try to fill it (the guard would refuse: a 500 before)."""
-    import datetime
-
-    from responsibilities.models import Duty
-    from tests.factories import WorkRecordFactory
-
-    duty = Duty.objects.get(checklist=cast.checklist, code="B-05")
-    WorkRecordFactory(
-        unit=cast.unit_a,
-        kind="theme_day",
-        held_on=datetime.date(period.year, 3, 5),
-        topic="学雷锋志愿服务",
-        present=9,
-        expected=11,
-        duties=[duty],
-        recorded_by=cast.secretary_a,
-    )
-    report = Report.objects.get(period=period, unit=cast.unit_a, assignment__duty__code="B-05")
+def test_a_fresh_draft_of_a_closed_period_is_not_drafted_from_records(client_as, cast, period, records):  # noqa: F811
+    """Opening it must not try to fill it from the period's work records: the guard
+    refuses the fill, which was a 500."""
+    report = theme_day_report(cast, period, cast.unit_a)
     Report.objects.filter(pk=report.pk).update(lock_waived=True)
     close(period)
     response = client_as("secretary_a").get(page_of(report))
     assert response.status_code == 200 and "本考核周期已关闭" in response.content.decode()
-    assert Report.objects.get(pk=report.pk).content == ""
+    report.refresh_from_db()
+    assert report.content == "" and not report.evidence.exists()
