@@ -58,6 +58,19 @@ def province_field(**kwargs):
     )
 
 
+class OneToOneInProvince(models.OneToOneField):
+    """A one-to-one key of a province-keyed row (a round's result of an appraisee, the
+    honour of a nomination): one row per parent, as ``OneToOneField`` reads it (the
+    reverse accessor is one object, ``select_related`` follows it), but the database's
+    unique index is the model's ``UniqueConstraint(province, <key>)``: Citus enforces only
+    unique constraints that hold the distribution column, and as the row's province is its
+    parent's, the pair refuses exactly what the key alone did."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._unique = False
+
+
 def _unit_model():
     return apps.get_model(UNIT)
 

@@ -32,26 +32,13 @@ from worklog.models import RecordFile, WorkRecord, WorkRecordEvent
 pytestmark = pytest.mark.django_db
 
 # Tables that hang off a unit (a key to a unit or to a keyed row) and carry no province
-# key yet, each with why. docs/scale.md section 5 lists them as the next step; a model not
-# named here that hangs off a unit without the key fails the test below.
+# key, each with why; docs/scale.md section 5 lists them with what they are on Citus. A
+# model not named here that hangs off a unit without the key fails the test below.
 NOT_YET = {
-    "responsibilities.Post": "a seat: read with its unit; keyed with the unit table next (tenures, deputies follow)",
-    "responsibilities.Liaison": "a leader post and a unit, possibly of two provinces: a reference of the review track",
-    "responsibilities.Assignment": "keyed with posts next (report rows copy their unit, not the assignment's key)",
-    "responsibilities.Succession": "links two units, possibly of two provinces: stays on the coordinator",
-    "appraisals.Appraisee": "述职评议 rounds are installation-wide today: keyed with the round",
-    "appraisals.AppraisalEvidence": "under an appraisee",
-    "appraisals.AppraisalEvent": "under a round or an appraisee",
-    "appraisals.AppraisalResult": "under an appraisee",
-    "appraisals.Finding": "under an appraisee",
-    "appraisals.Ballot": "anonymous: no unit may be joined to it",
-    "dashboard.Export": "a file of one person's view, possibly the whole installation",
-    "honours.Nomination": "honour rounds are installation-wide today",
-    "honours.Honour": "honour rounds are installation-wide today",
-    "honours.Objection": "under a nomination",
-    "honours.HonourEvent": "under a round or a nomination",
-    "honours.YearEndExport": "a file of one person's view",
-    "oversight.Handover": "a post's handover: keyed with posts",
+    "responsibilities.Succession": "links two units, possibly of two provinces (a merge across): a reference table",
+    "dashboard.Export": "one person's file, possibly of the whole installation (no unit): coordinator-local",
+    "appraisals.AppraisalEvent": "a round's own events (created, opened, published) name no unit: keyed with rounds",
+    "honours.HonourEvent": "a round's own events (drawn, publicized, decided) name no unit: keyed with rounds",
 }
 
 
