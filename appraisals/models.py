@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.attachments import AbstractAttachment
 from core.events import AbstractEvent
 from core.fields import person
-from core.provinces import OneToOneInProvince, ProvinceKeyed
+from core.provinces import ProvinceKeyed
 
 # Fewer ballots than this and the averages would give one rater's marks away (with two,
 # each rater could read the other's off the result): neither a round's minimum of valid
@@ -317,7 +317,7 @@ class AppraisalResult(ProvinceKeyed):
 
     province_from = ("appraisee",)
 
-    appraisee = OneToOneInProvince(
+    appraisee = models.OneToOneField(
         Appraisee, verbose_name=_("appraised secretary"), on_delete=models.CASCADE, related_name="result"
     )
     score = models.DecimalField(_("overall score"), max_digits=6, decimal_places=2, null=True, blank=True)

@@ -58,19 +58,6 @@ def province_field(**kwargs):
     )
 
 
-class OneToOneInProvince(models.OneToOneField):
-    """A one-to-one key of a province-keyed row (a round's result of an appraisee, the
-    honour of a nomination): one row per parent, as ``OneToOneField`` reads it (the
-    reverse accessor is one object, ``select_related`` follows it), but the database's
-    unique index is the model's ``UniqueConstraint(province, <key>)``: Citus enforces only
-    unique constraints that hold the distribution column, and as the row's province is its
-    parent's, the pair refuses exactly what the key alone did."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._unique = False
-
-
 def _unit_model():
     return apps.get_model(UNIT)
 
@@ -100,8 +87,9 @@ def stamp(objs: Iterable[models.Model]) -> None:
             key = getattr(obj, field.attname)
             if key is None:
                 continue
-            if field.is_cached(obj):
-                plan.append((obj, None, getattr(obj, name).province_id))
+            known = getattr(obj, name).province_id if field.is_cached(obj) else None
+            if known is not None:  # a parent made in memory (a ranking's unit) is read instead
+                plan.append((obj, None, known))
             else:
                 wanted[field.related_model].add(key)
                 plan.append((obj, field.related_model, key))

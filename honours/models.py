@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.events import AbstractTransitionEvent
 from core.fields import person
-from core.provinces import OneToOneInProvince, ProvinceKeyed
+from core.provinces import ProvinceKeyed
 
 
 class HonourKind(models.TextChoices):
@@ -140,7 +140,7 @@ class Honour(ProvinceKeyed):
     unit's page, the pack and the year-end summary read is only what was decided."""
 
     round = models.ForeignKey(HonourRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="honours")
-    nomination = OneToOneInProvince(
+    nomination = models.OneToOneField(
         Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, related_name="honour"
     )
     year = models.PositiveSmallIntegerField(_("year"))

@@ -1,7 +1,6 @@
-import django.db.models.deletion
 from django.db import migrations, models
 
-from core.provinces import OneToOneInProvince, add_key
+from core.provinces import add_key
 
 
 class Migration(migrations.Migration):
@@ -26,17 +25,6 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(model_name="appraisee", name="appraisee_once_per_round"),
         migrations.RemoveConstraint(model_name="ballotscore", name="ballotscore_once_per_criterion"),
         migrations.RemoveConstraint(model_name="criterionresult", name="criterionresult_once"),
-        # A result per appraisee: the unique index becomes (province, appraisee).
-        migrations.AlterField(
-            model_name="appraisalresult",
-            name="appraisee",
-            field=OneToOneInProvince(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="result",
-                to="appraisals.appraisee",
-                verbose_name="appraised secretary",
-            ),
-        ),
         migrations.AddConstraint(
             model_name="appraisalresult",
             constraint=models.UniqueConstraint(fields=("province", "appraisee"), name="appraisalresult_once"),

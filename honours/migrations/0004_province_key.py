@@ -1,8 +1,7 @@
-import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from core.provinces import OneToOneInProvince, add_key
+from core.provinces import add_key
 
 
 class Migration(migrations.Migration):
@@ -19,17 +18,6 @@ class Migration(migrations.Migration):
         *add_key("honour", "nomination", "objection"),
         migrations.RemoveConstraint(model_name="nomination", name="nomination_unit_once"),
         migrations.RemoveConstraint(model_name="nomination", name="nomination_person_once"),
-        # An honour per nomination: the unique index becomes (province, nomination).
-        migrations.AlterField(
-            model_name="honour",
-            name="nomination",
-            field=OneToOneInProvince(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="honour",
-                to="honours.nomination",
-                verbose_name="nomination",
-            ),
-        ),
         migrations.AddConstraint(
             model_name="honour",
             constraint=models.UniqueConstraint(fields=("province", "nomination"), name="honour_once_per_nomination"),
