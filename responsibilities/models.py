@@ -149,7 +149,9 @@ class Unit(MP_Node):
             self._liaison = current.post.holder if current else None
         if not hasattr(self, "_liaison"):
             current = (
-                Liaison.objects.filter(unit=self, ended__isnull=True).select_related("post__holder").first()
+                Liaison.objects.filter(province=self.province_id, unit=self, ended__isnull=True)
+                .select_related("post__holder")
+                .first()
                 if self.pk
                 else None
             )
