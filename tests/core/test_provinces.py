@@ -310,3 +310,25 @@ def test_a_units_dashboard_reads_within_its_province(cast, period, client_as, wh
     read = _queried(queries, tables)
     assert {"assessments_report", "scoring_unitscore"} <= read
     assert _read_outside_a_province(queries, tables) == []
+
+
+def test_the_demo_keys_its_posts_appraisals_and_honours_with_their_units_province(settings):
+    """`make run`'s demo writes posts, tenures, liaisons, assignments, an appraisal round with
+    ballots, results and findings, and an honours round: each row's province is its unit's
+    (or its parent row's) root, whichever way it was written (save, bulk_create)."""
+    from django.core.management import call_command
+
+    from appraisals.models import AppraisalResult, Appraisee, Ballot, BallotScore, Finding
+    from honours.models import Honour, Nomination
+    from responsibilities.models import Assignment, Liaison, Tenure
+
+    settings.DEBUG = True
+    call_command("load_checklist", "--year", "2026")
+    call_command("load_demo", "--year", "2026")
+    for model in (Post, Tenure, Liaison, Assignment, Appraisee, Ballot, BallotScore, AppraisalResult, Finding):
+        assert model.objects.exists(), model
+    assert Nomination.objects.exists() and Honour.objects.exists()
+    assert wrong_rows() == {}
+    roots = dict(Unit.objects.filter(depth=1).values_list("pk", "province_id"))
+    assert all(pk == province for pk, province in roots.items())
+    assert set(Post.objects.values_list("province_id", flat=True)) <= set(roots)
