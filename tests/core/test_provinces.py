@@ -332,3 +332,15 @@ def test_the_demo_keys_its_posts_appraisals_and_honours_with_their_units_provinc
     roots = dict(Unit.objects.filter(depth=1).values_list("pk", "province_id"))
     assert all(pk == province for pk, province in roots.items())
     assert set(Post.objects.values_list("province_id", flat=True)) <= set(roots)
+
+
+def test_the_notifications_page_reads_no_unit_hanging_table(cast, client_as):
+    """Notifications hang off a person, not a unit (docs/scale.md 5): the page needs no
+    province, and reads no keyed table without one."""
+    client = client_as("secretary_a")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("notifications:list"))
+    assert page.status_code == 200
+    assert any('FROM "notifications_notification"' in q["sql"] for q in queries)
+    tables = [m._meta.db_table for m in provinces.keyed_models()]
+    assert _read_outside_a_province(queries, tables) == []
