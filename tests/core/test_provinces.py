@@ -209,6 +209,11 @@ def test_a_unit_moved_under_another_root_moves_with_everything_under_it(cast, pe
     assert set(Report.objects.filter(unit=cast.unit_b).values_list("province_id", flat=True)) == {other.pk}
     assert ReportEvent.objects.get(report=report).province_id == other.pk
     assert Post.objects.filter(unit=cast.unit_b).exists()
+    # Its posts, their duties and its liaison went too (responsibilities 0013: keyed now).
+    from responsibilities.models import Assignment, Liaison
+
+    for model in (Post, Assignment, Liaison):
+        assert set(model.objects.filter(unit=cast.unit_b).values_list("province_id", flat=True)) == {other.pk}, model
     assert Report.objects.filter(unit=cast.unit_a, province=cast.party_group.pk).exists()
     assert wrong_rows() == {}
 
