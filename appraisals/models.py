@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.attachments import AbstractAttachment
 from core.events import AbstractEvent
 from core.fields import person
+from core.provinces import ProvinceKeyed
 
 # Fewer ballots than this and the averages would give one rater's marks away (with two,
 # each rater could read the other's off the result): neither a round's minimum of valid
@@ -136,8 +137,10 @@ class GradeLevel(models.Model):
         return self.name
 
 
-class Appraisee(models.Model):
-    """A secretary appraised in a round, and their 述职 report."""
+class Appraisee(ProvinceKeyed):
+    """A secretary appraised in a round, and their 述职 report. Its province is its unit's
+    (docs/scale.md section 5): everything under it — evidence, ballots, result, findings —
+    lives there too."""
 
     round = models.ForeignKey(
         AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="appraisees"
@@ -162,7 +165,7 @@ class Appraisee(models.Model):
         verbose_name = _("appraised secretary")
         verbose_name_plural = _("appraised secretaries")
         ordering = ["unit__path"]
-        constraints = [models.UniqueConstraint(fields=["round", "person"], name="appraisee_once_per_round")]
+        constraints = [models.UniqueConstraint(fields=["province", "round", "person"], name="appraisee_once_per_round")]
 
     def __str__(self):
         return f"{self.round} · {self.person}"
@@ -176,7 +179,9 @@ def appraisal_evidence_path(instance, filename):
     return f"appraisals/{instance.appraisee.round.year}/{instance.appraisee_id}/{filename}"
 
 
-class AppraisalEvidence(AbstractAttachment):
+class AppraisalEvidence(AbstractAttachment, ProvinceKeyed):
+    province_from = ("appraisee",)
+
     appraisee = models.ForeignKey(
         Appraisee, verbose_name=_("appraised secretary"), on_delete=models.PROTECT, related_name="evidence"
     )
@@ -205,7 +210,7 @@ class Rater(models.Model):
         return f"{self.person} ({self.get_role_display()})"
 
 
-class Ballot(models.Model):
+class Ballot(ProvinceKeyed):
     """One rater's marks for one secretary — with no trace of the rater.
 
     Anonymity by design (the issue asks that even a database reader cannot join a ballot
@@ -221,7 +226,12 @@ class Ballot(models.Model):
     - a ballot is not written by the voter's transaction: the sheet waits sealed in
       ``BallotBox`` and a job writes ballots in shuffled batches of at least three voters,
       so neither the transaction id (``xmin``) nor the rows' order groups one voter's sheet.
+
+    Its province is the appraised secretary's (a ballot is read with its appraisee): it
+    says where the row lives, nothing of who cast it.
     """
+
+    province_from = ("appraisee",)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="ballots")
@@ -239,7 +249,9 @@ class Ballot(models.Model):
         return str(self.pk)
 
 
-class BallotScore(models.Model):
+class BallotScore(ProvinceKeyed):
+    province_from = ("ballot",)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+")
@@ -250,7 +262,9 @@ class BallotScore(models.Model):
     class Meta:
         verbose_name = _("ballot score")
         verbose_name_plural = _("ballot scores")
-        constraints = [models.UniqueConstraint(fields=["ballot", "criterion"], name="ballotscore_once_per_criterion")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "ballot", "criterion"], name="ballotscore_once_per_criterion")
+        ]
 
     def __str__(self):
         return str(self.pk)
@@ -297,9 +311,11 @@ class BallotBox(models.Model):
         return str(self.pk)
 
 
-class AppraisalResult(models.Model):
+class AppraisalResult(ProvinceKeyed):
     """A secretary's result, computed and stored when the round closes (so publishing shows
     exactly what the admin checked)."""
+
+    province_from = ("appraisee",)
 
     appraisee = models.OneToOneField(
         Appraisee, verbose_name=_("appraised secretary"), on_delete=models.CASCADE, related_name="result"
@@ -316,12 +332,15 @@ class AppraisalResult(models.Model):
     class Meta:
         verbose_name = _("appraisal result")
         verbose_name_plural = _("appraisal results")
+        constraints = [models.UniqueConstraint(fields=["province", "appraisee"], name="appraisalresult_once")]
 
     def __str__(self):
         return f"{self.appraisee}: {self.score}"
 
 
-class CriterionResult(models.Model):
+class CriterionResult(ProvinceKeyed):
+    province_from = ("result",)
+
     result = models.ForeignKey(
         AppraisalResult, verbose_name=_("result"), on_delete=models.CASCADE, related_name="criteria"
     )
@@ -332,15 +351,17 @@ class CriterionResult(models.Model):
         verbose_name = _("criterion result")
         verbose_name_plural = _("criterion results")
         ordering = ["criterion__order", "criterion_id"]
-        constraints = [models.UniqueConstraint(fields=["result", "criterion"], name="criterionresult_once")]
+        constraints = [models.UniqueConstraint(fields=["province", "result", "criterion"], name="criterionresult_once")]
 
     def __str__(self):
         return f"{self.criterion_id}: {self.score}"
 
 
-class Finding(models.Model):
+class Finding(ProvinceKeyed):
     """A problem found in a secretary's appraisal. Next year's 述职 report must answer it
     (检视整改再实化, 二、一); it may also become a rectification."""
+
+    province_from = ("appraisee",)
 
     appraisee = models.ForeignKey(
         Appraisee, verbose_name=_("appraised secretary"), on_delete=models.PROTECT, related_name="findings"

@@ -68,7 +68,9 @@ def my_reports(user, period: Period) -> list[Report]:
     if not carried:
         return []
     return list(
-        Report.objects.filter(period=period, assignment__post_id__in=sorted(carried))
+        Report.objects.filter(
+            province__in=access.province_ids(user), period=period, assignment__post_id__in=sorted(carried)
+        )
         .select_related(*LIST_RELATED, "reviewer", "assignment__post")
         .annotate(evidence_count=Count("evidence", filter=Q(evidence__removed_at__isnull=True)))
         .order_by("unit__path", "assignment__post_id", "category__order", "assignment__duty__code")
@@ -187,7 +189,9 @@ def subtree_completion(unit: Unit, period: Period) -> tuple[list[Completion], Co
     reports grouped by unit in the database (never one query per node).
     """
     units = list(Unit.objects.filter(access.in_subtree(unit, ""), active=True).order_by("path"))
-    rows = _counts_by(Report.objects.filter(access.in_subtree(unit), period=period), "unit_id")
+    # A subtree lies within its root's province: named, the count is one shard's (docs/scale.md 5).
+    reports = Report.objects.filter(access.in_subtree(unit), province=unit.province_id, period=period)
+    rows = _counts_by(reports, "unit_id")
     by_unit = {row["unit_id"]: row for row in rows}
     lines = []
     total = Completion(unit=unit)

@@ -154,7 +154,8 @@ def open_for(user) -> list[Task]:
     if not held and not carried:
         return []
     mine = Q(post_id__in=sorted(carried)) | Q(post__isnull=True, unit_id__in=sorted(held))
-    return list(Task.objects.filter(mine, state=State.ISSUED).select_related("unit").order_by("deadline", "pk"))
+    tasks = Task.objects.filter(mine, province__in=access.province_ids(user), state=State.ISSUED)
+    return list(tasks.select_related("unit").order_by("deadline", "pk"))
 
 
 # ---------------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ def generate(
     with bulk_load(Assignment):
         assignments = insert_select(
             Assignment,
-            {"duty": "d.id", "unit": "p.unit_id", "post": "p.id", "active": "true"},
+            {"duty": "d.id", "unit": "p.unit_id", "post": "p.id", "province": "p.province_id", "active": "true"},
             f"{table(Post)} p CROSS JOIN {table(Duty)} d WHERE d.{qn('id')} = ANY(%s) AND p.kind = %s",
             [keep, PostKind.SECRETARY],
         )

@@ -87,8 +87,9 @@ def stamp(objs: Iterable[models.Model]) -> None:
             key = getattr(obj, field.attname)
             if key is None:
                 continue
-            if field.is_cached(obj):
-                plan.append((obj, None, getattr(obj, name).province_id))
+            known = getattr(obj, name).province_id if field.is_cached(obj) else None
+            if known is not None:  # a parent made in memory (a ranking's unit) is read instead
+                plan.append((obj, None, known))
             else:
                 wanted[field.related_model].add(key)
                 plan.append((obj, field.related_model, key))

@@ -53,12 +53,18 @@ class Scope:
         units: None for the whole organization (no filter at all), else a list or subquery."""
         return None if self.whole_organization else access.subtree_ids(self.root)
 
+    def province_q(self) -> Q:
+        """A Q naming the scope's province on a province-keyed table (docs/scale.md 5: a
+        subtree lies in its root's province, so the query is one shard's); ``Q()`` for the
+        whole organization, which may span several provinces."""
+        return Q() if self.root is None else Q(province=self.root.province_id)
+
     def q(self, field: str = "unit", *, exact: bool = False) -> Q:
-        """A Q limiting rows whose ``field`` is a unit to this scope (``exact``: the root's
-        own rows only)."""
+        """A Q limiting rows of a province-keyed table whose ``field`` is a unit to this
+        scope (``exact``: the root's own rows only), its province named."""
         if self.root is not None and exact:
-            return access.exactly(self.root, field)
-        return Q() if self.whole_organization else access.in_subtree(self.root, field)
+            return access.exactly(self.root, field) & self.province_q()
+        return self.province_q() if self.whole_organization else access.in_subtree(self.root, field) & self.province_q()
 
 
 def can_view_dashboard(user) -> bool:

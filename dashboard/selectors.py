@@ -162,7 +162,7 @@ def _reading():
 
 
 def _scoped_reports(scope: Scope, period: Period):
-    qs = Report.objects.filter(period=period)
+    qs = Report.objects.filter(scope.province_q(), period=period)
     ids = scope.unit_ids()
     return qs if ids is None else qs.filter(unit_id__in=ids)
 
@@ -266,7 +266,7 @@ def fill_category_scores(scope: Scope, period: Period, rows: list[Row]) -> None:
     key = f"dashboard:heat-scores:{period.pk}:{_scope_key(scope)}:{stamp['at'].isoformat()}:{stamp['n']}"
     grouped = cache.get(key)
     if grouped is None:
-        lines = ScoreLine.objects.filter(kind=ScoreLine.Kind.REPORT, unit_score__period=period)
+        lines = ScoreLine.objects.filter(scope.province_q(), kind=ScoreLine.Kind.REPORT, unit_score__period=period)
         ids = scope.unit_ids()
         if ids is not None:
             lines = lines.filter(report__unit_id__in=ids)
@@ -303,7 +303,7 @@ def warning_items(scope: Scope, period: Period, today: datetime.date | None = No
     # and stops at ``limit``, instead of joining every red report before sorting.
     oldest = _scoped_reports(scope, period).filter(warned).order_by("updated_at", "id")
     items = list(
-        Report.objects.filter(pk__in=oldest.values("pk")[:limit])
+        Report.objects.filter(scope.province_q(), pk__in=oldest.values("pk")[:limit])
         .select_related("unit", "category", "assignment__duty")
         .order_by("updated_at", "id")
     )
@@ -417,6 +417,8 @@ def ranking(
     period_ids = [period.pk] + ([previous.pk] if previous else [])
     parent = Unit(path=parent_path, depth=parent_depth) if parent_path else None
     scores = UnitScore.objects.filter(access.in_subtree(parent), period_id__in=period_ids, unit__depth__gt=parent_depth)
+    if parent is not None:  # below a root: within its province (docs/scale.md 5)
+        scores = scores.filter(province=root.province_id)
     if kind is not None:
         scores = scores.filter(unit__kind=kind)
     ranked = (

@@ -64,7 +64,9 @@ def index(request):
         "by_score": color == "score",
         "can_rank": permissions.can_view_ranking(request.user),
         "setup": setup,
-        "tasks": tasking.counts(tasking.visible_to(request.user).filter(access.in_subtree(scope.root))),
+        "tasks": tasking.counts(
+            tasking.visible_to(request.user).filter(access.in_subtree(scope.root), scope.province_q())
+        ),
         "color_urls": {
             c: dashboard_url(period=period, unit=scope.root, color=c if c == "score" else None)
             for c in ("completion", "score")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.events import AbstractTransitionEvent
 from core.fields import person
+from core.provinces import ProvinceKeyed
 
 
 class HonourKind(models.TextChoices):
@@ -63,7 +64,7 @@ class HonourRound(models.Model):
         return self.state in (self.State.PUBLICITY, self.State.DECIDED)
 
 
-class Nomination(models.Model):
+class Nomination(ProvinceKeyed):
     class Source(models.TextChoices):
         RANKING = "ranking", _("Ranking")
         APPRAISAL = "appraisal", _("Appraisal result")
@@ -90,10 +91,12 @@ class Nomination(models.Model):
         ordering = ["kind", "unit__path", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "kind", "unit"], condition=models.Q(person__isnull=True), name="nomination_unit_once"
+                fields=["province", "round", "kind", "unit"],
+                condition=models.Q(person__isnull=True),
+                name="nomination_unit_once",
             ),
             models.UniqueConstraint(
-                fields=["round", "kind", "person"],
+                fields=["province", "round", "kind", "person"],
                 condition=models.Q(person__isnull=False),
                 name="nomination_person_once",
             ),
@@ -109,8 +112,10 @@ class Nomination(models.Model):
         return f"{self.person.display_name}（{self.unit.label}）"
 
 
-class Objection(models.Model):
+class Objection(ProvinceKeyed):
     """An objection raised during the 公示, noted by the admin with what was done about it."""
+
+    province_from = ("nomination",)
 
     round = models.ForeignKey(HonourRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="objections")
     nomination = models.ForeignKey(
@@ -130,7 +135,7 @@ class Objection(models.Model):
         return self.text[:60]
 
 
-class Honour(models.Model):
+class Honour(ProvinceKeyed):
     """An honour conferred by a decision: kept apart from the nomination so that what the
     unit's page, the pack and the year-end summary read is only what was decided."""
 
@@ -152,6 +157,7 @@ class Honour(models.Model):
         verbose_name_plural = _("honours")
         ordering = ["-year", "kind", "id"]
         indexes = [models.Index(fields=["unit", "year"], name="honour_unit_year")]
+        constraints = [models.UniqueConstraint(fields=["province", "nomination"], name="honour_once_per_nomination")]
 
     def __str__(self):
         return f"{self.year} {self.get_kind_display()}"

@@ -126,8 +126,13 @@ def honours_for(units, year: int | None = None) -> dict[int, list[Conferred]]:
     """{unit id: [Conferred]} for ``units`` (Units or ids) in ``year`` (None: all years):
     one query. This is what the half-year hearing pack lists per unit, and what the unit's
     page shows; below the honours app call it as ``core.honours.honours_for``."""
+    units = list(units)
     ids = [getattr(unit, "pk", unit) for unit in units]
     rows = Honour.objects.filter(unit_id__in=ids).select_related("person", "unit").order_by("-year", "kind", "id")
+    known = {unit.__dict__.get("province_id") if isinstance(unit, Unit) else None for unit in units}
+    if units and None not in known:
+        # Units loaded: their provinces go in the query (docs/scale.md 5: one shard each).
+        rows = rows.filter(province__in=sorted(known))
     if year is not None:
         rows = rows.filter(year=year)
     found: dict[int, list[Conferred]] = defaultdict(list)

@@ -266,10 +266,12 @@ class Attachment(AbstractAttachment, ProvinceKeyed):
         ]
 
 
-class Handover(AbstractRecord):
+class Handover(AbstractRecord, ProvinceKeyed):
     """交接: a post changing hands, with what was still open for it on that day — its
     reports not yet approved, its rectifications, the notices to its unit — so that the
     newcomer knows what they inherit and the trail shows who left what (issue 12)."""
+
+    province_from = ("post",)
 
     post = models.ForeignKey(
         "responsibilities.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="handovers"

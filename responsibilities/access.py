@@ -61,7 +61,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from core import links
+from core import links, provinces
 
 from .models import MEMBER_KINDS, Deputy, Liaison, Post, PostKind, Unit, UnitKind
 
@@ -81,6 +81,7 @@ class HeldPost:
     kind: str = ""  # the post's kind (secretary, member…)
     unit_kind: str = ""  # its unit's kind (leading_group, branch…)
     liaison: bool = False  # the post is some unit's liaison post now (党建联系点)
+    province_id: int | None = None  # its unit's root (core.provinces): where its rows live
 
 
 def sees_everything(user) -> bool:
@@ -99,14 +100,32 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
         Post.objects.filter(Q(holder=user) | Q(pk__in=deputising.values("post_id")), active=True, unit__active=True)
         # Read in the same query: whether the post is a liaison post now (我的党建联系点).
         .annotate(is_liaison=Exists(Liaison.objects.filter(post=OuterRef("pk"), ended__isnull=True)))
-        .values_list("pk", "unit_id", "unit__path", "unit__numchild", "holder_id", "kind", "unit__kind", "is_liaison")
+        .values_list(
+            "pk",
+            "unit_id",
+            "unit__path",
+            "unit__numchild",
+            "holder_id",
+            "kind",
+            "unit__kind",
+            "is_liaison",
+            "unit__province_id",
+        )
         .order_by("unit__path", "pk")
     )
     return tuple(
         HeldPost(
-            post_id=p, unit_id=u, unit_path=path, leaf=not n, holder=h == user.pk, kind=k, unit_kind=uk, liaison=li
+            post_id=p,
+            unit_id=u,
+            unit_path=path,
+            leaf=not n,
+            holder=h == user.pk,
+            kind=k,
+            unit_kind=uk,
+            liaison=li,
+            province_id=pr,
         )
-        for p, u, path, n, h, k, uk, li in rows
+        for p, u, path, n, h, k, uk, li, pr in rows
     )
 
 
@@ -147,6 +166,12 @@ class Access:
         return frozenset(h.post_id for h in self.held)
 
     # -- the units they see ----------------------------------------------------------
+
+    @cached_property
+    def province_ids(self) -> tuple[int, ...]:
+        """The provinces of their held units (core.provinces): every unit their posts let
+        them see lies in one of these, so a scope query names them (docs/scale.md 5)."""
+        return tuple(sorted({h.province_id for h in self.held if h.province_id is not None}))
 
     @cached_property
     def top_paths(self) -> tuple[str, ...]:
@@ -305,6 +330,10 @@ def visible(user, qs: QuerySet, field: str = "unit", *, also: Q | None = None) -
     access = access_for(user)
     scope = unit_q(user, field)
     if access.signed_in and not access.everything:
+        if access.province_ids and issubclass(qs.model, provinces.ProvinceKeyed):
+            # The units of their posts lie in these provinces: named in the query, a
+            # province-keyed table is read on their shards only (docs/scale.md 5).
+            scope &= Q(province__in=access.province_ids)
         if also is not None:
             scope |= also
         filed = _filer_grant(access, qs.model)
@@ -389,6 +418,13 @@ def holds_liaison_post(user) -> bool:
     """Whether ``user`` holds (not deputises for) a post that is some unit's liaison post
     now: read from the posts held, no query of its own."""
     return any(h.holder and h.liaison for h in access_for(user).held)
+
+
+def province_ids(user) -> tuple[int, ...]:
+    """The provinces of the units in which ``user`` holds (or deputises for) a post: what a
+    query of their own rows names so that it is read on their shards only (docs/scale.md 5).
+    Read with their posts, no query of its own."""
+    return access_for(user).province_ids
 
 
 def carried_post_ids(user) -> frozenset[int]:

@@ -148,11 +148,10 @@ class Unit(MP_Node):
             current = next((row for row in prefetched if row.ended is None), None)
             self._liaison = current.post.holder if current else None
         if not hasattr(self, "_liaison"):
-            current = (
-                Liaison.objects.filter(unit=self, ended__isnull=True).select_related("post__holder").first()
-                if self.pk
-                else None
-            )
+            rows = Liaison.objects.filter(unit=self, ended__isnull=True).select_related("post__holder")
+            if self.__dict__.get("province_id") is not None:  # within its province, when loaded
+                rows = rows.filter(province=self.province_id)
+            current = rows.first() if self.pk else None
             self._liaison = current.post.holder if current else None
         return self._liaison
 
@@ -171,7 +170,7 @@ class PostKind(models.TextChoices):
 MEMBER_KINDS = (PostKind.DEPUTY_SECRETARY, PostKind.GROUP_MEMBER, PostKind.MEMBER)
 
 
-class Post(models.Model):
+class Post(provinces.ProvinceKeyed):
     """A seat in a unit. Duties are carried by the post, so they pass to its next holder."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="posts")
@@ -190,16 +189,19 @@ class Post(models.Model):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["unit__path", "kind", "title"]
-        constraints = [models.UniqueConstraint(fields=["unit", "title"], name="post_unique_title_per_unit")]
+        constraints = [models.UniqueConstraint(fields=["province", "unit", "title"], name="post_unique_title_per_unit")]
 
     def __str__(self):
         return f"{self.unit.name} {self.title}"
 
 
-class Liaison(models.Model):
+class Liaison(provinces.ProvinceKeyed):
     """党建联系点: the leader post whose holder oversees ``unit`` and reviews its reports,
     from when to when. Dated, so a new holder of the post inherits the role and one who
-    has left it loses it; the open row (``ended`` empty) is the current liaison."""
+    has left it loses it; the open row (``ended`` empty) is the current liaison.
+
+    Its province is the overseen unit's: the review queue reads liaisons by unit, and a
+    leader's liaison units are in the leader's own province (docs/scale.md section 5)."""
 
     post = models.ForeignKey(Post, verbose_name=_("leader post"), on_delete=models.PROTECT, related_name="liaisons")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="liaisons")
@@ -211,7 +213,9 @@ class Liaison(models.Model):
         verbose_name_plural = _("liaisons")
         ordering = ["unit__path", "-started"]
         constraints = [
-            models.UniqueConstraint(fields=["unit"], condition=Q(ended__isnull=True), name="liaison_one_open_per_unit"),
+            models.UniqueConstraint(
+                fields=["province", "unit"], condition=Q(ended__isnull=True), name="liaison_one_open_per_unit"
+            ),
             models.CheckConstraint(
                 condition=Q(ended__isnull=True) | Q(ended__gte=models.F("started")), name="liaison_ends_after_start"
             ),
@@ -221,8 +225,10 @@ class Liaison(models.Model):
         return f"{self.unit} — {self.post}"
 
 
-class Tenure(models.Model):
+class Tenure(provinces.ProvinceKeyed):
     """Who held a post, from when to when. The open tenure (``ended`` empty) is the holder."""
+
+    province_from = ("post",)
 
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="tenures")
     person = person(_("person"), related_name="tenures")
@@ -234,7 +240,9 @@ class Tenure(models.Model):
         verbose_name_plural = _("tenures")
         ordering = ["post", "-started"]
         constraints = [
-            models.UniqueConstraint(fields=["post"], condition=Q(ended__isnull=True), name="tenure_one_open_per_post"),
+            models.UniqueConstraint(
+                fields=["province", "post"], condition=Q(ended__isnull=True), name="tenure_one_open_per_post"
+            ),
         ]
 
     def __str__(self):
@@ -423,7 +431,7 @@ class Duty(models.Model):
             )
 
 
-class Assignment(models.Model):
+class Assignment(provinces.ProvinceKeyed):
     """A duty given to a post (责任分解): the post's holder carries it, so it passes to the
     next holder when people rotate. The unit is the post's, copied here so that lists
     group by unit without a join; ``save`` keeps it so (speech 一、二: "each 班子成员"
@@ -442,7 +450,7 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         ordering = ["unit__path", "duty__category__order", "duty__code"]
-        constraints = [models.UniqueConstraint(fields=["duty", "post"], name="assignment_unique_duty_post")]
+        constraints = [models.UniqueConstraint(fields=["province", "duty", "post"], name="assignment_unique_duty_post")]
 
     def __str__(self):
         return f"{self.duty.code} → {self.post}"
@@ -453,9 +461,11 @@ class Assignment(models.Model):
         super().save(*args, **kwargs)
 
 
-class Deputy(models.Model):
+class Deputy(provinces.ProvinceKeyed):
     """Someone the holder of a post names to write and submit its reports for a while (a
     党务干事 for a branch secretary): dated, so what they may do ends on ``ended``."""
+
+    province_from = ("post",)
 
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="deputies")
     started = models.DateField(_("from"), default=timezone.localdate)

@@ -109,9 +109,10 @@ def window(duty, start: datetime.date, end: datetime.date) -> tuple[datetime.dat
     return start, end
 
 
-def counted_assignments(*, units=None, posts=None, year: int) -> QuerySet:
+def counted_assignments(*, units=None, posts=None, year: int, provinces=None) -> QuerySet:
     """Active assignments of this year's counted duties, of ``units`` / ``posts`` (all if
-    neither is given), with duty, unit and post joined."""
+    neither is given), with duty, unit and post joined; ``provinces`` (ids), when known,
+    names where they live (docs/scale.md 5)."""
     qs = Assignment.objects.filter(
         active=True, duty__active=True, duty__checklist__year=year, unit__active=True
     ).exclude(duty__record_type="")
@@ -120,6 +121,8 @@ def counted_assignments(*, units=None, posts=None, year: int) -> QuerySet:
         qs = qs.filter(unit__in=units)
     if posts is not None:
         qs = qs.filter(post_id__in=posts)
+    if provinces is not None:
+        qs = qs.filter(province__in=provinces)
     return qs.select_related("duty", "unit", "post").order_by("unit__path", "post_id", "duty__code")
 
 

@@ -62,7 +62,10 @@ def my_reports(request):
     if held:
         # 履责纪实: each counted duty of my posts, records this half against the rule (二、一).
         today = timezone.localdate()
-        tallies = compliance.tallies(compliance.counted_assignments(posts=held, year=today.year), today=today)
+        tallies = compliance.tallies(
+            compliance.counted_assignments(posts=held, year=today.year, provinces=access.province_ids(user)),
+            today=today,
+        )
         context["tallies"] = tallies
         context["tallies_several_posts"] = len({t.assignment.post_id for t in tallies}) > 1
         context["half_start"], context["half_end"] = compliance.half_of(today)

@@ -34,7 +34,8 @@ def unit_detail(request, pk):
     context = {"unit": unit, "period": period, "periods": periods, "honours": honours}
     if period is not None:
         reports = list(
-            Report.objects.filter(period=period, unit=unit)
+            # Within the unit's province (docs/scale.md 5: one shard on Citus).
+            Report.objects.filter(province=unit.province_id, period=period, unit=unit)
             .select_related(*selectors.LIST_RELATED, "reviewer")
             .order_by("category__order", "assignment__duty__code")
         )

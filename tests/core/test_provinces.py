@@ -4,6 +4,7 @@ or in bulk — and kept right when a unit's work moves to another province or a 
 in the tree. A model added later that hangs off a unit without the key fails here."""
 
 import datetime
+import re
 
 import pytest
 from django.apps import apps
@@ -32,26 +33,13 @@ from worklog.models import RecordFile, WorkRecord, WorkRecordEvent
 pytestmark = pytest.mark.django_db
 
 # Tables that hang off a unit (a key to a unit or to a keyed row) and carry no province
-# key yet, each with why. docs/scale.md section 5 lists them as the next step; a model not
-# named here that hangs off a unit without the key fails the test below.
+# key, each with why; docs/scale.md section 5 lists them with what they are on Citus. A
+# model not named here that hangs off a unit without the key fails the test below.
 NOT_YET = {
-    "responsibilities.Post": "a seat: read with its unit; keyed with the unit table next (tenures, deputies follow)",
-    "responsibilities.Liaison": "a leader post and a unit, possibly of two provinces: a reference of the review track",
-    "responsibilities.Assignment": "keyed with posts next (report rows copy their unit, not the assignment's key)",
-    "responsibilities.Succession": "links two units, possibly of two provinces: stays on the coordinator",
-    "appraisals.Appraisee": "述职评议 rounds are installation-wide today: keyed with the round",
-    "appraisals.AppraisalEvidence": "under an appraisee",
-    "appraisals.AppraisalEvent": "under a round or an appraisee",
-    "appraisals.AppraisalResult": "under an appraisee",
-    "appraisals.Finding": "under an appraisee",
-    "appraisals.Ballot": "anonymous: no unit may be joined to it",
-    "dashboard.Export": "a file of one person's view, possibly the whole installation",
-    "honours.Nomination": "honour rounds are installation-wide today",
-    "honours.Honour": "honour rounds are installation-wide today",
-    "honours.Objection": "under a nomination",
-    "honours.HonourEvent": "under a round or a nomination",
-    "honours.YearEndExport": "a file of one person's view",
-    "oversight.Handover": "a post's handover: keyed with posts",
+    "responsibilities.Succession": "links two units, possibly of two provinces (a merge across): a reference table",
+    "dashboard.Export": "one person's file, possibly of the whole installation (no unit): coordinator-local",
+    "appraisals.AppraisalEvent": "a round's own events (created, opened, published) name no unit: keyed with rounds",
+    "honours.HonourEvent": "a round's own events (drawn, publicized, decided) name no unit: keyed with rounds",
 }
 
 
@@ -92,7 +80,15 @@ def test_every_unique_constraint_of_a_keyed_table_holds_within_a_province():
         for constraint in model._meta.constraints:
             if isinstance(constraint, models.UniqueConstraint):
                 assert "province" in constraint.fields, (model, constraint.name)
-        unique = [f.name for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+        # A one-to-one key (an appraisee's result, a nomination's honour) stays unique alone
+        # on PostgreSQL, as Django's reverse reads need; the model also declares it within
+        # the province, the constraint the Citus step keeps (docs/scale.md 5).
+        within = {f for c in model._meta.constraints if isinstance(c, models.UniqueConstraint) for f in c.fields}
+        unique = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.unique and not f.primary_key and not (f.one_to_one and {"province", f.name} <= within)
+        ]
         assert unique == [], model
 
 
@@ -213,6 +209,11 @@ def test_a_unit_moved_under_another_root_moves_with_everything_under_it(cast, pe
     assert set(Report.objects.filter(unit=cast.unit_b).values_list("province_id", flat=True)) == {other.pk}
     assert ReportEvent.objects.get(report=report).province_id == other.pk
     assert Post.objects.filter(unit=cast.unit_b).exists()
+    # Its posts, their duties and its liaison went too (responsibilities 0013: keyed now).
+    from responsibilities.models import Assignment, Liaison
+
+    for model in (Post, Assignment, Liaison):
+        assert set(model.objects.filter(unit=cast.unit_b).values_list("province_id", flat=True)) == {other.pk}, model
     assert Report.objects.filter(unit=cast.unit_a, province=cast.party_group.pk).exists()
     assert wrong_rows() == {}
 
@@ -234,3 +235,117 @@ def test_the_report_page_reads_the_reports_rows_within_its_province(cast, period
     ]
     assert len(children) >= 2
     assert [sql for sql in children if '."province_id" = ' not in sql] == []
+
+
+def _read_outside_a_province(queries, tables) -> list[str]:
+    """The queries reading one of ``tables`` (as the table queried, not a joined one)
+    without naming the province in the WHERE clause."""
+    found = []
+    for query in queries:
+        sql = query["sql"]
+        if 'WHERE (("responsibilities_post"."holder_id" = ' in sql:
+            continue  # the person's posts: the one lookup that finds their provinces
+        table = next((t for t in tables if _reads(t, sql)), None)
+        if table and not re.search(rf'"{table}"\."province_id" (= |IN \()', sql):
+            found.append(sql)
+    return found
+
+
+def _queried(queries, tables) -> set[str]:
+    return {t for q in queries for t in tables if _reads(t, q["sql"])}
+
+
+def _reads(table: str, sql: str) -> bool:
+    """Whether ``sql`` queries ``table`` itself (a subquery's table has an alias: U0…)."""
+    return re.search(rf'FROM "{table}"(?! [A-Z]\d)', sql) is not None
+
+
+def test_the_secretary_home_reads_the_secretarys_rows_within_their_province(cast, period, client_as):
+    """我的责任 (the secretary home): reports, tasks and counted assignments are read with
+    the provinces of the person's posts in the query (docs/scale.md 5: one shard)."""
+    client = client_as("secretary_a")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("assessments:my_reports"))
+    assert page.status_code == 200
+    tables = ["assessments_report", "assessments_task", "responsibilities_assignment"]
+    assert _queried(queries, tables) == set(tables)
+    assert _read_outside_a_province(queries, tables) == []
+
+
+@pytest.mark.parametrize("who", ["secretary_a", "admin"])
+def test_the_unit_page_reads_the_units_rows_within_its_province(cast, period, client_as, who):
+    """The unit page: its reports, the roll-up below it, its honours and its liaison are
+    read within the unit's province, for a post holder and for an admin who sees all."""
+    unit = cast.unit_a if who == "secretary_a" else cast.committee
+    client = client_as(who)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("assessments:unit", args=[unit.pk]))
+    assert page.status_code == 200
+    tables = ["assessments_report", "honours_honour", "responsibilities_liaison"]
+    assert _queried(queries, tables) == set(tables)
+    assert _read_outside_a_province(queries, tables) == []
+
+
+def test_a_post_holders_scoped_reads_name_their_provinces(cast, period):
+    """``access.visible`` (the scope of every list) names the provinces of the person's posts
+    on a province-keyed table, and keeps exactly the rows it kept without them."""
+    from responsibilities import access
+
+    user = cast.secretary_a
+    rows = access.visible(user, Report.objects.all())
+    assert f'"assessments_report"."province_id" IN ({cast.party_group.pk})' in str(rows.query)
+    assert set(rows) == set(Report.objects.filter(unit=cast.unit_a))
+    assert access.province_ids(user) == (cast.party_group.pk,)
+
+
+@pytest.mark.parametrize("who", ["secretary_a", "admin"])
+def test_a_units_dashboard_reads_within_its_province(cast, period, client_as, who):
+    """The dashboard of a unit (a post holder's own, or any unit an admin picks): counts,
+    heatmap, ranking, trend and panels read the unit-hanging tables within the unit's
+    province. (The whole organization's, which may span provinces, names none.)"""
+    compute_scores(period=period)
+    client = client_as(who)
+    url = reverse("dashboard:index")
+    if who == "admin":
+        url += f"?unit={cast.committee.pk}"
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    tables = [m._meta.db_table for m in provinces.keyed_models()]
+    read = _queried(queries, tables)
+    assert {"assessments_report", "scoring_unitscore"} <= read
+    assert _read_outside_a_province(queries, tables) == []
+
+
+def test_the_demo_keys_its_posts_appraisals_and_honours_with_their_units_province(settings):
+    """`make run`'s demo writes posts, tenures, liaisons, assignments, an appraisal round with
+    ballots, results and findings, and an honours round: each row's province is its unit's
+    (or its parent row's) root, whichever way it was written (save, bulk_create)."""
+    from django.core.management import call_command
+
+    from appraisals.models import AppraisalResult, Appraisee, Ballot, BallotScore, Finding
+    from honours.models import Honour, Nomination
+    from responsibilities.models import Assignment, Liaison, Tenure
+
+    settings.DEBUG = True
+    call_command("load_checklist", "--year", "2026")
+    call_command("load_demo", "--year", "2026")
+    for model in (Post, Tenure, Liaison, Assignment, Appraisee, Ballot, BallotScore, AppraisalResult, Finding):
+        assert model.objects.exists(), model
+    assert Nomination.objects.exists() and Honour.objects.exists()
+    assert wrong_rows() == {}
+    roots = dict(Unit.objects.filter(depth=1).values_list("pk", "province_id"))
+    assert all(pk == province for pk, province in roots.items())
+    assert set(Post.objects.values_list("province_id", flat=True)) <= set(roots)
+
+
+def test_the_notifications_page_reads_no_unit_hanging_table(cast, client_as):
+    """Notifications hang off a person, not a unit (docs/scale.md 5): the page needs no
+    province, and reads no keyed table without one."""
+    client = client_as("secretary_a")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("notifications:list"))
+    assert page.status_code == 200
+    assert any('FROM "notifications_notification"' in q["sql"] for q in queries)
+    tables = [m._meta.db_table for m in provinces.keyed_models()]
+    assert _read_outside_a_province(queries, tables) == []

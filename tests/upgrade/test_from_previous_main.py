@@ -186,3 +186,31 @@ def test_work_record_files_keep_their_values(upgraded_last_main):
     before = upgraded_last_main.before["record_files"]
     assert any(name == "签到表.pdf" for *_, name in before), "the last main's dump has no record file"
     assert upgraded_last_main.rows(LAST_MAIN_SNAPSHOT["record_files"]) == before
+
+
+def test_every_keyed_table_got_the_province_of_what_its_rows_hang_off(previous_main):
+    """Every province-keyed table of today (core.provinces.keyed_models — posts, tenures,
+    deputies, liaisons, assignments, handovers, appraisal and honours rows included) that
+    held rows in the previous main: each row's key is that of the unit or row it hangs off
+    (its first source that is set), so no table can be missed by a list kept by hand."""
+    from core import provinces
+
+    tables = dict(previous_main.before["tables"])
+    checked = []
+    for model in provinces.keyed_models():
+        table = model._meta.db_table
+        if not model.province_from or not tables.get(table):
+            continue
+        joins, reads = [], []
+        for n, name in enumerate(model.province_from):
+            field = model._meta.get_field(name)
+            joins.append(f'LEFT JOIN "{field.related_model._meta.db_table}" p{n} ON p{n}.id = t."{field.column}"')
+            reads.append(f"p{n}.province_id")
+        wanted = reads[0] if len(reads) == 1 else f"COALESCE({', '.join(reads)})"
+        rows = previous_main.rows(f'SELECT t.province_id, {wanted} FROM "{table}" t {" ".join(joins)}')
+        assert len(rows) >= tables[table], table
+        wrong = [row for row in rows if row[0] is None or row[0] != row[1]]
+        assert wrong == [], table
+        checked.append(table)
+    new = {"responsibilities_post", "responsibilities_assignment", "responsibilities_tenure"}
+    assert new <= set(checked), checked
