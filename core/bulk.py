@@ -1,23 +1,48 @@
 """Inserting many rows of plain values at once, for jobs that write tens of thousands of
-bookkeeping rows (the day's reminders: one per person and item).
+bookkeeping rows (the day's reminders: one per person and item; a period's score lines).
 
 On PostgreSQL the rows go in as one statement, a column an array (``INSERT … SELECT * FROM
 unnest(…)``), without building a model instance per row; elsewhere (SQLite under ``make
 run``) through ``bulk_create``.
+
+Each array is sent as one text literal (``'{"1","2",…}'::bigint[]``), not as the driver's
+``ARRAY[1, 2, …]``: PostgreSQL parses the latter as an expression of one constant per
+element, which for 100,000 reminder rows cost more than inserting them (3.8 s against
+1.7 s on the bench's machine).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import connections, router
 
 
+def _element(value) -> str:
+    """One element of a PostgreSQL array literal: NULL, or the value's text in double
+    quotes (backslash before ``"`` and ``\\``), which reads the same for every type."""
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return "t" if value else "f"
+    text = str(value)
+    if "\\" in text or '"' in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def array_literal(values: Iterable) -> str:
+    """``values`` as the text of a PostgreSQL array (``{"a","b",NULL}``), to be cast to
+    the column's array type by the statement."""
+    return "{" + ",".join(map(_element, values)) + "}"
+
+
 def insert_rows(model, columns: Sequence[str], rows: Sequence[tuple], *, ignore_conflicts: bool = False) -> None:
-    """Insert ``rows`` (tuples of plain values: ints, strs, dates, None — in the order of
-    ``columns``, field names or their ``_id`` attributes) into ``model``'s table. With
-    ``ignore_conflicts`` a row a unique constraint refuses is skipped, as ``bulk_create``
-    does; without, it raises ``IntegrityError`` and nothing is inserted."""
+    """Insert ``rows`` (tuples of plain values: ints, strs, decimals, dates, bools, None —
+    in the order of ``columns``, field names or their ``_id`` attributes) into ``model``'s
+    table, in the order given. With ``ignore_conflicts`` a row a unique constraint refuses
+    is skipped, as ``bulk_create`` does; without, it raises ``IntegrityError`` and nothing
+    is inserted."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
@@ -36,4 +61,4 @@ def insert_rows(model, columns: Sequence[str], rows: Sequence[tuple], *, ignore_
     if ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+        cursor.execute(sql, [array_literal(column) for column in zip(*rows, strict=True)])
