@@ -66,4 +66,7 @@ def test_dates_numbers_and_a_refused_row():
 
 
 def test_array_literal_text():
-    assert array_literal([1, None, 'a"b', True, Decimal("1.50")]) == '{"1",NULL,"a\\"b",t,"1.50"}'
+    at = datetime.datetime(2026, 3, 31, 9, 0, tzinfo=datetime.UTC)
+    values = [1, None, 'a"b', True, Decimal("1.50"), datetime.date(2026, 3, 31), at, "NULL", ""]
+    assert array_literal(values) == '{1,NULL,"a\\"b",t,1.50,2026-03-31,"2026-03-31 09:00:00+00:00","NULL",""}'
+    assert array_literal([3, 2, 1]) == "{3,2,1}"
