@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 from responsibilities import access
-from responsibilities.models import Assignment, Duty, Unit
+from responsibilities.models import Duty, Unit
 from worklog import compliance
 
 from .reminders import ReminderItem
@@ -43,24 +44,39 @@ def tallies_behind(*, today: datetime.date, within: datetime.date | None = None,
     return compliance.behind(compliance.tallies(assignments_of(rows, liaisons=liaisons), today=today, within=within))
 
 
-def assignments_of(rows, *, liaisons: bool) -> list[Assignment]:
-    """The assignments of ``rows``, in their order, as the tallies and the reminders read
-    them: each with its duty and unit (one instance a duty and a unit, shared), the holder
-    of its post as ``holder_id`` and, with ``liaisons``, ``liaison_id``. Built from plain
-    values: at province scale some 25,000 rows, where a duty, unit and post joined to each
-    made four model instances a row."""
+@dataclass(slots=True)
+class CountedAssignment:
+    """An assignment of a counted duty as the tallies (``compliance.tallies``) and the
+    reminders read it: its duty and unit, and who holds its post and the unit's liaison."""
+
+    pk: int
+    duty: Duty
+    unit: Unit
+    post_id: int
+    holder_id: int
+    liaison_id: int | None = None
+
+    @property
+    def duty_id(self) -> int:
+        return self.duty.pk
+
+    @property
+    def unit_id(self) -> int:
+        return self.unit.pk
+
+
+def assignments_of(rows, *, liaisons: bool) -> list[CountedAssignment]:
+    """The assignments of ``rows``, in their order, with one instance a duty and a unit,
+    shared. Built from plain values: at province scale some 25,000 rows, where a duty, unit
+    and post joined to each made four model instances a row."""
     columns = ["pk", "duty_id", "unit_id", "post_id", "post__holder_id", *(["liaison_id"] if liaisons else [])]
     values = list(rows.values_list(*columns))
     duties = Duty.objects.in_bulk({row[1] for row in values})
     units = Unit.objects.in_bulk({row[2] for row in values})
-    made = []
-    for pk, duty_id, unit_id, post_id, holder_id, *liaison in values:
-        assignment = Assignment(pk=pk, duty=duties[duty_id], unit=units[unit_id], post_id=post_id, active=True)
-        assignment.holder_id = holder_id
-        if liaisons:
-            assignment.liaison_id = liaison[0]
-        made.append(assignment)
-    return made
+    return [
+        CountedAssignment(pk, duties[duty_id], units[unit_id], post_id, holder_id, *liaison)
+        for pk, duty_id, unit_id, post_id, holder_id, *liaison in values
+    ]
 
 
 def note_of(tally) -> str:
