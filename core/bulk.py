@@ -21,6 +21,7 @@ from django.db import connections, router
 
 # Values whose text never needs quoting in an array literal (no space, comma, brace or quote).
 _BARE = (int, Decimal, datetime.date)
+_BARE_TYPES = {int, Decimal, datetime.date, type(None)}
 
 
 def _element(value) -> str:
@@ -40,11 +41,17 @@ def _element(value) -> str:
 
 def array_literal(values: Iterable) -> str:
     """``values`` as the text of a PostgreSQL array (``{1,NULL,"a b"}``), to be cast to the
-    column's array type by the statement. A column of plain ints (keys, most of them) is
-    written without a call per element."""
+    column's array type by the statement. A column of numbers and dates, or of strings
+    without quotes or backslashes — nearly every column — is written without a call per
+    element."""
     values = list(values)
-    if all(type(value) is int for value in values):
+    kinds = set(map(type, values))
+    if kinds <= {int}:
         return "{" + ",".join(map(str, values)) + "}"
+    if kinds <= _BARE_TYPES:
+        return "{" + ",".join(["NULL" if value is None else str(value) for value in values]) + "}"
+    if kinds == {str} and not any('"' in value or "\\" in value for value in values):
+        return '{"' + '","'.join(values) + '"}'
     return "{" + ",".join(map(_element, values)) + "}"
 
 
