@@ -122,8 +122,11 @@ class ItemLine:
         self.item, self.today, self.words = item, today, words
 
     def __str__(self) -> str:
+        return self.text(get_language())
+
+    def text(self, language: str) -> str:
+        """The line in ``language``, which must be the one active."""
         item, words = self.item, self.words
-        language = get_language()
         # Keyed by the objects' identity: a lazy text hashes by translating itself. They
         # outlive the message's rendering, which is as long as ``words`` is kept.
         key = (language, id(item.kind_label), id(item.unit), item.due_on, item.locked)
@@ -149,7 +152,8 @@ class ItemLines(list):
 
     @property
     def bulleted(self) -> str:
-        return "".join([f"\n- {line}" for line in self])
+        language = get_language()
+        return "".join([f"\n- {line.text(language)}" for line in self])
 
 
 def report_url() -> Callable[[int], str]:
