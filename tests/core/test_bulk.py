@@ -4,12 +4,13 @@ blank strings, line breaks, Chinese — with None as SQL NULL, in the order give
 unique constraint's refusal either skipped (ignore_conflicts) or raised."""
 
 import datetime
+import gc
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
 
-from core.bulk import array_literal, insert_rows
+from core.bulk import array_literal, collector_paused, insert_rows
 from notifications.models import Notification
 from schedules.models import ReminderStage
 from tests.factories import UnitFactory, UserFactory
@@ -70,3 +71,23 @@ def test_array_literal_text():
     values = [1, None, 'a"b', True, Decimal("1.50"), datetime.date(2026, 3, 31), at, "NULL", ""]
     assert array_literal(values) == '{1,NULL,"a\\"b",t,1.50,2026-03-31,"2026-03-31 09:00:00+00:00","NULL",""}'
     assert array_literal([3, 2, 1]) == "{3,2,1}"
+
+
+def test_the_collector_is_paused_for_the_outermost_job_and_left_as_it_was():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner job leaves it to the outer
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("the job failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # paused by someone else before: still paused
+    finally:
+        gc.enable()
