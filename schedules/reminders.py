@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.models import QUARTERS, Period, Report, ReportEvent, Task
-from core.bulk import insert_rows
+from core.bulk import collector_paused, insert_rows
 from core.templatetags.mingze import cn_date, due_label
 from notifications.services import Message, notify_each
 from responsibilities import access
@@ -532,6 +532,7 @@ def deliver_batch(
     return {person.pk: len(mine) for person, mine in fresh}
 
 
+@collector_paused()
 def deliver_all(
     *,
     items: Iterable[tuple[int, ReminderItem]],
@@ -606,15 +607,16 @@ def send_reminders(
         # Every item due from today to the earliest stage: a stage missed is still owed
         # until the due date (after it, the overdue escalation takes over).
         window = range(0, max(days_before, default=0) + 1)
-    items = [item for source in reminder_sources() for item in source(today=today, days_before=window)]
-    deliver_all(
-        items=((item.person_id, item) for item in items),
-        today=today,
-        kind=SentReminder.Kind.DEADLINE,
-        template="deadline_reminder",
-        result=result,
-        after_batch=after_batch,
-        stages=stages,
-        batch_size=batch_size,
-    )
+    with collector_paused():
+        items = [item for source in reminder_sources() for item in source(today=today, days_before=window)]
+        deliver_all(
+            items=[(item.person_id, item) for item in items],
+            today=today,
+            kind=SentReminder.Kind.DEADLINE,
+            template="deadline_reminder",
+            result=result,
+            after_batch=after_batch,
+            stages=stages,
+            batch_size=batch_size,
+        )
     return result

@@ -24,7 +24,7 @@ from django.utils.translation import override
 
 from assessments.models import Period, Report, Task
 from assessments.services import ensure_period_open
-from core.bulk import insert_rows
+from core.bulk import collector_paused, insert_rows
 from responsibilities.models import Category, Unit
 
 from . import permissions
@@ -105,6 +105,7 @@ class ScoreSummary:
 
 
 @transaction.atomic
+@collector_paused()
 def compute_scores(*, period: Period) -> ScoreSummary:
     """Score every unit with reports in ``period`` under the current rules and store it:
     one ``UnitScore`` per unit (updated in place, so its id stays), its breakdown lines
