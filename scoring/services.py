@@ -2,9 +2,10 @@
 
 ``compute_scores`` is the one place numbers are made. The rules are applied to every report
 in the database (a CASE over grade and category, times the duty's weight), the per-unit
-sums and counts are aggregated there, and the roll-up over each subtree is one UPDATE; only
-the split of a unit's mean into per-report lines is done here, with exact decimals and a
-fixed tie-break, so computing twice gives the same numbers to the cent.
+sums and counts are aggregated there; the split of a unit's mean into per-report lines and
+the roll-up over each subtree are done here, with exact decimals and a fixed tie-break, so
+computing twice gives the same numbers to the cent. The lines go in as one statement
+(core.bulk), and only for the units whose lines changed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from django.utils.translation import override
 
 from assessments.models import Period, Report, Task
 from assessments.services import ensure_period_open
-from core.bulk import insert_rows
+from core.bulk import collector_paused, insert_rows
 from responsibilities.models import Category, Unit
 
 from . import permissions
@@ -104,6 +105,7 @@ class ScoreSummary:
 
 
 @transaction.atomic
+@collector_paused()
 def compute_scores(*, period: Period) -> ScoreSummary:
     """Score every unit with reports in ``period`` under the current rules and store it:
     one ``UnitScore`` per unit (updated in place, so its id stays), its breakdown lines
@@ -202,6 +204,9 @@ def compute_scores(*, period: Period) -> ScoreSummary:
             )
             lines.append(unit_lines)
 
+    subtree = subtree_scores({score.unit_id: score.score for score in scores})
+    for score in scores:
+        score.subtree_score = subtree[score.unit_id]
     UnitScore.objects.filter(period=period).exclude(unit_id__in=list(per_unit)).delete()
     UnitScore.objects.bulk_create(
         scores,
@@ -210,17 +215,32 @@ def compute_scores(*, period: Period) -> ScoreSummary:
         update_fields=["score", "subtree_score", "reports", "on_time", "computed_at"],
     )
     ids = dict(UnitScore.objects.filter(period=period).values_list("unit_id", "pk"))
-    ScoreLine.objects.filter(unit_score__period=period).delete()
+    # A unit's lines are replaced only when they changed: a recompute with nothing new (the
+    # close right after the deadline's scoring) writes no line, and a changed unit's lines
+    # all go in again, so they keep the order a fresh computation gives them.
+    stored: dict[int, list[tuple]] = defaultdict(list)
+    for unit_score_id, *line in (
+        ScoreLine.objects.filter(unit_score__period=period).order_by("pk").values_list("unit_score_id", *LINE_COLUMNS)
+    ):
+        stored[unit_score_id].append(tuple(line))
+    changed = [
+        (ids[score.unit_id], score, unit_lines)
+        for score, unit_lines in zip(scores, lines, strict=True)
+        if stored.get(ids[score.unit_id], []) != unit_lines
+    ]
+    if len(changed) == len(scores):
+        ScoreLine.objects.filter(unit_score__period=period).delete()
+    elif changed:
+        ScoreLine.objects.filter(unit_score_id__in=[pk for pk, _s, _l in changed if pk in stored]).delete()
     insert_rows(
         ScoreLine,
         ("unit_score_id", "province_id", *LINE_COLUMNS),
         [
-            (ids[score.unit_id], score.province_id, *line)  # a line lives with its score (core.provinces)
-            for score, unit_lines in zip(scores, lines, strict=True)
+            (pk, score.province_id, *line)  # a line lives with its score (core.provinces)
+            for pk, score, unit_lines in changed
             for line in unit_lines
         ],
     )
-    _roll_up(period)
     total = sum(s.score for s in scores)
     return ScoreSummary(
         period=period,
@@ -256,37 +276,28 @@ def task_deductions(period: Period, rule: ScoringRule) -> dict[int, list[tuple]]
     return lines
 
 
-def _roll_up(period: Period) -> None:
-    """subtree_score = the mean score of the unit and every scored unit below it, in one
-    statement over the materialized paths: a unit's ancestors (itself included) are the
-    units whose paths are the first 1, 2 … steps of its own, each found by the path's
-    unique index — a few per unit, where matching every unit against every other
-    (``path LIKE 'prefix%'``) made four million comparisons at 2,000 units. The steps come
-    from a recursive CTE, which PostgreSQL and SQLite (`make run`) both run."""
-    scores = UnitScore._meta.db_table
-    units = Unit._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH RECURSIVE steps(n) AS (
-                SELECT 1
-                UNION ALL
-                SELECT n + 1 FROM steps WHERE n < (SELECT MAX(length(path)) / %s FROM {units})
-            )
-            UPDATE {scores} SET subtree_score = rolled.mean
-            FROM (
-                SELECT anc.id AS unit_id, ROUND(AVG(below.score), 2) AS mean
-                FROM {scores} below
-                JOIN {units} d ON d.id = below.unit_id
-                JOIN steps ON steps.n <= length(d.path) / %s
-                JOIN {units} anc ON anc.path = substr(d.path, 1, steps.n * %s)
-                WHERE below.period_id = %s
-                GROUP BY anc.id
-            ) AS rolled
-            WHERE {scores}.unit_id = rolled.unit_id AND {scores}.period_id = %s
-            """,
-            [Unit.steplen, Unit.steplen, Unit.steplen, period.pk, period.pk],
-        )
+def subtree_scores(scores: dict[int, Decimal]) -> dict[int, Decimal]:
+    """Each scored unit's subtree score: the mean of the scores of the unit and every
+    scored unit below it, to the cent (half up). ``scores``: unit id → score.
+
+    Summed over the materialized paths: each score counts for every prefix of its unit's
+    path (its ancestors, itself included) — a few per unit — and is read back at each
+    scored unit's own path. Exact decimals: the same figures as PostgreSQL's
+    ``ROUND(AVG(score), 2)``, without an UPDATE of every score row after its insert."""
+    steplen = Unit.steplen
+    paths = dict(Unit.objects.filter(pk__in=list(scores)).values_list("pk", "path"))
+    sums: dict[str, list] = defaultdict(lambda: [ZERO, 0])
+    for unit_id, score in scores.items():
+        path = paths[unit_id]
+        for end in range(steplen, len(path) + 1, steplen):
+            total = sums[path[:end]]
+            total[0] += score
+            total[1] += 1
+    subtree = {}
+    for unit_id in scores:
+        total, count = sums[paths[unit_id]]
+        subtree[unit_id] = (total / count).quantize(CENT, ROUND_HALF_UP)
+    return subtree
 
 
 # ---------------------------------------------------------------------------------------

@@ -2,16 +2,22 @@
 a few transactions for all their notifications, each person told once — and a second run
 sends nothing (issue 15, item 4)."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts import roles
+from core.templatetags.mingze import cn_date, due_label
 from notifications.models import Notification
-from notifications.services import send_emails
+from notifications.services import notify_each, send_emails
 from responsibilities.models import Assignment
 from schedules import jobs
 from schedules.models import ReminderStage, SentReminder
+from schedules.reminders import ReminderItem, reminder_message
 from tests.factories import AssignmentFactory, PostFactory, UnitFactory, UserFactory
 
 from .conftest import on, travel
@@ -102,3 +108,52 @@ def test_a_crash_between_batches_resumes_without_duplicates(crowd):
     pairs = list(SentReminder.objects.values_list("person_id", "item_id"))
     assert len(pairs) == len(set(pairs))
     assert ReminderStage.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_reminder_body_lists_due_then_locked_items_one_a_line(language):
+    """The body names each item on a line of its own after "- ", the due ones under their
+    heading and the submit advice, then the locked ones under theirs, in the reader's
+    language, whatever language the job runs in."""
+    unit = UnitFactory(name="甲党支部", name_en="Branch A")
+    person = UserFactory(language=language)
+    today = datetime.date(2026, 6, 20)
+    made = [
+        ReminderItem("report", n, person.pk, today + datetime.timedelta(days=days), unit, code, "专题学习", "/r/")
+        for n, (days, code) in enumerate([(3, "D1"), (14, "D2")], start=1)
+    ]
+    made.append(
+        ReminderItem(
+            "report_lock", 3, person.pk, today - datetime.timedelta(days=6), unit, "D3", "谈心", "/r/", locked=True
+        )
+    )
+    with translation.override("en" if language != "en" else "zh-hans"):
+        (note,) = notify_each(
+            kind="deadline_reminder", template="deadline_reminder", messages=[reminder_message(person, made, today)]
+        )
+    with translation.override(language):
+        unit_name = unit.label
+        due = [f"- {_('Report')} · {unit_name} · {i.code} {i.title} — {due_label(i.due_on, today)}" for i in made[:2]]
+        was = _("was due %(due)s") % {"due": cn_date(made[2].due_on)}
+        submit = _(
+            "Submit before the due date: after it and its grace days an item is locked, and a missing report scores zero."  # noqa: E501
+        )
+        locked = _(
+            "These reports of yours passed their due date and grace days and are now locked; a missing report scores zero. Only an administrator can waive a lock."  # noqa: E501
+        )
+        # Each list starts on the line after its heading's blank one.
+        expected = "\n".join(
+            [
+                _("These items of yours are not submitted yet:"),
+                "",
+                *due,
+                "",
+                submit,
+                "",
+                locked,
+                "",
+                f"- {_('Report')} · {unit_name} · D3 谈心 — {was}",
+            ]
+        )
+    assert note.body == expected
+    assert ("Branch A" in note.body) == (language == "en")

@@ -83,3 +83,24 @@ def test_shares_add_up_to_the_mean_exactly():
     shares = split_mean(rows, Decimal("83.33"), Decimal("4.5"))
     assert shares == {1: Decimal("33.33"), 2: Decimal("18.89"), 3: Decimal("31.11")}
     assert split_mean([(1, Decimal(0), Decimal(0))], Decimal(0), Decimal(0)) == {1: Decimal(0)}
+
+
+def test_a_recompute_rewrites_only_the_units_whose_lines_changed_and_as_a_fresh_computation(cast, scored):
+    """A recompute leaves a unit's lines alone when they come out the same; a unit whose
+    lines change gets all of them anew, in the order (and with the numbers) a computation
+    from nothing gives."""
+    lines = ScoreLine.objects.filter(unit_score__period=scored)
+    kept = set(lines.exclude(unit_score__unit=cast.unit_b).values_list("pk", flat=True))
+    assert kept
+    BonusItem.objects.create(period=scored, unit=cast.unit_b, points=Decimal("3"), reason="r", granted_by=cast.admin)
+    compute_scores(period=scored)
+    assert set(lines.exclude(unit_score__unit=cast.unit_b).values_list("pk", flat=True)) == kept
+
+    def as_shown():  # in the order the score page lists them
+        return list(lines.values_list("unit_score__unit", "kind", "report_id", "label", "points", "cause"))
+
+    recomputed = numbers(scored), as_shown()
+    assert ("bonus", None, Decimal("3.00")) in recomputed[0][1]
+    lines.delete()
+    compute_scores(period=scored)
+    assert (numbers(scored), as_shown()) == recomputed
