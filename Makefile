@@ -87,7 +87,8 @@ bench: messages test-deps
 
 # Load on loopback (load/): PROFILE=mixed (50 people, 5 minutes) or deadline (200, 10 minutes)
 # against gunicorn, a Celery worker, PostgreSQL <name>_load (made anew) and Redis; prints
-# `name: value` lines. LOAD_USERS and LOAD_TIME (e.g. 60s) for a short run.
+# `name: value` lines. LOAD_USERS and LOAD_TIME (e.g. 60s) for a short run; LOAD_WRITE and
+# LOAD_READ (seconds, e.g. 1-3) the time a secretary writes and a reviewer reads.
 PROFILE ?= mixed
 # The 1/100 national rehearsal (issue 16): 50,000 units, two web processes, a worker per queue,
 # a private PostgreSQL primary and its streaming replica; needs Redis (CELERY_BROKER_URL).
@@ -95,7 +96,7 @@ rehearsal: setup test-deps
 	$(PY) -m load --rehearsal $(if $(LOAD_USERS),--users $(LOAD_USERS)) $(if $(LOAD_TIME),--time $(LOAD_TIME)) $(if $(REHEARSAL_UNITS),--units $(REHEARSAL_UNITS))
 
 load: setup test-deps
-	$(PY) -m load --profile $(PROFILE) --units $(UNITS) $(if $(LOAD_USERS),--users $(LOAD_USERS)) $(if $(LOAD_TIME),--time $(LOAD_TIME))
+	$(PY) -m load --profile $(PROFILE) --units $(UNITS) $(if $(LOAD_USERS),--users $(LOAD_USERS)) $(if $(LOAD_TIME),--time $(LOAD_TIME)) $(if $(LOAD_WRITE),--write $(LOAD_WRITE)) $(if $(LOAD_READ),--read $(LOAD_READ))
 
 lint: test-deps
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports

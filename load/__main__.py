@@ -76,6 +76,8 @@ def main(argv=None) -> int:
     parser.add_argument("--spawn-rate", type=float, default=5, help="people arriving per second")
     parser.add_argument("--units", type=int, default=2000, help="units of the organization (bench/data.py)")
     parser.add_argument("--wait", default="1-3", help="think time between a person's requests, seconds")
+    parser.add_argument("--write", default="30-90", help="deadline: a secretary writing a report before saving it, s")
+    parser.add_argument("--read", default="10-30", help="deadline: a reviewer reading a report before judging it, s")
     parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--worker-concurrency", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--worker-per-queue", action="store_true", help="a Celery worker per queue (production)")
@@ -160,6 +162,10 @@ def run(args, primary_url: str, replica_of) -> int:
     work = Path(folder.name)
     print(f"load_average_at_start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"profile: {args.profile}")
+    print(f"think_seconds: {args.wait}")
+    if args.profile == "deadline":
+        print(f"write_seconds: {args.write}")
+        print(f"read_seconds: {args.read}")
     env = {
         **os.environ,
         "LOAD_UNITS": str(args.units),
@@ -167,6 +173,8 @@ def run(args, primary_url: str, replica_of) -> int:
         "LOAD_OUTCOMES": str(work / "outcomes.json"),
         "LOAD_USERS": str(users),
         "LOAD_WAIT": args.wait,
+        "LOAD_WRITE": args.write,
+        "LOAD_READ": args.read,
         "LOAD_CLOSED_PERIODS": str(args.closed_periods),
         "DATABASE_URL": primary_url,
         "LOG_LEVEL": "WARNING",

@@ -28,6 +28,7 @@ import random
 import re
 from collections import Counter
 
+import gevent
 from locust import HttpUser, between, events, task
 
 from load.outcomes import classify, message_of
@@ -36,6 +37,12 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "bench")
 # Which classes run is chosen on locust's command line by `python -m load` (PROFILES there).
 USERS = int(os.environ.get("LOAD_USERS", "200"))
 WAIT = tuple(float(x) for x in os.environ.get("LOAD_WAIT", "1-3").split("-"))
+# What people do between two requests of the deadline profile that is not reading a page:
+# writing the report's text before saving it (LOAD_WRITE) and reading a report before
+# approving or returning it (LOAD_READ). `python -m load --write 1-3 --read 1-3` runs the
+# profile with no such pause: every person clicks on as fast as the think time allows.
+WRITE = tuple(float(x) for x in os.environ.get("LOAD_WRITE", "30-90").split("-"))
+READ = tuple(float(x) for x in os.environ.get("LOAD_READ", "10-30").split("-"))
 UPLOAD_BYTES = int(os.environ.get("LOAD_UPLOAD_BYTES", str(2 * 1024 * 1024)))
 # Several web processes (the rehearsal): each person's requests alternate between them, as
 # behind a load balancer without sticky sessions (sessions live in the database).
@@ -119,6 +126,10 @@ class Person(HttpUser):
             OUTCOMES["refusal_messages"][why] += 1
         return outcome
 
+    def pause(self, seconds: tuple[float, float]) -> None:
+        """Work that takes a person ``seconds`` (a range) before their next request."""
+        gevent.sleep(random.uniform(*seconds))
+
     def next_host(self) -> None:
         if self.hosts is not None:
             self.client.base_url = next(self.hosts)
@@ -176,7 +187,7 @@ class DeadlineSecretary(Person):
         page = self.get(url, "report page")
         if page is None or f"{url}file/" not in page.text:
             return  # handed in already: on to the next
-        self.wait()
+        self.pause(WRITE)  # writes the report's text
         content = "按照责任清单要求召开支部委员会会议专题研究部署，形成会议记录，相关材料已归档。"
         outcome, _r = self.post(
             f"{url}file/", page.text, {"content": content, "self_assessment": "good", "action": "save"}, "save report"
@@ -217,7 +228,7 @@ def review_one(person: Person, queue: str = "/assessments/review/") -> None:
     page = person.get(url, "report page (reviewer)")
     if page is None or f"{url}review/" not in page.text:
         return
-    person.wait()
+    person.pause(READ)  # reads the report and its evidence
     if random.random() < 0.8:
         data = {"action": "approve", "approve-grade": "good", "approve-comment": ""}
     else:
