@@ -13,7 +13,10 @@ The stamp and the person come back in one round trip to the cache and no query i
 cached page then costs no query at all. A person is kept at most ``PERSON_SECONDS``, a bound
 for writes made outside Django (``psql``). Nothing else is kept: posts, units and what a
 person may see are read by each page (core/access.py), and a page cached under the data
-stamp dies with any change to them.
+stamp dies with any change to them. The person kept carries the password's hash, which
+Django checks each session against on every request (a password changed elsewhere signs
+the session out): Redis already holds the sessions themselves and every cached page, and
+must be kept as closed as the database (docs/security.md).
 """
 
 from django.contrib.auth import get_user_model

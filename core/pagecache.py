@@ -15,9 +15,9 @@ anyone, so a page is served only while everything it depends on is as it was mad
   shows are left out: sessions, failed sign-ins, the time of a sign-in. The page is kept
   with the token it was made under and served only while that token is the current one
   (both come back in one round trip to the cache);
-- in the page's key, **the person and their session**: the user, the session key and a digest of what the
-  session holds (a two-factor check passed, a language chosen), so nobody is ever served
-  another person's page, and a new sign-in starts afresh;
+- in the page's key, **the person and their session**: the user, the session key and a
+  digest of what the session holds (a two-factor check passed, a language chosen), so
+  nobody is ever served another person's page, and a new sign-in starts afresh;
 - **the language** (a zh page never reaches an en reader, nor the other way round), the full
   URL with its filters, whether htmx asked, and **today's date** (warnings and "days left"
   change at midnight).
@@ -33,8 +33,13 @@ nothing is cached, so a developer sees each change at once.
 
 The CSRF token a page carries is the only per-request part: it is taken out before the
 page is stored and a fresh one put in when it is served. The key and the token, hashed,
-are the page's ``ETag``: a browser that sends it back gets ``304 Not Modified`` (a conditional GET),
-the page being ``private, no-cache`` so that it always asks.
+are the page's ``ETag``: a browser that sends it back gets ``304 Not Modified`` (a
+conditional GET), the page being ``private, no-cache`` so that it always asks.
+
+The signed-in person is kept in the cache too (accounts/backends.py), under a second token,
+the **people stamp**, which every write to the user and group tables replaces the same way
+(:func:`changes_people`): with sessions in Redis (``cached_db``), a page served from the
+cache costs three round trips to Redis — the session, the person, the page — and no query.
 """
 
 from __future__ import annotations
