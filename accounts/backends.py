@@ -19,10 +19,13 @@ the session out): Redis already holds the sessions themselves and every cached p
 must be kept as closed as the database (docs/security.md).
 """
 
+import hashlib
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from core import pagecache
 
@@ -32,7 +35,11 @@ PERSON_SECONDS = 60
 
 
 def _person_key(user_id) -> str:
-    return f"person:{user_id}"
+    """The person's place in the cache, naming their database: two installations (or the
+    tests' databases) sharing one Redis never take each other's person number 5."""
+    db = connections[DEFAULT_DB_ALIAS].settings_dict
+    where = hashlib.sha256(f"{db.get('HOST') or ''}:{db.get('PORT') or ''}/{db['NAME']}".encode()).hexdigest()
+    return f"person:{where[:16]}:{user_id}"
 
 
 class RolesBackend(ModelBackend):

@@ -136,6 +136,12 @@ def test_a_change_inside_a_transaction_is_read_again_after_it_commits(cast):
     assert person(cast.leader.pk) is None
 
 
+def test_another_database_on_the_same_redis_never_takes_this_ones_person(cast, monkeypatch):
+    person(cast.leader.pk)
+    monkeypatch.setitem(connection.settings_dict, "NAME", connection.settings_dict["NAME"] + "_other_province")
+    assert queries(lambda: person(cast.leader.pk))[1] == 1
+
+
 def test_a_lost_stamp_reads_the_person_again(cast):
     from django.core.cache import cache
 
