@@ -81,13 +81,18 @@ def in_use() -> bool:
     return not isinstance(caches["default"], DatabaseCache)
 
 
-def data_stamp() -> str:
-    """The current data stamp (a fresh one when the cache lost it: never an old one)."""
-    stamp = cache.get(STAMP_KEY)
+def _current(key: str) -> str:
+    """The stamp under ``key`` (a fresh one when the cache lost it: never an old one)."""
+    stamp = cache.get(key)
     if stamp is None:
-        cache.add(STAMP_KEY, uuid.uuid4().hex, timeout=None)
-        stamp = cache.get(STAMP_KEY)
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        stamp = cache.get(key)
     return stamp
+
+
+def data_stamp() -> str:
+    """The current data stamp."""
+    return _current(STAMP_KEY)
 
 
 def bump() -> None:
@@ -96,12 +101,8 @@ def bump() -> None:
 
 
 def people_stamp() -> str:
-    """The current people stamp (a fresh one when the cache lost it: never an old one)."""
-    stamp = cache.get(PEOPLE_STAMP_KEY)
-    if stamp is None:
-        cache.add(PEOPLE_STAMP_KEY, uuid.uuid4().hex, timeout=None)
-        stamp = cache.get(PEOPLE_STAMP_KEY)
-    return stamp
+    """The current people stamp."""
+    return _current(PEOPLE_STAMP_KEY)
 
 
 def bump_people() -> None:
