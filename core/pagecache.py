@@ -3,8 +3,8 @@
 The pages people open most — 我的责任, the report page, the review queue, the unit page,
 the dashboard, the notifications — are rendered once and then served from the cache
 (Redis in CI and production; not with the database cache of `make run`, see
-:func:`in_use`) under a key that changes whenever anything they could show changes. No
-stale number may reach anyone, so the key is built from everything a page depends on:
+:func:`in_use`) while nothing they could show has changed. No stale number may reach
+anyone, so a page is served only while everything it depends on is as it was made:
 
 - **the data stamp**: a token in the cache that every write to the database replaces. A
   wrapper on every database connection (:func:`watch_writes`, installed by ``core.apps``)
@@ -12,10 +12,12 @@ stale number may reach anyone, so the key is built from everything a page depend
   ``QuerySet.update``, ``bulk_create``, SQL by hand, a Celery task, a management command —
   and replaces the token at once and again when the transaction commits (a page read
   between the two is stored under a token that is already dead). Writes that no page
-  shows are left out: sessions, failed sign-ins, the time of a sign-in;
-- **the person and their session**: the user, the session key and a digest of what the
-  session holds (a two-factor check passed, a language chosen), so nobody is ever served
-  another person's page, and a new sign-in starts afresh;
+  shows are left out: sessions, failed sign-ins, the time of a sign-in. The page is kept
+  with the token it was made under and served only while that token is the current one
+  (both come back in one round trip to the cache);
+- in the page's key, **the person and their session**: the user, the session key and a
+  digest of what the session holds (a two-factor check passed, a language chosen), so
+  nobody is ever served another person's page, and a new sign-in starts afresh;
 - **the language** (a zh page never reaches an en reader, nor the other way round), the full
   URL with its filters, whether htmx asked, and **today's date** (warnings and "days left"
   change at midnight).
@@ -30,9 +32,14 @@ runs ``migrate``, which drops every cached page (new templates, new code); with 
 nothing is cached, so a developer sees each change at once.
 
 The CSRF token a page carries is the only per-request part: it is taken out before the
-page is stored and a fresh one put in when it is served. The same key, hashed, is the
-page's ``ETag``: a browser that sends it back gets ``304 Not Modified`` (a conditional GET),
-the page being ``private, no-cache`` so that it always asks.
+page is stored and a fresh one put in when it is served. The key and the token, hashed,
+are the page's ``ETag``: a browser that sends it back gets ``304 Not Modified`` (a
+conditional GET), the page being ``private, no-cache`` so that it always asks.
+
+The signed-in person is kept in the cache too (accounts/backends.py), under a second token,
+the **people stamp**, which every write to the user and group tables replaces the same way
+(:func:`changes_people`): with sessions in Redis (``cached_db``), a page served from the
+cache costs three round trips to Redis — the session, the person, the page — and no query.
 """
 
 from __future__ import annotations
@@ -54,6 +61,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 
 STAMP_KEY = "pagecache:stamp"
 PAGE_SECONDS = 600
+# The people stamp: replaced by every write to the tables the signed-in person is read from
+# (the user and their groups), so that accounts/backends.py may keep that person in the cache.
+PEOPLE_STAMP_KEY = "pagecache:people"
 
 _WRITE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+\"?([\w.]+)", re.I)
 _CTE_WRITE = re.compile(r"^\s*WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b", re.I | re.S)
@@ -71,18 +81,34 @@ def in_use() -> bool:
     return not isinstance(caches["default"], DatabaseCache)
 
 
-def data_stamp() -> str:
-    """The current data stamp (a fresh one when the cache lost it: never an old one)."""
-    stamp = cache.get(STAMP_KEY)
+def _current(key: str) -> str:
+    """The stamp under ``key`` (a fresh one when the cache lost it: never an old one)."""
+    stamp = cache.get(key)
     if stamp is None:
-        cache.add(STAMP_KEY, uuid.uuid4().hex, timeout=None)
-        stamp = cache.get(STAMP_KEY)
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        stamp = cache.get(key)
     return stamp
+
+
+def data_stamp() -> str:
+    """The current data stamp."""
+    return _current(STAMP_KEY)
 
 
 def bump() -> None:
     """Something any page may show has changed: every cached page is dead from now on."""
     cache.set(STAMP_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def people_stamp() -> str:
+    """The current people stamp."""
+    return _current(PEOPLE_STAMP_KEY)
+
+
+def bump_people() -> None:
+    """A person, their password, their active flag or their roles may have changed: every
+    person kept in the cache is read again from the database on their next request."""
+    cache.set(PEOPLE_STAMP_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def changes_shown_data(sql: str) -> bool:
@@ -94,6 +120,26 @@ def changes_shown_data(sql: str) -> bool:
     if table.startswith(_UNSHOWN_TABLES):
         return False
     return not _SIGN_IN_ONLY.match(sql)
+
+
+@functools.cache
+def _people_tables() -> tuple[str, ...]:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model()
+    # accounts_user also names accounts_user_groups and accounts_user_user_permissions.
+    return (user._meta.db_table.lower(), Group._meta.db_table.lower())
+
+
+def changes_people(sql: str) -> bool:
+    """Whether ``sql`` may change how a signed-in person is read: any write that names the
+    user or group tables anywhere (a sign-in's time too: nothing is left out), and every
+    ``TRUNCATE`` (a flush names many tables)."""
+    if _WRITE.match(sql) is None and _CTE_WRITE.match(sql) is None:
+        return False
+    lowered = sql.lower()
+    return lowered.lstrip().startswith("truncate") or any(table in lowered for table in _people_tables())
 
 
 def _in_transaction(connection) -> bool:
@@ -108,20 +154,33 @@ def _bump_after_commit() -> None:
     bump()
 
 
+def _bump_people_after_commit() -> None:
+    bump_people()
+
+
+def _bump_now_and_at_commit(connection, now, after_commit) -> None:
+    now()  # at once: what is read during the transaction is stored under a dead key
+    if connection.in_atomic_block and not any(entry[1] is after_commit for entry in connection.run_on_commit):
+        transaction.on_commit(after_commit, using=connection.alias)
+
+
 def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and changes_shown_data(sql) and in_use():
-        connection = context["connection"]
-        bump()  # at once: pages read during the transaction are stored under a dead key
-        if connection.in_atomic_block and not any(entry[1] is _bump_after_commit for entry in connection.run_on_commit):
-            transaction.on_commit(_bump_after_commit, using=connection.alias)
+    if isinstance(sql, str):
+        shown, people = changes_shown_data(sql), changes_people(sql)
+        if (shown or people) and in_use():
+            if shown:
+                _bump_now_and_at_commit(context["connection"], bump, _bump_after_commit)
+            if people:
+                _bump_now_and_at_commit(context["connection"], bump_people, _bump_people_after_commit)
     return result
 
 
 def after_migrate(sender, **kwargs) -> None:
-    """``post_migrate`` receiver: a deploy runs ``migrate``, and pages made by the code
-    before it are not served after it."""
+    """``post_migrate`` receiver: a deploy runs ``migrate``, and pages (and people) kept by
+    the code before it are not served after it."""
     bump()
+    bump_people()
 
 
 def watch_writes(sender, connection, **kwargs) -> None:
@@ -154,7 +213,9 @@ def _session_digest(session) -> str:
     return hashlib.sha256(repr(sorted(session.items())).encode()).hexdigest()
 
 
-def page_key(request, name: str, stamp: str) -> str:
+def page_key(request, name: str) -> str:
+    """Where the page is kept; the data stamp it was made under is kept with it (one round
+    trip to the cache reads both, see :func:`cached_page`)."""
     parts = [
         name,
         request.get_full_path(),
@@ -164,9 +225,12 @@ def page_key(request, name: str, stamp: str) -> str:
         translation.get_language() or "",
         request.headers.get("HX-Request", ""),
         timezone.localdate().isoformat(),
-        stamp,
     ]
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _etag(key: str, stamp: str) -> str:
+    return '"' + hashlib.sha256(f"{key}\x1f{stamp}".encode()).hexdigest()[:32] + '"'
 
 
 def _storable(request, response) -> bool:
@@ -194,16 +258,17 @@ def cached_page(view):
     def wrapped(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        stamp = data_stamp()
-        key = page_key(request, name, stamp)
-        etag = f'"{key[5:37]}"'
+        key = page_key(request, name)
+        found = cache.get_many([STAMP_KEY, key])
+        stamp = found.get(STAMP_KEY) or data_stamp()
+        etag = _etag(key, stamp)
         unchanged = get_conditional_response(request, etag=etag)
         if unchanged is not None:
             unchanged["ETag"] = etag
             return unchanged
-        stored = cache.get(key)
-        if stored is not None:
-            headers, html = stored
+        stored = found.get(key)
+        if stored is not None and stored[0] == stamp:  # made under the current data stamp
+            _stamp, headers, html = stored
             response = HttpResponse(html.replace(_TOKEN_SLOT, get_token(request)), headers=headers)
         else:
             response = view(request, *args, **kwargs)
@@ -211,7 +276,7 @@ def cached_page(view):
                 return response
             if data_stamp() == stamp:  # nothing written while the page was made
                 html = _without_tokens(response.content.decode(response.charset))
-                cache.set(key, (dict(response.headers), html), timeout=PAGE_SECONDS)
+                cache.set(key, (stamp, dict(response.headers), html), timeout=PAGE_SECONDS)
         response["ETag"] = etag
         patch_cache_control(response, private=True, no_cache=True)
         return response

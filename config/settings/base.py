@@ -317,7 +317,6 @@ MEDIA_URL = "/media-not-served/"
 
 # Sessions live in the database, the cache in Redis or the database: any web process may
 # serve any request, and none keeps anything a second one would need.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if env("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}  # e.g. redis://127.0.0.1:6379/1
 elif env("REDIS_URL", default=""):
@@ -326,6 +325,23 @@ else:
     # A table made by `migrate` (core.apps): shared by every process, nothing to install.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mingze_cache"}}
 CACHES["default"].setdefault("KEY_PREFIX", "mingze")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same, without a new Redis client per call (core/rediscache.py).
+    CACHES["default"]["BACKEND"] = "core.rediscache.RedisCache"
+
+
+def session_engine_for(cache_backend: str) -> str:
+    """With the cache in Redis, a session is read from Redis and written to both (Django's
+    ``cached_db``): every page read costs no query, the row stays the truth when Redis loses
+    the key, and any web process still serves any session. With the database cache of
+    `make run` (or a cache in one process's memory) the session is read from its row:
+    ``cached_db`` there would be two queries, or a copy that another process never sees."""
+    if "redis" in cache_backend.lower():
+        return "django.contrib.sessions.backends.cached_db"
+    return "django.contrib.sessions.backends.db"
+
+
+SESSION_ENGINE = session_engine_for(CACHES["default"]["BACKEND"])
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -15,6 +15,9 @@ STORAGES = {
 }
 # One process: the cache in its memory, so a page's pinned query count is its own queries.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions by the deployment's rule for this cache: their rows (a copy in one process's
+# memory would be missed by the gunicorns some tests start).
+SESSION_ENGINE = session_engine_for(CACHES["default"]["BACKEND"])  # noqa: F405
 # Unit tests run tasks in-process; the tests marked `worker` start a real one.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

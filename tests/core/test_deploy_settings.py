@@ -55,6 +55,7 @@ def test_with_nothing_set_mingze_runs_on_one_machine_and_still_keeps_no_state_in
     assert shown["databases"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert shown["cache"] == "django.core.cache.backends.db.DatabaseCache"  # a table, not a process's memory
     assert shown["storage"] == "django.core.files.storage.FileSystemStorage"
+    # Sessions in their rows: cached_db on the database cache would read two rows, not one.
     assert shown["sessions"] == "django.contrib.sessions.backends.db"
     assert shown["queues"] == ["default", "mail", "exports"] and shown["default_queue"] == "default"
 
@@ -74,9 +75,29 @@ def test_a_deployment_beyond_one_machine_is_configuration():
     assert replica["TEST"]["MIRROR"] == "default" and replica["OPTIONS"]["connect_timeout"] == 2
     assert default["DISABLE_SERVER_SIDE_CURSORS"] is True and replica["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert shown["max_lag"] == 5.0 and shown["own_writes"] == 5.0
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache without a new client per call (core/rediscache.py).
+    assert shown["cache"] == "core.rediscache.RedisCache"
     assert shown["cache_location"] == "redis://127.0.0.1:6379/1"
+    # Sessions read from Redis and written to Redis and their row (issue 15): no query on a
+    # cached page, still in no process (issue 16), so any gunicorn serves any session, and
+    # a session Redis lost is read from its row.
+    assert shown["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert shown["storage"] == "storages.backends.s3.S3Storage"
     assert shown["storage_options"]["bucket_name"] == "mingze-files"
     assert shown["storage_options"]["endpoint_url"] == "https://oss.example:9000"
     assert shown["storage_options"]["file_overwrite"] is False
+
+
+def test_a_cache_url_of_redis_keeps_sessions_in_redis_and_any_other_in_their_rows():
+    shown = settings_with(CACHE_URL="redis://127.0.0.1:6379/3")
+    assert shown["cache"] == "core.rediscache.RedisCache"
+    assert shown["sessions"] == "django.contrib.sessions.backends.cached_db"
+    shown = settings_with(CACHE_URL="pymemcache://127.0.0.1:11211")
+    assert "memcached" in shown["cache"]
+    assert shown["sessions"] == "django.contrib.sessions.backends.db"
+
+
+def test_the_tests_keep_sessions_in_their_rows_beside_a_cache_in_their_own_memory():
+    # The gunicorns some tests start never see this process's memory.
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"

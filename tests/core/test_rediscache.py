@@ -1,0 +1,35 @@
+"""Django's Redis cache with one Redis client per connection pool (core/rediscache.py): the
+same answers as Django's, on the real Redis of REDIS_URL, without a client built per call."""
+
+import os
+import uuid
+
+import pytest
+
+from core.rediscache import RedisCache
+from tests.services import need
+
+
+@pytest.fixture
+def redis_cache():
+    url = os.environ.get("REDIS_URL", "")
+    need("Redis", url.startswith("redis"), "set REDIS_URL=redis://127.0.0.1:6379/1")
+    cache = RedisCache(url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    yield cache
+    cache.delete_many(["a", "b"])  # never clear(): that empties the whole Redis database
+
+
+def test_it_keeps_and_gives_back_like_djangos(redis_cache):
+    assert redis_cache.get("a") is None
+    redis_cache.set("a", {"x": [1, 2]})
+    assert redis_cache.add("a", 3) is False
+    assert redis_cache.get_many(["a", "b"]) == {"a": {"x": [1, 2]}}
+    redis_cache.delete("a")
+    assert redis_cache.get("a", "gone") == "gone"
+
+
+def test_one_client_serves_every_call(redis_cache):
+    client = redis_cache._cache.get_client()
+    redis_cache.set("a", 1)
+    assert redis_cache._cache.get_client() is client
+    assert redis_cache._cache.get_client(write=True) is client  # one server: one pool
