@@ -1,19 +1,22 @@
 """Django's Redis cache with one Redis client per connection pool (core/rediscache.py): the
-same answers as Django's, on the real Redis of REDIS_URL, without a client built per call."""
+same answers as Django's, on a real Redis (REDIS_URL, else the broker's — CI sets only
+CELERY_BROKER_URL), without a client built per call."""
 
 import os
 import uuid
 
 import pytest
+from django.conf import settings
 
 from core.rediscache import RedisCache
-from tests.services import need
+from tests.services import need_redis
 
 
 @pytest.fixture
 def redis_cache():
-    url = os.environ.get("REDIS_URL", "")
-    need("Redis", url.startswith("redis"), "set REDIS_URL=redis://127.0.0.1:6379/1")
+    need_redis()
+    url = os.environ.get("REDIS_URL") or settings.CELERY_BROKER_URL
+    # Keys of their own (a fresh prefix), removed one by one: never the broker's.
     cache = RedisCache(url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
     yield cache
     cache.delete_many(["a", "b"])  # never clear(): that empties the whole Redis database
