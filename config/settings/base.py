@@ -216,6 +216,15 @@ if env("LDAP_SERVER_URI", default=""):
         "accounts.directory.DirectoryBackend",
         "django.contrib.auth.backends.ModelBackend",
     ]
+# How passwords are stored: Argon2id at OWASP's recommended cost (accounts/passwords.py says
+# why); those stored by an older setting are still checked, and hashed anew at sign-in.
+PASSWORD_HASHERS = [
+    "accounts.passwords.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 # Password policy (等保 2.0 身份鉴别; docs/security.md): length, character classes, history
 # and expiry, each from the environment.
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,6 +2,7 @@
 (the figures themselves are taken by `make bench`, never asserted on timings here)."""
 
 import pytest
+from django.contrib.auth.hashers import get_hasher
 from django.core import mail
 
 from bench import data
@@ -54,6 +55,9 @@ def test_every_measurement_runs_and_reports_its_figures(settings, tmp_path, monk
         assert f"rps_{page}_not_200" not in figures, page  # a lost session would show here
         assert float(figures[f"rps_ratio_{page}_to_trivial"]) > 0, page
     assert float(figures["rps_trivial"]) > 0
+    # A sign-in's hashing, Mingze's hasher beside Django's default.
+    assert figures["password_hasher"] == get_hasher().algorithm  # the first of PASSWORD_HASHERS
+    assert float(figures["password_check_ms_pbkdf2_default"]) > 0 and float(figures["sign_ins_per_core_second"]) > 0
     assert figures["secretary_home_url"] != "/"
     # Sixteen reviewers at once, with the audit chain and without it.
     assert float(figures["transitions_per_second_16"]) >= 0
