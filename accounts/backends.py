@@ -19,6 +19,7 @@ the session out): Redis already holds the sessions themselves and every cached p
 must be kept as closed as the database (docs/security.md).
 """
 
+import functools
 import hashlib
 
 from django.contrib.auth import get_user_model
@@ -34,12 +35,17 @@ from . import roles
 PERSON_SECONDS = 60
 
 
+@functools.cache
+def _database_tag(host: str, port: str, name: str) -> str:
+    return hashlib.sha256(f"{host}:{port}/{name}".encode()).hexdigest()[:16]
+
+
 def _person_key(user_id) -> str:
     """The person's place in the cache, naming their database: two installations (or the
-    tests' databases) sharing one Redis never take each other's person number 5."""
+    tests' databases) sharing one Redis never take each other's person number 5. The tag is
+    worked out once per database, not on every request."""
     db = connections[DEFAULT_DB_ALIAS].settings_dict
-    where = hashlib.sha256(f"{db.get('HOST') or ''}:{db.get('PORT') or ''}/{db['NAME']}".encode()).hexdigest()
-    return f"person:{where[:16]}:{user_id}"
+    return f"person:{_database_tag(str(db.get('HOST') or ''), str(db.get('PORT') or ''), db['NAME'])}:{user_id}"
 
 
 class RolesBackend(ModelBackend):

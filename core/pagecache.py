@@ -150,18 +150,10 @@ def _in_transaction(connection) -> bool:
     )
 
 
-def _bump_after_commit() -> None:
-    bump()
-
-
-def _bump_people_after_commit() -> None:
-    bump_people()
-
-
-def _bump_now_and_at_commit(connection, now, after_commit) -> None:
-    now()  # at once: what is read during the transaction is stored under a dead key
-    if connection.in_atomic_block and not any(entry[1] is after_commit for entry in connection.run_on_commit):
-        transaction.on_commit(after_commit, using=connection.alias)
+def _bump_now_and_at_commit(connection, bump_stamp) -> None:
+    bump_stamp()  # at once: what is read during the transaction is stored under a dead key
+    if connection.in_atomic_block and not any(entry[1] is bump_stamp for entry in connection.run_on_commit):
+        transaction.on_commit(bump_stamp, using=connection.alias)
 
 
 def _watch(execute, sql, params, many, context):
@@ -170,9 +162,9 @@ def _watch(execute, sql, params, many, context):
         shown, people = changes_shown_data(sql), changes_people(sql)
         if (shown or people) and in_use():
             if shown:
-                _bump_now_and_at_commit(context["connection"], bump, _bump_after_commit)
+                _bump_now_and_at_commit(context["connection"], bump)
             if people:
-                _bump_now_and_at_commit(context["connection"], bump_people, _bump_people_after_commit)
+                _bump_now_and_at_commit(context["connection"], bump_people)
     return result
 
 

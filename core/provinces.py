@@ -32,6 +32,7 @@ with model instances calls ``stamp(rows)`` (``bulk_create`` here does it already
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -160,16 +161,18 @@ class ProvinceKeyed(models.Model):
         raise NotImplementedError(f"{cls.__name__} names no province_from and no province_expression")
 
 
-def keyed_models() -> list[type[models.Model]]:
+@functools.cache
+def keyed_models() -> tuple[type[models.Model], ...]:
     """Every concrete model that carries the province key, parents before the rows that
-    hang off them (a report before its events)."""
+    hang off them (a report before its events). Worked out once: the models do not change
+    while the process runs (``apps.get_models`` refuses before they are all loaded)."""
     keyed = [m for m in apps.get_models() if issubclass(m, ProvinceKeyed)]
 
     def rank(model, seen=()) -> int:
         parents = [model._meta.get_field(name).related_model for name in model.province_from]
         return 1 + max((rank(p, (*seen, model)) for p in parents if p in keyed and p not in seen), default=0)
 
-    return sorted(keyed, key=lambda m: (rank(m), m._meta.label))
+    return tuple(sorted(keyed, key=lambda m: (rank(m), m._meta.label)))
 
 
 def moved(row: models.Model) -> None:
@@ -260,6 +263,17 @@ def add_key(*model_names: str) -> list:
 
     return [
         migrations.AddField(model_name=name, name="province", field=province_field(null=True)) for name in model_names
+    ]
+
+
+def add_history_key(*model_names: str) -> list:
+    """A migration's operations adding the province key to django-simple-history's copies
+    of keyed models: nullable for good, left empty on the history written before it."""
+    from django.db import migrations
+
+    return [
+        migrations.AddField(model_name=name, name="province", field=province_field(null=True, blank=True))
+        for name in model_names
     ]
 
 

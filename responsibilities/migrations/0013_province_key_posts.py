@@ -1,25 +1,6 @@
-import django.db.models.deletion
 from django.db import migrations, models
 
-from core.provinces import add_key
-
-
-def historical_key(model_name):
-    """simple_history's copy of the key: nullable, and left empty on rows written before it."""
-    return migrations.AddField(
-        model_name=model_name,
-        name="province",
-        field=models.ForeignKey(
-            blank=True,
-            db_constraint=False,
-            editable=False,
-            null=True,
-            on_delete=django.db.models.deletion.DO_NOTHING,
-            related_name="+",
-            to="responsibilities.unit",
-            verbose_name="province",
-        ),
-    )
+from core.provinces import add_history_key, add_key
 
 
 class Migration(migrations.Migration):
@@ -31,8 +12,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        historical_key("historicalassignment"),
-        historical_key("historicalpost"),
+        *add_history_key("historicalassignment", "historicalpost"),
         *add_key("assignment", "deputy", "liaison", "post", "tenure"),
         migrations.RemoveConstraint(model_name="assignment", name="assignment_unique_duty_post"),
         migrations.RemoveConstraint(model_name="liaison", name="liaison_one_open_per_unit"),
