@@ -59,6 +59,36 @@ def province_field(**kwargs):
     )
 
 
+def organization_field(verbose_name, **kwargs):
+    """A row's organization — a root of the tree, i.e. a province: the one that runs a yearly
+    round, or whose series numbers a notice. The row's own province comes from it."""
+    return models.ForeignKey(
+        UNIT, verbose_name=verbose_name, on_delete=models.PROTECT, related_name="+", editable=False, **kwargs
+    )
+
+
+def add_organization(model_name: str, verbose_name: str) -> list:
+    """A migration's operations adding a (still nullable) ``organization`` to the model."""
+    from django.db import migrations
+
+    field = organization_field(verbose_name, null=True)
+    return [migrations.AddField(model_name=model_name, name="organization", field=field)]
+
+
+def require_organization(model_name: str, verbose_name: str, *, unique: tuple[str, ...], name: str) -> list:
+    """A migration's operations making the filled ``organization`` required, with the unique
+    constraint ``name`` over ``province``, ``organization`` and ``unique``."""
+    from django.db import migrations
+
+    return [
+        migrations.AlterField(model_name=model_name, name="organization", field=organization_field(verbose_name)),
+        migrations.AddConstraint(
+            model_name=model_name,
+            constraint=models.UniqueConstraint(fields=("province", "organization", *unique), name=name),
+        ),
+    ]
+
+
 def _unit_model():
     return apps.get_model(UNIT)
 
@@ -282,3 +312,32 @@ def require_key(*model_names: str) -> list:
     from django.db import migrations
 
     return [migrations.AlterField(model_name=name, name="province", field=province_field()) for name in model_names]
+
+
+def owner_filler(app_label: str, model_name: str, members: str):
+    """A data migration's step giving each row of ``model_name`` (a yearly round, which
+    named no unit before) the organization that runs it, in ``organization``: the province
+    most of its ``members`` (the related name of the rows under it that hang off units:
+    appraised secretaries, nominations) lie in — all of them, for a round of one province
+    — ties to the first by path; a round with none takes the first root of the tree, the
+    one whose audit chain has always held a round's own steps (``audit.chain``). Rounds
+    are few (one a year): one query per round."""
+
+    def forward(apps, schema_editor):
+        from django.db.models import Count
+
+        Unit = apps.get_model(UNIT)
+        Model = apps.get_model(app_label, model_name)
+        first = Unit.objects.filter(depth=1).order_by("path").values_list("pk", flat=True).first()
+        for row in Model.objects.filter(organization__isnull=True):
+            counts = (
+                getattr(row, members)
+                .values("province")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "province__path")
+                .values_list("province", flat=True)
+            )
+            row.organization_id = counts.first() or first
+            row.save(update_fields=["organization"])
+
+    return forward

@@ -18,7 +18,7 @@ from core.deadlines import DeadlineMixin
 from core.events import AbstractTransitionEvent
 from core.fields import person
 from core.issued import AbstractIssued
-from core.provinces import ProvinceKeyed
+from core.provinces import ProvinceKeyed, organization_field, stamp
 from core.records import AbstractRecord
 
 
@@ -141,6 +141,10 @@ class SupervisionNotice(AbstractIssued, ProvinceKeyed):
 
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"))
+    # The organization whose series the number belongs to (its 督办〔year〕n号): the root of
+    # the unit's tree when issued (see ``NoticeCounter``). It stays when the unit later
+    # moves to another tree, so the number is never given twice in a series.
+    organization = organization_field(_("issuing organization"))
     unit = models.ForeignKey(
         "responsibilities.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="notices"
     )
@@ -171,11 +175,20 @@ class SupervisionNotice(AbstractIssued, ProvinceKeyed):
         verbose_name_plural = _("supervision notices")
         ordering = ["-year", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["province", "year", "number"], name="notice_unique_number_per_year")
+            models.UniqueConstraint(
+                fields=["province", "organization", "year", "number"], name="notice_unique_number_per_year"
+            )
         ]
 
     def __str__(self):
         return self.label
+
+    def save(self, *args, **kwargs):
+        if self.organization_id is None:  # numbered in the series of its unit's organization
+            if self.province_id is None:
+                stamp([self])
+            self.organization_id = self.province_id
+        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:
@@ -183,20 +196,35 @@ class SupervisionNotice(AbstractIssued, ProvinceKeyed):
         return _("Notice [%(year)s] No. %(number)s") % {"year": self.year, "number": self.number}
 
 
-class NoticeCounter(models.Model):
-    """The last number given to a notice in a year. Issuing locks this row, so two notices
-    issued at the same moment get consecutive numbers, never the same one (the unique
-    constraint on the notice is the second line of defence)."""
+class NoticeCounter(ProvinceKeyed):
+    """The last number an organization gave to a notice in a year. A notice is numbered in
+    the series of the organization it is issued in — the root of the receiving unit's tree
+    (the 党组 with its 机关党委, or a 纪检监察组 on its own track), whose leaders, admins and
+    supervisors issue it (DESIGN.md, 督办; speech, opening lines and 三: 主体责任 and
+    监督责任) — so each organization counts its own 督办〔year〕n号 and a national
+    installation has no counter shared by all provinces.
 
-    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    Issuing locks this organization's row for the year, so two notices issued at the same
+    moment in one organization get consecutive numbers, never the same one (the unique
+    constraint on the notice is the second line of defence); notices of two organizations
+    lock two rows and never wait on each other. The row lives in its organization's
+    province, with the notices it numbers (docs/scale.md section 5)."""
+
+    province_from = ("organization",)
+
+    organization = organization_field(_("issuing organization"))
+    year = models.PositiveSmallIntegerField(_("year"))
     last = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
         verbose_name = _("notice counter")
         verbose_name_plural = _("notice counters")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "organization", "year"], name="notice_counter_per_year")
+        ]
 
     def __str__(self):
-        return f"{self.year}: {self.last}"
+        return f"{self.organization_id} {self.year}: {self.last}"
 
 
 class Event(AbstractTransitionEvent, ProvinceKeyed):

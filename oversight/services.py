@@ -171,12 +171,14 @@ def send_back_rectification(
 # 督办 Supervision notices
 
 
-def next_notice_number(year: int) -> int:
-    """The next number of ``year`` (1, 2, 3…). Call inside a transaction: the counter row
-    stays locked until it commits, so concurrent issuers queue and never share a number.
-    """
-    NoticeCounter.objects.get_or_create(year=year)
-    counter = NoticeCounter.objects.select_for_update().get(year=year)
+def next_notice_number(organization_id: int, year: int) -> int:
+    """The next number of ``year`` in the series of ``organization_id`` (1, 2, 3…). Call
+    inside a transaction: the organization's counter row stays locked until it commits, so
+    concurrent issuers in one organization queue and never share a number, while those of
+    another organization lock their own row (``NoticeCounter``)."""
+    key = {"province_id": organization_id, "organization_id": organization_id, "year": year}
+    NoticeCounter.objects.get_or_create(**key)
+    counter = NoticeCounter.objects.select_for_update().get(**key)
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
@@ -195,8 +197,8 @@ def issue_notice(
     rectification=None,
 ) -> SupervisionNotice:
     """Issue a numbered notice (督办〔year〕n号) to ``unit``; its secretary and its liaison
-    leader are told. Numbers are per calendar year and never repeat (see
-    ``next_notice_number``)."""
+    leader are told. Numbers run per calendar year in the series of the unit's organization
+    (the root of its tree) and never repeat there (see ``next_notice_number``)."""
     require(permissions.can_issue(actor))
     subject = _text(subject, _("Give the notice a subject."))
     body = _text(body, _("Say what the unit must do."))
@@ -209,7 +211,8 @@ def issue_notice(
     year = timezone.localdate().year
     notice = SupervisionNotice.objects.create(
         year=year,
-        number=next_notice_number(year),
+        number=next_notice_number(unit.province_id, year),
+        organization_id=unit.province_id,
         unit=unit,
         matter=matter,
         subject=subject,
