@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import text_field
+from responsibilities.forms import offer_organizations
 from responsibilities.models import Post
+from responsibilities.selectors import sole_organization
 
 from .models import AppraisalRound, RaterRole
 
@@ -43,11 +45,18 @@ class NewRoundForm(RoundForm):
     class Meta(RoundForm.Meta):
         fields = ["year", *ROUND_FIELDS]
 
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if AppraisalRound.objects.filter(year=year).exists():
-            raise forms.ValidationError(_("There is already an appraisal round for this year."))
-        return year
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_organizations(self)  # asked only when the installation holds several
+
+    def clean(self):
+        data = super().clean()
+        year, organization = data.get("year"), data.get("organization") or sole_organization()
+        if year and organization:
+            rounds = AppraisalRound.objects.filter(province=organization.pk, organization=organization, year=year)
+            if rounds.exists():
+                self.add_error("year", _("There is already an appraisal round for this year."))
+        return data
 
 
 class CriterionForm(forms.Form):
@@ -134,11 +143,12 @@ class ParticipantsForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
         from .services import secretary_posts
 
-        self.fields["posts"].queryset = secretary_posts().order_by("unit__path")
+        # The secretaries of the organization that runs the round.
+        self.fields["posts"].queryset = secretary_posts(organization).order_by("unit__path")
         held = list(Post.objects.filter(active=True, unit__active=True, holder__isnull=False).select_related("unit"))
         labels: dict[int, list[str]] = {}
         for post in held:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.attachments import AbstractAttachment
 from core.events import AbstractEvent
 from core.fields import person
-from core.provinces import ProvinceKeyed
+from core.provinces import ProvinceKeyed, organization_field
 
 # Fewer ballots than this and the averages would give one rater's marks away (with two,
 # each rater could read the other's off the result): neither a round's minimum of valid
@@ -33,14 +33,21 @@ class RaterRole(models.TextChoices):
     PEER = "peer", _("Other branch secretary")
 
 
-class AppraisalRound(models.Model):
+class AppraisalRound(ProvinceKeyed):
+    """A year's 述职评议 of one organization (speech 一、三: the 党组 and its 机关党委 appraise
+    their own branch secretaries): its secretaries, raters, ballots and events live in that
+    organization's province (docs/scale.md section 5)."""
+
+    province_from = ("organization",)
+
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open for rating")
         CLOSED = "closed", _("Closed")
         PUBLISHED = "published", _("Published")
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    organization = organization_field(_("organization running the round"))
+    year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=100)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     due_on = models.DateField(_("rating due on"), null=True, blank=True)
@@ -75,6 +82,9 @@ class AppraisalRound(models.Model):
         verbose_name = _("appraisal round")
         verbose_name_plural = _("appraisal rounds")
         ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "organization", "year"], name="appraisalround_once_per_year")
+        ]
 
     def __str__(self):
         return self.title
@@ -91,7 +101,9 @@ class AppraisalRound(models.Model):
         return self.state in (self.State.CLOSED, self.State.PUBLISHED)
 
 
-class Criterion(models.Model):
+class Criterion(ProvinceKeyed):
+    province_from = ("round",)
+
     round = models.ForeignKey(
         AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="criteria"
     )
@@ -111,9 +123,11 @@ class Criterion(models.Model):
         return self.name
 
 
-class GradeLevel(models.Model):
+class GradeLevel(ProvinceKeyed):
     """One step of the grade scale: what a rater may give (with its points) and, read the
     other way, the grade of an overall score at or above ``min_score``."""
+
+    province_from = ("round",)
 
     round = models.ForeignKey(AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="levels")
     name = models.CharField(_("name"), max_length=20)
@@ -192,9 +206,11 @@ class AppraisalEvidence(AbstractAttachment, ProvinceKeyed):
         verbose_name_plural = _("appraisal evidence")
 
 
-class Rater(models.Model):
+class Rater(ProvinceKeyed):
     """Who may rate in a round, and in which role. Whether they have rated is NOT kept
     here (that would date their ballot): see ``BallotToken``."""
+
+    province_from = ("round",)
 
     round = models.ForeignKey(AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="raters")
     person = person(_("rater"), related_name="appraisal_raters")
@@ -204,7 +220,7 @@ class Rater(models.Model):
         verbose_name = _("rater")
         verbose_name_plural = _("raters")
         ordering = ["role", "id"]
-        constraints = [models.UniqueConstraint(fields=["round", "person"], name="rater_once_per_round")]
+        constraints = [models.UniqueConstraint(fields=["province", "round", "person"], name="rater_once_per_round")]
 
     def __str__(self):
         return f"{self.person} ({self.get_role_display()})"
@@ -270,14 +286,16 @@ class BallotScore(ProvinceKeyed):
         return str(self.pk)
 
 
-class BallotToken(models.Model):
+class BallotToken(ProvinceKeyed):
     """That someone has voted in a round: a keyed one-way hash of (round, rater), nothing more.
 
     The unique constraint makes the second vote of the same person fail, also when two
     arrive at once. Without the server's secret the token cannot be traced back to a
     person; with it, one can only tell *whether* someone voted, never which ballot is
-    theirs, because no ballot refers to a token.
+    theirs, because no ballot refers to a token. It lives in its round's province.
     """
+
+    province_from = ("round",)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="tokens")
@@ -286,16 +304,20 @@ class BallotToken(models.Model):
     class Meta:
         verbose_name = _("ballot token")
         verbose_name_plural = _("ballot tokens")
-        constraints = [models.UniqueConstraint(fields=["round", "token"], name="ballottoken_once_per_rater")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "round", "token"], name="ballottoken_once_per_rater")
+        ]
 
     def __str__(self):
         return self.token[:12]
 
 
-class BallotBox(models.Model):
+class BallotBox(ProvinceKeyed):
     """A rater's sheet, sealed, waiting to be counted: written in the voter's transaction
     with their token, and emptied into ``Ballot``/``BallotScore`` by a job of its own in
     batches of at least three voters (see ``appraisals.anonymity``). No voter, no time."""
+
+    province_from = ("round",)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(
@@ -379,9 +401,12 @@ class Finding(ProvinceKeyed):
         return self.text[:60]
 
 
-class AppraisalEvent(AbstractEvent):
+class AppraisalEvent(AbstractEvent, ProvinceKeyed):
     """Who did what, when, to a round or a secretary's report (留痕). Casting a ballot is
-    deliberately NOT an event: a dated record of who voted would undo the anonymity."""
+    deliberately NOT an event: a dated record of who voted would undo the anonymity. A
+    secretary's step lives with the secretary, a round's own step with the round."""
+
+    province_from = ("appraisee", "round")
 
     class Action(models.TextChoices):
         CREATE = "create", _("Round created")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import BootstrapMixin, text_field
+from responsibilities.forms import offer_organizations
 from responsibilities.models import Unit
 
 from .models import HonourKind
@@ -22,6 +23,7 @@ class RoundForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kinds"].widget.attrs.pop("class", None)
+        offer_organizations(self)  # asked only when the installation holds several
 
 
 class AddForm(BootstrapMixin, forms.Form):
@@ -35,6 +37,11 @@ class AddForm(BootstrapMixin, forms.Form):
     reason = text_field(
         _("Reason for adding"), rows=2, max_length=1000, required=_("Say why this nomination is added.")
     )
+
+    def __init__(self, *args, round=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if round is not None:  # the units of the organization that runs the round
+            self.fields["unit"].queryset = self.fields["unit"].queryset.filter(province=round.province_id)
 
 
 class WithdrawForm(BootstrapMixin, forms.Form):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.events import AbstractTransitionEvent
 from core.fields import person
-from core.provinces import ProvinceKeyed
+from core.provinces import ProvinceKeyed, organization_field
 
 
 class HonourKind(models.TextChoices):
@@ -31,13 +31,20 @@ class HonourKind(models.TextChoices):
 UNIT_KINDS = frozenset({HonourKind.ADVANCED_BRANCH})
 
 
-class HonourRound(models.Model):
+class HonourRound(ProvinceKeyed):
+    """A year's 评先评优 of one organization (speech 二、三: the organization confers its own
+    honours on its own branches and members): its nominations, honours and events live in
+    that organization's province (docs/scale.md section 5)."""
+
+    province_from = ("organization",)
+
     class State(models.TextChoices):
         NOMINATING = "nominating", _("Nominating")
         PUBLICITY = "publicity", _("Public notice")
         DECIDED = "decided", _("Decided")
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    organization = organization_field(_("organization running the round"))
+    year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=100)
     kinds = models.JSONField(_("honours awarded"), default=list, help_text=_("The kinds of honour of this round."))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.NOMINATING)
@@ -52,6 +59,9 @@ class HonourRound(models.Model):
         verbose_name = _("honours round")
         verbose_name_plural = _("honours rounds")
         ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "organization", "year"], name="honourround_once_per_year")
+        ]
 
     def __str__(self):
         return self.title
@@ -176,7 +186,12 @@ class Honour(ProvinceKeyed):
         return self.unit.label
 
 
-class HonourEvent(AbstractTransitionEvent):
+class HonourEvent(AbstractTransitionEvent, ProvinceKeyed):
+    """A step of a round (留痕): one on a nomination lives with the nomination, a round's own
+    step with the round."""
+
+    province_from = ("nomination", "round")
+
     class Action(models.TextChoices):
         CREATE = "create", _("Round created")
         NOMINATE = "nominate", _("Nominations drawn")

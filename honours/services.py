@@ -20,6 +20,7 @@ from dashboard.services import request_export
 from notifications.services import notify
 from responsibilities import access
 from responsibilities.models import Unit
+from responsibilities.selectors import round_organization
 
 from . import selectors
 from .models import UNIT_KINDS, Honour, HonourEvent, HonourKind, HonourRound, Nomination, Objection
@@ -43,12 +44,17 @@ def _lock(round_id: int) -> HonourRound:
 
 
 @transaction.atomic
-def create_round(*, year: int, title: str, kinds: list[str], actor) -> HonourRound:
-    if HonourRound.objects.filter(year=year).exists():
+def create_round(*, year: int, title: str, kinds: list[str], actor, organization: Unit | None = None) -> HonourRound:
+    """A round of ``organization`` (the root whose branches and members it honours; the
+    only one when the installation has one, ``responsibilities.selectors.organizations``)."""
+    organization = round_organization(organization)
+    if HonourRound.objects.filter(province=organization.pk, organization=organization, year=year).exists():
         raise TransitionError(_("There is already a round for %(year)s.") % {"year": year})
     if not kinds or any(kind not in HonourKind.values for kind in kinds):
         raise TransitionError(_("Choose at least one honour."))
-    round = HonourRound.objects.create(year=year, title=title, kinds=list(kinds), created_by=actor)
+    round = HonourRound.objects.create(
+        organization=organization, year=year, title=title, kinds=list(kinds), created_by=actor
+    )
     machine.record(round, actor=actor, action=Action.CREATE)
     return round
 
@@ -70,7 +76,10 @@ def draw_nominations(*, round_id: int, actor) -> list[Nomination]:
     twice (nor brings back a withdrawn one)."""
     round = _lock(round_id)
     machine.expect(round, State.NOMINATING)
-    candidates = selectors.ranking_candidates(round.year) + selectors.appraisal_candidates(round.year)
+    # The organization's own branches and secretaries (二、三: it honours its own).
+    candidates = selectors.ranking_candidates(round.year, round.organization) + selectors.appraisal_candidates(
+        round.year, round.organization
+    )
     made = []
     for c in candidates:
         if c.kind not in round.kinds:
@@ -98,6 +107,8 @@ def add_nomination(*, round_id: int, actor, kind: str, unit_id: int, person_id: 
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
         raise TransitionError(_("There is no such unit."))
+    if unit.province_id != round.province_id:
+        raise TransitionError(_("This unit is not in the organization that runs the round."))
     person = None
     if kind in UNIT_KINDS:
         if person_id:

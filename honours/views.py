@@ -43,7 +43,11 @@ def rounds(request):
         made = attempt(
             form,
             lambda data: services.create_round(
-                year=data["year"], title=data["title"], kinds=data["kinds"], actor=request.user
+                year=data["year"],
+                title=data["title"],
+                kinds=data["kinds"],
+                actor=request.user,
+                organization=data.get("organization"),
             ),
         )
         if made is not None:
@@ -61,7 +65,7 @@ def _round_page(request, round, **forms):
         "nominations": nominations,
         "objections": selectors.objections(round),
         "events": selectors.events(round),
-        "add_form": forms.get("add_form") or AddForm(prefix="add"),
+        "add_form": forms.get("add_form") or AddForm(prefix="add", round=round),
         "withdraw_form": forms.get("withdraw_form"),
         "publicize_form": forms.get("publicize_form") or PublicizeForm(prefix="pub"),
         "objection_form": forms.get("objection_form") or ObjectionForm(prefix="obj", nominations=kept),
@@ -91,7 +95,7 @@ def round_action(request, pk, action):
             messages.success(request, _("%(n)s nominations drawn.") % {"n": len(made)})
         return redirect("honours:round", round.pk)
     if action == "add":
-        form = AddForm(request.POST, prefix="add")
+        form = AddForm(request.POST, prefix="add", round=round)
         done = attempt(
             form,
             lambda d: services.add_nomination(

@@ -93,3 +93,29 @@ class PortfolioForm(forms.Form):
     portfolio = forms.CharField(
         label=_("Areas in charge"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000
     )
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+def offer_organizations(form: forms.Form) -> None:
+    """Add to a form that starts a yearly round (述职评议, 评先评优) the choice of the
+    organization that runs it — only when the installation holds several
+    (``selectors.organizations``); with one, the round is simply its own, and nobody is
+    asked. ``cleaned_data["organization"]`` is then the one chosen, or absent."""
+    from .selectors import organizations
+
+    choices = organizations()
+    if len(choices[:2]) > 1:
+        form.fields["organization"] = OrganizationChoiceField(
+            label=_("Organization running the round"),
+            queryset=choices,
+            widget=forms.Select(attrs={"class": "form-select"}),
+            error_messages={
+                "required": _("Choose the organization that runs the round."),
+                "invalid_choice": _("Choose the organization that runs the round."),
+            },
+        )
+        form.order_fields(["organization"])

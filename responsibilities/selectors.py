@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.errors import TransitionError
 from core.selectors import filter_given
 
 from . import access
@@ -135,3 +137,31 @@ def responsible_people(unit, post: Post | None = None) -> list:
     posts = list(Post.objects.filter(unit=unit, active=True, holder__isnull=False).select_related("holder"))
     secretaries = [p.holder for p in posts if p.kind == PostKind.SECRETARY]
     return secretaries or [p.holder for p in posts]
+
+
+def organizations():
+    """The organizations that run a yearly round of their own — 述职评议 of their branch
+    secretaries (一、三: 书记抓、抓书记) and 评先评优 of their branches and members (二、三):
+    the roots of the tree (each a province, ``core.provinces``) with an active 党支部 under
+    them. A 纪检监察组 on its own track has none and runs no round."""
+    branches = Unit.objects.filter(province_id=OuterRef("pk"), kind=UnitKind.BRANCH, active=True)
+    return Unit.objects.filter(depth=1, active=True).filter(Exists(branches)).order_by("path")
+
+
+def sole_organization() -> Unit | None:
+    """The organization a round belongs to when there is only one to choose (an organ's
+    installation): nobody needs to be asked."""
+    found = list(organizations()[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def round_organization(organization: Unit | None = None) -> Unit:
+    """The organization a new round belongs to: ``organization`` if it runs rounds, else the
+    sole one; refused (``TransitionError``) when there are several and none is chosen."""
+    if organization is None:
+        organization = sole_organization()
+    elif not organizations().filter(pk=organization.pk).exists():
+        raise TransitionError(_("That organization runs no round: choose one with Party branches."))
+    if organization is None:
+        raise TransitionError(_("Choose the organization that runs the round."))
+    return organization

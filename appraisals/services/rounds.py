@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import TransitionError
 from notifications.services import notify
-from responsibilities.models import Post, PostKind, Tenure, UnitKind
+from responsibilities.models import Post, PostKind, Tenure, Unit, UnitKind
+from responsibilities.selectors import round_organization
 
 from .. import permissions, results
 from ..models import (
@@ -55,11 +56,15 @@ DEFAULT_LEVELS = [
 # Setting a round up
 
 
-def secretary_posts():
-    """Every held 党支部书记 post: who is appraised by default (书记抓、抓书记, 一、三)."""
-    return Post.objects.filter(
+def secretary_posts(organization: Unit | None = None):
+    """Every held 党支部书记 post (of ``organization``'s tree, when given): who is appraised by
+    default (书记抓、抓书记, 一、三)."""
+    posts = Post.objects.filter(
         kind=PostKind.SECRETARY, active=True, unit__kind=UnitKind.BRANCH, unit__active=True, holder__isnull=False
-    ).select_related("unit", "holder")
+    )
+    if organization is not None:
+        posts = posts.filter(province=organization.pk)
+    return posts.select_related("unit", "holder")
 
 
 # A secretary is appraised for a year they served most of; one who served less is noted,
@@ -67,13 +72,15 @@ def secretary_posts():
 MIN_DAYS_SERVED = 183
 
 
-def tenures_in_year(year: int) -> tuple[list[Tenure], list[Tenure]]:
+def tenures_in_year(year: int, organization: Unit | None = None) -> tuple[list[Tenure], list[Tenure]]:
     """The 党支部书记 tenures that overlap ``year``, split into (appraised, noted) by the
     days served in it; each tenure carries ``days_served``. Whoever held the post for most
     of the year is appraised, even after handing it on (交接)."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    # Only ``organization``'s tree, when given.
+    within = Tenure.objects.all() if organization is None else Tenure.objects.filter(province=organization.pk)
     tenures = (
-        Tenure.objects.filter(
+        within.filter(
             post__kind=PostKind.SECRETARY, post__active=True, post__unit__kind=UnitKind.BRANCH, post__unit__active=True
         )
         .annotate(after_another=Exists(Tenure.objects.filter(post=OuterRef("post"), started__lt=OuterRef("started"))))
@@ -93,31 +100,51 @@ def tenures_in_year(year: int) -> tuple[list[Tenure], list[Tenure]]:
     return appraised, noted
 
 
-def default_raters(*, sample_size: int, exclude: Iterable[int] = (), rng: random.Random | None = None) -> dict:
+def default_raters(
+    *,
+    sample_size: int,
+    exclude: Iterable[int] = (),
+    rng: random.Random | None = None,
+    organization: Unit | None = None,
+) -> dict:
     """Raters by role: holders of posts in the leading Party group, in the organ Party
-    committee, and ``sample_size`` branch secretaries drawn at random. A person is in one
-    role only, the first that fits."""
+    committee, and ``sample_size`` branch secretaries drawn at random — of
+    ``organization``'s tree when given. A person is in one role only, the first that fits."""
     held = Post.objects.filter(active=True, unit__active=True, holder__isnull=False)
+    if organization is not None:
+        held = held.filter(province=organization.pk)
     taken: set[int] = set(exclude)
     chosen: dict[str, list[int]] = {}
     for role, kind in ((RaterRole.LEADERSHIP, UnitKind.LEADING_GROUP), (RaterRole.COMMITTEE, UnitKind.ORGAN_COMMITTEE)):
         people = sorted(set(held.filter(unit__kind=kind).values_list("holder_id", flat=True)) - taken)
         chosen[role] = people
         taken |= set(people)
-    peers = sorted(set(secretary_posts().values_list("holder_id", flat=True)) - taken)
+    peers = sorted(set(secretary_posts(organization).values_list("holder_id", flat=True)) - taken)
     rng = rng or random.SystemRandom()
     chosen[RaterRole.PEER] = sorted(rng.sample(peers, min(sample_size, len(peers))))
     return chosen
 
 
 @transaction.atomic
-def create_round(*, year: int, actor, title: str = "", rng: random.Random | None = None, **settings) -> AppraisalRound:
-    """A draft round for ``year`` with the default criteria and scale, every secretary
-    appraised and the default raters; refused when ``year`` already has a round."""
+def create_round(
+    *,
+    year: int,
+    actor,
+    title: str = "",
+    rng: random.Random | None = None,
+    organization: Unit | None = None,
+    **settings,
+) -> AppraisalRound:
+    """A draft round of ``organization`` (the root whose secretaries it appraises; the only
+    one when the installation has one, ``responsibilities.selectors.organizations``) for
+    ``year`` with the default criteria and scale, every secretary of its tree appraised and
+    its default raters; refused when the organization already has a round for ``year``."""
     require(permissions.can_manage(actor))
-    if AppraisalRound.objects.filter(year=year).exists():
+    organization = round_organization(organization)
+    if AppraisalRound.objects.filter(province=organization.pk, organization=organization, year=year).exists():
         raise TransitionError(_("There is already an appraisal round for %(year)s.") % {"year": year})
     round = AppraisalRound.objects.create(
+        organization=organization,
         year=year,
         title=title or _("Appraisal of branch secretaries %(year)s") % {"year": year},
         created_by=actor,
@@ -131,14 +158,14 @@ def create_round(*, year: int, actor, title: str = "", rng: random.Random | None
         GradeLevel(round=round, name=str(name), points=points, min_score=threshold)
         for name, points, threshold in DEFAULT_LEVELS
     )
-    appraised, _noted = tenures_in_year(year)
+    appraised, _noted = tenures_in_year(year, organization)
     seen: set[int] = set()
     chosen = [t for t in appraised if not (t.person_id in seen or seen.add(t.person_id))]
     _set_participants(
         round,
         posts=[t.post for t in chosen],
         people={t.post_id: t.person_id for t in chosen},
-        raters=default_raters(sample_size=round.peer_sample_size, rng=rng),
+        raters=default_raters(sample_size=round.peer_sample_size, rng=rng, organization=organization),
     )
     round_steps.record(round, actor=actor, action=Action.CREATE)
     return round
@@ -190,6 +217,9 @@ def set_participants(*, round_id: int, actor, posts: Iterable[Post], raters: Map
     round = round_steps.lock(round_id)
     _refuse_unless_draft(round)
     round_steps.expect(round, State.DRAFT)
+    posts = list(posts)
+    if any(post.province_id != round.province_id for post in posts):
+        raise TransitionError(_("Only secretaries of the organization that runs the round can be appraised."))
     _set_participants(round, posts=posts, raters=raters)
     round_steps.record(round, actor=actor, action=Action.CONFIGURE, comment=_("Participants"))
     return round

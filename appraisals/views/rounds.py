@@ -42,6 +42,7 @@ def round_new(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         year, title = data.pop("year"), data.pop("title")
+        data.setdefault("organization", None)
         try:
             made = services.create_round(year=year, actor=request.user, title=title, **data)
         except TransitionError as error:
@@ -137,10 +138,10 @@ def round_participants(request, round):
     initial = {"posts": list(round.appraisees.values_list("post_id", flat=True))}
     for role in RaterRole.values:
         initial[role] = list(round.raters.filter(role=role).values_list("person_id", flat=True))
-    form = ParticipantsForm(request.POST or None, initial=initial)
+    form = ParticipantsForm(request.POST or None, initial=initial, organization=round.organization)
     if request.method == "POST" and request.POST.get("action") == "defaults":
-        posts = list(services.secretary_posts())
-        raters = services.default_raters(sample_size=round.peer_sample_size)
+        posts = list(services.secretary_posts(round.organization))
+        raters = services.default_raters(sample_size=round.peer_sample_size, organization=round.organization)
         services.set_participants(round_id=round.pk, actor=request.user, posts=posts, raters=raters)
         messages.success(request, _("Every secretary is appraised again, and a new sample of secretaries was drawn."))
         return redirect("appraisals:participants", round.pk)

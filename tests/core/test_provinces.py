@@ -26,7 +26,7 @@ from scoring.models import ScoreLine, UnitScore
 from scoring.services import compute_scores
 from tests.assessments.conftest import scheduled_period
 from tests.assessments.files import pdf, upload
-from tests.factories import PostFactory, UnitFactory
+from tests.factories import PostFactory, UnitFactory, UserFactory
 from worklog import services as worklog
 from worklog.models import RecordFile, WorkRecord, WorkRecordEvent
 
@@ -38,8 +38,6 @@ pytestmark = pytest.mark.django_db
 NOT_YET = {
     "responsibilities.Succession": "links two units, possibly of two provinces (a merge across): a reference table",
     "dashboard.Export": "one person's file, possibly of the whole installation (no unit): coordinator-local",
-    "appraisals.AppraisalEvent": "a round's own events (created, opened, published) name no unit: keyed with rounds",
-    "honours.HonourEvent": "a round's own events (drawn, publicized, decided) name no unit: keyed with rounds",
 }
 
 
@@ -218,6 +216,55 @@ def test_a_unit_moved_under_another_root_moves_with_everything_under_it(cast, pe
     assert wrong_rows() == {}
 
 
+def test_an_organization_moved_under_another_keeps_its_notice_numbers_and_takes_its_rounds(cast):
+    """Issue 16 item 5: notices are numbered per organization (the unit's root) and rounds
+    belong to one. A whole organization moved under another: its notices keep their
+    numbers in its own series — the same numbers as the new root's own notices, which
+    the constraint allows since the series is named — and its counter, rounds, their
+    criteria, raters and events move to the new province; its next notice is numbered in
+    the new root's series."""
+    from appraisals.models import AppraisalEvent, AppraisalRound, Criterion
+    from appraisals.services import create_round as create_appraisal
+    from honours.models import HonourEvent, HonourRound
+    from honours.services import create_round as create_honours
+    from oversight.models import NoticeCounter, SupervisionNotice
+
+    other = UnitFactory(code="SHENG2", name="另一省党组", kind=UnitKind.LEADING_GROUP)
+    branch = UnitFactory(code="S2ZB", name="另一省支部", parent=other)
+    PostFactory(unit=branch, title="支部书记", held_by=UserFactory(username="s2shuji"))
+    home = cast.party_group.pk
+    deadline = timezone.localdate() + datetime.timedelta(days=9)
+
+    def notice(unit):
+        return issue_notice(actor=cast.admin, unit=unit, subject="s", body="b", deadline=deadline)
+
+    mine, theirs = notice(cast.unit_a), notice(Unit.objects.get(pk=branch.pk))
+    assert (mine.number, mine.organization_id, theirs.number, theirs.organization_id) == (1, home, 1, other.pk)
+    year = timezone.localdate().year
+    appraisal = create_appraisal(year=year, actor=cast.admin, organization=other)
+    honours = create_honours(year=year, title="评先", kinds=["advanced_branch"], actor=cast.admin, organization=other)
+    assert appraisal.appraisees.get().unit_id == branch.pk  # its own secretaries only
+    assert (appraisal.province_id, honours.province_id) == (other.pk, other.pk)
+
+    Unit.objects.move(Unit.objects.get(pk=other.pk), Unit.objects.get(pk=home), "sorted-child")
+
+    theirs.refresh_from_db()
+    assert (theirs.province_id, theirs.organization_id, theirs.number) == (home, other.pk, 1)
+    assert NoticeCounter.objects.get(organization=other).province_id == home
+    for model, rows in (
+        (AppraisalRound, AppraisalRound.objects.filter(pk=appraisal.pk)),
+        (Criterion, Criterion.objects.filter(round=appraisal)),
+        (AppraisalEvent, AppraisalEvent.objects.filter(round=appraisal)),
+        (HonourRound, HonourRound.objects.filter(pk=honours.pk)),
+        (HonourEvent, HonourEvent.objects.filter(round=honours)),
+    ):
+        assert set(rows.values_list("province_id", flat=True)) == {home}, model
+    later = notice(Unit.objects.get(pk=branch.pk))
+    assert (later.province_id, later.organization_id, later.number) == (home, home, 2)
+    assert SupervisionNotice.objects.filter(province=home, year=year, number=1).count() == 2
+    assert wrong_rows() == {}
+
+
 def test_the_report_page_reads_the_reports_rows_within_its_province(cast, period, client_as, settings, tmp_path):
     """docs/scale.md 5: the report page is one shard on Citus — its events, files and plan
     are read with the report's province in the query, so the router needs no other node."""
@@ -323,14 +370,29 @@ def test_the_demo_keys_its_posts_appraisals_and_honours_with_their_units_provinc
     (or its parent row's) root, whichever way it was written (save, bulk_create)."""
     from django.core.management import call_command
 
-    from appraisals.models import AppraisalResult, Appraisee, Ballot, BallotScore, Finding
-    from honours.models import Honour, Nomination
+    from appraisals.models import (
+        AppraisalEvent,
+        AppraisalResult,
+        AppraisalRound,
+        Appraisee,
+        Ballot,
+        BallotScore,
+        BallotToken,
+        Criterion,
+        Finding,
+        GradeLevel,
+        Rater,
+    )
+    from honours.models import Honour, HonourEvent, HonourRound, Nomination
     from responsibilities.models import Assignment, Liaison, Tenure
 
     settings.DEBUG = True
     call_command("load_checklist", "--year", "2026")
     call_command("load_demo", "--year", "2026")
     for model in (Post, Tenure, Liaison, Assignment, Appraisee, Ballot, BallotScore, AppraisalResult, Finding):
+        assert model.objects.exists(), model
+    # Rounds belong to an organization now: theirs and their rows' provinces too.
+    for model in (AppraisalRound, AppraisalEvent, Criterion, GradeLevel, Rater, BallotToken, HonourRound, HonourEvent):
         assert model.objects.exists(), model
     assert Nomination.objects.exists() and Honour.objects.exists()
     assert wrong_rows() == {}

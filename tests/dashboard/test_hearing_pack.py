@@ -281,7 +281,12 @@ def test_the_honours_a_unit_was_conferred_show_in_the_next_pack(closed, cast):
 
     year = closed.cur.year
     round = HonourRound.objects.create(
-        year=year, title="评先", kinds=["advanced_branch"], state="decided", created_by=cast.admin
+        year=year,
+        title="评先",
+        kinds=["advanced_branch"],
+        state="decided",
+        organization=cast.party_group,
+        created_by=cast.admin,
     )
     nomination = Nomination.objects.create(round=round, kind="advanced_branch", unit=cast.unit_b, source="ranking")
     Honour.objects.create(

@@ -56,7 +56,11 @@ def year_data(cast) -> Year:
         for period, score in ((first, h1), (second, h2)):
             UnitScore.objects.create(period=period, unit=unit, score=Decimal(score), subtree_score=Decimal(score))
     appraisal = AppraisalRound.objects.create(
-        year=year, title=f"{year}年度述职评议", state=AppraisalRound.State.PUBLISHED, created_by=cast.admin
+        year=year,
+        title=f"{year}年度述职评议",
+        state=AppraisalRound.State.PUBLISHED,
+        organization=cast.party_group,
+        created_by=cast.admin,
     )
     good = GradeLevel.objects.create(round=appraisal, name="好", points=100, min_score=90)
     fair = GradeLevel.objects.create(round=appraisal, name="较好", points=85, min_score=80)

@@ -120,7 +120,12 @@ def test_the_round_runs_from_nomination_through_public_notice_to_decision(client
 
 def test_honours_show_on_the_units_page_and_the_persons(client_as, cast, year_data, django_assert_max_num_queries):
     round = HonourRound.objects.create(
-        year=year_data.year, title="评先", kinds=["advanced_branch"], state="decided", created_by=cast.admin
+        year=year_data.year,
+        title="评先",
+        kinds=["advanced_branch"],
+        state="decided",
+        organization=cast.party_group,
+        created_by=cast.admin,
     )
     nomination = Nomination.objects.create(round=round, kind="advanced_branch", unit=cast.unit_a, source="ranking")
     Honour.objects.create(
@@ -152,7 +157,11 @@ def test_the_public_notice_is_read_by_everyone_in_scope_and_printed(
     client_as, cast, year_data, django_assert_max_num_queries
 ):
     round = HonourRound.objects.create(
-        year=year_data.year, title="年度评先评优", kinds=["advanced_branch"], created_by=cast.admin
+        year=year_data.year,
+        title="年度评先评优",
+        kinds=["advanced_branch"],
+        organization=cast.party_group,
+        created_by=cast.admin,
     )
     Nomination.objects.create(round=round, kind="advanced_branch", unit=cast.unit_a, source="ranking", basis="第1名")
     url = reverse("honours:notice", args=[round.pk])
@@ -176,7 +185,11 @@ def test_the_public_notice_is_read_by_everyone_in_scope_and_printed(
 @pytest.mark.parametrize("role,code", [("admin", 200), ("leader", 403), ("secretary_a", 403), ("supervisor", 403)])
 def test_only_the_admin_runs_a_round(client_as, cast, year_data, role, code, django_assert_max_num_queries):
     round = HonourRound.objects.create(
-        year=year_data.year, title="评先", kinds=["advanced_branch"], created_by=cast.admin
+        year=year_data.year,
+        title="评先",
+        kinds=["advanced_branch"],
+        organization=cast.party_group,
+        created_by=cast.admin,
     )
     client = client_as(role)
     with django_assert_max_num_queries(15):
@@ -256,6 +269,7 @@ def test_the_kinds_are_the_fields_words(cast):
 def test_the_pages_speak_chinese_first_and_english_on_request(client_as, cast, year_data):
     round = HonourRound.objects.create(
         year=year_data.year, title="评先", kinds=["advanced_branch"], state="publicity", created_by=cast.admin,
+        organization=cast.party_group,
         notice_starts_on=TODAY(), notice_ends_on=TODAY(),
     )  # fmt: skip
     Nomination.objects.create(round=round, kind="advanced_branch", unit=cast.unit_a, source="ranking")

@@ -26,7 +26,9 @@ def _private_media(settings, tmp_path):
 
 def confer(cast, year, unit, kind, person=None):
     round = HonourRound.objects.get_or_create(
-        year=year, defaults={"title": "评先", "kinds": [kind], "state": "decided", "created_by": cast.admin}
+        year=year,
+        organization=cast.party_group,
+        defaults={"title": "评先", "kinds": [kind], "state": "decided", "created_by": cast.admin},
     )[0]
     nomination = Nomination.objects.create(round=round, kind=kind, unit=unit, person=person, source="ranking")
     Honour.objects.create(

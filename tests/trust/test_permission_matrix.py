@@ -301,7 +301,12 @@ def objects(cast, period, report_a, settings, tmp_path):
         summary.file.save(f"{name}.xlsx", ContentFile(b"PK"), save=True)
         exports[name] = {"token": summary.token}
     honour_round = HonourRound.objects.create(
-        year=period.year, title="评先评优", kinds=["advanced_branch"], state="publicity", created_by=cast.admin
+        year=period.year,
+        title="评先评优",
+        kinds=["advanced_branch"],
+        state="publicity",
+        organization=cast.party_group,
+        created_by=cast.admin,
     )
     ledger = Export.objects.create(kind=Export.Kind.LEDGER, period=period, unit=cast.unit_a, status=Export.Status.DONE)
     ledger.file.save("ledger.xlsx", ContentFile(b"PK"), save=True)
