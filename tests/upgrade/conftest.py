@@ -170,6 +170,27 @@ def mingze_tables(connection) -> list[tuple[str, int]]:
     return [(name, _rows(connection, f'SELECT count(*) FROM "{name}"')[0][0]) for name in names]
 
 
+def notices_of_two_organizations(connection) -> list[tuple]:
+    """Add to the previous main a notice to the 纪检监察组 — a root of its own, so another
+    organization than the 党组's tree — numbered after the others by the installation-wide
+    counter of then; return every notice as (id, year, number, root of its unit). (Run after
+    the row counts are read: the upgrade keeps the row, it is not one it must account for.)"""
+    _rows(
+        connection,
+        "INSERT INTO oversight_supervisionnotice (year, number, matter, subject, body, deadline, state, issued_at, "
+        "reply, pressed, issued_by_id, unit_id) SELECT n.year, c.last + 1, 'other', '纪检监察组督办', '请说明情况', "
+        "n.deadline, 'issued', n.issued_at, '', 0, n.issued_by_id, u.id FROM oversight_supervisionnotice n "
+        "JOIN oversight_noticecounter c ON c.year = n.year JOIN responsibilities_unit u "
+        "ON u.kind = 'discipline_group' AND u.depth = 1 ORDER BY n.id, u.path LIMIT 1 RETURNING id",
+    )
+    _rows(connection, "UPDATE oversight_noticecounter SET last = last + 1 RETURNING year")
+    return _rows(
+        connection,
+        "SELECT n.id, n.year, n.number, r.id FROM oversight_supervisionnotice n JOIN responsibilities_unit u "
+        "ON u.id = n.unit_id JOIN responsibilities_unit r ON r.path = substr(u.path, 1, 4) ORDER BY n.id",
+    )
+
+
 # Read from the previous main's schema (5f8f5ba) before migrating.
 MAIN_SNAPSHOT = {
     "tables": mingze_tables,
@@ -194,6 +215,23 @@ MAIN_SNAPSHOT = {
     "LEFT JOIN responsibilities_assignment na ON na.id = nrep.assignment_id ORDER BY r.id",
     "meeting_decisions": "SELECT id, decision FROM assessments_meeting ORDER BY id",
     "audit_links": "SELECT organization, sequence, content_hash FROM audit_auditlink ORDER BY organization, sequence",
+    # Each round with the roots of its appraised secretaries' or nominations' units.
+    "appraisal_rounds": "SELECT ro.id, array_agg(r.id ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL) "
+    "FROM appraisals_appraisalround ro LEFT JOIN appraisals_appraisee a ON a.round_id = ro.id "
+    "LEFT JOIN responsibilities_unit u ON u.id = a.unit_id LEFT JOIN responsibilities_unit r "
+    "ON r.path = substr(u.path, 1, 4) GROUP BY ro.id ORDER BY ro.id",
+    "honour_rounds": lambda connection: (
+        _rows(
+            connection,
+            "SELECT ro.id, array_agg(r.id ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL) "
+            "FROM honours_honourround ro LEFT JOIN honours_nomination a ON a.round_id = ro.id "
+            "LEFT JOIN responsibilities_unit u ON u.id = a.unit_id LEFT JOIN responsibilities_unit r "
+            "ON r.path = substr(u.path, 1, 4) GROUP BY ro.id ORDER BY ro.id",
+        )
+        if _rows(connection, "SELECT to_regclass('honours_honourround') IS NOT NULL")[0][0]
+        else []
+    ),
+    "notices": notices_of_two_organizations,
 }
 
 
@@ -207,7 +245,17 @@ def upgraded_main(django_db_blocker) -> Upgraded:
 # migrating: what every previous main is checked for, and the rows this stop's migrations move.
 LAST_MAIN_SNAPSHOT = {
     name: MAIN_SNAPSHOT[name]
-    for name in ("tables", "reports", "report_events", "evidence", "unit_scores", "audit_links")
+    for name in (
+        "tables",
+        "reports",
+        "report_events",
+        "evidence",
+        "unit_scores",
+        "audit_links",
+        "appraisal_rounds",
+        "honour_rounds",
+        "notices",
+    )
 } | {
     "year_end_exports": "SELECT token::text, year, unit_id, requested_by_id, language, status, progress, file, "
     "error FROM honours_yearendexport ORDER BY id",

@@ -214,3 +214,58 @@ def test_every_keyed_table_got_the_province_of_what_its_rows_hang_off(previous_m
         checked.append(table)
     new = {"responsibilities_post", "responsibilities_assignment", "responsibilities_tenure"}
     assert new <= set(checked), checked
+
+
+def test_notice_numbers_continue_per_organization(previous_main):
+    """督办 numbers per issuing organization (issue 16 item 5): every notice keeps its year
+    and number and is in the series of its unit's root; each organization's counter goes on
+    after the highest number it issued, so the next notice of each gets the next number of
+    its own series, never one it gave before."""
+    before = previous_main.before["notices"]
+    roots = {root for *_, root in before}
+    assert len(roots) == 2, "the fixture adds a notice of a second organization: it is wrong"
+    after = {
+        row[0]: row
+        for row in previous_main.rows(
+            "SELECT id, year, number, organization_id, province_id FROM oversight_supervisionnotice"
+        )
+    }
+    assert [after[pk] for pk, *_ in before] == [(pk, year, n, root, root) for pk, year, n, root in before]
+    highest = {}
+    for _pk, year, number, root in before:
+        highest[root, year] = max(number, highest.get((root, year), 0))
+    counters = previous_main.rows("SELECT organization_id, province_id, year, last FROM oversight_noticecounter")
+    assert sorted(counters) == sorted((root, root, year, last) for (root, year), last in highest.items())
+    issue = (
+        "from django.db import transaction; from oversight.services import next_notice_number\n"
+        f"for root, year in {sorted(highest)!r}:\n"
+        "    with transaction.atomic():\n"
+        "        print(root, year, next_notice_number(root, year)); transaction.set_rollback(True)"
+    )
+    result = manage(previous_main.url, "shell", "-c", issue)
+    assert result.returncode == 0, result.stderr
+    nexts = [tuple(map(int, line.split())) for line in result.stdout.split("\n") if line.strip()]
+    assert nexts == [(root, year, highest[root, year] + 1) for root, year in sorted(highest)]
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "table"), [("appraisal_rounds", "appraisals_appraisalround"), ("honour_rounds", "honours_honourround")]
+)
+def test_each_round_belongs_to_the_organization_of_its_units(previous_main, snapshot, table):
+    """A round names the organization that runs it now: the root most of its appraised
+    secretaries (nominations) lie under — all of them in the dumps — or, for a round with
+    none, the first root; its province is that organization."""
+    before = previous_main.before[snapshot]
+    if table == "honours_honourround" and not before:
+        assert "honours_honourround" not in dict(previous_main.before["tables"])  # before 评先评优
+        return
+    assert any(roots for _, roots in before), f"the dump has no {snapshot} with members: the fixture is wrong"
+    first = previous_main.scalar("SELECT id FROM responsibilities_unit WHERE depth = 1 ORDER BY path LIMIT 1")
+    expected = []
+    for pk, roots in before:
+        roots = roots or []
+        assert len(set(roots)) <= 1, "the dumps' rounds are each of one organization"
+        owner = roots[0] if roots else first
+        expected.append((pk, owner, owner))
+    after = previous_main.rows(f"SELECT id, organization_id, province_id FROM {table} ORDER BY id")
+    assert after == expected
