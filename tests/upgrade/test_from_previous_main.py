@@ -240,11 +240,11 @@ def test_notice_numbers_continue_per_organization(previous_main):
         "from django.db import transaction; from oversight.services import next_notice_number\n"
         f"for root, year in {sorted(highest)!r}:\n"
         "    with transaction.atomic():\n"
-        "        print(root, year, next_notice_number(root, year)); transaction.set_rollback(True)"
+        "        print('next', root, year, next_notice_number(root, year)); transaction.set_rollback(True)"
     )
     result = manage(previous_main.url, "shell", "-c", issue)
     assert result.returncode == 0, result.stderr
-    nexts = [tuple(map(int, line.split())) for line in result.stdout.split("\n") if line.strip()]
+    nexts = [tuple(map(int, line.split()[1:])) for line in result.stdout.splitlines() if line.startswith("next ")]
     assert nexts == [(root, year, highest[root, year] + 1) for root, year in sorted(highest)]
 
 
