@@ -29,12 +29,16 @@ def _count(model, **filters):
 
 def rounds_with_counts():
     """Every round with its numbers of secretaries, raters and ballot sheets cast."""
-    return AppraisalRound.objects.annotate(
-        n_appraisees=_count(Appraisee),
-        n_raters=_count(Rater),
-        n_voted=_count(BallotToken),
-        n_submitted=_count(Appraisee, submitted_at__isnull=False),
-    ).order_by("-year")
+    return (
+        AppraisalRound.objects.annotate(
+            n_appraisees=_count(Appraisee),
+            n_raters=_count(Rater),
+            n_voted=_count(BallotToken),
+            n_submitted=_count(Appraisee, submitted_at__isnull=False),
+        )
+        .select_related("organization")
+        .order_by("-year", "organization__path")
+    )
 
 
 def round_with_counts(pk: int) -> AppraisalRound:

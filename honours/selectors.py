@@ -104,6 +104,8 @@ def appraisal_candidates(year: int, organization: Unit | None = None) -> list[Ca
 def rounds() -> list[HonourRound]:
     return list(
         HonourRound.objects.annotate(n_nominations=Count("nominations", filter=Q(nominations__withdrawn=False)))
+        .select_related("organization")
+        .order_by("-year", "organization__path")
     )
 
 

@@ -54,7 +54,9 @@ def rounds(request):
             messages.success(request, _("Round created: draw the nominations from the ranking and the appraisal."))
             return redirect("honours:round", made.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "honours/rounds.html", {"rounds": selectors.rounds(), "form": form}, status=status)
+    rounds = selectors.rounds()
+    several = len({r.organization_id for r in rounds}) > 1  # then each names its organization
+    return render(request, "honours/rounds.html", {"rounds": rounds, "form": form, "several": several}, status=status)
 
 
 def _round_page(request, round, **forms):

@@ -27,10 +27,15 @@ State = AppraisalRound.State
 def rounds(request):
     """述职评议: every round with its state and turnout."""
     require(permissions.sees_all_rounds(request.user))
+    rounds = list(selectors.rounds_with_counts())
     return render(
         request,
         "appraisals/rounds.html",
-        {"rounds": selectors.rounds_with_counts(), "can_manage": permissions.can_manage(request.user)},
+        {
+            "rounds": rounds,
+            "can_manage": permissions.can_manage(request.user),
+            "several": len({r.organization_id for r in rounds}) > 1,  # then each names its organization
+        },
     )
 
 

@@ -36,6 +36,8 @@ FORMS = {
     "honours": ("honours:rounds", {"year": YEAR, "title": "评先评优", "kinds": ["advanced_branch"]}, HonourRound),
 }
 
+LISTS = {"appraisals": "appraisals:rounds", "honours": "honours:rounds"}
+
 
 @pytest.fixture
 def second(cast):
@@ -91,6 +93,9 @@ def test_with_several_the_admin_chooses_and_only_the_admin(
     # The other organization still has its own round for the year.
     assert client.post(reverse(name), {**data, "organization": cast.party_group.pk}).status_code == 302
     assert model.objects.filter(year=YEAR).count() == 2
+    # Two rounds of a year: the list names each one's organization.
+    listed = client.get(reverse(LISTS[app])).content.decode()
+    assert "另一党组" in listed and cast.party_group.name in listed
 
 
 @pytest.mark.parametrize("app", FORMS)
