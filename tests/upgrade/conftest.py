@@ -191,6 +191,26 @@ def notices_of_two_organizations(connection) -> list[tuple]:
     )
 
 
+def appraisal_rounds_and_an_empty_one(connection) -> list[tuple]:
+    """Add to the previous main a draft round nobody is appraised in (its organization is
+    the first root: nothing else names one), then return each round with the roots of its
+    appraised secretaries' units. (Run after the row counts are read, like the notice.)"""
+    _rows(
+        connection,
+        "INSERT INTO appraisals_appraisalround (year, title, state, min_valid_ballots, leadership_weight, "
+        "committee_weight, peer_weight, peer_sample_size, created_at, created_by_id) SELECT 2039, '空的评议', "
+        "'draft', 5, 50, 30, 20, 3, created_at, created_by_id FROM appraisals_appraisalround ORDER BY id LIMIT 1 "
+        "RETURNING id",
+    )
+    return _rows(
+        connection,
+        "SELECT ro.id, array_agg(r.id ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL) "
+        "FROM appraisals_appraisalround ro LEFT JOIN appraisals_appraisee a ON a.round_id = ro.id "
+        "LEFT JOIN responsibilities_unit u ON u.id = a.unit_id LEFT JOIN responsibilities_unit r "
+        "ON r.path = substr(u.path, 1, 4) GROUP BY ro.id ORDER BY ro.id",
+    )
+
+
 # Read from the previous main's schema (5f8f5ba) before migrating.
 MAIN_SNAPSHOT = {
     "tables": mingze_tables,
@@ -216,10 +236,7 @@ MAIN_SNAPSHOT = {
     "meeting_decisions": "SELECT id, decision FROM assessments_meeting ORDER BY id",
     "audit_links": "SELECT organization, sequence, content_hash FROM audit_auditlink ORDER BY organization, sequence",
     # Each round with the roots of its appraised secretaries' or nominations' units.
-    "appraisal_rounds": "SELECT ro.id, array_agg(r.id ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL) "
-    "FROM appraisals_appraisalround ro LEFT JOIN appraisals_appraisee a ON a.round_id = ro.id "
-    "LEFT JOIN responsibilities_unit u ON u.id = a.unit_id LEFT JOIN responsibilities_unit r "
-    "ON r.path = substr(u.path, 1, 4) GROUP BY ro.id ORDER BY ro.id",
+    "appraisal_rounds": appraisal_rounds_and_an_empty_one,
     "honour_rounds": lambda connection: (
         _rows(
             connection,

@@ -260,6 +260,8 @@ def test_each_round_belongs_to_the_organization_of_its_units(previous_main, snap
         assert "honours_honourround" not in dict(previous_main.before["tables"])  # before 评先评优
         return
     assert any(roots for _, roots in before), f"the dump has no {snapshot} with members: the fixture is wrong"
+    if table == "appraisals_appraisalround":
+        assert any(not roots for _, roots in before), "the fixture adds a round with nobody in it"
     first = previous_main.scalar("SELECT id FROM responsibilities_unit WHERE depth = 1 ORDER BY path LIMIT 1")
     expected = []
     for pk, roots in before:
