@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from appraisals.models import AppraisalRound
+from core.errors import TransitionError
 from honours.models import HonourRound
 from responsibilities.models import PostKind, UnitKind
 from responsibilities.selectors import organizations
@@ -115,3 +116,27 @@ def test_a_missing_or_wrong_organization_is_refused_with_a_message(client_as, ca
     assert "Choose the organization that runs the round." in response.content.decode()
     assert "Organization running the round" in admin.get(reverse(name)).content.decode()
     assert not model.objects.exists()
+
+
+def test_a_round_takes_no_secretary_or_nomination_of_another_organization(cast, second):
+    from appraisals import services as appraisals
+    from honours import services as honours
+    from responsibilities.models import Post
+
+    stranger = Post.objects.get(unit__code="SJ2ZB")
+    round = appraisals.create_round(year=YEAR, actor=cast.admin, organization=cast.party_group)
+    assert stranger.pk not in set(round.appraisees.values_list("post_id", flat=True))
+    with pytest.raises(TransitionError, match="本轮组织单位"):
+        appraisals.set_participants(round_id=round.pk, actor=cast.admin, posts=[stranger], raters={})
+    assert round.appraisees.exists()
+    with pytest.raises(TransitionError, match="请选择组织单位"):  # two organizations: which one?
+        honours.create_round(year=YEAR, title="评先", kinds=["advanced_branch"], actor=cast.admin)
+    honour = honours.create_round(
+        year=YEAR, title="评先", kinds=["advanced_branch"], actor=cast.admin, organization=cast.party_group
+    )
+    with pytest.raises(TransitionError, match="不属于本轮的组织单位"):
+        honours.add_nomination(
+            round_id=honour.pk, actor=cast.admin, kind="advanced_branch", unit_id=stranger.unit_id, person_id=None,
+            reason="r",
+        )  # fmt: skip
+    assert not honour.nominations.exists()
