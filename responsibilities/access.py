@@ -224,7 +224,7 @@ class Access:
           纪检监察组's (a root of its own: responsibilities migration 0005)."""
         found: set[int] = set()
         if roles.is_admin(self.user):
-            found.update(Unit.objects.filter(depth=1).values_list("pk", flat=True))
+            found.update(Unit.objects.filter(depth=1).values_list("province_id", flat=True))
         elif roles.has_role(self.user, roles.LEADER):
             found.update(p for h in self._posts if h.holder for p in h.liaison_provinces)
         for h in self.held:
