@@ -202,6 +202,18 @@ class Report(ProvinceKeyed):
             models.Index(
                 fields=["unit", "state", "submitted_at", "id"], include=["responsible"], name="report_unit_state_queue"
             ),
+            # An admin's queue and badge (the branches of every unit, issue 16 item 6): the
+            # submitted reports only, within the provinces named (responsibilities.access
+            # ``review_province_ids``), oldest submission first. The page walks it in order
+            # and stops after 50; the count is an index-only scan of the submitted entries
+            # instead of every report of the open periods fetched from the table. Partial:
+            # the queue and the badge ask ``state = 'submitted'`` in their SQL.
+            models.Index(
+                fields=["province", "submitted_at", "id"],
+                include=["period", "unit", "responsible"],
+                condition=models.Q(state="submitted"),
+                name="report_submitted_queue",
+            ),
         ]
 
     def __str__(self):

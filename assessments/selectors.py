@@ -106,12 +106,13 @@ def waiting_for_review(user) -> QuerySet:
     return not_closed(permissions.reviewable_by(user).filter(state=State.SUBMITTED))
 
 
-def review_queue_page(queue: QuerySet, number, size: int):
-    """One page of ``queue`` (``review_queue``'s answer): the page's ids are picked first by
-    the queue's own index (report_unit_state_queue) — the count and the ordering never
-    join a duty, period or person — and only those rows are read with their columns."""
+def review_queue_page(queue: QuerySet, number, size: int, *, user):
+    """One page of ``queue`` (``review_queue(user)``'s answer): the page's ids are picked
+    first by the queue's own index (report_unit_state_queue) — the count and the ordering
+    never join a duty, period or person — and only those rows are read with their columns,
+    within the provinces the queue is read in (docs/scale.md 5)."""
     page = Paginator(queue.values_list("pk", flat=True), size).get_page(number)
-    rows = queue.model.objects.filter(pk__in=page.object_list)
+    rows = queue.model.objects.filter(pk__in=page.object_list, province__in=access.review_province_ids(user))
     page.object_list = list(rows.select_related(*QUEUE_RELATED).order_by(*QUEUE_ORDER))
     return page
 

@@ -106,6 +106,27 @@ def of_units(unit_ids: Iterable[int]) -> dict[int, int]:
     return dict(_unit_model().objects.filter(pk__in=ids).values_list("pk", "province_id"))
 
 
+class IdList(models.Aggregate):
+    """The distinct ids of a column as one text, ``"3,17"`` (``STRING_AGG`` on PostgreSQL,
+    ``GROUP_CONCAT`` on SQLite): a few provinces read inside another query's row, as a
+    correlated subquery's value (``responsibilities.access`` reads a reviewer's provinces
+    with their posts); ``ids`` turns it back into integers."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(DISTINCT CAST(%(expressions)s AS TEXT), ',')"
+    output_field = models.TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, function="GROUP_CONCAT", template="%(function)s(DISTINCT %(expressions)s)"
+        )
+
+
+def ids(text: str | None) -> tuple[int, ...]:
+    """``IdList``'s text as sorted integers (None: no row)."""
+    return tuple(sorted({int(part) for part in (text or "").split(",") if part}))
+
+
 def stamp(objs: Iterable[models.Model]) -> None:
     """Set ``province_id`` on unsaved (or moved) rows from what they hang off: the first of
     their ``province_from`` foreign keys that is set. A parent already loaded costs nothing;

@@ -37,6 +37,9 @@ class Scope:
     # The default page of those who see everything: the roots and the units right under
     # them, read in the query that found the roots (``tree_units`` takes its rows here).
     upper: list[Unit] | None = None
+    # The whole organization's provinces (its roots, read with ``upper``): named in each
+    # query so that on Citus it reads those shards (docs/scale.md 5). None: not known here.
+    province_ids: tuple[int, ...] | None = None
 
     @property
     def whole_organization(self) -> bool:
@@ -55,9 +58,12 @@ class Scope:
 
     def province_q(self) -> Q:
         """A Q naming the scope's province on a province-keyed table (docs/scale.md 5: a
-        subtree lies in its root's province, so the query is one shard's); ``Q()`` for the
-        whole organization, which may span several provinces."""
-        return Q() if self.root is None else Q(province=self.root.province_id)
+        subtree lies in its root's province, so the query is one shard's); for the whole
+        organization, which spans its roots' provinces, those provinces (``Q()`` when the
+        scope was made without them)."""
+        if self.root is not None:
+            return Q(province=self.root.province_id)
+        return Q() if self.province_ids is None else Q(province__in=self.province_ids)
 
     def q(self, field: str = "unit", *, exact: bool = False) -> Q:
         """A Q limiting rows of a province-keyed table whose ``field`` is a unit to this
@@ -97,7 +103,10 @@ def scope_for(user, unit_id=None) -> Scope:
             # One query for the roots and the units under them: the default page's rows.
             upper = list(Unit.objects.filter(depth__lte=2).order_by("path"))
             roots = [unit for unit in upper if unit.depth == 1]
-            return Scope(root=roots[0] if len(roots) == 1 else None, covers_all=True, upper=upper)
+            provinces = tuple(sorted({unit.province_id for unit in roots}))
+            return Scope(
+                root=roots[0] if len(roots) == 1 else None, covers_all=True, upper=upper, province_ids=provinces
+            )
         roots = list(Unit.objects.get_root_nodes()[:2])
         single = roots[0] if len(roots) == 1 else None
         root = _unit_or_404(unit_id)

@@ -260,7 +260,7 @@ def fill_category_scores(scope: Scope, period: Period, rows: list[Row]) -> None:
     ``computed_at`` of the period's scores: one small query per page, the join only after a
     (re)scoring.
     """
-    stamp = UnitScore.objects.filter(period=period).aggregate(at=Max("computed_at"), n=Count("id"))
+    stamp = UnitScore.objects.filter(scope.province_q(), period=period).aggregate(at=Max("computed_at"), n=Count("id"))
     if not stamp["n"]:
         return
     key = f"dashboard:heat-scores:{period.pk}:{_scope_key(scope)}:{stamp['at'].isoformat()}:{stamp['n']}"
@@ -417,8 +417,8 @@ def ranking(
     period_ids = [period.pk] + ([previous.pk] if previous else [])
     parent = Unit(path=parent_path, depth=parent_depth) if parent_path else None
     scores = UnitScore.objects.filter(access.in_subtree(parent), period_id__in=period_ids, unit__depth__gt=parent_depth)
-    if parent is not None:  # below a root: within its province (docs/scale.md 5)
-        scores = scores.filter(province=root.province_id)
+    # Within the root's province, or the whole organization's roots' (docs/scale.md 5).
+    scores = scores.filter(scope.province_q())
     if kind is not None:
         scores = scores.filter(unit__kind=kind)
     ranked = (

@@ -56,7 +56,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,6 +82,12 @@ class HeldPost:
     unit_kind: str = ""  # its unit's kind (leading_group, branch…)
     liaison: bool = False  # the post is some unit's liaison post now (党建联系点)
     province_id: int | None = None  # its unit's root (core.provinces): where its rows live
+    # The provinces of the units whose liaison post it is now (a leader reviews their reports).
+    liaison_provinces: tuple[int, ...] = ()
+    # A 党组's secretary post: the provinces of every 纪检监察组 (the 党组书记 reviews their
+    # reports, 一、三; a 纪检监察组 is a root of its own, so another province).
+    discipline_provinces: tuple[int, ...] = ()
+    current: bool = True  # the post and its unit are active (False: kept for the liaison rule)
 
 
 def sees_everything(user) -> bool:
@@ -90,16 +96,39 @@ def sees_everything(user) -> bool:
 
 
 def _held_posts(user) -> tuple[HeldPost, ...]:
-    """The active posts ``user`` holds in active units, or files for today as a deputy the
-    holder named: one query."""
+    """The posts ``user`` holds, or files for today as a deputy the holder named: one query.
+    Those that are not active or whose unit is not (``current`` False) are read only for the
+    liaison rule, which asks who holds a unit's liaison post whatever the post's state."""
     today = timezone.localdate()
     deputising = Deputy.objects.filter(person=user, started__lte=today).filter(
         Q(ended__isnull=True) | Q(ended__gte=today)
     )
+    liaisons = (
+        Liaison.objects.filter(post=OuterRef("pk"), ended__isnull=True)
+        .order_by()
+        .values("post")
+        .annotate(ids=provinces.IdList("province"))
+        .values("ids")
+    )
+    disciplines = (
+        Unit.objects.filter(kind=UnitKind.DISCIPLINE_GROUP)
+        .order_by()
+        .values("kind")
+        .annotate(ids=provinces.IdList("province"))
+        .values("ids")
+    )
     rows = (
-        Post.objects.filter(Q(holder=user) | Q(pk__in=deputising.values("post_id")), active=True, unit__active=True)
-        # Read in the same query: whether the post is a liaison post now (我的党建联系点).
-        .annotate(is_liaison=Exists(Liaison.objects.filter(post=OuterRef("pk"), ended__isnull=True)))
+        Post.objects.filter(Q(holder=user) | Q(pk__in=deputising.values("post_id")))
+        # Read in the same query: the provinces of the units whose liaison post it is now
+        # (我的党建联系点; empty: not a liaison post), and for a 党组's secretary post those of
+        # the 纪检监察组 (a subquery PostgreSQL runs once, and only for such a post).
+        .annotate(
+            liaison_in=Subquery(liaisons),
+            discipline_in=Case(
+                When(kind=PostKind.SECRETARY, unit__kind=UnitKind.LEADING_GROUP, then=Subquery(disciplines)),
+                default=Value(None),
+            ),
+        )
         .values_list(
             "pk",
             "unit_id",
@@ -108,8 +137,11 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
             "holder_id",
             "kind",
             "unit__kind",
-            "is_liaison",
+            "liaison_in",
             "unit__province_id",
+            "discipline_in",
+            "active",
+            "unit__active",
         )
         .order_by("unit__path", "pk")
     )
@@ -122,10 +154,13 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
             holder=h == user.pk,
             kind=k,
             unit_kind=uk,
-            liaison=li,
+            liaison=bool(li),
             province_id=pr,
+            liaison_provinces=provinces.ids(li),
+            discipline_provinces=provinces.ids(di),
+            current=active and unit_active,
         )
-        for p, u, path, n, h, k, uk, li, pr in rows
+        for p, u, path, n, h, k, uk, li, pr, di, active, unit_active in rows
     )
 
 
@@ -150,8 +185,12 @@ class Access:
 
     @cached_property
     def held(self) -> tuple[HeldPost, ...]:
-        """Read only when a rule needs it: a leader's page that only asks what they see
-        costs no query here."""
+        """The active posts they hold in active units, or deputise for. Read only when a
+        rule needs it: a leader's page that only asks what they see costs no query here."""
+        return tuple(h for h in self._posts if h.current)
+
+    @cached_property
+    def _posts(self) -> tuple[HeldPost, ...]:
         return _held_posts(self.user) if self.signed_in else ()
 
     # -- the units in which they hold a post ------------------------------------------
@@ -172,6 +211,26 @@ class Access:
         """The provinces of their held units (core.provinces): every unit their posts let
         them see lies in one of these, so a scope query names them (docs/scale.md 5)."""
         return tuple(sorted({h.province_id for h in self.held if h.province_id is not None}))
+
+    @cached_property
+    def review_province_ids(self) -> tuple[int, ...]:
+        """The provinces of the reports they may review (``reviewable_q``), named in its SQL
+        so that a queue is read on those shards only (docs/scale.md 5). Read with their
+        posts; an admin's are every root, one small query when first asked:
+
+        - an admin reviews the branches of the whole installation: every root;
+        - a leader, the units whose liaison post they hold: those units' provinces;
+        - a 党组书记, the members of their 党组 and every 纪检监察组: theirs and each
+          纪检监察组's (a root of its own: responsibilities migration 0005)."""
+        found: set[int] = set()
+        if roles.is_admin(self.user):
+            found.update(Unit.objects.filter(depth=1).values_list("province_id", flat=True))
+        elif roles.has_role(self.user, roles.LEADER):
+            found.update(p for h in self._posts if h.holder for p in h.liaison_provinces)
+        for h in self.held:
+            if h.holder and h.kind == PostKind.SECRETARY and h.unit_kind == UnitKind.LEADING_GROUP:
+                found.update((h.province_id, *h.discipline_provinces))
+        return tuple(sorted(p for p in found if p is not None))
 
     @cached_property
     def top_paths(self) -> tuple[str, ...]:
@@ -420,6 +479,11 @@ def holds_liaison_post(user) -> bool:
     return any(h.holder and h.liaison for h in access_for(user).held)
 
 
+def review_province_ids(user) -> tuple[int, ...]:
+    """The provinces in which ``user`` reviews reports (``Access.review_province_ids``)."""
+    return access_for(user).review_province_ids
+
+
 def province_ids(user) -> tuple[int, ...]:
     """The provinces of the units in which ``user`` holds (or deputises for) a post: what a
     query of their own rows names so that it is read on their shards only (docs/scale.md 5).
@@ -652,7 +716,8 @@ def reviewable_q(user, field: str = "") -> Q | None:
             )
             | (Q(**{f"{unit}__kind": UnitKind.DISCIPLINE_GROUP}) & ~Q(Exists(holds)))
         )
-    if not parts:
+    named = access.review_province_ids
+    if not parts or not named:
         return None
     q = parts[0]
     for more in parts[1:]:
@@ -660,7 +725,9 @@ def reviewable_q(user, field: str = "") -> Q | None:
     carried = sorted(access.carried_post_ids)
     if carried:
         q &= ~Q(**{f"{post}_id__in": carried})
-    return q & ~Q(**{f"{field}responsible": user.pk})
+    # The provinces they review in, named: on Citus the queue and the badge are read on
+    # those shards only (docs/scale.md 5).
+    return q & ~Q(**{f"{field}responsible": user.pk}) & Q(**{f"{field}province__in": named})
 
 
 # ---------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def review_queue(request):
     if form.is_valid():
         filters = form.cleaned_data
         rows = selectors.review_queue(user, state=filters["state"], unit=filters["unit"], category=filters["category"])
-        page = selectors.review_queue_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE)
+        page = selectors.review_queue_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE, user=user)
         # The review page carries the unit/category filters, so "next" stays in this queue.
         carry = {name: filters[name].pk for name in ("unit", "category") if filters[name] is not None}
     else:
