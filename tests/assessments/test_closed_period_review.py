@@ -191,3 +191,19 @@ def test_a_fresh_draft_of_a_closed_period_is_not_drafted_from_records(client_as,
     assert response.status_code == 200 and "本考核周期已关闭" in response.content.decode()
     report.refresh_from_db()
     assert report.content == "" and not report.evidence.exists()
+
+
+@pytest.mark.parametrize("role", ["leader", "admin"])
+def test_the_queues_unit_choices_are_the_units_it_can_show(client_as, cast, period, submitted_a, role):
+    """The queue's unit filter offers the units whose reports can be in the queue: once the
+    only period is closed, none of its units is offered (and a bookmarked unit filter is
+    answered 400 with the form's message, not a 500)."""
+    client = client_as(role)
+    unit = submitted_a.unit
+    assert unit in client.get(QUEUE).context["form"].fields["unit"].queryset
+    close(period)
+    response = client.get(QUEUE)
+    assert unit not in response.context["form"].fields["unit"].queryset
+    stale = client.get(QUEUE, {"unit": unit.pk})
+    assert stale.status_code == 400 and "unit" in stale.context["form"].errors
+    assert "选择一个有效的选项" in stale.content.decode()
