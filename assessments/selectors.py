@@ -124,8 +124,11 @@ def next_in_queue(user, *, after: Report, **filters) -> Report | None:
 
 def reviewable_units(user) -> QuerySet:
     """The units whose reports ``user`` reviews: the filter choices of the queue (never a
-    unit in which they hold a post: its reports are someone else's to review)."""
-    return Unit.objects.filter(pk__in=permissions.reviewable_by(user).values("unit_id"), active=True).order_by("path")
+    unit in which they hold a post: its reports are someone else's to review). Only the
+    units with reports of a period not closed, the only ones the queue can show
+    (``not_closed``): the choices read the open half-year's reports, not ten years'."""
+    reviewable = not_closed(permissions.reviewable_by(user))
+    return Unit.objects.filter(pk__in=reviewable.values("unit_id"), active=True).order_by("path")
 
 
 # ---------------------------------------------------------------------------------------
