@@ -106,3 +106,21 @@ def test_a_secretary_sees_their_own_place_from_the_cache_and_after_a_recompute(c
     score.save()
     again = client.get(reverse("dashboard:index")).context["o"].ranking
     assert [(line.unit.code, line.position) for line in again] == [("ZBA", 2)]
+
+
+def test_the_trend_follows_a_score_written_again_at_once(client_as, cast, data):
+    client = client_as("leader")
+    trend = client.get(reverse("dashboard:index")).context["o"].trend
+    assert [float(p.subtree_score) for p in trend] == [80.0, 82.0]
+    report = data.reports["a_submitted"]
+    report.state = Report.State.APPROVED
+    report.save()
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(reverse("dashboard:index")).context["o"].trend
+    assert [float(p.subtree_score) for p in again] == [80.0, 82.0]
+    assert not [q for q in captured if 'SUM("scoring_unitscore"."on_time")' in q["sql"]]  # from the cache
+    score = UnitScore.objects.get(period=data.cur, unit=cast.party_group)
+    score.subtree_score = Decimal("77.50")
+    score.save()
+    trend = client.get(reverse("dashboard:index")).context["o"].trend
+    assert [float(p.subtree_score) for p in trend] == [80.0, 77.5]
