@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -207,7 +208,12 @@ def approved_share(row) -> float | None:
 def attention_first(rows: list) -> list:
     """``rows`` with the lowest approved share first (a row without reports last: nothing of
     it is behind), the tree's order among equals."""
-    return sorted(rows, key=lambda row: (approved_share(row) is None, approved_share(row) or 0.0, row.unit.path))
+
+    def behind(row):
+        share = approved_share(row)
+        return (share is None, share or 0.0, row.unit.path)
+
+    return sorted(rows, key=behind)
 
 
 def page_of_rows(rows: list, *, order: str | None, page) -> tuple[list, object, str]:
@@ -215,8 +221,6 @@ def page_of_rows(rows: list, *, order: str | None, page) -> tuple[list, object, 
     else one page of ``ROWS_PAGE`` rows, those most behind first unless ``order`` asks for
     the tree's order. Returns (rows, the page or None, the order used). A page number that
     is not one answers the nearest page (Paginator.get_page), never an error."""
-    from django.core.paginator import Paginator
-
     if len(rows) <= ROWS_PAGE:
         return rows, None, ORDER_UNITS
     order = ORDER_UNITS if order == ORDER_UNITS else ORDER_ATTENTION
