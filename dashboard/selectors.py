@@ -241,7 +241,11 @@ def _grouped_counts(scope: Scope, period: Period, today: datetime.date, *, since
         .annotate(**{state: Count("id", filter=Q(state=state)) for state in STATES}, **levels)
         .order_by()
     )
-    return _rolled_up(inner, length=length, sums=[*STATES, *WARNED])
+    # Plain ints (SUM() gives numeric): the lines are pickled into the cache on every change.
+    return [
+        (prefix, category_id, *map(int, sums))
+        for prefix, category_id, *sums in _rolled_up(inner, length=length, sums=[*STATES, *WARNED])
+    ]
 
 
 def fill_counts(
