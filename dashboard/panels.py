@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -24,6 +25,13 @@ from .links import dashboard_url, reports_url
 from .permissions import Scope
 
 HEAT_STEPS = 5
+# The rows of the completion table and the heatmap shown on one page. A wide level (a 党组
+# over 400 机关党委 at ten times province scale) would otherwise make a page of hundreds of
+# kilobytes that nobody reads row by row: its rows come a page at a time, those most behind
+# first (docs/scale.md 4). The totals, warnings and ranking always count the whole scope.
+ROWS_PAGE = 40
+ORDER_ATTENTION = "attention"  # lowest approved share first
+ORDER_UNITS = "units"  # the tree's order
 
 
 def heat_class(value, top) -> str:
@@ -51,6 +59,12 @@ class Overview:
     trend: list
     heatmap: list = field(default_factory=list)
     warning_counts: dict = field(default_factory=dict)  # red and yellow, each report on its own due date
+    # The rows above are one page of the scope's rows when it has more than ROWS_PAGE of
+    # them: ``row_page`` is that page (None when every row fits), ``row_count`` all of them.
+    row_page: object = None
+    row_count: int = 0
+    order: str = ORDER_UNITS
+    pages: dict = field(default_factory=dict)  # the URLs of the row pages and of each order
 
     @property
     def total(self) -> int:
@@ -147,9 +161,11 @@ def cell_text(cell, color: str) -> str:
     return f"{cell['approved']}/{cell['total']}"
 
 
-def heatmap(rows, categories, period: Period, color: str) -> list[dict]:
-    """Rows × categories; each cell the approved share (or average points) with its link."""
-    top = max((v for row in rows for v in row.scores.values()), default=None) if color == "score" else 1
+def heatmap(rows, categories, period: Period, color: str, top=None) -> list[dict]:
+    """Rows × categories; each cell the approved share (or average points) with its link;
+    ``top`` is the value of the darkest step (by default the best of ``rows``)."""
+    if top is None:
+        top = max((v for row in rows for v in row.scores.values()), default=None) if color == "score" else 1
     table = []
     for row in rows:
         cells = []
@@ -185,9 +201,56 @@ def heatmap(rows, categories, period: Period, color: str) -> list[dict]:
     return table
 
 
-def build_overview(*, scope: Scope, periods: list[Period], period: Period, color: str) -> Overview:
+def approved_share(row) -> float | None:
+    return row.count(Report.State.APPROVED) / row.total if row.total else None
+
+
+def attention_first(rows: list) -> list:
+    """``rows`` with the lowest approved share first (a row without reports last: nothing of
+    it is behind), the tree's order among equals."""
+
+    def behind(row):
+        share = approved_share(row)
+        return (share is None, share or 0.0, row.unit.path)
+
+    return sorted(rows, key=behind)
+
+
+def page_of_rows(rows: list, *, order: str | None, page) -> tuple[list, object, str]:
+    """The rows the tables show: every row when they fit on one page, in the tree's order;
+    else one page of ``ROWS_PAGE`` rows, those most behind first unless ``order`` asks for
+    the tree's order. Returns (rows, the page or None, the order used). A page number that
+    is not one answers the nearest page (Paginator.get_page), never an error."""
+    if len(rows) <= ROWS_PAGE:
+        return rows, None, ORDER_UNITS
+    order = ORDER_UNITS if order == ORDER_UNITS else ORDER_ATTENTION
+    ordered = attention_first(rows) if order == ORDER_ATTENTION else rows
+    shown = Paginator(ordered, ROWS_PAGE).get_page(page)
+    return list(shown.object_list), shown, order
+
+
+def row_page_urls(*, scope: Scope, period: Period, color: str, order: str, shown) -> dict:
+    """Where the row pages' links lead: filters in the URL (UX.md), the colour kept."""
+
+    def url(**params):
+        base = {"period": period, "unit": scope.root, "color": color if color == "score" else None}
+        return dashboard_url(**base, **params) + "#completion-title"
+
+    keep = None if order == ORDER_ATTENTION else order
+    return {
+        "previous": url(order=keep, page=shown.previous_page_number()) if shown.has_previous() else None,
+        "next": url(order=keep, page=shown.next_page_number()) if shown.has_next() else None,
+        ORDER_ATTENTION: url(),
+        ORDER_UNITS: url(order=ORDER_UNITS),
+    }
+
+
+def build_overview(
+    *, scope: Scope, periods: list[Period], period: Period, color: str, order: str | None = None, page=None
+) -> Overview:
     """Every panel of the dashboard: 7 queries at most whatever the size of the tree
-    (tree rows, grouped counts, categories, warnings, ranking, trend; +1 for colour by score)."""
+    (tree rows, grouped counts, categories, warnings, ranking, trend; +1 for colour by score).
+    The tables show at most ``ROWS_PAGE`` rows (``page_of_rows``); the totals count them all."""
     crumbs, rows = selectors.tree_units(scope)
     warning_counts: dict[str, int] = {}
     totals = selectors.fill_counts(scope, period, rows, warning_counts)
@@ -195,6 +258,10 @@ def build_overview(*, scope: Scope, periods: list[Period], period: Period, color
     rows = [row for row in rows if not (row.own and not row.total and len(rows) > 1)]
     if color == "score":
         selectors.fill_category_scores(scope, period, rows)
+    # The heatmap's darkest step is the scope's best cell, on every page alike.
+    top = max((v for row in rows for v in row.scores.values()), default=None) if color == "score" else 1
+    row_count = len(rows)
+    rows, shown, order = page_of_rows(rows, order=order, page=page)
     categories = selectors.categories()
     previous = selectors.previous_period(periods, period)
     # The first few of each kind: branches, 党总支 and 党委 are not ranked against each other.
@@ -214,11 +281,15 @@ def build_overview(*, scope: Scope, periods: list[Period], period: Period, color
         ranked_count=ranked_count,
         trend=selectors.trend(scope, selectors.trend_window(periods, period)),
         warning_counts=warning_counts,
+        row_page=shown,
+        row_count=row_count,
+        order=order,
+        pages=row_page_urls(scope=scope, period=period, color=color, order=order, shown=shown) if shown else {},
     )
     labels = {s: str(Report.State(s).label) for s in selectors.STATES}
     for row in rows:
         row.links = row_links(row, period, labels)
-    overview.heatmap = heatmap(rows, categories, period, color)
+    overview.heatmap = heatmap(rows, categories, period, color, top=top)
     return overview
 
 

@@ -26,7 +26,7 @@ from . import permissions, selectors, services
 from .forms import ReportFilterForm
 from .links import dashboard_url
 from .models import Export
-from .panels import build_overview, compliance_panel
+from .panels import ORDER_ATTENTION, build_overview, compliance_panel
 
 RANKING_PAGE = 50
 REPORTS_PAGE = 50
@@ -55,7 +55,18 @@ def index(request):
     if period is None:
         return render(request, "dashboard/index.html", {"scope": scope, "period": None, "setup": setup})
     color = "score" if request.GET.get("color") == "score" else "completion"
-    overview = build_overview(scope=scope, periods=periods, period=period, color=color)
+    overview = build_overview(
+        scope=scope,
+        periods=periods,
+        period=period,
+        color=color,
+        order=request.GET.get("order"),
+        page=request.GET.get("page"),
+    )
+    # The colour switch keeps the page of rows and its order (filters live in the URL).
+    shown = {"order": overview.order if overview.row_page and overview.order != ORDER_ATTENTION else None}
+    if overview.row_page is not None and overview.row_page.number > 1:
+        shown["page"] = overview.row_page.number
     context = {
         "scope": scope,
         "period": period,
@@ -68,7 +79,7 @@ def index(request):
             tasking.visible_to(request.user).filter(access.in_subtree(scope.root), scope.province_q())
         ),
         "color_urls": {
-            c: dashboard_url(period=period, unit=scope.root, color=c if c == "score" else None)
+            c: dashboard_url(period=period, unit=scope.root, color=c if c == "score" else None, **shown)
             for c in ("completion", "score")
         },
     }

@@ -148,7 +148,12 @@ class UnitScore(ProvinceKeyed):
         verbose_name = _("unit score")
         verbose_name_plural = _("unit scores")
         constraints = [models.UniqueConstraint(fields=["province", "period", "unit"], name="unitscore_unique")]
-        indexes = [models.Index(fields=["period", "-score"], name="unitscore_rank")]
+        indexes = [
+            models.Index(fields=["period", "-score"], name="unitscore_rank"),
+            # The dashboard's stamp of a period's scores (newest computed_at, how many): an
+            # index-only scan (dashboard/selectors.py, _ranking_stamp).
+            models.Index(fields=["period", "computed_at"], name="unitscore_period_computed"),
+        ]
 
     def __str__(self):
         return f"{self.unit} {self.period}: {self.score}"
