@@ -28,23 +28,25 @@ def _touch_a_report(period):
     return touch
 
 
-def export_in_child(period_id: int) -> dict:
-    """Build the period's Excel workbook in a fresh process and read its peak RSS (VmHWM,
-    Linux) before and after: the growth is the export's own. (getrusage's ru_maxrss would
-    carry the bench's own peak over the fork.)"""
+def export_in_child(period_id: int, root_id: int | None = None) -> dict:
+    """Build the period's Excel workbook (of ``root_id``'s subtree, or the whole organization)
+    in a fresh process and read its peak RSS (VmHWM, Linux) before and after: the growth is
+    the export's own. (getrusage's ru_maxrss would carry the bench's own peak over the fork.)"""
     from bench.pages import child_env
 
     code = (
         "import django, json, time, tempfile, pathlib;"
         "django.setup();"
         "from assessments.models import Period;"
+        "from responsibilities.models import Unit;"
         "from dashboard.exports.excel import write_workbook;"
         "from django.db import connection;"
-        f"p = Period.objects.get(pk={period_id}); connection.ensure_connection();"
+        f"p = Period.objects.get(pk={period_id}); root = Unit.objects.filter(pk={root_id!r}).first();"
+        "connection.ensure_connection();"
         "hwm = lambda: int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]);"
         "base = hwm();"
         "out = pathlib.Path(tempfile.mkdtemp()) / 'bench.xlsx';"
-        "t = time.perf_counter(); write_workbook(period=p, root=None, path=out); t = time.perf_counter() - t;"
+        "t = time.perf_counter(); write_workbook(period=p, root=root, path=out); t = time.perf_counter() - t;"
         "peak = hwm();"
         "print(json.dumps({'seconds': t, 'base_mb': base / 1024, 'peak_mb': peak / 1024,"
         " 'size_mb': out.stat().st_size / 2**20})); out.unlink()"
@@ -53,6 +55,22 @@ def export_in_child(period_id: int) -> dict:
         [sys.executable, "-c", code], env=child_env(), cwd=ROOT, capture_output=True, text=True, check=True
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def export_growth_by_size(period, out=print) -> None:
+    """The export's memory at two sizes of the same period: one 机关党委's branch and the
+    whole organization, as ``excel_export_rss_growth_mb_<reports>``. Bounded memory: the
+    whole organization's is no larger than a few pages of units' (data.UNITS_PER_CHUNK),
+    however many reports it has."""
+    from assessments.models import Report
+    from responsibilities import access
+    from responsibilities.models import Unit
+
+    branch = Unit.objects.filter(depth=2, numchild__gt=0).order_by("path").first()
+    for root in (branch, None):
+        reports = Report.objects.filter(period=period).filter(access.in_subtree(root)).count()
+        figures = export_in_child(period.pk, root.pk if root is not None else None)
+        out(f"excel_export_rss_growth_mb_{reports}: {figures['peak_mb'] - figures['base_mb']:.1f}")
 
 
 def measure(*, cast, runs: int = 30, out=print) -> None:
@@ -105,3 +123,4 @@ def measure(*, cast, runs: int = 30, out=print) -> None:
     out(f"excel_export_peak_rss_mb: {export['peak_mb']:.0f}")
     out(f"excel_export_rss_growth_mb: {export['peak_mb'] - export['base_mb']:.0f}")
     out(f"excel_export_file_mb: {export['size_mb']:.1f}")
+    export_growth_by_size(closed, out=out)

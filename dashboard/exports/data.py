@@ -1,10 +1,13 @@
-"""Reads shared by the Excel workbook and the hearing pack: each a grouped query per unit,
-never a query per unit, so both stay a fixed number of queries at province scale."""
+"""Reads shared by the Excel workbook and the hearing pack: grouped queries over a list of
+units (``summarize``), never a query per unit. The pack summarizes its units at once (at most
+a few hundred, see ``pack_content``); the workbook a page of ``unit_chunks`` at a time, so
+that what it holds does not grow with the size of the organization."""
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -46,61 +49,71 @@ class UnitSummary:
         return self.counts.get(state, 0)
 
 
-def unit_summaries(period: Period, root: Unit | None, *, with_details: bool = False) -> list[UnitSummary]:
-    """One line per unit of the scope, in tree order: state counts, stored scores, and the
-    sums of deductions and bonuses — 4 queries; ``with_details`` adds the deduction and
-    bonus lines and the returned and locked reports — 2 more."""
-    units = Unit.objects.filter(scope_q(root, "")).order_by("path")
+# Units per page of ``unit_chunks``: what the workbook holds at once, whatever the size of the
+# scope — their summaries and reports (some 30 a unit) — and a handful of queries per page.
+UNITS_PER_CHUNK = 200
+
+
+def unit_chunks(root: Unit | None, size: int | None = None) -> Iterator[list[Unit]]:
+    """The units of ``root``'s subtree in tree order, ``size`` at a time: keyset pages on the
+    path (unique, indexed), so neither the process nor a server-side cursor holds the whole
+    tree — also behind a transaction pooler, where ``iterator()`` fetches everything at once."""
+    size = size or UNITS_PER_CHUNK
+    scope = Unit.objects.filter(scope_q(root, "")).order_by("path")
+    after = None
+    while True:
+        units = list((scope if after is None else scope.filter(path__gt=after))[:size])
+        if units:
+            yield units
+        if len(units) < size:
+            return
+        after = units[-1].path
+
+
+def summarize(
+    period: Period, units: list[Unit], *, adjustments: bool = False, problems: bool = False
+) -> list[UnitSummary]:
+    """One line per unit of ``units``, in their order: state counts, stored scores, and the
+    sums of deductions and bonuses — 3 queries; ``adjustments`` adds the deduction and bonus
+    lines, ``problems`` the returned and locked reports — a query each."""
     summaries = {u.pk: UnitSummary(unit=u) for u in units}
+    ids = list(summaries)
+    if not ids:
+        return []
     for row in (
-        Report.objects.filter(period=period)
-        .filter(scope_q(root))
+        Report.objects.filter(period=period, unit_id__in=ids)
         .values("unit_id", "state")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        if row["unit_id"] in summaries:
-            summaries[row["unit_id"]].counts[row["state"]] = row["n"]
-    for score in (
-        UnitScore.objects.filter(period=period).filter(scope_q(root)).only("unit_id", "score", "subtree_score")
-    ):
-        if score.unit_id in summaries:
-            summaries[score.unit_id].score = score.score
-            summaries[score.unit_id].subtree_score = score.subtree_score
-    sums = (
-        ScoreLine.objects.filter(unit_score__period=period)
-        .filter(scope_q(root, "unit_score__unit"))
-        .values("unit_score__unit_id", "kind")
-        .annotate(points=Sum("points"))
-        .order_by()
-    )
-    for row in sums:
-        summary = summaries.get(row["unit_score__unit_id"])
-        if summary is None:
-            continue
+        summaries[row["unit_id"]].counts[row["state"]] = row["n"]
+    for score in UnitScore.objects.filter(period=period, unit_id__in=ids).only("unit_id", "score", "subtree_score"):
+        summaries[score.unit_id].score = score.score
+        summaries[score.unit_id].subtree_score = score.subtree_score
+    lines = ScoreLine.objects.filter(unit_score__period=period, unit_score__unit_id__in=ids)
+    for row in lines.values("unit_score__unit_id", "kind").annotate(points=Sum("points")).order_by():
+        summary = summaries[row["unit_score__unit_id"]]
         if row["kind"] == ScoreLine.Kind.DEDUCTION:
             summary.deductions = row["points"]
         elif row["kind"] == ScoreLine.Kind.BONUS:
             summary.bonuses = row["points"]
         else:
             summary.report_points = row["points"]
-    if with_details:
-        lines = (
-            ScoreLine.objects.filter(unit_score__period=period)
-            .exclude(kind=ScoreLine.Kind.REPORT)
-            .filter(scope_q(root, "unit_score__unit"))
+    if adjustments:
+        for line in (
+            lines.exclude(kind=ScoreLine.Kind.REPORT)
             .values("unit_score__unit_id", "kind", "label", "points")
             .order_by("unit_score__unit_id", "kind", "id")
-        )
-        for line in lines:
+        ):
             summaries[line["unit_score__unit_id"]].adjustments.append(line)
-        problems = (
-            Report.objects.filter(period=period, state__in=[Report.State.RETURNED, Report.State.LOCKED])
-            .filter(scope_q(root))
+    if problems:
+        for report in (
+            Report.objects.filter(
+                period=period, unit_id__in=ids, state__in=[Report.State.RETURNED, Report.State.LOCKED]
+            )
             .select_related("assignment__duty", "category")
             .order_by("unit_id", "assignment__duty__code")
-        )
-        for report in problems:
+        ):
             summaries[report.unit_id].problems.append(report)
     return list(summaries.values())
 
@@ -243,11 +256,13 @@ def pack_content(period: Period, root: Unit | None, *, max_units: int = 200, tod
     """Everything the hearing pack prints for ``period`` over ``root``'s subtree — the units
     of the requester's dashboard (``scope_q``)."""
     today = today or timezone.localdate()
-    summaries = unit_summaries(period, root, with_details=True)
-    partial = len(summaries) > max_units
+    scope = Unit.objects.filter(scope_q(root, "")).order_by("path")
+    units = list(scope[: max_units + 1])
+    partial = len(units) > max_units
     if partial:  # a book nobody reads in a meeting: the top two levels speak for the rest
         floor = (root.depth if root is not None else 1) + 1
-        summaries = [s for s in summaries if s.unit.depth <= floor]
+        units = list(scope.filter(depth__lte=floor))
+    summaries = summarize(period, units, adjustments=True, problems=True)
     accounts = {s.unit.pk: UnitAccount(summary=s) for s in summaries}
     ids = list(accounts)
     previous = previous_period(period)

@@ -1,6 +1,16 @@
 """The results workbook of a period: a summary sheet, a sheet of deductions and bonuses, and
-one sheet per category with every report — written with openpyxl's write-only mode from a
-server-side cursor, so memory stays bounded however many reports a period has."""
+one sheet per category with every report (the hearing pack's workbook too, see
+``dashboard.services.build_hearing_pack``).
+
+Memory stays bounded however large the organization and the period (DESIGN.md, "Targets"):
+
+- openpyxl's write-only mode gives each sheet a temporary file that takes rows as they come,
+  and writes strings inline (no shared-strings table grows in memory);
+- the units go through a page of ``data.unit_chunks`` at a time (keyset pages on the path),
+  each page to every sheet: its summaries, its deductions and bonuses, its reports. Nothing
+  holds one row per unit of the scope — reading every unit's summary first did, some 2 KB a
+  unit (40 MB at 20,000 units) — nor one per report, with or without server-side cursors.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +19,6 @@ from pathlib import Path
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -17,7 +26,7 @@ from assessments.models import Grade, Period, Report
 from responsibilities.models import Category, Unit
 from scoring.models import ScoreLine
 
-from .data import scope_q, unit_summaries
+from .data import UnitSummary, scope_q, summarize, unit_chunks
 
 CHUNK = 2000
 STATES = [Report.State.APPROVED, Report.State.SUBMITTED, Report.State.DRAFT, Report.State.RETURNED, Report.State.LOCKED]
@@ -66,6 +75,42 @@ def report_header() -> list[str]:
     ]
 
 
+def summary_row(s: UnitSummary) -> list:
+    return [
+        s.unit.label,
+        s.unit.code,
+        s.total,
+        *[s.count(state) for state in STATES],
+        _num(s.score),
+        _num(s.subtree_score),
+        _num(s.report_points),
+        _num(s.deductions),
+        _num(s.bonuses),
+    ]
+
+
+def period_reports(period: Period, units: list[Unit]):
+    """The reports of ``units`` for the category sheets, in tree order then duty code: a lazy
+    queryset of tuples, the unit's name and code left to the caller (who has the units)."""
+    points = ScoreLine.objects.filter(report=OuterRef("pk"), kind=ScoreLine.Kind.REPORT).values("points")[:1]
+    return (
+        Report.objects.filter(period=period, unit_id__in=[u.pk for u in units])
+        .annotate(points=Subquery(points))
+        .order_by("unit__path", "assignment__duty__code", "id")
+        .values_list(
+            "unit_id",
+            "category_id",
+            "assignment__duty__code",
+            "assignment__duty__title",
+            "state",
+            "grade",
+            "late",
+            "submitted_at",
+            "points",
+        )
+    )
+
+
 def write_workbook(
     *, period: Period, root: Unit | None, path: Path, progress: Callable[[int], None] | None = None
 ) -> None:
@@ -79,84 +124,45 @@ def write_workbook(
         sheet = workbook.create_sheet(sheet_title(category.label, used))
         sheet.append(report_header())
         category_sheets[category.pk] = sheet
-
-    summaries = unit_summaries(period, root)
     summary_sheet.append([period.label])
     summary_sheet.append(summary_header())
-    for s in summaries:
-        summary_sheet.append(
-            [
-                s.unit.label,
-                s.unit.code,
-                s.total,
-                *[s.count(state) for state in STATES],
-                _num(s.score),
-                _num(s.subtree_score),
-                _num(s.report_points),
-                _num(s.deductions),
-                _num(s.bonuses),
-            ]
-        )
-    total = sum(s.total for s in summaries)
+    adjustments_sheet.append([_("Unit"), _("Unit code"), _("Kind"), _("Item"), _("Points")])
+    total = Unit.objects.filter(scope_q(root, "")).count()
     progress(5)
 
-    adjustments_sheet.append([_("Unit"), _("Unit code"), _("Kind"), _("Item"), _("Points")])
-    kinds = dict(ScoreLine.Kind.choices)
-    lines = (
-        ScoreLine.objects.filter(unit_score__period=period)
-        .exclude(kind=ScoreLine.Kind.REPORT)
-        .filter(scope_q(root, "unit_score__unit"))
-        .order_by("unit_score__unit__path", "kind", "id")
-        .values_list(
-            "unit_score__unit__name", "unit_score__unit__name_en", "unit_score__unit__code", "kind", "label", "points"
-        )
-    )
-    english = (get_language() or "").startswith("en")
-    for name, name_en, code, kind, label, points in lines.iterator(chunk_size=CHUNK):
-        shown = name_en if english and name_en else name
-        adjustments_sheet.append([shown, code, str(kinds[kind]), label, _num(points)])
-
+    kinds = {k: str(v) for k, v in ScoreLine.Kind.choices}
     states = {k: str(v) for k, v in Report.State.choices}
     grades = {k: str(v) for k, v in Grade.choices}
     yes, no = _("Yes"), _("No")
-    points = ScoreLine.objects.filter(report=OuterRef("pk"), kind=ScoreLine.Kind.REPORT).values("points")[:1]
-    reports = (
-        Report.objects.filter(period=period)
-        .filter(scope_q(root))
-        .annotate(points=Subquery(points))
-        .order_by("unit__path", "assignment__duty__code", "id")
-        .values_list(
-            "category_id",
-            "unit__name",
-            "unit__name_en",
-            "unit__code",
-            "assignment__duty__code",
-            "assignment__duty__title",
-            "state",
-            "grade",
-            "late",
-            "submitted_at",
-            "points",
-        )
-    )
-    # A server-side cursor on PostgreSQL: rows arrive CHUNK at a time and leave for the
-    # sheet's temporary file at once; nothing holds the whole period.
-    rows = reports.iterator(chunk_size=CHUNK)
-    for done, row in enumerate(rows, start=1):
-        category_id, name, name_en, code, duty_code, duty, state, grade, late, submitted_at, pts = row
-        category_sheets[category_id].append(
-            [
-                name_en if english and name_en else name,
-                code,
-                duty_code,
-                duty,
-                states.get(state, state),
-                grades.get(grade, ""),
-                yes if late else no,
-                timezone.localtime(submitted_at).replace(tzinfo=None) if submitted_at else None,
-                _num(pts),
-            ]
-        )
-        if done % (CHUNK * 5) == 0 and total:
+    zone = timezone.get_current_timezone()
+    done = 0
+    # Every sheet is a temporary file that takes its rows as they come, so the units go
+    # through a page at a time, each page to every sheet: the workbook holds one page of
+    # units and their reports, never the period.
+    for units in unit_chunks(root):
+        summaries = summarize(period, units, adjustments=True)
+        for s in summaries:
+            summary_sheet.append(summary_row(s))
+            for line in s.adjustments:
+                adjustments_sheet.append(
+                    [s.unit.label, s.unit.code, kinds[line["kind"]], line["label"], _num(line["points"])]
+                )
+        names = {u.pk: (u.label, u.code) for u in units}
+        reports = period_reports(period, units).iterator(chunk_size=CHUNK)
+        for unit_id, category_id, duty_code, duty, state, grade, late, submitted_at, pts in reports:
+            category_sheets[category_id].append(
+                [
+                    *names[unit_id],
+                    duty_code,
+                    duty,
+                    states.get(state, state),
+                    grades.get(grade, ""),
+                    yes if late else no,
+                    submitted_at.astimezone(zone).replace(tzinfo=None) if submitted_at else None,
+                    _num(pts),
+                ]
+            )
+        done += len(units)
+        if total:
             progress(5 + 90 * done / total)
     workbook.save(path)

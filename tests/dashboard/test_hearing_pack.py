@@ -19,7 +19,7 @@ from django.utils import timezone
 from docx.oxml.ns import qn
 
 from assessments.models import Period, UnitPlan
-from dashboard.exports.data import abbreviate
+from dashboard.exports.data import abbreviate, pack_content
 from dashboard.models import Export
 from dashboard.services import build_export
 from oversight.models import Rectification, SupervisionNotice
@@ -296,3 +296,20 @@ def test_the_honours_a_unit_was_conferred_show_in_the_next_pack(closed, cast):
     text = flat(docx_text(build(closed.cur, Export.Kind.DOCX)))
     assert f"所获荣誉：{year}先进党支部，机党发〔2026〕9号。" in text
     assert text.count("先进党支部") == 1  # unit B only
+
+
+def test_a_pack_over_too_many_units_gives_the_accounts_of_the_top_two_levels(closed, cast):
+    every = pack_content(closed.cur, None)
+    assert not every.partial
+    assert [a.unit.code for a in every.accounts] == ["DZ", "JGDW", "ZBA", "ZBB", "JJZ"]
+    top = pack_content(closed.cur, None, max_units=4)
+    assert top.partial
+    assert [a.unit.code for a in top.accounts] == ["DZ", "JGDW", "JJZ"]
+    # Each the same account as in the whole pack: its counts, score and deductions.
+    whole = {a.unit.code: a for a in every.accounts}
+    for account in top.accounts:
+        assert account.summary.counts == whole[account.unit.code].summary.counts
+        assert account.summary.score == whole[account.unit.code].summary.score
+    # The 机关党委's own pack: its top two levels are the committee and its branches.
+    committee = pack_content(closed.cur, cast.committee, max_units=2)
+    assert committee.partial and [a.unit.code for a in committee.accounts] == ["JGDW", "ZBA", "ZBB"]
