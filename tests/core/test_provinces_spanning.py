@@ -5,6 +5,8 @@ own: another province) and the whole organization's dashboard of those who see e
 ``province_id = …`` or ``province_id IN (…)`` fails, and what the page shows is what it
 showed without the provinces named."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -181,3 +183,23 @@ def test_an_admins_queue_walks_the_submitted_reports_index_within_the_provinces(
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "report_submitted_queue" in plan, plan
+
+
+@pytest.mark.parametrize("who", ["leader", "admin"])
+def test_the_dashboard_after_a_change_counts_again_within_the_provinces(cast, period, two_provinces, client_as, who):
+    """After a report changes, the dashboard counts again only the rows holding a changed
+    report: that query names the provinces too, and the page shows the change."""
+    client = client_as(who)
+    url = reverse("dashboard:index")
+    before, _queries = get(client, url)
+    report = Report.objects.filter(period=period, unit=cast.unit_a, state="draft").order_by("pk").first()
+    submit_report(report_id=report.pk, actor=cast.secretary_a, content="已落实")
+    after, queries = get(client, url)
+    submitted = Report.State.SUBMITTED
+    assert after.context["o"].totals[submitted] == before.context["o"].totals[submitted] + 1
+    assert _read_outside_a_province(queries, keyed_tables()) == []
+    # The count of the changed rows: its subquery finding the changed reports names them too.
+    again = [q["sql"] for q in queries if re.search(r'"updated_at" > ', q["sql"])]
+    assert len(again) == 1
+    reads = len(re.findall(r'FROM "assessments_report"', again[0]))
+    assert reads == 2 and len(re.findall(r'"province_id" (= |IN \()', again[0])) >= reads
