@@ -229,7 +229,8 @@ def _grouped_counts(scope: Scope, period: Period, today: datetime.date, *, since
     reports = _scoped_reports(scope, period)
     if since is not None:
         changed = (
-            Report.objects.filter(period=period, updated_at__gt=since)
+            # Named by province like the rest (docs/scale.md 5): a read of the scope's shards.
+            Report.objects.filter(scope.province_q(), period=period, updated_at__gt=since)
             .annotate(prefix=Substr("unit__path", 1, length))
             .values("prefix")
         )
