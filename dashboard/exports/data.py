@@ -6,7 +6,7 @@ that what it holds does not grow with the size of the organization."""
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -116,18 +116,6 @@ def summarize(
         ):
             summaries[report.unit_id].problems.append(report)
     return list(summaries.values())
-
-
-def roll_up(summaries: list[UnitSummary], rows: list[Unit]) -> dict[int, dict[str, int]]:
-    """State counts of each unit in ``rows`` over its whole subtree, walking the paths of the
-    (already loaded) summaries: no query."""
-    totals: dict[int, dict[str, int]] = {row.pk: defaultdict(int) for row in rows}
-    for summary in summaries:
-        for row in rows:
-            if summary.unit.path.startswith(row.path):
-                for state, n in summary.counts.items():
-                    totals[row.pk][state] += n
-    return totals
 
 
 # ---------------------------------------------------------------------------------------
