@@ -103,6 +103,7 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
     deputising = Deputy.objects.filter(person=user, started__lte=today).filter(
         Q(ended__isnull=True) | Q(ended__gte=today)
     )
+    held = Post.objects.filter(holder=user).order_by().values("pk")
     liaisons = (
         Liaison.objects.filter(post=OuterRef("pk"), ended__isnull=True)
         .order_by()
@@ -118,7 +119,11 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
         .values("ids")
     )
     rows = (
-        Post.objects.filter(Q(holder=user) | Q(pk__in=deputising.values("post_id")))
+        # Their posts as one list of ids (a UNION of two index probes), not an OR of the two:
+        # PostgreSQL estimates such an OR at half of all posts, costs the per-row subqueries
+        # below at that, and at province scale compiles the query with JIT to return a row
+        # or two (250 ms at 20,000 units instead of half a millisecond).
+        Post.objects.filter(pk__in=held.union(deputising.values("post_id").order_by()))
         # Read in the same query: the provinces of the units whose liaison post it is now
         # (我的党建联系点; empty: not a liaison post), and for a 党组's secretary post those of
         # the 纪检监察组 (a subquery PostgreSQL runs once, and only for such a post).

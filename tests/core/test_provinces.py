@@ -290,7 +290,11 @@ def _read_outside_a_province(queries, tables) -> list[str]:
     found = []
     for query in queries:
         sql = query["sql"]
-        if re.search(r'FROM "responsibilities_post" .* WHERE \(+"responsibilities_post"\."holder_id" = ', sql):
+        if re.search(
+            r'FROM "responsibilities_post" .* WHERE "responsibilities_post"\."id" IN \(\(SELECT U0\."id" AS "pk" '
+            r'FROM "responsibilities_post" U0 WHERE U0\."holder_id" = ',
+            sql,
+        ):
             continue  # the person's posts: the one lookup that finds their provinces
         table = next((t for t in tables if _reads(t, sql)), None)
         if table and not re.search(rf'"{table}"\."province_id" (= |IN \()', sql):
