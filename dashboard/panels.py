@@ -161,11 +161,9 @@ def cell_text(cell, color: str) -> str:
     return f"{cell['approved']}/{cell['total']}"
 
 
-def heatmap(rows, categories, period: Period, color: str, top=None) -> list[dict]:
+def heatmap(rows, categories, period: Period, color: str, top) -> list[dict]:
     """Rows × categories; each cell the approved share (or average points) with its link;
-    ``top`` is the value of the darkest step (by default the best of ``rows``)."""
-    if top is None:
-        top = max((v for row in rows for v in row.scores.values()), default=None) if color == "score" else 1
+    ``top`` is the value of the darkest step (the scope's best, on every page of rows)."""
     table = []
     for row in rows:
         cells = []

@@ -52,14 +52,13 @@ def ranking_period(year: int) -> Period | None:
     )
 
 
-def ranking_candidates(year: int, organization: Unit | None = None) -> list[Candidate]:
-    """The 前三名 of the branches in the year's latest scored ranking (like with like: only
-    Party branches stand for 先进党支部) — of ``organization``'s tree when given."""
+def ranking_candidates(year: int, organization: Unit) -> list[Candidate]:
+    """The 前三名 of the branches of ``organization``'s tree in the year's latest scored
+    ranking (like with like: only Party branches stand for 先进党支部)."""
     period = ranking_period(year)
     if period is None:
         return []
-    scope = Scope(root=None, covers_all=True) if organization is None else Scope(root=organization)
-    lines, _total = dashboard_selectors.ranking(scope, period, None, limit=RANKING_PAGE)
+    lines, _total = dashboard_selectors.ranking(Scope(root=organization), period, None, limit=RANKING_PAGE)
     branches = [line for line in lines if line.unit.kind == UnitKind.BRANCH][:PROPOSED]
     return [
         Candidate(
@@ -73,14 +72,12 @@ def ranking_candidates(year: int, organization: Unit | None = None) -> list[Cand
     ]
 
 
-def appraisal_candidates(year: int, organization: Unit | None = None) -> list[Candidate]:
-    """The first places of the year's 述职评议 (with enough valid ballots to be ranked) — of
-    ``organization``'s round when given."""
-    results = AppraisalResult.objects.all()
-    if organization is not None:
-        results = results.filter(province=organization.pk, appraisee__round__organization=organization)
+def appraisal_candidates(year: int, organization: Unit) -> list[Candidate]:
+    """The first places of ``organization``'s 述职评议 of the year (with enough valid
+    ballots to be ranked)."""
     results = (
-        results.filter(
+        AppraisalResult.objects.filter(province=organization.pk, appraisee__round__organization=organization)
+        .filter(
             appraisee__round__year=year,
             appraisee__round__state__in=[AppraisalRound.State.CLOSED, AppraisalRound.State.PUBLISHED],
             enough_ballots=True,
