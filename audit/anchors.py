@@ -32,7 +32,7 @@ from accounts import roles
 from accounts.models import User
 
 from .keys import audit_key
-from .models import ChainHead
+from .models import ChainHead, chain_name, province_of_chain
 
 FILE_NAME = "anchors.jsonl"
 
@@ -54,13 +54,30 @@ def sealed(anchor: dict) -> bool:
 
 
 def current_heads() -> dict:
-    """The head of every chain now: {organization: {"sequence": n, "hash": h}}."""
+    """The head of every chain now: {"province:organization": {"sequence": n, "hash": h}}."""
+    heads = ChainHead.objects.order_by("province", "organization")
     return {
-        organization: {"sequence": sequence, "hash": digest}
-        for organization, sequence, digest in ChainHead.objects.order_by("organization").values_list(
-            "organization", "sequence", "hash"
+        chain_name(province, organization): {"sequence": sequence, "hash": digest}
+        for province, organization, sequence, digest in heads.values_list(
+            "province", "organization", "sequence", "hash"
         )
     }
+
+
+def chains_of(anchor: dict, heads: dict) -> dict:
+    """The anchor's chains by (province, organization). An anchor written before chains
+    were a province's (issue 16 item 5) names a chain by its organization alone: it is the
+    oldest chain of that name (``heads``, in the order they were made), whose province the
+    upgrade gave it from the name; no chain of that name, the province the name gives."""
+    found = {}
+    for key, head in anchor.get("chains", {}).items():
+        province, colon, organization = key.partition(":")
+        if colon and province.isdigit():
+            found[(int(province), organization)] = head
+            continue
+        named = [chain for chain in heads if chain[1] == key]
+        found[named[0] if named else (province_of_chain(key), key)] = head
+    return found
 
 
 def append_line(anchor: dict) -> None:

@@ -20,15 +20,16 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.db.models.signals import post_save
 
 from core.events import events_created
 
 from .keys import audit_key
-from .models import AuditLink, ChainHead
+from .models import AuditLink, ChainHead, chain_name, province_of_chain
 
 # model label → function giving the chain key of an event row: the path of its unit's
-# top-level subtree (below).
+# top-level subtree (below). The chain's province is the event's own (``chain_of``).
 REGISTRY: dict[str, Callable[[models.Model], str]] = {}
 # model label → function giving the age past which its rows may be purged (the security
 # log's retention): such a row gone is not a break in the chain once its link is older.
@@ -56,10 +57,25 @@ def chain_of_path(path: str) -> str:
     one chain per organization every transition of a province waited for the one before,
     and `make bench` measured the lock taking more than a third of sixteen reviewers'
     throughput (README, "Audit trail"). Chains made before the shard (keyed by the root)
-    stay as they are and still verify."""
+    stay as they are and still verify.
+
+    A chain is also one province's (``chain_of``): the subtree's root is the province, so
+    the head locked lies in the province's shard on Citus with the event's own row."""
     from responsibilities.models import Unit
 
     return path[: 2 * Unit.steplen] or "-"
+
+
+def chain_of(instance: models.Model) -> tuple[int, str]:
+    """The chain of an event row: (its province, its organization). An event of a keyed
+    table (a report's, a notice's, a round's…) names its province already, the root of
+    the tree its chain's subtree lies in; an event of no province (a period's, the
+    security log's) takes the province of its chain's root, found from the path."""
+    organization = REGISTRY[instance._meta.label](instance)
+    province = getattr(instance, "province_id", None)
+    if province is None:
+        province = province_of_chain(organization, registry=instance._meta.apps)
+    return province, organization
 
 
 def chain_of_unit(unit) -> str:
@@ -93,11 +109,20 @@ def _first_root(event) -> str:
     return first or "-"
 
 
+def _round_organization(event) -> str:
+    # A round's own steps go to the chain of the organization that runs it (the root's own
+    # chain, in the round's province: issue 16 item 5); a round of before rounds named
+    # their organization (a migration's model) took the first root's.
+    if getattr(event.round, "organization_id", None) is not None:
+        return chain_of_unit(event.round.organization)
+    return _first_root(event)
+
+
 def _appraisal_event_organization(event) -> str:
-    # Round-wide steps (open, publish) have no appraisee: they go to the first root's own chain.
+    # Round-wide steps (open, publish) have no appraisee: they go to the round's organization's chain.
     if event.appraisee_id is not None:
         return chain_of_unit(event.appraisee.unit)
-    return _first_root(event)
+    return _round_organization(event)
 
 
 def _period_event_organization(event) -> str:
@@ -116,10 +141,10 @@ register("worklog.WorkRecordEvent", lambda event: chain_of_unit(event.record.uni
 
 def _honour_event_organization(event) -> str:
     # A step on one nomination goes to its unit's chain; a round-wide step (create,
-    # publicize, decide) spans the organization: the first root's own chain.
+    # publicize, decide) spans the organization: the chain of the one that runs the round.
     if event.nomination_id is not None:
         return chain_of_unit(event.nomination.unit)
-    return _first_root(event)
+    return _round_organization(event)
 
 
 register("honours.HonourEvent", _honour_event_organization)
@@ -177,7 +202,8 @@ def append(instance: models.Model) -> AuditLink:
 
     Four statements: the row read back, the head locked, the link inserted, the head
     moved — no savepoint, as the link belongs to the caller's transaction anyway, and the
-    chain found from the relations the transition has loaded already."""
+    chain found from the relations the transition has loaded already. Every statement
+    names the event's province: on Citus the whole step stays on the event's shard."""
     return append_many([instance])[0]
 
 
@@ -189,22 +215,31 @@ def append_many(instances: list[models.Model]) -> list[AuditLink]:
     if not instances:
         return []
     model = type(instances[0])
-    organizations = [REGISTRY[instance._meta.label](instance) for instance in instances]
+    chains = [chain_of(instance) for instance in instances]
     # Hash the rows as the database holds them, so the verifier, which reads them back,
     # sees the very same values (types and precision included).
-    stored = model._default_manager.in_bulk([instance.pk for instance in instances])
+    stored = _stored(model, instances)
     kind = ContentType.objects.get_for_model(model)
     with transaction.atomic(savepoint=False):
-        heads = _locked_heads(sorted(set(organizations)))
+        heads = _locked_heads(sorted(set(chains)))
         links = []
-        for organization, instance in zip(organizations, instances, strict=True):
-            head = heads[organization]
+        for chain, instance in zip(chains, instances, strict=True):
+            head = heads[chain]
             content = content_hash(stored[instance.pk])
             links.append(next_link(AuditLink, head, kind=kind, object_id=instance.pk, content=content))
         AuditLink.objects.bulk_create(links)
         for head in heads.values():
-            ChainHead.objects.filter(pk=head.pk).update(sequence=head.sequence, hash=head.hash)
+            mine = ChainHead.objects.filter(province_id=head.province_id, pk=head.pk)
+            mine.update(sequence=head.sequence, hash=head.hash)
     return links
+
+
+def _stored(model, instances) -> dict:
+    """The rows as stored, by id — read within their provinces where the table has one."""
+    rows = model._default_manager.filter(pk__in=[instance.pk for instance in instances])
+    if hasattr(instances[0], "province_id"):
+        rows = rows.filter(province_id__in={instance.province_id for instance in instances})
+    return {row.pk: row for row in rows}
 
 
 def next_link(model, head, *, kind, object_id: int, content: str, key: bytes | None = None):
@@ -212,7 +247,10 @@ def next_link(model, head, *, kind, object_id: int, content: str, key: bytes | N
     head (in memory) moves to it. ``model`` is today's AuditLink or a migration's."""
     sequence = head.sequence + 1
     digest = link_hash(organization=head.organization, sequence=sequence, content=content, previous=head.hash, key=key)
+    # A migration's AuditLink of before the province (audit 0002) has no such column.
+    where = {"province_id": head.province_id} if hasattr(head, "province_id") else {}
     link = model(
+        **where,
         organization=head.organization,
         sequence=sequence,
         content_type=kind,
@@ -225,17 +263,22 @@ def next_link(model, head, *, kind, object_id: int, content: str, key: bytes | N
     return link
 
 
-def _locked_heads(organizations: list[str]) -> dict[str, ChainHead]:
-    """The heads of ``organizations`` (sorted), locked one after another in that order —
-    so two jobs chaining into the same heads never wait for each other in a circle — and
-    made first where a chain has none yet."""
-    locked = ChainHead.objects.select_for_update().filter(organization__in=organizations).order_by("organization")
-    heads = {head.organization: head for head in locked}
-    if len(heads) < len(organizations):  # a chain's first link
+def _locked_heads(chains: list[tuple[int, str]]) -> dict[tuple[int, str], ChainHead]:
+    """The heads of ``chains`` ((province, organization), sorted), locked one after another
+    in that order — so two jobs chaining into the same heads never wait for each other in
+    a circle — and made first where a chain has none yet. Two provinces' events never
+    wait for each other: their heads are different rows (on Citus, on different shards)."""
+    wanted = Q()
+    for province, organization in chains:
+        wanted |= Q(province_id=province, organization=organization)
+    locked = ChainHead.objects.select_for_update().filter(wanted).order_by("province", "organization")
+    heads = {(head.province_id, head.organization): head for head in locked}
+    if len(heads) < len(chains):  # a chain's first link
         ChainHead.objects.bulk_create(
-            [ChainHead(organization=o) for o in organizations if o not in heads], ignore_conflicts=True
+            [ChainHead(province_id=p, organization=o) for p, o in chains if (p, o) not in heads],
+            ignore_conflicts=True,
         )
-        heads = {head.organization: head for head in locked.all()}
+        heads = {(head.province_id, head.organization): head for head in locked.all()}
     return heads
 
 
@@ -290,15 +333,18 @@ def rechain(registry=apps, *, out: Callable[[str], None] = print) -> tuple[int, 
     Kind = registry.get_model("contenttypes", "ContentType")
     key = audit_key()
     rekeyed = chained = 0
-    for organization in Link.objects.values_list("organization", flat=True).distinct().order_by("organization"):
+    keyed = _has_province(Link)  # today's; audit 0002 runs before the province (0003)
+    for chain in _chains(Link):
+        where = _where(chain, keyed)
+        organization = chain[1]
         previous_plain = previous_keyed = GENESIS
-        for link in Link.objects.filter(organization=organization).order_by("sequence"):
+        for link in Link.objects.filter(**where).order_by("sequence"):
             fields = {"organization": organization, "sequence": link.sequence, "content": link.content_hash}
             if link.hash == link_hash(previous=previous_keyed, key=key, **fields):
                 previous_plain = previous_keyed = link.hash  # keyed already (a second run)
                 continue
             if link.previous_hash != previous_plain or link.hash != plain_link_hash(previous=previous_plain, **fields):
-                out(f"audit: {organization}#{link.sequence} does not verify; this chain is left as it was")
+                out(f"audit: {_name(chain, keyed)}#{link.sequence} does not verify; this chain is left as it was")
                 break
             previous_plain = link.hash
             link.previous_hash, link.hash = previous_keyed, link_hash(previous=previous_keyed, key=key, **fields)
@@ -306,7 +352,7 @@ def rechain(registry=apps, *, out: Callable[[str], None] = print) -> tuple[int, 
             previous_keyed = link.hash
             rekeyed += 1
         else:
-            Head.objects.filter(organization=organization).update(hash=previous_keyed)
+            Head.objects.filter(**where).update(hash=previous_keyed)
     for label, organization_of in REGISTRY.items():
         try:
             model = registry.get_model(label)
@@ -325,11 +371,41 @@ def rechain(registry=apps, *, out: Callable[[str], None] = print) -> tuple[int, 
             kind = Kind.objects.create(app_label=meta.app_label, model=meta.model_name)
         for row in unlinked:
             organization = organization_of(row)
-            head, _created = Head.objects.get_or_create(organization=organization, defaults={"hash": GENESIS})
+            where = {"organization": organization}
+            if keyed:
+                where["province_id"] = getattr(row, "province_id", None)
+                if where["province_id"] is None:
+                    where["province_id"] = province_of_chain(organization, registry=registry)
+            head, _created = Head.objects.get_or_create(**where, defaults={"hash": GENESIS})
             next_link(Link, head, kind=kind, object_id=row.pk, content=content_hash(row), key=key).save()
             head.save(update_fields=["sequence", "hash"])
             chained += 1
     return rekeyed, chained
+
+
+def _has_province(model) -> bool:
+    return any(field.name == "province" for field in model._meta.concrete_fields)
+
+
+def _chains(Link) -> list[tuple]:
+    """Every chain that has links: (province, organization), or (None, organization) on a
+    migration's table of before the province."""
+    if not _has_province(Link):
+        return [
+            (None, o) for o in Link.objects.values_list("organization", flat=True).distinct().order_by("organization")
+        ]
+    return list(
+        Link.objects.values_list("province_id", "organization").distinct().order_by("province_id", "organization")
+    )
+
+
+def _where(chain: tuple, keyed: bool) -> dict:
+    province, organization = chain
+    return {"province_id": province, "organization": organization} if keyed else {"organization": organization}
+
+
+def _name(chain: tuple, keyed: bool) -> str:
+    return chain_name(*chain) if keyed else chain[1]
 
 
 # ---- verification -----------------------------------------------------------------------
@@ -340,10 +416,12 @@ class Problem:
     organization: str
     sequence: int | None
     message: str
+    province: int | None = None
 
     def __str__(self):
         where = f"#{self.sequence}" if self.sequence is not None else ""
-        return f"{self.organization}{where}: {self.message}"
+        chain = self.organization if self.province is None else chain_name(self.province, self.organization)
+        return f"{chain}{where}: {self.message}"
 
 
 def verify(anchor: dict | None = None) -> tuple[int, list[Problem]]:
@@ -371,55 +449,60 @@ def _verify(anchor: dict | None) -> tuple[int, list[Problem]]:
 
     problems: list[Problem] = []
     checked = 0
-    heads = {h.organization: h for h in ChainHead.objects.all()}
+    heads = {(h.province_id, h.organization): h for h in ChainHead.objects.order_by("pk")}
     anchored: dict = {}
     if anchor is not None:
         if anchors.sealed(anchor):
-            anchored = anchor.get("chains", {})
+            anchored = anchors.chains_of(anchor, heads)
         else:
             problems.append(Problem("-", None, f"the anchor of {anchor.get('at')} is not sealed with AUDIT_KEY"))
     kinds: dict[int, type[models.Model]] = {}
-    with_links = set(AuditLink.objects.values_list("organization", flat=True).distinct())
-    for organization in sorted(set(heads) | with_links | set(anchored)):
+    with_links = set(_chains(AuditLink))
+    for chain in sorted(set(heads) | with_links | set(anchored)):
+        province, organization = chain
         previous = GENESIS
         expected = 1
         hashes_at: dict[int, str] = {}
-        wanted = anchored.get(organization, {}).get("sequence")
-        links = AuditLink.objects.filter(organization=organization).order_by("sequence")
+        wanted = anchored.get(chain, {}).get("sequence")
+        links = AuditLink.objects.filter(province_id=province, organization=organization).order_by("sequence")
         for link in links.iterator(chunk_size=2000):
             checked += 1
             if link.sequence != expected:
-                problems.append(Problem(organization, expected, "link missing (deleted)"))
+                problems.append(Problem(organization, expected, "link missing (deleted)", province))
                 break
             if link.previous_hash != previous or link.hash != link_hash(
                 organization=organization, sequence=link.sequence, content=link.content_hash, previous=previous
             ):
-                problems.append(Problem(organization, link.sequence, "link altered"))
+                problems.append(Problem(organization, link.sequence, "link altered", province))
                 break
             if link.content_type_id not in kinds:
                 kinds[link.content_type_id] = ContentType.objects.get_for_id(link.content_type_id).model_class()
             model = kinds[link.content_type_id]
+            # By id alone: an event whose unit moved to another tree since lives in its new
+            # province, while its link stays in the chain it was written in (docs/scale.md 5).
             row = model._default_manager.filter(pk=link.object_id).first()
             if row is None and _purged(model, link):
                 previous = link.hash
                 expected += 1
                 continue
             if row is None:
-                problems.append(Problem(organization, link.sequence, f"{model._meta.label} {link.object_id} deleted"))
+                message = f"{model._meta.label} {link.object_id} deleted"
+                problems.append(Problem(organization, link.sequence, message, province))
                 break
             if content_hash(row) != link.content_hash:
-                problems.append(Problem(organization, link.sequence, f"{model._meta.label} {link.object_id} edited"))
+                message = f"{model._meta.label} {link.object_id} edited"
+                problems.append(Problem(organization, link.sequence, message, province))
                 break
             if link.sequence == wanted:
                 hashes_at[wanted] = link.hash
             previous = link.hash
             expected += 1
         else:
-            head = heads.get(organization)
+            head = heads.get(chain)
             if head is not None and (head.sequence != expected - 1 or head.hash != previous):
-                problems.append(Problem(organization, expected, "newest links missing (deleted)"))
+                problems.append(Problem(organization, expected, "newest links missing (deleted)", province))
             if wanted is not None:
-                problems.extend(_against_anchor(organization, anchored[organization], hashes_at, expected - 1, anchor))
+                problems.extend(_against_anchor(chain, anchored[chain], hashes_at, expected - 1, anchor))
     for label in REGISTRY:
         model = apps.get_model(label)
         linked = AuditLink.objects.filter(content_type=ContentType.objects.get_for_model(model)).values("object_id")
@@ -429,13 +512,14 @@ def _verify(anchor: dict | None) -> tuple[int, list[Problem]]:
     return checked, problems
 
 
-def _against_anchor(organization, anchored: dict, hashes_at: dict, newest: int, anchor: dict) -> list[Problem]:
+def _against_anchor(chain, anchored: dict, hashes_at: dict, newest: int, anchor: dict) -> list[Problem]:
     """The chain must still hold the head the anchor recorded, unchanged: links after it
     may have been added since, none before it removed or rewritten."""
+    province, organization = chain
     sequence, digest = anchored["sequence"], anchored["hash"]
     if newest < sequence:
         message = f"chain ends at #{newest} but the anchor of {anchor['at']} recorded #{sequence}: newest links deleted"
-        return [Problem(organization, sequence, message)]
+        return [Problem(organization, sequence, message, province)]
     if hashes_at.get(sequence) != digest:
-        return [Problem(organization, sequence, f"link differs from the anchor of {anchor['at']}")]
+        return [Problem(organization, sequence, f"link differs from the anchor of {anchor['at']}", province)]
     return []

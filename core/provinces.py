@@ -173,6 +173,9 @@ class ProvinceKeyed(models.Model):
     objects = ProvinceQuerySet.as_manager()
 
     province_from: tuple[str, ...] = ("unit",)
+    # Rows whose province is where they were written, for good: the audit chain's links and
+    # heads (a chain is history; ``audit.models``). ``refill`` leaves them as they are.
+    province_fixed: bool = False
 
     class Meta:
         abstract = True
@@ -288,6 +291,8 @@ def refill(path: str, was: int) -> None:
     moved = Unit(path=path).subtree().order_by().values("pk")  # the tree's own subtree rule
     fill(Unit, queryset=Unit._base_manager.filter(pk__in=moved))
     for model in keyed_models():
+        if model.province_fixed:
+            continue
         if not model.province_from:
             fill(model, queryset=model._base_manager.filter(province=was))
             continue

@@ -17,7 +17,7 @@ from django.db import connection
 from assessments import services
 from assessments.models import Report, ReportEvent
 from audit import anchors
-from audit.chain import content_hash, rechain, verify
+from audit.chain import chain_name, content_hash, rechain, verify
 from audit.models import AuditLink, ChainHead
 from tests.services import need_postgres
 
@@ -106,7 +106,7 @@ def test_the_newest_three_links_deleted_and_the_head_rewound_are_found_by_the_an
             [keep.sequence, keep.hash, keep.organization],
         )
     found = problems_text()
-    anchored = anchor["chains"][keep.organization]["sequence"]
+    anchored = anchor["chains"][chain_name(keep.province_id, keep.organization)]["sequence"]
     assert anchored == keep.sequence + 3
     assert f"{keep.organization}#{anchored}: " in found and "anchor" in found, found
 
@@ -135,9 +135,10 @@ def test_an_anchor_is_one_appended_json_line_mailed_to_the_supervisors(cast, per
     lines = anchors.anchor_file().read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == [first, second]
     assert anchors.newest_anchor() == second
-    (organization,) = [chain for chain in second["chains"] if chain != SECURITY]
-    head = ChainHead.objects.get(organization=organization)
-    assert second["chains"][organization] == {"sequence": head.sequence, "hash": head.hash}
+    (name,) = [chain for chain in second["chains"] if chain != f"0:{SECURITY}"]
+    head = ChainHead.objects.exclude(organization=SECURITY).get()
+    assert name == chain_name(head.province_id, head.organization) == f"{head.province_id}:{head.organization}"
+    assert second["chains"][name] == {"sequence": head.sequence, "hash": head.hash}
     to_supervisor = [m for m in mail.outbox if cast.supervisor.email in m.to]
     assert len(to_supervisor) == 2 and head.hash in to_supervisor[-1].body
     assert all(cast.leader.email not in m.to for m in mail.outbox if head.hash in m.body)

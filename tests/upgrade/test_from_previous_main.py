@@ -127,6 +127,22 @@ def test_the_audit_chain_still_verifies(previous_main, tmp_path):
     assert set(links) <= after
 
 
+def test_each_audit_chain_became_its_provinces(previous_main):
+    """The audit chain per province (issue 16 item 5): every link and head of the previous
+    main took the province of the root its chain is named after (the security log's
+    chain: 0), a chain's links all its head's, and the chain still verifies (above)."""
+    links = previous_main.rows(
+        "SELECT l.organization, l.province_id, COALESCE(r.id, 0) FROM audit_auditlink l "
+        "LEFT JOIN responsibilities_unit r ON r.path = substr(l.organization, 1, 4) "
+        "AND l.organization NOT IN ('security', '-')"
+    )
+    assert len(links) >= len(previous_main.before["audit_links"]) > 0
+    assert [row for row in links if row[1] != row[2]] == []
+    assert {province for _, province, _ in links} - {0}, "no chain of a unit: the dump is wrong"
+    heads = set(previous_main.rows("SELECT organization, province_id FROM audit_chainhead"))
+    assert {(organization, province) for organization, province, _ in links} <= heads
+
+
 def test_every_row_got_the_province_of_its_units_root(previous_main):
     """The province key (issue 16 item 5): each unit's is its root's, and each row hanging
     off a unit has its unit's (or its parent row's) — filled by the data migrations."""
