@@ -360,7 +360,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         """Mark the notification read (as opening it on the notifications page does)."""
         note = get_object_or_404(self.get_queryset(), pk=pk)
         mark_read(user=request.user, ids=[note.pk])
-        note.refresh_from_db()
+        note = self.get_queryset().get(pk=note.pk)  # read again within the recipient's rows
         return Response(self.get_serializer(note).data)
 
 

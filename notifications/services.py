@@ -97,17 +97,17 @@ def notify_each(*, kind: str, template: str, messages: Iterable[Message]) -> lis
             )
         )
     if ids:
-        transaction.on_commit(lambda: queue_emails(ids))
+        transaction.on_commit(lambda: queue_emails(ids, sorted(seen)))
     return made
 
 
-def queue_emails(ids: list[int]) -> None:
+def queue_emails(ids: list[int], recipients: list[int] | None = None) -> None:
     """Queue the e-mails; when the broker is down, log it and go on. This runs after the
     commit of whatever the person did (a submission, a review), which must not turn into
     an error page: the notifications are kept with ``emailed_at`` empty and
     ``send_pending_emails`` (every few minutes, by beat) sends them once the broker is back."""
     try:
-        queue("notifications.tasks.send_notification_emails", ids)
+        queue("notifications.tasks.send_notification_emails", ids, recipients)
     except Exception as exc:  # kombu's OperationalError, or the transport's own error
         logger.warning("e-mails of notifications %s left pending: broker unreachable (%s)", ids, exc)
 
@@ -117,19 +117,24 @@ def send_pending_emails(*, older_than: datetime.timedelta = datetime.timedelta(m
     task was lost. Only notifications older than ``older_than`` are taken, so the normal
     path is left to finish; ``send_emails`` locks each row, so nothing goes out twice."""
     cutoff = timezone.now() - older_than
-    ids = list(
+    # The one read of every recipient's notifications (on Citus every shard, each walking
+    # its part of ``notification_unsent``, which holds the unsent ones only).
+    pending = list(
         Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("recipient_id", "pk")
     )
-    return send_emails(ids)
+    return send_emails([pk for _, pk in pending], sorted({recipient for recipient, _ in pending}))
 
 
 EMAIL_BATCH = 200
 
 
-def send_emails(ids: list[int]) -> int:
+def send_emails(ids: list[int], recipients: list[int] | None = None) -> int:
     """Send the e-mail of each notification not yet e-mailed; safe to run twice.
+
+    ``recipients``: the people they are to, so each read names the table's distribution
+    column (docs/scale.md section 5); None for a task queued by an earlier release.
 
     All go over one connection to the mail server, a batch of rows at a time. The rows of
     a batch are locked while their mails go out and each is marked only once its mail was
@@ -137,12 +142,15 @@ def send_emails(ids: list[int]) -> int:
     one.
     """
     sent = 0
+    mine = (
+        Notification.objects.all() if recipients is None else Notification.objects.filter(recipient_id__in=recipients)
+    )
     with get_connection() as connection:
         for start in range(0, len(ids), EMAIL_BATCH):
             failure = None
             with transaction.atomic():
                 notes = list(
-                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                    mine.select_for_update(skip_locked=True, of=("self",))
                     .select_related("recipient")
                     .filter(pk__in=ids[start : start + EMAIL_BATCH], emailed_at__isnull=True)
                     .order_by("pk")
@@ -158,7 +166,7 @@ def send_emails(ids: list[int]) -> int:
                             break
                         sent += 1
                     done.append(note.pk)
-                Notification.objects.filter(pk__in=done).update(emailed_at=timezone.now())
+                mine.filter(pk__in=done).update(emailed_at=timezone.now())
             if failure is not None:
                 raise failure
     return sent
