@@ -16,6 +16,7 @@ from assessments.models import Report, ReportEvent
 from audit.chain import verify
 from audit.models import NO_PROVINCE, AuditLink, ChainHead
 from responsibilities.models import Unit
+from tests.factories import UnitFactory
 from tests.services import need_postgres
 
 pytestmark = [pytest.mark.postgres]
@@ -178,4 +179,27 @@ def test_chains_written_before_the_province_verify_after_the_upgrade(cast, perio
     assert verify()[1] == []
     submit(period, cast.discipline, 1)  # the chain goes on in its province
     assert chains()[(second, cast.discipline.path)] == [1, 2]
+    assert verify()[1] == []
+
+
+@pytest.mark.django_db
+def test_a_rounds_own_steps_go_to_the_chain_of_the_organization_that_runs_it(cast, two_provinces):
+    """A round's own step (creating it) lived in the first root's chain; a round belongs
+    to an organization now, and its steps to that organization's chain, in its province."""
+    from honours.models import HonourEvent
+    from honours.services import create_round
+
+    first, second = two_provinces
+    UnitFactory(parent=Unit.objects.get(pk=cast.discipline.pk))  # a branch to honour there
+    cast.discipline.refresh_from_db()
+    round = create_round(
+        year=2026, title="评先评优", kinds=["advanced_branch"], actor=cast.admin, organization=cast.discipline
+    )
+    event = HonourEvent.objects.get(round=round, action="create")
+    link = AuditLink.objects.get(object_id=event.pk, content_type__model="honourevent")
+    assert (
+        (link.province_id, link.organization)
+        == (second, cast.discipline.path)
+        == (event.province_id, cast.discipline.path)
+    )
     assert verify()[1] == []
