@@ -152,9 +152,13 @@ class GradeLevel(ProvinceKeyed):
 
 
 class Appraisee(ProvinceKeyed):
-    """A secretary appraised in a round, and their 述职 report. Its province is its unit's
-    (docs/scale.md section 5): everything under it — evidence, ballots, result, findings —
-    lives there too."""
+    """A secretary appraised in a round, and their 述职 report. Its province is its round's
+    — the unit's, as a round draws its secretaries from its own organization's tree — and
+    everything under it (evidence, ballots, result, findings) lives there too: a round's
+    rows stay together when a branch later moves to another tree, where its post goes
+    (docs/scale.md section 5, item 3)."""
+
+    province_from = ("round",)
 
     round = models.ForeignKey(
         AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="appraisees"

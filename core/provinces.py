@@ -17,10 +17,11 @@ rarely, and joined by every subtree filter), so a key from a distributed table t
 ``unit_id``, ``province_id`` — is valid as Django declares it. A key between two
 distributed tables must carry the distribution column on both sides (``FOREIGN KEY
 (province_id, report_id) REFERENCES assessments_report (province_id, id)``), which Django
-cannot declare; docs/scale.md section 5 lists those keys and what the Citus step does with
-them. The column is a ``ForeignKey(db_constraint=False)``: Django reads ``row.province``
-and joins on it, while the database keeps no constraint because a new root's province is
-itself, known only once it is inserted. The rule that the key is the unit's root is kept
+cannot declare: ``core.province_keys`` declares it beside Django's, and docs/scale.md
+section 5 says what the Citus step does with them. The column is a
+``ForeignKey(db_constraint=False)``: Django reads ``row.province`` and joins on it, while
+the database keeps no constraint because a new root's province is itself, known only once
+it is inserted. The rule that the key is the unit's root is kept
 by ``ProvinceKeyed`` (``save`` and ``bulk_create``) and checked, table by table, by
 ``tests/core/test_provinces.py``.
 

@@ -75,6 +75,12 @@ class HonourRound(ProvinceKeyed):
 
 
 class Nomination(ProvinceKeyed):
+    """A unit or person put forward for an honour in a round. Its province is its round's (the
+    unit's, as a round nominates within its own organization): a round's rows stay together
+    when a branch later moves to another tree (docs/scale.md section 5, item 3)."""
+
+    province_from = ("round",)
+
     class Source(models.TextChoices):
         RANKING = "ranking", _("Ranking")
         APPRAISAL = "appraisal", _("Appraisal result")

@@ -6,7 +6,7 @@ the rows that were there (read before migrating, so every check can fail)."""
 
 import pytest
 
-from tests.upgrade.conftest import LAST_MAIN_SNAPSHOT, MAIN_SNAPSHOT, manage
+from tests.upgrade.conftest import LAST_MAIN_DUMP, LAST_MAIN_SNAPSHOT, MAIN_SNAPSHOT, manage, restore_and_migrate
 
 pytestmark = pytest.mark.postgres
 
@@ -287,3 +287,72 @@ def test_each_round_belongs_to_the_organization_of_its_units(previous_main, snap
         expected.append((pk, owner, owner))
     after = previous_main.rows(f"SELECT id, organization_id, province_id FROM {table} ORDER BY id")
     assert after == expected
+
+
+# A row of each kind of key left in another province than its parent's, as a past bug may
+# have left it (table, its key to the parent, the parent's table).
+MISPLACED = [
+    ("assessments_reportevent", "report_id", "assessments_report"),
+    ("assessments_evidence", "report_id", "assessments_report"),
+    ("scoring_scoreline", "unit_score_id", "scoring_unitscore"),
+    ("responsibilities_tenure", "post_id", "responsibilities_post"),
+    ("appraisals_ballotscore", "ballot_id", "appraisals_ballot"),
+    ("worklog_recordfile", "record_id", "worklog_workrecord"),
+]
+ROLLED_BACK = [("responsibilities", "0014"), ("appraisals", "0007"), ("honours", "0007")]
+
+
+def test_rows_in_another_province_than_their_parents_are_realigned_before_the_keys(django_db_blocker):
+    """Issue 16 item 5: the composite keys (province, parent) are declared on an upgraded
+    installation; a row whose province is not its parent's — none in the dumps, so one of
+    each kind is planted — first takes its parent's, so the upgrade does not stop on it.
+    The last main migrated forward, the keys' migrations rolled back (they drop what they
+    declared), rows misplaced, then migrated again."""
+    from core import province_keys
+
+    with django_db_blocker.unblock():
+        db = restore_and_migrate(LAST_MAIN_DUMP, "upgrade_keys", {})
+    composite = "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conname LIKE '%%province_fk'"
+    try:
+        assert db.scalar(composite) == len(province_keys.foreign_keys())
+        for app, target in ROLLED_BACK:
+            back = manage(db.url, "migrate", app, target)
+            assert back.returncode == 0, back.stdout[-2000:] + back.stderr[-2000:]
+        assert db.scalar(composite) == 0
+        assert db.scalar("SELECT count(*) FROM pg_constraint WHERE conname LIKE '%%province_id_uniq'") == 0
+        planted = {}
+        for table, column, parent in MISPLACED:
+            rows = db.rows(
+                f'UPDATE "{table}" t SET province_id = (SELECT u.id FROM responsibilities_unit u WHERE u.depth = 1 '
+                "AND u.id <> t.province_id ORDER BY u.id LIMIT 1) "
+                f'WHERE t.id = (SELECT id FROM "{table}" ORDER BY id LIMIT 1) RETURNING t.id, t.province_id'
+            )
+            assert rows, f"the last main's dump has no {table}: the fixture is wrong"
+            ((pk, wrong),) = rows
+            right = db.scalar(
+                f'SELECT p.province_id FROM "{table}" t JOIN "{parent}" p ON p.id = t."{column}" WHERE t.id = %s', [pk]
+            )
+            assert wrong != right
+            planted[table] = (pk, right)
+        forward = manage(db.url, "migrate", "--noinput")
+        assert forward.returncode == 0, forward.stdout[-3000:] + forward.stderr[-3000:]
+        assert db.scalar(composite) == len(province_keys.foreign_keys())
+        after = {
+            table: (pk, db.scalar(f'SELECT province_id FROM "{table}" WHERE id = %s', [pk]))
+            for table, (pk, _right) in planted.items()
+        }
+        assert after == planted
+    finally:
+        db.connection.close()
+        drop(db.url)
+
+
+def drop(url: str) -> None:
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.close()
