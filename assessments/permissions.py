@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts import roles
-from core import links
+from core import links, provinces
 from responsibilities import access
 from responsibilities.models import Unit
 
@@ -121,16 +121,21 @@ def get_report_for(user, pk, *, action: str = "view") -> Report:
 
     404 when the person may not know the report exists; 403 when they may see it but not
     take the action.
+
+    The URL names no province: the report is looked up within the provinces in which the
+    person may read (``access.find``: on Citus those shards only), its assignment and post
+    joined within its province.
     """
+    rows = Report.objects.filter(provinces.joined("assignment", "assignment__post")).select_related(
+        "period",
+        "category",
+        "assignment__duty__category",
+        "assignment__post__holder",
+        "responsible",
+        "reviewer",
+    )
     try:
-        report = Report.objects.select_related(
-            "period",
-            "category",
-            "assignment__duty__category",
-            "assignment__post__holder",
-            "responsible",
-            "reviewer",
-        ).get(pk=int(pk))
+        report = access.find(user, rows, int(pk))
     except (Report.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not can_view(user, report):

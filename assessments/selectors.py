@@ -10,9 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
+from core import provinces
 from core.selectors import filter_given
 from responsibilities import access
 from responsibilities.models import Unit, UnitKind
@@ -24,6 +25,9 @@ State = Report.State
 
 # The columns every report list shows: the duty and its category, the unit, the period.
 LIST_RELATED = ("period", "unit", "category", "assignment__duty")
+# A list reading the duty joins the report's assignment: within the report's province
+# (co-located on Citus, docs/scale.md 5).
+ASSIGNMENT_JOINED = provinces.joined("assignment")
 
 
 def current_period() -> Period | None:
@@ -69,10 +73,19 @@ def my_reports(user, period: Period) -> list[Report]:
         return []
     return list(
         Report.objects.filter(
-            province__in=access.province_ids(user), period=period, assignment__post_id__in=sorted(carried)
+            provinces.joined("assignment", "assignment__post"),
+            province__in=access.province_ids(user),
+            period=period,
+            assignment__post_id__in=sorted(carried),
         )
         .select_related(*LIST_RELATED, "reviewer", "assignment__post")
-        .annotate(evidence_count=Count("evidence", filter=Q(evidence__removed_at__isnull=True)))
+        # The files counted are joined within the report's province (co-located on Citus).
+        .annotate(
+            files=FilteredRelation(
+                "evidence", condition=Q(evidence__removed_at__isnull=True, evidence__province=F("province"))
+            ),
+            evidence_count=Count("files"),
+        )
         .order_by("unit__path", "assignment__post_id", "category__order", "assignment__duty__code")
     )
 
@@ -113,13 +126,13 @@ def review_queue_page(queue: QuerySet, number, size: int, *, user):
     within the provinces the queue is read in (docs/scale.md 5)."""
     page = Paginator(queue.values_list("pk", flat=True), size).get_page(number)
     rows = queue.model.objects.filter(pk__in=page.object_list, province__in=access.review_province_ids(user))
-    page.object_list = list(rows.select_related(*QUEUE_RELATED).order_by(*QUEUE_ORDER))
+    page.object_list = list(rows.filter(ASSIGNMENT_JOINED).select_related(*QUEUE_RELATED).order_by(*QUEUE_ORDER))
     return page
 
 
 def next_in_queue(user, *, after: Report, **filters) -> Report | None:
     """The next submitted report waiting for ``user`` once ``after`` is dealt with."""
-    return review_queue(user, **filters).exclude(pk=after.pk).first()
+    return review_queue(user, **filters).filter(ASSIGNMENT_JOINED).exclude(pk=after.pk).first()
 
 
 def reviewable_units(user) -> QuerySet:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import provinces
 from core.attachments import fill_attachment
 from core.errors import EvidenceError, PeriodClosedError, TransitionError
 from core.events import create_events
@@ -66,6 +67,7 @@ reports = Transitions(
     events=ReportEvent,
     owner=lambda report: {"report": report},
     related=("period", "unit", "assignment__duty", "assignment__post"),
+    joined=provinces.joined("assignment", "assignment__post"),
     guard=lambda report: ensure_period_open(report.period_id),
     message=gettext_lazy(
         "This report is now “%(state)s”; the action was not taken. Reload the page to see its latest state."
@@ -254,10 +256,18 @@ def _after_commit(event: ReportEvent) -> None:
 
 
 @transaction.atomic
-def save_report(*, report_id: int, actor, content: str, self_assessment: str = "", plan: str | None = None) -> Report:
+def save_report(
+    *,
+    report_id: int,
+    actor,
+    content: str,
+    self_assessment: str = "",
+    plan: str | None = None,
+    province_id: int | None = None,
+) -> Report:
     """Keep what the secretary typed, while the report is a draft or returned; ``plan``
     (the unit's last open report only): its plan for the next half year."""
-    report = reports.lock(report_id)
+    report = reports.lock(report_id, province=province_id)
     require(permissions.can_file(actor, report))
     reports.expect(report, *Report.EDITABLE)
     report.content = content
@@ -299,11 +309,12 @@ def submit_report(
     content: str | None = None,
     self_assessment: str | None = None,
     plan: str | None = None,
+    province_id: int | None = None,
 ) -> Report:
     """Draft or returned → submitted. Refused when the report is locked (after due + grace)
     unless an admin waived the lock or it answers a return within its resubmission window;
     a first submission after the due date is marked late."""
-    report = reports.lock(report_id)
+    report = reports.lock(report_id, province=province_id)
     require(permissions.can_file(actor, report))
     reports.expect(report, *Report.EDITABLE)
     if content is not None:
@@ -328,11 +339,11 @@ def submit_report(
 
 
 @transaction.atomic
-def return_report(*, report_id: int, actor, comment: str) -> Report:
+def return_report(*, report_id: int, actor, comment: str, province_id: int | None = None) -> Report:
     """Submitted → returned, with the reviewer's comment (required)."""
     if not (comment or "").strip():
         raise TransitionError(_("Say what must be fixed: a returned report needs a comment."))
-    report = reports.lock(report_id)
+    report = reports.lock(report_id, province=province_id)
     require(permissions.can_review(actor, report))
     reports.expect(report, State.SUBMITTED)
     report.reviewer = actor
@@ -344,11 +355,11 @@ def return_report(*, report_id: int, actor, comment: str) -> Report:
 
 
 @transaction.atomic
-def approve_report(*, report_id: int, actor, grade: str, comment: str = "") -> Report:
+def approve_report(*, report_id: int, actor, grade: str, comment: str = "", province_id: int | None = None) -> Report:
     """Submitted → approved, with a grade."""
     if grade not in Grade.values:
         raise TransitionError(_("Choose a grade to approve the report."))
-    report = reports.lock(report_id)
+    report = reports.lock(report_id, province=province_id)
     require(permissions.can_review(actor, report))
     reports.expect(report, State.SUBMITTED)
     report.grade = grade
@@ -360,11 +371,11 @@ def approve_report(*, report_id: int, actor, grade: str, comment: str = "") -> R
 
 
 @transaction.atomic
-def reopen_report(*, report_id: int, actor, reason: str) -> Report:
+def reopen_report(*, report_id: int, actor, reason: str, province_id: int | None = None) -> Report:
     """Approved → returned by an admin, with the reason, so the unit can correct it."""
     if not (reason or "").strip():
         raise TransitionError(_("Give the reason for reopening."))
-    report = reports.lock(report_id)
+    report = reports.lock(report_id, province=province_id)
     require(permissions.can_reopen(actor, report))
     reports.expect(report, State.APPROVED)
     report.grade = ""
@@ -419,11 +430,11 @@ def lock_reports(*, period_id: int, report_ids: Collection[int], today: datetime
 
 
 @transaction.atomic
-def waive_lock(*, report_id: int, actor, reason: str) -> Report:
+def waive_lock(*, report_id: int, actor, reason: str, province_id: int | None = None) -> Report:
     """Locked → draft by an admin's waiver, with the reason; the report may then be submitted."""
     if not (reason or "").strip():
         raise TransitionError(_("Give the reason for the waiver."))
-    report = reports.lock(report_id)
+    report = reports.lock(report_id, province=province_id)
     require(permissions.can_waive(actor, report))
     reports.expect(report, State.LOCKED)
     report.lock_waived = True

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +126,24 @@ class IdList(models.Aggregate):
 def ids(text: str | None) -> tuple[int, ...]:
     """``IdList``'s text as sorted integers (None: no row)."""
     return tuple(sorted({int(part) for part in (text or "").split(",") if part}))
+
+
+def joined(*paths: str, row: str = "") -> Q:
+    """The provinces' equality of a keyed row and the keyed rows it is joined to through
+    ``paths`` (``joined("assignment", "assignment__post")`` on reports): a query that joins
+    two keyed tables carries it, so that on Citus the join is co-located — each shard joins
+    its own rows (docs/scale.md 5). Both sides always hold the same province (the child
+    copies its parent's), so it keeps every row it kept. ``row`` prefixes the keyed row
+    itself (``"report__"`` when the query is on that report's children)."""
+    return Q(**{f"{row}{path}__province": F(f"{row}province") for path in paths})
+
+
+def beside(outer: str = "") -> Q:
+    """In a subquery correlated with an outer keyed row (``EXISTS`` of the posts of the
+    report's unit, a liaison's holder as an annotation), the rows of the outer row's province:
+    ``outer`` prefixes the outer row's province (``"report__"``). Co-located on Citus, as
+    ``joined``."""
+    return Q(province=OuterRef(f"{outer}province"))
 
 
 def stamp(objs: Iterable[models.Model]) -> None:

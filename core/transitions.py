@@ -45,22 +45,32 @@ class Transitions:
         related: Iterable[str] = (),
         message=DEFAULT_MESSAGE,
         guard: Callable[[models.Model], None] | None = None,
+        joined: models.Q | None = None,
     ):
         self.model = model
+        # What every lock asks of the ``related`` rows it joins: for keyed rows, the provinces'
+        # equality (``core.provinces.joined``), so that on Citus the join is co-located.
+        self.joined = joined
         self.events = events
         self.owner = owner
         self.related = tuple(related)
         self.message = message
         self.guard = guard
 
-    def lock(self, pk) -> models.Model:
+    def lock(self, pk, *, province: int | None = None) -> models.Model:
         """The row, locked until the transaction ends (with ``related`` rows joined, not
         locked). ``DoesNotExist`` when there is no such row. The ``guard``, when given,
         may refuse every step on the row (a ``TransitionError``) before any is taken: what
-        a closed period freezes is decided there, once."""
+        a closed period freezes is decided there, once. ``province``, when the caller knows
+        it (a page that read the row already), is named in the lookup: on Citus the row's
+        shard only (docs/scale.md 5)."""
         queryset = self.model._default_manager.select_for_update(of=("self",))
+        if province is not None:
+            queryset = queryset.filter(province=province)
         if self.related:
             queryset = queryset.select_related(*self.related)
+        if self.joined is not None:
+            queryset = queryset.filter(self.joined)
         thing = queryset.get(pk=pk)
         if self.guard is not None:
             self.guard(thing)

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Rank, Substr
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 
 from assessments.models import Period, Report, Warning, warning_level, warning_q
 from core import pagecache
+from core.provinces import joined
 from responsibilities import access
 from responsibilities.models import KIND_ORDER, Category, Unit, UnitKind
 from scoring.models import ScoreLine, UnitScore
@@ -50,19 +51,30 @@ TREND_PERIODS = 6
 # Periods
 
 
-def dashboard_periods(*, stamped: bool = False) -> list[Period]:
+def dashboard_periods(*, stamped: Scope | None = None) -> list[Period]:
     """Periods that have reports (open or closed), newest first: one query, shared by the
     period picker, the default, the previous period and the trend window.
 
-    ``stamped``: each period also carries what its grouped counts depend on
-    (``_counts_stamp``), read in the same query — an index probe per period on
-    report_period_updated, and the unit tree's fingerprint computed once (an InitPlan) —
-    so the dashboard pays no separate query for it."""
+    ``stamped`` (a scope): each period also carries what the scope's grouped counts depend
+    on (``_counts_stamp``), read in the same query — an index probe per period, within the
+    scope's provinces, and the unit tree's fingerprint computed once (an InitPlan) — so the
+    dashboard pays no separate query for it."""
     qs = Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half")
-    if stamped:
-        newest = Report.objects.filter(period=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
+    if stamped is not None:
+        newest = _newest_change(stamped).filter(period=OuterRef("pk")).values("updated_at")[:1]
         qs = qs.annotate(reports_changed=Subquery(newest), tree_stamp=RawSQL(_tree_fingerprint_sql(), []))
-    return list(qs)
+    periods = list(qs)
+    for period in periods:
+        period.stamped_for = stamped
+    return periods
+
+
+def _newest_change(scope: Scope) -> QuerySet:
+    """The scope's reports, newest change first: what its counts' stamp reads. The counts
+    are the scope's, so is the stamp — its provinces named (docs/scale.md 5: on Citus a
+    province's dashboard asks its own shard; the whole organization's names every root and
+    asks every shard, one index probe each). A change elsewhere leaves its cache alone."""
+    return Report.objects.filter(scope.province_q()).order_by("-updated_at")
 
 
 def newest_period() -> Period | None:
@@ -195,18 +207,19 @@ def _tree_fingerprint_sql() -> str:
     return f"(SELECT GROUP_CONCAT({columns}) FROM (SELECT * FROM {units} ORDER BY id))"
 
 
-def _counts_stamp(period: Period) -> tuple:
+def _counts_stamp(period: Period, scope: Scope) -> tuple:
     """What the grouped counts of ``period`` depend on, read in one cheap query: the newest
     ``updated_at`` of its reports (an index probe on report_period_updated; every change to
     a report goes through ``save()`` or ``bulk_create``, both of which stamp it — nothing
     updates reports with ``QuerySet.update`` or deletes them) and a fingerprint of the unit
     tree (a unit moved elsewhere changes which row it rolls up into; a unit closed by a
-    merge, whose reports went to its successor, changes it too)."""
-    if hasattr(period, "tree_stamp"):  # read with the period (dashboard_periods(stamped=True))
+    merge, whose reports went to its successor, changes it too). The scope's reports only,
+    within its provinces (``_newest_change``)."""
+    if getattr(period, "stamped_for", None) is scope:  # read with the period (dashboard_periods)
         return period.reports_changed, period.tree_stamp
-    sql = f"SELECT (SELECT MAX(updated_at) FROM {Report._meta.db_table} WHERE period_id = %s), "
+    newest, params = _newest_change(scope).filter(period=period.pk).values("updated_at")[:1].query.sql_with_params()
     with _reading().cursor() as cursor:
-        cursor.execute(sql + _tree_fingerprint_sql(), [period.pk])
+        cursor.execute(f"SELECT ({newest}), {_tree_fingerprint_sql()}", params)
         changed_at, tree = cursor.fetchone()
     if isinstance(changed_at, str):  # SQLite hands a hand-written query's time back as text (UTC)
         changed_at = parse_datetime(changed_at)
@@ -266,7 +279,7 @@ def fill_counts(
     by_prefix = {row.unit.path: row for row in rows}
     totals: dict[str, int] = defaultdict(int)
     today = timezone.localdate()
-    changed_at, tree = _counts_stamp(period)
+    changed_at, tree = _counts_stamp(period, scope)
     tree_key = hashlib.sha256(str(tree).encode()).hexdigest()[:32]  # a short key with no spaces
     key = f"dashboard:counts:{period.pk}:{_scope_key(scope)}:{tree_key}:{today.isoformat()}"
     kept = cache.get(key)
@@ -351,7 +364,7 @@ def warning_items(scope: Scope, period: Period, today: datetime.date | None = No
     # and stops at ``limit``, instead of joining every red report before sorting.
     oldest = _scoped_reports(scope, period).filter(warned).order_by("updated_at", "id")
     items = list(
-        Report.objects.filter(scope.province_q(), pk__in=oldest.values("pk")[:limit])
+        Report.objects.filter(scope.province_q(), joined("assignment"), pk__in=oldest.values("pk")[:limit])
         .select_related("unit", "category", "assignment__duty")
         .order_by("updated_at", "id")
     )
@@ -441,7 +454,7 @@ def _scores_stamp(periods: list[Period]) -> str:
     while a score deleted alone changes the count), and the unit tree's fingerprint (a
     unit moved, renamed or made another kind changes the lines and who is ranked with
     whom). The fingerprint is the one read with the period on the dashboard
-    (``dashboard_periods(stamped=True)``), else read in the same query."""
+    (``dashboard_periods(stamped=scope)``), else read in the same query."""
     ids = [period.pk for period in periods]
     tree = getattr(periods[0], "tree_stamp", None)
     tree_sql = "NULL" if tree is not None else _tree_fingerprint_sql()

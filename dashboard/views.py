@@ -48,7 +48,7 @@ def _period_from(periods: list[Period], value) -> Period | None:
 @cached_page
 def index(request):
     scope = permissions.scope_for(request.user, request.GET.get("unit"))
-    periods = selectors.dashboard_periods(stamped=True)
+    periods = selectors.dashboard_periods(stamped=scope)
     period = _period_from(periods, request.GET.get("period"))
     # The admin's home: the dashboard with what is still to set up beside it (UX.md).
     setup = setup_tasks() if roles.is_admin(request.user) else None

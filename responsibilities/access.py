@@ -105,7 +105,7 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
     )
     held = Post.objects.filter(holder=user).order_by().values("pk")
     liaisons = (
-        Liaison.objects.filter(post=OuterRef("pk"), ended__isnull=True)
+        Liaison.objects.filter(provinces.beside(), post=OuterRef("pk"), ended__isnull=True)
         .order_by()
         .values("post")
         .annotate(ids=provinces.IdList("province"))
@@ -229,13 +229,37 @@ class Access:
           纪检监察组's (a root of its own: responsibilities migration 0005)."""
         found: set[int] = set()
         if roles.is_admin(self.user):
-            found.update(Unit.objects.filter(depth=1).values_list("province_id", flat=True))
+            found.update(self.root_province_ids)
         elif roles.has_role(self.user, roles.LEADER):
             found.update(p for h in self._posts if h.holder for p in h.liaison_provinces)
         for h in self.held:
             if h.holder and h.kind == PostKind.SECRETARY and h.unit_kind == UnitKind.LEADING_GROUP:
                 found.update((h.province_id, *h.discipline_provinces))
         return tuple(sorted(p for p in found if p is not None))
+
+    @cached_property
+    def root_province_ids(self) -> tuple[int, ...]:
+        """Every province of the installation (its roots): one small query when first asked."""
+        return tuple(sorted(Unit.objects.filter(depth=1).values_list("province_id", flat=True)))
+
+    def read_province_q(self, field: str = "") -> Q:
+        """A Q naming the provinces in which they may read a row (``field`` prefixes the
+        row's ``province``), so that a lookup by id alone — a report's page, a review: the
+        URL names no province — is read on those shards only (docs/scale.md 5):
+
+        - those who see everything: every root — the list when already read (an admin's
+          review queue reads it), else the roots as a subquery in the same query (units are
+          a reference table on Citus), no query more;
+        - a post holder: the provinces of their posts (what they see lies there) and of the
+          reports they review (a 党组书记's 纪检监察组), read with their posts.
+
+        An outgoing holder's own filings elsewhere are ``find``'s second step."""
+        name = f"{field}province__in"
+        if self.everything:
+            if "root_province_ids" in self.__dict__:
+                return Q(**{name: self.root_province_ids})
+            return Q(**{name: Unit.objects.filter(depth=1).values("province_id")})
+        return Q(**{name: sorted({*self.province_ids, *self.review_province_ids})})
 
     @cached_property
     def top_paths(self) -> tuple[str, ...]:
@@ -403,7 +427,46 @@ def visible(user, qs: QuerySet, field: str = "unit", *, also: Q | None = None) -
         filed = _filer_grant(access, qs.model)
         if filed is not None:
             scope |= filed
-    return qs.filter(scope).filter(_restrictions(access, qs.model))
+    qs = qs.filter(scope).filter(_restrictions(access, qs.model))
+    if access.signed_in and not access.everything:
+        # The scope reads the unit through ``field``: a keyed row on the way (an evidence's
+        # report) is joined within the row's province (co-located on Citus, docs/scale.md 5).
+        qs = qs.filter(_joined_on_the_way(qs.model, field))
+    return qs
+
+
+def _joined_on_the_way(model, field: str) -> Q:
+    """``provinces.joined`` for the keyed rows between ``model`` and the unit ``field``
+    names (``report`` of ``"report__unit"``); ``Q()`` when there are none."""
+    if not issubclass(model, provinces.ProvinceKeyed):
+        return Q()
+    paths, steps = [], []
+    for part in field.split("__")[:-1]:
+        model = model._meta.get_field(part).related_model
+        steps.append(part)
+        if issubclass(model, provinces.ProvinceKeyed):
+            paths.append("__".join(steps))
+    return provinces.joined(*paths)
+
+
+def find(user, qs: QuerySet, pk):
+    """The row ``pk`` of ``qs`` (a province-keyed table) looked up by id within the provinces
+    in which ``user`` may read (``Access.read_province_q``): on Citus those shards only.
+    ``DoesNotExist`` when it is not there — exactly as for a row they may not see, which the
+    caller still checks. A row an outgoing holder filed (``_filer_grant``: their own
+    reports, after handing the post on) may lie in a province where they hold no post now:
+    asked second, by id alone, and only when the first lookup found nothing."""
+    access = access_for(user)
+    if access.everything or access.province_ids or access.review_province_ids:
+        try:
+            return qs.filter(access.read_province_q()).get(pk=pk)
+        except qs.model.DoesNotExist:
+            if access.everything:
+                raise
+    filed = _filer_grant(access, qs.model) if access.signed_in else None
+    if filed is None:
+        raise qs.model.DoesNotExist
+    return qs.filter(filed).get(pk=pk)
 
 
 def _filer_grant(access: Access, model) -> Q | None:
@@ -608,7 +671,7 @@ def my_liaisons(user) -> QuerySet:
     and post joined: the units that person oversees today."""
     return (
         current_liaisons()
-        .filter(post__holder=user.pk, post__active=True, unit__active=True)
+        .filter(provinces.joined("post"), post__holder=user.pk, post__active=True, unit__active=True)
         .select_related("unit", "post")
         .order_by("unit__path")
     )
@@ -617,19 +680,29 @@ def my_liaisons(user) -> QuerySet:
 def liaison_q(user, field: str = "unit") -> Q:
     """A Q keeping rows whose unit (``field``; ``""`` for units) has ``user`` as the holder
     of its current liaison post: the SQL is an ``EXISTS``, no extra round trip."""
-    return Q(Exists(current_liaisons().filter(unit=OuterRef(field or "pk"), post__holder=user.pk)))
+    mine = current_liaisons().filter(provinces.joined("post"), post__holder=user.pk)
+    return Q(Exists(mine.filter(_beside(field), unit=OuterRef(field or "pk"))))
 
 
 def liaison_holder(field: str = "unit") -> Subquery:
     """The id of the person holding the current liaison post of the unit ``field`` (an
     annotation; NULL when it has none)."""
-    return Subquery(current_liaisons().filter(unit=OuterRef(field or "pk")).values("post__holder_id")[:1])
+    current = current_liaisons().filter(_beside(field), provinces.joined("post"), unit=OuterRef(field or "pk"))
+    return Subquery(current.values("post__holder_id")[:1])
+
+
+def _beside(field: str) -> Q:
+    """``provinces.beside`` for a subquery correlated on the unit ``field`` of an outer row:
+    the outer row's own province (a report's for ``"unit"``; a unit's own for ``""``, the
+    root it lies under, which its liaison rows carry too)."""
+    return provinces.beside(field.rpartition("__")[0] + "__" if "__" in field else "")
 
 
 def with_liaisons(units):
     """Fill ``unit.liaison`` for every unit of ``units`` in one query; returns them."""
     units = list(units)
-    current = current_liaisons().filter(unit__in=[u.pk for u in units]).select_related("post__holder")
+    current = current_liaisons().filter(provinces.joined("post"), unit__in=[u.pk for u in units])
+    current = current.select_related("post__holder")
     holders = {row.unit_id: row.post.holder for row in current}
     for unit in units:
         unit._liaison = holders.get(unit.pk)
@@ -702,7 +775,7 @@ def reviewable_q(user, field: str = "") -> Q | None:
     if not access.signed_in:
         return None
     unit, post = f"{field}unit", f"{field}assignment__post"
-    holds = Post.objects.filter(unit=OuterRef(unit), holder=user.pk, active=True)
+    holds = Post.objects.filter(provinces.beside(field), unit=OuterRef(unit), holder=user.pk, active=True)
     liaison_track = ~Q(**{f"{unit}__kind__in": [UnitKind.LEADING_GROUP, UnitKind.DISCIPLINE_GROUP]}) & ~Q(Exists(holds))
     parts = []
     if roles.is_admin(user):
@@ -730,6 +803,12 @@ def reviewable_q(user, field: str = "") -> Q | None:
     carried = sorted(access.carried_post_ids)
     if carried:
         q &= ~Q(**{f"{post}_id__in": carried})
+    # The assignment and post a part reads are joined within the report's province
+    # (co-located on Citus, docs/scale.md 5); a queue that reads neither joins neither.
+    if mine:
+        q &= provinces.joined("assignment", "assignment__post", row=field)
+    elif carried:
+        q &= provinces.joined("assignment", row=field)
     # The provinces they review in, named: on Citus the queue and the badge are read on
     # those shards only (docs/scale.md 5).
     return q & ~Q(**{f"{field}responsible": user.pk}) & Q(**{f"{field}province__in": named})

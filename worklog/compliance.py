@@ -21,6 +21,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import provinces as core_provinces
 from responsibilities.models import Assignment, Frequency, WorkType
 
 from .models import WorkRecord
@@ -129,6 +130,7 @@ def counted_assignments(*, units=None, posts=None, year: int, provinces=None) ->
         qs = qs.filter(post_id__in=posts)
     if provinces is not None:
         qs = qs.filter(province__in=provinces)
+    qs = qs.filter(core_provinces.joined("post"))  # the post within its province (docs/scale.md 5)
     return qs.select_related("duty", "unit", "post").order_by("unit__path", "post_id", "duty__code")
 
 
@@ -178,7 +180,11 @@ def tallies(
     # unit's members as its latest record gives them (members expected). In the same query:
     # the join on participants repeats rows, so records are counted distinct.
     latest = WorkRecord.objects.filter(
-        unit_id=OuterRef("workrecord__unit_id"), state=WorkRecord.State.RECORDED, expected__isnull=False
+        # Within the outer record's province: co-located on Citus (docs/scale.md 5).
+        core_provinces.beside("workrecord__"),
+        unit_id=OuterRef("workrecord__unit_id"),
+        state=WorkRecord.State.RECORDED,
+        expected__isnull=False,
     ).order_by("-held_on", "-pk")
     annotations = {
         "in_half": Count("pk", distinct=True, filter=Q(workrecord__held_on__gte=start)),

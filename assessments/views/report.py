@@ -163,6 +163,7 @@ def report_file(request, pk):
                 content=form.cleaned_data["content"],
                 self_assessment=form.cleaned_data["self_assessment"],
                 plan=plan,
+                province_id=report.province_id,  # locked on its shard (docs/scale.md 5)
             )
         else:
             services.save_report(
@@ -171,6 +172,7 @@ def report_file(request, pk):
                 content=form.cleaned_data["content"],
                 self_assessment=form.cleaned_data["self_assessment"],
                 plan=plan,
+                province_id=report.province_id,  # locked on its shard (docs/scale.md 5)
             )
     except services.TransitionError as error:
         # Keep what was typed: the person fixes it or reloads, nothing is lost.

@@ -98,12 +98,18 @@ def report_review(request, pk):
                 actor=request.user,
                 grade=form.cleaned_data["grade"],
                 comment=form.cleaned_data["comment"],
+                province_id=report.province_id,  # locked on its shard (docs/scale.md 5)
             )
         elif action == "return":
             form = ReturnForm(request.POST, prefix="return")
             if not form.is_valid():
                 return render_report(request, report, status=400, return_form=form)
-            done = services.return_report(report_id=report.pk, actor=request.user, comment=form.cleaned_data["comment"])
+            done = services.return_report(
+                report_id=report.pk,
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+                province_id=report.province_id,
+            )
         else:
             messages.error(request, _("Choose whether to approve or to return the report."))
             return render_report(request, report, status=400)
@@ -126,7 +132,9 @@ def _admin_step(request, pk, *, action: str, service, done_message: str):
     if not form.is_valid():
         return render_report(request, report, status=400, **{f"{action}_form": form})
     try:
-        done = service(report_id=report.pk, actor=request.user, reason=form.cleaned_data["reason"])
+        done = service(
+            report_id=report.pk, actor=request.user, reason=form.cleaned_data["reason"], province_id=report.province_id
+        )
     except services.TransitionError as error:
         messages.error(request, str(error))
         return redirect("assessments:report", pk=report.pk)

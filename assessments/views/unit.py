@@ -35,7 +35,7 @@ def unit_detail(request, pk):
     if period is not None:
         reports = list(
             # Within the unit's province (docs/scale.md 5: one shard on Citus).
-            Report.objects.filter(province=unit.province_id, period=period, unit=unit)
+            Report.objects.filter(selectors.ASSIGNMENT_JOINED, province=unit.province_id, period=period, unit=unit)
             .select_related(*selectors.LIST_RELATED, "reviewer")
             .order_by("category__order", "assignment__duty__code")
         )

@@ -19,7 +19,10 @@ def report_rectifications(context, report):
     user = context["request"].user
     return {
         "report": report,
-        "rectifications": list(permissions.rectifications_visible_to(user, report.rectifications.all())),
+        # Within the report's province (docs/scale.md 5: the report page is one shard).
+        "rectifications": list(
+            permissions.rectifications_visible_to(user, report.rectifications.filter(province=report.province_id))
+        ),
         "can_raise": permissions.can_raise(user, report.unit),
         "can_issue": permissions.can_issue(user),
     }

@@ -86,7 +86,7 @@ def test_the_timeline_shows_every_step_with_who_and_the_comment(client_as, cast,
     assert "退回意见" in page  # the comment also sits on top of the form
 
 
-@pytest.mark.parametrize("role", ["secretary_a", "leader", "admin"])
+@pytest.mark.parametrize("role", ["secretary_a", "leader", "other_leader", "admin", "supervisor"])
 def test_query_count_is_pinned_and_does_not_grow_with_history(client_as, cast, report_a, role):
     client = client_as(role)
     before = count_queries(client, page_of(report_a))

@@ -302,6 +302,74 @@ def _read_outside_a_province(queries, tables) -> list[str]:
     return found
 
 
+def _joined_across_provinces(queries, tables) -> list[str]:
+    """The queries joining two of ``tables`` (keyed tables) without their provinces' equality
+    (``a."province_id" = b."province_id"``, either way round): a JOIN, or a subquery that
+    refers to a keyed row outside it (a correlated ``EXISTS``, an annotation). On Citus such
+    a join is co-located — each shard joins its own rows — only when it carries the
+    distribution column (docs/scale.md 5). A subquery that stands alone (``IN (SELECT …)``
+    naming no outer row) is planned apart and needs none."""
+    found = []
+    keyed = set(tables)
+    for query in queries:
+        sql = _STRING.sub("''", query["sql"])
+        for start, end in [(0, len(sql)), *_subqueries(sql)]:
+            text = sql[start:end]
+            refs = [(kind, ref) for kind, table, ref in _refs(text) if table in keyed]
+            if not refs:
+                continue
+            outer = {ref for _kind, table, ref in _refs(sql[:start] + sql[end:]) if table in keyed}
+            inner = {ref for _kind, ref in refs}
+            correlated = any(name in outer and name not in inner for name in _qualifiers(text))
+            for position, (kind, ref) in enumerate(refs):
+                if position == 0 and not (correlated and start):
+                    continue  # the scope's own table, or a subquery standing alone
+                if kind == "FROM" and position:
+                    continue  # a nested subquery's table: checked in its own scope
+                others = outer if position == 0 else (inner | outer) - {ref}
+                if not any(_equal_provinces(text, ref, other) for other in others):
+                    found.append(query["sql"])
+                    break
+            else:
+                continue
+            break
+    return found
+
+
+_STRING = re.compile(r"'(?:[^']|'')*'")
+_KEYWORDS = "ON|WHERE|INNER|LEFT|RIGHT|FULL|CROSS|GROUP|ORDER|LIMIT|OFFSET|UNION|HAVING|FOR|AS|WINDOW"
+_REF = re.compile(rf'\b(FROM|JOIN) "(\w+)"(?: (?!(?:{_KEYWORDS})\b)(\w+))?')
+
+
+def _refs(text: str) -> list[tuple[str, str, str]]:
+    """(FROM or JOIN, table, the name its columns are qualified with: ``"table"``, or an
+    alias such as ``U0``) for each table ``text`` reads, a nested subquery's included."""
+    return [(kind, table, alias or f'"{table}"') for kind, table, alias in _REF.findall(text)]
+
+
+def _qualifiers(text: str) -> set[str]:
+    """The names ``text``'s columns are qualified with (``"table"."col"``, ``U0."col"``)."""
+    return set(re.findall(r'("\w+"|\b\w+)\."\w+"', text))
+
+
+def _equal_provinces(text: str, one: str, other: str) -> bool:
+    a, b = (re.escape(f'{name}."province_id"') for name in (one, other))
+    return re.search(rf"{a} = \(?{b}\)?|{b} = \(?{a}\)?", text) is not None
+
+
+def _subqueries(sql: str) -> list[tuple[int, int]]:
+    """The spans of the ``(SELECT …)`` subqueries of ``sql`` (nested ones too)."""
+    spans, opened = [], []
+    for position, char in enumerate(sql):
+        if char == "(":
+            opened.append(position)
+        elif char == ")" and opened:
+            begin = opened.pop()
+            if sql.startswith("(SELECT ", begin):
+                spans.append((begin + 1, position))
+    return spans
+
+
 def _queried(queries, tables) -> set[str]:
     return {t for q in queries for t in tables if _reads(t, q["sql"])}
 

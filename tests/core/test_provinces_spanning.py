@@ -203,3 +203,149 @@ def test_the_dashboard_after_a_change_counts_again_within_the_provinces(cast, pe
     assert len(again) == 1
     reads = len(re.findall(r'FROM "assessments_report"', again[0]))
     assert reads == 2 and len(re.findall(r'"province_id" (= |IN \()', again[0])) >= reads
+
+
+HOT_PAGES = {
+    "secretary_a": ["my_reports", "report", "unit", "dashboard", "notifications"],
+    "leader": ["report", "review_queue", "dashboard"],
+    "other_leader": ["report", "review_queue", "dashboard"],
+    "admin": ["report", "review_queue", "unit", "dashboard"],
+    "supervisor": ["report", "dashboard"],
+}
+
+
+def hot_page_url(cast, name, report_pk):
+    return {
+        "my_reports": reverse("assessments:my_reports"),
+        "report": reverse("assessments:report", args=[report_pk]),
+        "review_queue": reverse("assessments:review_queue"),
+        "unit": reverse("assessments:unit", args=[cast.unit_a.pk]),
+        "dashboard": reverse("dashboard:index"),
+        "notifications": reverse("notifications:list"),
+    }[name]
+
+
+@pytest.mark.parametrize("who", sorted(HOT_PAGES))
+def test_the_hot_pages_join_keyed_tables_within_one_province(cast, period, two_provinces, client_as, who):
+    """docs/scale.md 5: a query joining two keyed tables (a report to its assignment and
+    post, a liaison to its post, a correlated EXISTS on posts) carries the provinces'
+    equality, so on Citus the join is co-located; and no keyed table is read without its
+    province named. Each hot page, for each role that opens it."""
+    from tests.core.test_provinces import _joined_across_provinces
+
+    compute_scores(period=period)
+    client = client_as(who)
+    report = two_provinces[0]  # unit A's, waiting for the leader
+    tables = keyed_tables()
+    for name in HOT_PAGES[who]:
+        _page, queries = get(client, hot_page_url(cast, name, report))
+        assert _read_outside_a_province(queries, tables) == [], name
+        assert _joined_across_provinces(queries, tables) == [], name
+
+
+def test_a_report_is_looked_up_within_the_provinces_one_reads_in(cast, period, two_provinces, client_as):
+    """The report page's URL names no province: the report is read with ``province_id IN
+    (…)`` — a post holder's posts' provinces (and those they review in), every root for
+    those who see everything — and each person gets exactly the page or the 404 they got
+    before: 200 where ``can_view`` holds, 404 where it does not (a report of another
+    province is no more found than one of their own they may not see)."""
+    reports = [
+        Report.objects.filter(period=period, unit=unit).order_by("pk").first()
+        for unit in (cast.unit_a, cast.unit_b, cast.party_group, cast.discipline)
+    ]
+    assert {r.province_id for r in reports} == {cast.party_group.pk, cast.discipline.pk}
+    for who in ("admin", "leader", "other_leader", "supervisor", "secretary_a", "secretary_b"):
+        user = cast.by_role(who)
+        client = client_as(who)
+        for report in reports:
+            shown = Report.objects.select_related("unit", "assignment__post").get(pk=report.pk)
+            bump()
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(reverse("assessments:report", args=[report.pk]))
+            assert page.status_code == (200 if permissions.can_view(user, shown) else 404), (who, report.unit)
+            by_id = rf'FROM "assessments_report" .*(?<!NOT \()"assessments_report"\."id" = {report.pk}\b'
+            lookup = [q["sql"] for q in queries if re.search(by_id, q["sql"])]
+            assert lookup and '"assessments_report"."province_id" IN (' in lookup[0], who
+            # Not found there: the one lookup by id alone, for a report they filed themselves.
+            assert all(f'"assessments_report"."responsible_id" = {user.pk} ' in sql for sql in lookup[1:]), who
+    # Both sides of the rule are met: someone is kept out of another province's report.
+    assert client_as("secretary_a").get(reverse("assessments:report", args=[reports[3].pk])).status_code == 404
+    assert client_as("secretary_a").get(reverse("assessments:report", args=[10**9])).status_code == 404
+
+
+def test_an_outgoing_holder_still_reads_the_report_they_filed_in_another_province(cast, period, two_provinces):
+    """The filer's grant (交接, issue 12): whoever submitted a report reads it after handing
+    the post on, wherever it lies — asked by id alone, second, only when the report is not
+    within the provinces of the posts they hold now."""
+    from django.http import Http404
+
+    from assessments.permissions import get_report_for
+    from responsibilities.models import Post
+    from tests.factories import UserFactory
+
+    person = UserFactory(username="jjz_t", full_name="纪检干部")
+    post = Post.objects.filter(unit=cast.discipline).first()
+    Post.objects.filter(pk=post.pk).update(holder=person)
+    # They also hold the 机关党委's (vacant) post: a post in the other province.
+    Post.objects.filter(unit=cast.committee, holder__isnull=True).update(holder=person)
+    report = Report.objects.get(pk=two_provinces[-1])  # a 纪检监察组's, submitted: as if by them
+    Report.objects.filter(pk=report.pk).update(responsible=person)
+    assert report.province_id == cast.discipline.pk
+    assert get_report_for(type(person).objects.get(pk=person.pk), report.pk).pk == report.pk
+    Post.objects.filter(pk=post.pk).update(holder=cast.supervisor)  # handed on
+    gone = type(person).objects.get(pk=person.pk)
+    assert access.province_ids(gone) == (cast.party_group.pk,)
+    assert get_report_for(gone, report.pk).pk == report.pk  # their own, still
+    other = Report.objects.filter(unit=cast.discipline).exclude(pk=report.pk).first()
+    with pytest.raises(Http404):
+        get_report_for(type(person).objects.get(pk=person.pk), other.pk)
+
+
+@pytest.mark.parametrize("who", ["leader", "admin", "secretary_a"])
+def test_the_dashboards_stamp_is_its_scopes(cast, period, two_provinces, client_as, who):
+    """The periods' change stamp (the newest change of the reports the counts cover) names
+    the scope's provinces: a province's dashboard probes its own, the whole organization's
+    every root. A change in another province leaves a province's stamp as it was; the
+    numbers shown are those counted afresh."""
+    from django.core.cache import cache
+
+    user = cast.by_role(who)
+    scope = dashboard_permissions.scope_for(user, str(cast.committee.pk) if who == "admin" else None)
+    expected = (cast.party_group.pk,) if scope.root is not None else (cast.party_group.pk, cast.discipline.pk)
+    with CaptureQueriesContext(connection) as queries:
+        periods = dashboard_selectors.dashboard_periods(stamped=scope)
+    (sql,) = [q["sql"] for q in queries]
+    named = re.search(r'U0\."province_id" (?:= (\d+)|IN \(([\d, ]+)\))', sql)
+    assert named and tuple(int(p) for p in (named[1] or named[2]).split(", ")) == expected
+    stamp = periods[0].reports_changed
+    discipline_report = Report.objects.filter(period=period, unit=cast.discipline).first()
+    discipline_report.content = "改"
+    discipline_report.save()
+    again = dashboard_selectors.dashboard_periods(stamped=scope)[0].reports_changed
+    assert (again == stamp) == (scope.root is not None)
+    # The counts read through the stamp are those counted without any cache.
+    _crumbs, rows = dashboard_selectors.tree_units(scope)
+    cached = dashboard_selectors.fill_counts(scope, periods[0], rows)
+    cache.clear()
+    _crumbs, rows = dashboard_selectors.tree_units(scope)
+    assert dashboard_selectors.fill_counts(scope, Report.objects.get(pk=two_provinces[0]).period, rows) == cached
+
+
+def test_a_review_locks_the_report_within_its_province(cast, period, two_provinces, client_as):
+    """A review (the URL names no province): the page's lookup names the provinces the
+    reviewer reads in, and the service locks the report on its own province's shard, its
+    assignment and post joined within it. What it does is what it did: approved."""
+    from tests.core.test_provinces import _joined_across_provinces
+
+    report = Report.objects.get(pk=two_provinces[0])  # unit A's, waiting for the leader
+    client = client_as("leader")
+    url = reverse("assessments:report_review", args=[report.pk])
+    with CaptureQueriesContext(connection) as queries:
+        done = client.post(url, {"action": "approve", "approve-grade": "good", "approve-comment": ""})
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.state == Report.State.APPROVED and report.grade == "good"
+    locks = [q["sql"] for q in queries if 'FROM "assessments_report"' in q["sql"] and "FOR UPDATE" in q["sql"]]
+    assert len(locks) == 1
+    assert f'"assessments_report"."province_id" = {report.province_id}' in locks[0]
+    assert _joined_across_provinces(queries, keyed_tables()) == []
