@@ -267,7 +267,7 @@ LATE_COMMIT = datetime.timedelta(minutes=5)
 _WRITTEN_FROM = "((w.writer - %s + 4294967296) %% 4294967296) < 2147483648"
 
 # The changed rows are looked for only when the period's window holds at most this share of
-# the scope's reports (counted first on report_period_updated alone, index only); beyond
+# the scope's reports (counted first on report_period_updated, stopping there); beyond
 # that, or when they make up half the rows or more, the whole scope is counted in one go:
 # then a page right after a change never costs more than one full count and that small probe.
 PROBE_SHARE = 8
@@ -289,16 +289,18 @@ def _changed_prefixes(
         .order_by()
     )
     inner_sql, params = window.query.sql_with_params()
+    # Named by province like every read of reports (docs/scale.md 5).
+    saved = Report.objects.filter(scope.province_q(), period=period, updated_at__gt=since).values("pk")
+    saved_sql, saved_params = saved[: limit + 1].query.sql_with_params()
     new, new_params = (_WRITTEN_FROM, [written_from % 2**32]) if written_from is not None else ("TRUE", [])
     sql = (
-        f"WITH n AS (SELECT COUNT(*) AS c FROM (SELECT 1 FROM {table} "
-        f"WHERE period_id = %s AND updated_at > %s LIMIT %s) c) "
+        f"WITH n AS (SELECT COUNT(*) AS c FROM ({saved_sql}) c) "
         f"SELECT CASE WHEN n.c > %s THEN NULL ELSE ARRAY("
         f"SELECT DISTINCT SUBSTRING(u.path, 1, %s) FROM ({inner_sql}) w "
         f"JOIN {Unit._meta.db_table} u ON u.id = w.unit_id WHERE {new}) END FROM n"
     )
     with _reading().cursor() as cursor:
-        cursor.execute(sql, [period.pk, since, limit + 1, limit, length, *params, *new_params])
+        cursor.execute(sql, [*saved_params, limit, length, *params, *new_params])
         (prefixes,) = cursor.fetchone()
     return None if prefixes is None else set(prefixes)
 
