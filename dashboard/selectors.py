@@ -209,12 +209,14 @@ def _snapshot_xmin_sql() -> str:
     oldest writer of the whole cluster: another database's long transaction (a test run,
     another application) would make every change look new. ``pg_stat_activity`` is read once
     per transaction and kept; inside a transaction that began earlier it may be old, so
-    there the snapshot's ``xmin`` is used. Running ids are within 2**31 behind the next id,
+    there the snapshot's ``xmin`` is used — and on a replica (the dashboard reads one inside
+    a heavy read, core/replica.py), whose ``pg_stat_activity`` does not list the primary's
+    writers while its snapshot does. Running ids are within 2**31 behind the next id,
     which maps each 32-bit ``backend_xid`` back to its full 64-bit id."""
     if _reading().vendor != "postgresql":
         return "NULL"
     return (
-        "(SELECT CASE WHEN now() = statement_timestamp() THEN "
+        "(SELECT CASE WHEN now() = statement_timestamp() AND NOT pg_is_in_recovery() THEN "
         "LEAST(s.next, MIN(s.next - ((s.next %% 4294967296 - a.backend_xid::text::bigint + 4294967296) "
         "%% 4294967296))) ELSE MIN(s.oldest) END "
         "FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next, "
