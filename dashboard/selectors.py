@@ -62,7 +62,11 @@ def dashboard_periods(*, stamped: Scope | None = None) -> list[Period]:
     qs = Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half")
     if stamped is not None:
         newest = _newest_change(stamped).filter(period=OuterRef("pk")).values("updated_at")[:1]
-        qs = qs.annotate(reports_changed=Subquery(newest), tree_stamp=RawSQL(_tree_fingerprint_sql(), []))
+        qs = qs.annotate(
+            reports_changed=Subquery(newest),
+            tree_stamp=RawSQL(_tree_fingerprint_sql(), []),
+            snapshot_xmin=RawSQL(_snapshot_xmin_sql(), []),
+        )
     periods = list(qs)
     for period in periods:
         period.stamped_for = stamped
@@ -207,6 +211,33 @@ def _tree_fingerprint_sql() -> str:
     return f"(SELECT GROUP_CONCAT({columns}) FROM (SELECT * FROM {units} ORDER BY id))"
 
 
+def _snapshot_xmin_sql() -> str:
+    """A transaction id no later than that of any transaction whose writes a later statement
+    may not see, as a scalar SQL expression (NULL where the database cannot say: SQLite).
+
+    The oldest transaction of this database that had written something (``backend_xid``)
+    when the statement ran, else the next id to be given: a transaction that has not
+    written yet gets a later id when it does. Not the snapshot's own ``xmin``, which is the
+    oldest writer of the whole cluster: another database's long transaction (a test run,
+    another application) would make every change look new. ``pg_stat_activity`` is read once
+    per transaction and kept; inside a transaction that began earlier it may be old, so
+    there the snapshot's ``xmin`` is used — and on a replica (the dashboard reads one inside
+    a heavy read, core/replica.py), whose ``pg_stat_activity`` does not list the primary's
+    writers while its snapshot does. Running ids are within 2**31 behind the next id,
+    which maps each 32-bit ``backend_xid`` back to its full 64-bit id."""
+    if _reading().vendor != "postgresql":
+        return "NULL"
+    return (
+        "(SELECT CASE WHEN now() = statement_timestamp() AND NOT pg_is_in_recovery() THEN "
+        "LEAST(s.next, MIN(s.next - ((s.next %% 4294967296 - a.backend_xid::text::bigint + 4294967296) "
+        "%% 4294967296))) ELSE MIN(s.oldest) END "
+        "FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next, "
+        "pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS oldest) s "
+        "LEFT JOIN pg_stat_activity a ON a.datname = current_database() AND a.backend_xid IS NOT NULL "
+        "GROUP BY s.next)::text"
+    )
+
+
 def _counts_stamp(period: Period, scope: Scope) -> tuple:
     """What the grouped counts of ``period`` depend on, read in one cheap query: the newest
     ``updated_at`` of its reports (an index probe on report_period_updated; every change to
@@ -214,18 +245,24 @@ def _counts_stamp(period: Period, scope: Scope) -> tuple:
     updates reports with ``QuerySet.update`` or deletes them) and a fingerprint of the unit
     tree (a unit moved elsewhere changes which row it rolls up into; a unit closed by a
     merge, whose reports went to its successor, changes it too). The scope's reports only,
-    within its provinces (``_newest_change``)."""
+    within its provinces (``_newest_change``); and the oldest transaction still running
+    then (``_snapshot_xmin_sql``: what counts read after it may have missed was written by
+    that transaction or a later one)."""
     if getattr(period, "stamped_for", None) is scope:  # read with the period (dashboard_periods)
-        return period.reports_changed, period.tree_stamp
+        return period.reports_changed, period.tree_stamp, _xid(period.snapshot_xmin)
     newest, params = _newest_change(scope).filter(period=period.pk).values("updated_at")[:1].query.sql_with_params()
     with _reading().cursor() as cursor:
-        cursor.execute(f"SELECT ({newest}), {_tree_fingerprint_sql()}", params)
-        changed_at, tree = cursor.fetchone()
+        cursor.execute(f"SELECT ({newest}), {_tree_fingerprint_sql()}, {_snapshot_xmin_sql()}", params)
+        changed_at, tree, xmin = cursor.fetchone()
     if isinstance(changed_at, str):  # SQLite hands a hand-written query's time back as text (UTC)
         changed_at = parse_datetime(changed_at)
         if timezone.is_naive(changed_at):
             changed_at = timezone.make_aware(changed_at, datetime.UTC)
-    return changed_at, tree
+    return changed_at, tree, _xid(xmin)
+
+
+def _xid(value) -> int | None:
+    return int(value) if value is not None else None
 
 
 # A change is read again when it is younger than the cached counts' newest change less this:
@@ -233,22 +270,64 @@ def _counts_stamp(period: Period, scope: Scope) -> tuple:
 # request's or a batch's transaction lasts seconds; longer ones are bounded by the timeout).
 LATE_COMMIT = datetime.timedelta(minutes=5)
 
+# Of the reports saved within that window, only those written by a transaction the cached
+# counts may not have seen are read again: one whose id is not older than the bound read
+# with the stamp the counts were kept under (``_snapshot_xmin_sql``). Every older
+# transaction of this database had ended by then, so what it wrote is in the counts. A row's
+# ``xmin`` is a 32-bit transaction id (it wraps round); it is compared the way PostgreSQL
+# does, on the circle: "not before" means less than 2**31 ahead. Conservative both ways: a
+# row of a transaction that started after the stamp, or of one still running then, is read
+# again even when the counts happened to include it. (Not on Citus, where a distributed
+# table's row versions are the workers' own: there the window alone would have to decide.)
+_WRITTEN_FROM = "((w.writer - %s + 4294967296) %% 4294967296) < 2147483648"
 
-def _grouped_counts(scope: Scope, period: Period, today: datetime.date, *, since=None) -> list[tuple]:
+# The changed rows are looked for only when the period's window holds at most this share of
+# the scope's reports (counted first on report_period_updated, stopping there); beyond
+# that, or when they make up half the rows or more, the whole scope is counted in one go:
+# then a page right after a change never costs more than one full count and that small probe.
+PROBE_SHARE = 8
+PROBE_MIN = 1000
+
+
+def _changed_prefixes(
+    scope: Scope, period: Period, *, since, written_from: int | None, length: int, limit: int
+) -> set[str] | None:
+    """The rows (their path prefixes) holding a report of ``scope`` saved after ``since``
+    by a transaction not older than ``written_from``, in one query; None, without reading
+    them, when more than ``limit`` reports of the period were saved after ``since``."""
+    table = Report._meta.db_table
+    window = (
+        _scoped_reports(scope, period)
+        .filter(updated_at__gt=since)
+        .annotate(writer=RawSQL(f'"{table}".xmin::text::bigint', []))
+        .values("unit_id", "writer")
+        .order_by()
+    )
+    inner_sql, params = window.query.sql_with_params()
+    # Named by province like every read of reports (docs/scale.md 5).
+    saved = Report.objects.filter(scope.province_q(), period=period, updated_at__gt=since).values("pk")
+    saved_sql, saved_params = saved[: limit + 1].query.sql_with_params()
+    new, new_params = (_WRITTEN_FROM, [written_from % 2**32]) if written_from is not None else ("TRUE", [])
+    sql = (
+        f"WITH n AS (SELECT COUNT(*) AS c FROM ({saved_sql}) c) "
+        f"SELECT CASE WHEN n.c > %s THEN NULL ELSE ARRAY("
+        f"SELECT DISTINCT SUBSTRING(u.path, 1, %s) FROM ({inner_sql}) w "
+        f"JOIN {Unit._meta.db_table} u ON u.id = w.unit_id WHERE {new}) END FROM n"
+    )
+    with _reading().cursor() as cursor:
+        cursor.execute(sql, [*saved_params, limit, length, *params, *new_params])
+        (prefixes,) = cursor.fetchone()
+    return None if prefixes is None else set(prefixes)
+
+
+def _grouped_counts(scope: Scope, period: Period, today: datetime.date, *, prefixes=None) -> list[tuple]:
     """Reports of ``period`` in ``scope`` per row prefix, category and state, with the red and
-    yellow counts: ONE grouped query. ``since``: only the rows holding a report changed
-    after that time, each row whole (the prefixes of those reports' units)."""
+    yellow counts: ONE grouped query. ``prefixes``: only those rows, each whole."""
     length = _row_prefix_length(scope)
     reports = _scoped_reports(scope, period)
-    if since is not None:
-        changed = (
-            # Named by province like the rest (docs/scale.md 5): a read of the scope's shards.
-            Report.objects.filter(scope.province_q(), period=period, updated_at__gt=since)
-            .annotate(prefix=Substr("unit__path", 1, length))
-            .values("prefix")
-        )
-        rows = Unit.objects.annotate(prefix=Substr("path", 1, length)).filter(prefix__in=changed).values("pk")
-        reports = reports.filter(unit_id__in=rows)
+    if prefixes is not None:
+        rows = Unit.objects.annotate(prefix=Substr("path", 1, length)).filter(prefix__in=sorted(prefixes))
+        reports = reports.filter(unit_id__in=rows.values("pk"))
     levels = {level: Count("id", filter=warning_filter(period, level, today)) for level in WARNED}
     inner = (
         reports.values("unit_id", "category_id")
@@ -272,27 +351,28 @@ def fill_counts(
 
     The grouped result is kept in the cache under the tree's fingerprint and the day
     (warnings change at midnight), with the newest change of a report it counts: while
-    nothing changed, a page costs the stamp's small query; after a change, only the rows
-    holding a report changed since (``LATE_COMMIT`` before, for a late commit) are counted
-    again — one grouped query over those rows' reports, not every report of the period (at
-    ten times province scale a whole count is 620,000 reports, a row of a 机关党委 1,500)."""
+    nothing changed, a page costs the stamp's small query; after a change, a probe finds
+    the rows holding a report written since by a transaction the counts may not have seen
+    (``_counted_again``) and one grouped query counts only those rows' reports, not every
+    report of the period (at ten times province scale a whole count is 620,000 reports, a
+    row of a 机关党委 1,500); none when no row of the scope changed, and the whole scope in
+    one go when the changed rows are half of them or more."""
     by_prefix = {row.unit.path: row for row in rows}
     totals: dict[str, int] = defaultdict(int)
     today = timezone.localdate()
-    changed_at, tree = _counts_stamp(period, scope)
+    changed_at, tree, xmin = _counts_stamp(period, scope)
     tree_key = hashlib.sha256(str(tree).encode()).hexdigest()[:32]  # a short key with no spaces
     key = f"dashboard:counts:{period.pk}:{_scope_key(scope)}:{tree_key}:{today.isoformat()}"
     kept = cache.get(key)
     if kept is not None and kept["at"] == changed_at:
         grouped = kept["lines"]
     else:
-        if kept is None or kept["at"] is None or changed_at is None or changed_at < kept["at"]:
+        grouped = None
+        if kept is not None and kept["at"] is not None and changed_at is not None and changed_at >= kept["at"]:
+            grouped = _counted_again(scope, period, today, kept)
+        if grouped is None:
             grouped = _grouped_counts(scope, period, today)
-        else:
-            fresh = _grouped_counts(scope, period, today, since=kept["at"] - LATE_COMMIT)
-            again = {line[0] for line in fresh}
-            grouped = [line for line in kept["lines"] if line[0] not in again] + fresh
-        cache.set(key, {"at": changed_at, "lines": grouped}, timeout=COUNTS_CACHE_SECONDS)
+        cache.set(key, {"at": changed_at, "xmin": xmin, "lines": grouped}, timeout=COUNTS_CACHE_SECONDS)
     warned: dict[str, int] = defaultdict(int)
     for line in grouped:  # (prefix, category_id, *states, *levels)
         for level, n in zip(WARNED, map(int, line[2 + len(STATES) :]), strict=True):
@@ -310,6 +390,32 @@ def fill_counts(
                 row.counts[state] = row.counts.get(state, 0) + n
                 cell[state] = cell.get(state, 0) + n
     return dict(totals)
+
+
+def _counted_again(scope: Scope, period: Period, today: datetime.date, kept: dict) -> list[tuple] | None:
+    """The cached lines with the rows holding a report changed since counted again, or None
+    when counting the whole scope costs no more (too many reports in the window, or half
+    the rows or more changed)."""
+    if _reading().vendor != "postgresql" or not pagecache.in_use():
+        # SQLite or the database cache (`make run`): one office's reports, and with the
+        # cache in the database its own reads are queries too — counted whole.
+        return None
+    lines = kept["lines"]
+    counted = sum(sum(line[2 : 2 + len(STATES)]) for line in lines)
+    prefixes = _changed_prefixes(
+        scope,
+        period,
+        since=kept["at"] - LATE_COMMIT,
+        written_from=kept.get("xmin"),
+        length=_row_prefix_length(scope),
+        limit=max(PROBE_MIN, counted // PROBE_SHARE),
+    )
+    if prefixes is None or 2 * len(prefixes) > len({line[0] for line in lines}):
+        return None
+    if not prefixes:  # the change was outside the scope, or already counted
+        return lines
+    fresh = _grouped_counts(scope, period, today, prefixes=prefixes)
+    return [line for line in lines if line[0] not in prefixes] + fresh
 
 
 def fill_category_scores(scope: Scope, period: Period, rows: list[Row]) -> None:

@@ -4,9 +4,11 @@
 warnings; the other rows as they were."""
 
 import datetime
+import threading
 
 import pytest
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -30,6 +32,13 @@ def grouped_counts(captured) -> list[str]:
     return [q["sql"] for q in captured if "SUBSTRING" in q["sql"] and "GROUP BY 1, 2" in q["sql"]]
 
 
+def probes(captured) -> list[str]:
+    return [q["sql"] for q in captured if q["sql"].startswith("WITH n AS")]
+
+
+# Committed for real: inside a test's transaction every row is that transaction's own,
+# not yet committed, so each is read again (conservative) and the narrow path never runs.
+@pytest.mark.django_db(transaction=True)
 def test_only_the_changed_row_is_counted_again_and_every_number_follows(client_as, cast, data):
     client = client_as("leader")
     before = overview(client)
@@ -40,7 +49,10 @@ def test_only_the_changed_row_is_counted_again_and_every_number_follows(client_a
     with CaptureQueriesContext(connection) as captured:
         after = overview(client)
     [counted] = grouped_counts(captured)
-    assert '"updated_at" >' in counted  # only the rows with a report changed since
+    # Only the changed rows, found by a probe of the reports saved since by a transaction
+    # the cached counts may not have seen (their xmin).
+    assert 'SUBSTRING(U0."path", 1, 8) IN' in counted
+    assert any(".xmin::text::bigint" in sql for sql in probes(captured))
     expected = rows(before)
     expected[("JGDW", False)].update({"draft": 0, "submitted": 2})
     expected[("JGDW", False)].pop("draft")
@@ -54,6 +66,7 @@ def test_only_the_changed_row_is_counted_again_and_every_number_follows(client_a
     assert rows(overview(client)) == expected
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_change_committed_late_is_counted_with_the_next_one(client_as, cast, data):
     """A report saved before the cached counts were read but committed after them (a long
     transaction) carries an older time than the counts' newest change: it is counted again
@@ -84,3 +97,73 @@ def test_a_secretary_and_a_subtree_count_their_rows_again_after_a_change(client_
     again = client.get(reverse("dashboard:index"), {"unit": cast.committee.pk}).context["o"]
     assert again.totals["submitted"] == subtree.totals["submitted"] + 1
     assert {(r.unit.code, r.own): r.count("submitted") for r in again.rows}[("ZBA", False)] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_saved_before_the_counts_and_committed_after_them_is_counted(client_as, cast, data):
+    """A real late commit: another connection saves a report, the dashboard counts while that
+    transaction is still open (so without it), then it commits; the next change of another
+    row brings it in — the counts never stay without it once the stamp moves."""
+    client = client_as("leader")
+    assert overview(client).totals["approved"] == 3
+    saved, release = threading.Event(), threading.Event()
+
+    def writer():
+        try:
+            with transaction.atomic():
+                report = Report.objects.get(pk=data.reports["b_locked"].pk)
+                report.state = Report.State.APPROVED
+                report.save()
+                saved.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert saved.wait(30)
+    data.reports["dz"].save()  # a change the counts are read for while the writer is open
+    during = overview(client)
+    assert during.totals["approved"] == 3  # not committed yet: not seen
+    release.set()
+    thread.join(30)
+    data.reports["discipline"].save()  # the next change, of another row than the late one
+    after = overview(client)
+    assert after.totals["approved"] == 4 and after.totals.get("locked", 0) == 0
+    cache.clear()
+    assert after.totals == overview(client).totals
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_rows_changed_in_the_window_count_the_scope_once_and_equal_a_full_recount(client_as, cast, data):
+    """When half the rows or more hold a change, the whole scope is counted in one query
+    with no row filter (never more than a full count), and every number is a full count's."""
+    client = client_as("leader")
+    before = overview(client)
+    rows_before = rows(before)
+    changed = [data.reports[name] for name in ("a_draft", "discipline", "dz")]
+    for report in changed:
+        report.save()
+    with CaptureQueriesContext(connection) as captured:
+        after = overview(client)
+    [counted] = grouped_counts(captured)
+    assert 'SUBSTRING(U0."path"' not in counted  # the scope, whole
+    assert len(probes(captured)) == 1
+    assert rows(after) == rows_before and after.totals == before.totals
+    cache.clear()
+    fresh = overview(client)
+    assert rows(fresh) == rows(after) and fresh.totals == after.totals
+    assert fresh.warning_counts == after.warning_counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_outside_the_scope_counts_nothing_again(client_as, cast, data):
+    """A secretary's dashboard after a report of another branch changed: the probe finds no
+    row of theirs changed, the cached counts stand, no grouped count runs."""
+    secretary = client_as("secretary_a")
+    before = overview(secretary)
+    data.reports["b_locked"].save()
+    with CaptureQueriesContext(connection) as captured:
+        after = overview(secretary)
+    assert grouped_counts(captured) == [] and len(probes(captured)) == 1
+    assert after.totals == before.totals
