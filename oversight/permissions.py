@@ -39,6 +39,14 @@ def rectifications_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
     return access.visible(user, Rectification.objects.all() if qs is None else qs)
 
 
+def report_rectifications_visible_to(user, report) -> QuerySet:
+    """The rectifications raised on ``report`` that ``user`` sees, read within the provinces
+    in which they may read (docs/scale.md 5), not the report's own: an open rectification
+    of an approved report follows its unit in a merge across provinces while the report
+    stays (a key that may cross provinces, ``core.province_keys.CROSSING``)."""
+    return rectifications_visible_to(user, report.rectifications.filter(access.access_for(user).read_province_q()))
+
+
 def notices_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
     """What the scope covers, and the notices one issued oneself."""
     qs = SupervisionNotice.objects.all() if qs is None else qs

@@ -105,7 +105,7 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
     )
     held = Post.objects.filter(holder=user).order_by().values("pk")
     liaisons = (
-        Liaison.objects.filter(provinces.beside(), post=OuterRef("pk"), ended__isnull=True)
+        Liaison.objects.filter(post=OuterRef("pk"), ended__isnull=True)
         .order_by()
         .values("post")
         .annotate(ids=provinces.IdList("province"))
@@ -663,6 +663,11 @@ def report_track(report) -> str:
 
 
 def current_liaisons() -> QuerySet:
+    """The liaison rows in force. A liaison lives with the unit it oversees (its province
+    is the unit's), while its post may lie in another organization's tree — the form offers
+    every 党组 and 党委 post for every unit, and a unit moved under another root keeps its
+    liaison (core.province_keys.CROSSING) — so a liaison is never joined to its post
+    within one province: that would drop such a leader's units."""
     return Liaison.objects.filter(ended__isnull=True)
 
 
@@ -671,7 +676,7 @@ def my_liaisons(user) -> QuerySet:
     and post joined: the units that person oversees today."""
     return (
         current_liaisons()
-        .filter(provinces.joined("post"), post__holder=user.pk, post__active=True, unit__active=True)
+        .filter(post__holder=user.pk, post__active=True, unit__active=True)
         .select_related("unit", "post")
         .order_by("unit__path")
     )
@@ -680,14 +685,14 @@ def my_liaisons(user) -> QuerySet:
 def liaison_q(user, field: str = "unit") -> Q:
     """A Q keeping rows whose unit (``field``; ``""`` for units) has ``user`` as the holder
     of its current liaison post: the SQL is an ``EXISTS``, no extra round trip."""
-    mine = current_liaisons().filter(provinces.joined("post"), post__holder=user.pk)
+    mine = current_liaisons().filter(post__holder=user.pk)
     return Q(Exists(mine.filter(_beside(field), unit=OuterRef(field or "pk"))))
 
 
 def liaison_holder(field: str = "unit") -> Subquery:
     """The id of the person holding the current liaison post of the unit ``field`` (an
     annotation; NULL when it has none)."""
-    current = current_liaisons().filter(_beside(field), provinces.joined("post"), unit=OuterRef(field or "pk"))
+    current = current_liaisons().filter(_beside(field), unit=OuterRef(field or "pk"))
     return Subquery(current.values("post__holder_id")[:1])
 
 
@@ -701,7 +706,7 @@ def _beside(field: str) -> Q:
 def with_liaisons(units):
     """Fill ``unit.liaison`` for every unit of ``units`` in one query; returns them."""
     units = list(units)
-    current = current_liaisons().filter(provinces.joined("post"), unit__in=[u.pk for u in units])
+    current = current_liaisons().filter(unit__in=[u.pk for u in units])
     current = current.select_related("post__holder")
     holders = {row.unit_id: row.post.holder for row in current}
     for unit in units:

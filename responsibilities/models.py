@@ -148,7 +148,7 @@ class Unit(MP_Node):
             current = next((row for row in prefetched if row.ended is None), None)
             self._liaison = current.post.holder if current else None
         if not hasattr(self, "_liaison"):
-            rows = Liaison.objects.filter(provinces.joined("post"), unit=self, ended__isnull=True)
+            rows = Liaison.objects.filter(unit=self, ended__isnull=True)  # its post may lie elsewhere
             rows = rows.select_related("post__holder")
             if self.__dict__.get("province_id") is not None:  # within its province, when loaded
                 rows = rows.filter(province=self.province_id)

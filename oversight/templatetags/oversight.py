@@ -19,10 +19,7 @@ def report_rectifications(context, report):
     user = context["request"].user
     return {
         "report": report,
-        # Within the report's province (docs/scale.md 5: the report page is one shard).
-        "rectifications": list(
-            permissions.rectifications_visible_to(user, report.rectifications.filter(province=report.province_id))
-        ),
+        "rectifications": list(permissions.report_rectifications_visible_to(user, report)),
         "can_raise": permissions.can_raise(user, report.unit),
         "can_issue": permissions.can_issue(user),
     }

@@ -5,6 +5,7 @@ in the tree. A model added later that hangs off a unit without the key fails her
 
 import datetime
 import re
+from collections import defaultdict
 
 import pytest
 from django.apps import apps
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from assessments.models import Evidence, Report, ReportEvent
 from assessments.services import add_evidence, approve_report, open_period, return_report, submit_report
-from core import provinces
+from core import province_keys, provinces
 from oversight import reorganization
 from oversight.services import issue_notice, raise_rectification, reply_to_notice
 from responsibilities.models import Post, Unit, UnitKind
@@ -311,6 +312,7 @@ def _joined_across_provinces(queries, tables) -> list[str]:
     naming no outer row) is planned apart and needs none."""
     found = []
     keyed = set(tables)
+    crossing = _crossing_pairs()
     for query in queries:
         sql = _STRING.sub("''", query["sql"])
         for start, end in [(0, len(sql)), *_subqueries(sql)]:
@@ -318,7 +320,11 @@ def _joined_across_provinces(queries, tables) -> list[str]:
             refs = [(kind, ref) for kind, table, ref in _refs(text) if table in keyed]
             if not refs:
                 continue
-            outer = {ref for _kind, table, ref in _refs(sql[:start] + sql[end:]) if table in keyed}
+            outside = _refs(sql[:start] + sql[end:])
+            outer = {ref for _kind, table, ref in outside if table in keyed}
+            tables_of = defaultdict(set)  # an alias (U0…) may name other tables in other subqueries
+            for _kind, table, ref in _refs(sql):
+                tables_of[ref].add(table)
             inner = {ref for _kind, ref in refs}
             correlated = any(name in outer and name not in inner for name in _qualifiers(text))
             for position, (kind, ref) in enumerate(refs):
@@ -327,6 +333,9 @@ def _joined_across_provinces(queries, tables) -> list[str]:
                 if kind == "FROM" and position:
                     continue  # a nested subquery's table: checked in its own scope
                 others = outer if position == 0 else (inner | outer) - {ref}
+                pairs = {frozenset((a, b)) for other in others for a in tables_of[ref] for b in tables_of[other]}
+                if pairs & crossing:
+                    continue  # a key whose two rows may lie in two provinces (CROSSING)
                 if not any(_equal_provinces(text, ref, other) for other in others):
                     found.append(query["sql"])
                     break
@@ -334,6 +343,18 @@ def _joined_across_provinces(queries, tables) -> list[str]:
                 continue
             break
     return found
+
+
+def _crossing_pairs() -> set[frozenset]:
+    """The pairs of tables joined along a key whose two rows may lie in two provinces
+    (``core.province_keys.CROSSING``: a liaison and its leader's post, …): such a join
+    cannot carry the provinces' equality."""
+    pairs = set()
+    for model in provinces.keyed_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and province_keys.label(model, field) in province_keys.CROSSING:
+                pairs.add(frozenset((model._meta.db_table, field.related_model._meta.db_table)))
+    return pairs
 
 
 _STRING = re.compile(r"'(?:[^']|'')*'")

@@ -349,3 +349,50 @@ def test_a_review_locks_the_report_within_its_province(cast, period, two_provinc
     assert len(locks) == 1
     assert f'"assessments_report"."province_id" = {report.province_id}' in locks[0]
     assert _joined_across_provinces(queries, keyed_tables()) == []
+
+
+def test_a_liaison_across_provinces_still_reviews_its_unit(cast, period, two_provinces, client_as):
+    """A liaison may join two provinces (core.province_keys.CROSSING): a branch moved under
+    another root keeps its liaison, whose post stays in the 党组's province. The leader
+    still finds its reports in the queue, opens them and reviews them; the unit still
+    names its liaison."""
+    unit_a = Unit.objects.get(pk=cast.unit_a.pk)
+    Unit.objects.move(unit_a, Unit.objects.get(pk=cast.discipline.pk), "sorted-child")
+    unit_a.refresh_from_db()
+    assert unit_a.province_id == cast.discipline.pk != cast.party_group.pk
+    waiting = set(Report.objects.filter(unit=unit_a, state="submitted").values_list("pk", flat=True))
+    assert waiting
+    assert Unit.objects.get(pk=unit_a.pk).liaison == cast.leader
+
+    client = client_as("leader")
+    page, _queries = get(client, reverse("assessments:review_queue"))
+    assert waiting <= {report.pk for report in page.context["page"]}
+    report_page, _queries = get(client, reverse("assessments:report", args=[min(waiting)]))
+    assert report_page.context["report"].pk == min(waiting)
+
+
+def test_a_reports_rectification_in_another_province_is_still_listed(cast, period, two_provinces, client_as):
+    """A rectification may lie in another province than its report (core.province_keys.
+    CROSSING: a merge across provinces moves the open one of the two): the report page
+    still lists it, read within the provinces the reader reads in."""
+    import datetime
+
+    from django.utils import timezone
+
+    from oversight.models import Rectification
+    from oversight.services import raise_rectification
+
+    report = Report.objects.select_related("unit").get(pk=two_provinces[0])
+    deadline = timezone.localdate() + datetime.timedelta(days=10)
+    rectification = raise_rectification(
+        actor=cast.admin, unit=report.unit, report=report, problem="台账跨省不全", measure="补齐", deadline=deadline
+    )
+    # Where a merge into a unit of the 纪检监察组's tree puts the open rectification.
+    rectification.unit, rectification.province_id = cast.discipline, cast.discipline.pk
+    Rectification.objects.filter(pk=rectification.pk).update(
+        unit=cast.discipline, post=None, province=cast.discipline.pk
+    )
+    provinces.moved(rectification)  # its events follow it
+    page, queries = get(client_as("admin"), reverse("assessments:report", args=[report.pk]))
+    assert "台账跨省不全" in page.content.decode()
+    assert _read_outside_a_province(queries, keyed_tables()) == []
