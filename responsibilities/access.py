@@ -240,7 +240,7 @@ class Access:
     @cached_property
     def root_province_ids(self) -> tuple[int, ...]:
         """Every province of the installation (its roots): one small query when first asked."""
-        return tuple(sorted(Unit.objects.filter(depth=1).values_list("province_id", flat=True)))
+        return tuple(sorted(children_of(None).values_list("province_id", flat=True)))
 
     def read_province_q(self, field: str = "") -> Q:
         """A Q naming the provinces in which they may read a row (``field`` prefixes the
@@ -258,7 +258,7 @@ class Access:
         if self.everything:
             if "root_province_ids" in self.__dict__:
                 return Q(**{name: self.root_province_ids})
-            return Q(**{name: Unit.objects.filter(depth=1).values("province_id")})
+            return Q(**{name: children_of(None).values("province_id")})
         return Q(**{name: sorted({*self.province_ids, *self.review_province_ids})})
 
     @cached_property
@@ -345,7 +345,7 @@ def top_units(user) -> list[Unit]:
     everything, else each held unit that is not under another one. One query."""
     access = access_for(user)
     if access.everything:
-        return list(Unit.objects.filter(depth=1).order_by("path"))
+        return list(children_of(None))
     if not access.top_paths:
         return []
     return list(Unit.objects.filter(path__in=access.top_paths).order_by("path"))
@@ -706,8 +706,7 @@ def _beside(field: str) -> Q:
 def with_liaisons(units):
     """Fill ``unit.liaison`` for every unit of ``units`` in one query; returns them."""
     units = list(units)
-    current = current_liaisons().filter(unit__in=[u.pk for u in units])
-    current = current.select_related("post__holder")
+    current = current_liaisons().filter(unit__in=[u.pk for u in units]).select_related("post__holder")
     holders = {row.unit_id: row.post.holder for row in current}
     for unit in units:
         unit._liaison = holders.get(unit.pk)
