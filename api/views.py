@@ -265,12 +265,14 @@ class ReportViewSet(ScopedViewSet):
                     upload=upload,
                     description=data["description"],
                     work_date=data["work_date"],
+                    province_id=report.province_id,  # locked on its shard (docs/scale.md 5)
                 )
             report_services.submit_report(
                 report_id=report.pk,
                 actor=request.user,
                 content=data["content"],
                 self_assessment=data["self_assessment"],
+                province_id=report.province_id,
             )
         report = report_permissions.get_report_for(request.user, pk)
         return Response(serializers.ReportDetailSerializer(report).data)

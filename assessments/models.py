@@ -386,6 +386,15 @@ class Evidence(AbstractAttachment, ProvinceKeyed):
     # ``responsibilities.access`` narrows every view of rows carrying this mark.
     ACCESS_MARKING_FIELD = "marking"
 
+    @staticmethod
+    def filed_by_q(person_id: int) -> models.Q:
+        """The files of the reports ``person_id`` submitted: they keep them with the reports
+        after leaving the post (``responsibilities.access``), the report joined within the
+        file's province (co-located on Citus, docs/scale.md 5)."""
+        return models.Q(
+            report__responsible=person_id, report__submitted_at__isnull=False, report__province=models.F("province")
+        )
+
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")

@@ -157,9 +157,13 @@ def unit_filter_for(user) -> Q:
 def get_evidence_for(user, pk, *, action: str = "download") -> Evidence:
     """Fetch a piece of evidence and authorize ``action`` on its report ("download" or
     "file" for removing): the same 404/403 rules as the report, so a file of another
-    unit is as unknown as its report. Removed files are not served."""
+    unit is as unknown as its report. Removed files are not served.
+
+    The URL names no province: the file is looked up within the provinces in which the
+    person may read (``access.find``, as a report: on Citus those shards only), an
+    outgoing holder's file of a report they filed second, by id alone (docs/scale.md 5)."""
     try:
-        evidence = Evidence.objects.get(pk=int(pk), removed_at__isnull=True)
+        evidence = access.find(user, Evidence.objects.filter(removed_at__isnull=True), int(pk))
     except (Evidence.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not access.may_see_marked(user, evidence.marking):

@@ -386,10 +386,12 @@ def reopen_report(*, report_id: int, actor, reason: str, province_id: int | None
 
 
 @transaction.atomic
-def lock_report(*, report_id: int, actor=None, today: datetime.date | None = None) -> Report | None:
+def lock_report(
+    *, report_id: int, actor=None, today: datetime.date | None = None, province_id: int | None = None
+) -> Report | None:
     """Draft or returned → locked, once the due date and grace days have passed (a schedule
     calls this). Returns None when there was nothing to lock, so a second run is a no-op."""
-    report = reports.lock(report_id)
+    report = reports.lock(report_id, province=province_id)
     if report.state not in Report.EDITABLE or report.lock_waived or report.in_resubmission_window(today):
         return None
     event = reports.move(report, State.LOCKED, actor=actor, action=Action.LOCK, fields=["updated_at"])
@@ -398,18 +400,27 @@ def lock_report(*, report_id: int, actor=None, today: datetime.date | None = Non
 
 
 @transaction.atomic
-def lock_reports(*, period_id: int, report_ids: Collection[int], today: datetime.date | None = None) -> list[int]:
+def lock_reports(
+    *,
+    period_id: int,
+    report_ids: Collection[int],
+    today: datetime.date | None = None,
+    province_id: int | None = None,
+) -> list[int]:
     """``lock_report`` for many reports of one period at once (the nightly job, DESIGN.md
     "Schedules"), in one transaction: the period checked open once, the reports locked
     FOR UPDATE in the order of their ids, those still due to lock moved in one UPDATE, and
     one ``LOCK`` event each (留痕) inserted together and chained like one saved alone.
     The same reports as one by one are locked (draft or returned, no waiver, not within
     the days to answer a return) and nothing else changes — not ``late``, which only a
-    submission sets. Returns the ids locked; a second run locks none."""
+    submission sets. Returns the ids locked; a second run locks none. ``province_id``: the
+    reports' province (the nightly job's batches are one province's each), named in the
+    lock and the update, so that the transaction stays on its shard (docs/scale.md 5)."""
     today = today or timezone.localdate()
     ensure_period_open(period_id)
+    within = Report.objects.all() if province_id is None else Report.objects.filter(province=province_id)
     rows = (
-        Report.objects.select_for_update(of=("self",))
+        within.select_for_update(of=("self",))
         .select_related("unit")  # the chain of each event is its unit's (audit/chain.py)
         .filter(period_id=period_id, pk__in=list(report_ids), state__in=Report.EDITABLE, lock_waived=False)
         .order_by("pk")
@@ -418,7 +429,7 @@ def lock_reports(*, period_id: int, report_ids: Collection[int], today: datetime
     if not due:
         return []
     now = timezone.now()
-    Report.objects.filter(pk__in=[report.pk for report in due]).update(state=State.LOCKED, updated_at=now)
+    within.filter(pk__in=[report.pk for report in due]).update(state=State.LOCKED, updated_at=now)
     events = []
     for report in due:
         before, report.state, report.updated_at = report.state, State.LOCKED, now
@@ -449,11 +460,19 @@ def waive_lock(*, report_id: int, actor, reason: str, province_id: int | None = 
 
 @transaction.atomic
 def add_evidence(
-    *, report_id: int, actor, upload, description: str, work_date: datetime.date, marking: str = ""
+    *,
+    report_id: int,
+    actor,
+    upload,
+    description: str,
+    work_date: datetime.date,
+    marking: str = "",
+    province_id: int | None = None,
 ) -> Evidence:
     """Attach a file to a draft or returned report, after checking it; an event records it.
-    Only the 纪检监察组 marks its files 内部 or 涉密 (``access`` then hides them)."""
-    report = reports.lock(report_id)
+    Only the 纪检监察组 marks its files 内部 or 涉密 (``access`` then hides them).
+    ``province_id``: the report's, when the caller read it (locked on its shard)."""
+    report = reports.lock(report_id, province=province_id)
     require(permissions.can_file(actor, report))
     reports.expect(report, *Report.EDITABLE)
     if marking and report.unit.kind != UnitKind.DISCIPLINE_GROUP:
@@ -479,11 +498,13 @@ def _trail_name(evidence: Evidence) -> str:
 
 
 @transaction.atomic
-def remove_evidence(*, evidence_id: int, actor) -> Evidence:
+def remove_evidence(*, evidence_id: int, actor, province_id: int | None = None) -> Evidence:
     """Take a file off a draft or returned report. The row and the file are kept (nothing is
-    deleted); the removal is an event."""
-    evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
-    report = reports.lock(evidence.report_id)
+    deleted); the removal is an event. ``province_id``: the file's, when the caller read it
+    (the file and its report locked on its shard; docs/scale.md 5)."""
+    rows = Evidence.objects.select_for_update()
+    evidence = (rows if province_id is None else rows.filter(province=province_id)).get(pk=evidence_id)
+    report = reports.lock(evidence.report_id, province=evidence.province_id)
     require(permissions.can_file(actor, report))
     reports.expect(report, *Report.EDITABLE)
     if evidence.removed_at is not None:

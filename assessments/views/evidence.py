@@ -46,6 +46,7 @@ def evidence_add(request, pk):
             description=data["description"],
             work_date=data["work_date"],
             marking=data.get("marking", ""),
+            province_id=report.province_id,  # locked on its shard (docs/scale.md 5)
         ),
         upload_field="file",
     )
@@ -65,7 +66,7 @@ def evidence_remove(request, pk):
     evidence = permissions.get_evidence_for(request.user, pk, action="file")
     report = evidence.report
     try:
-        services.remove_evidence(evidence_id=evidence.pk, actor=request.user)
+        services.remove_evidence(evidence_id=evidence.pk, actor=request.user, province_id=evidence.province_id)
     except services.TransitionError as error:
         if request.htmx:
             report.refresh_from_db(fields=["state"])

@@ -1,0 +1,202 @@
+"""The reads by id that did not name the province (issue 16 item 5, docs/scale.md section
+5, "Still to change for Citus" item 3): a file downloaded by its id, an outgoing holder's
+own report, the services' steps called by the API and the nightly jobs. Each is read with
+``province_id`` in its SQL (on Citus, the shards it lies on only), and each person gets
+what they got before: the file or the 404, the step done or refused."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import permissions
+from assessments.models import Evidence, Report
+from assessments.services import add_evidence
+from core.pagecache import bump
+from responsibilities.models import Post
+from tests.assessments.files import pdf, upload
+from tests.core.test_provinces import _joined_across_provinces
+from tests.core.test_provinces_spanning import keyed_tables, period, two_provinces  # noqa: F401 (fixtures)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def attach(report, name: str, marking: str = "") -> Evidence:
+    return add_evidence(
+        report_id=report.pk,
+        actor=report.assignment.post.holder,
+        upload=upload(name, pdf()),
+        description=name,
+        work_date=timezone.localdate(),
+        marking=marking,
+    )
+
+
+@pytest.fixture
+def files(cast, period, two_provinces, settings, tmp_path):  # noqa: F811 (fixtures)
+    """A file of unit A's report (the 党组's province) and two of the 纪检监察组's (its own
+    province, one of them marked 内部)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    drafts = Report.objects.filter(period=period, state="draft").select_related("assignment__post__holder")
+    unit_a = drafts.filter(unit=cast.unit_a).order_by("pk").first()
+    # The 纪检监察组's few reports were all submitted (two_provinces): its first a draft again.
+    discipline = Report.objects.filter(period=period, unit=cast.discipline).order_by("pk").first()
+    Report.objects.filter(pk=discipline.pk).update(state="draft", submitted_at=None)
+    discipline = drafts.get(pk=discipline.pk)
+    return [
+        attach(unit_a, "支部会议记录.pdf"),
+        attach(discipline, "纪检工作台账.pdf"),
+        attach(discipline, "线索处置台账.pdf", marking="internal"),
+    ]
+
+
+def evidence_lookups(queries, pk: int) -> list[str]:
+    by_id = rf'FROM "assessments_evidence" .*"assessments_evidence"\."id" = {pk}\b'
+    return [q["sql"] for q in queries if re.search(by_id, q["sql"])]
+
+
+@pytest.mark.parametrize("who", ["admin", "leader", "other_leader", "supervisor", "secretary_a", "secretary_b"])
+def test_a_file_is_looked_up_within_the_provinces_one_reads_in(cast, files, client_as, who):
+    """The download's URL names a file by id alone: it is read with ``province_id IN (…)``
+    (the reader's provinces, as the report page), its report within them too, and each
+    person gets the file or the 404 they got before — a file of a report they may not see,
+    or one marked 内部 they may not open, is as unknown as one that does not exist."""
+    from responsibilities import access
+
+    user = cast.by_role(who)
+    client = client_as(who)
+    for evidence in files:
+        report = Report.objects.select_related("unit", "assignment__post").get(pk=evidence.report_id)
+        expected = permissions.can_view(user, report) and access.may_see_marked(user, evidence.marking)
+        bump()
+        with CaptureQueriesContext(connection) as queries:
+            got = client.get(reverse("assessments:evidence_download", args=[evidence.pk]))
+        assert got.status_code == (200 if expected else 404), (who, evidence.original_name)
+        lookups = evidence_lookups(queries, evidence.pk)
+        assert lookups and '"assessments_evidence"."province_id" IN (' in lookups[0], who
+        # Not found there: asked again by id alone only for a file of a report they filed.
+        assert all(f'"assessments_report"."responsible_id" = {user.pk} ' in sql for sql in lookups[1:]), who
+        assert _joined_across_provinces(queries, keyed_tables()) == [], who
+    assert client.get(reverse("assessments:evidence_download", args=[10**9])).status_code == 404
+
+
+def test_a_file_of_another_province_is_not_found_by_a_secretary(cast, files, client_as):
+    """Both sides of the rule: unit A's secretary opens their own file, not the 纪检监察组's
+    (another province), which an admin opens."""
+    mine, theirs, _internal = files
+    client = client_as("secretary_a")
+    assert client.get(reverse("assessments:evidence_download", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("assessments:evidence_download", args=[theirs.pk])).status_code == 404
+    assert client_as("admin").get(reverse("assessments:evidence_download", args=[theirs.pk])).status_code == 200
+
+
+def test_an_outgoing_holder_still_downloads_a_file_of_the_report_they_filed(cast, period, files):  # noqa: F811 (fixtures)
+    """交接 (issue 12): whoever submitted a report keeps its files after handing the post on,
+    in a province where they hold no post now — the second lookup, by id alone and only
+    for their own, its report joined within the file's province."""
+    from django.http import Http404
+
+    from assessments.services import submit_report
+
+    person = UserFactory(username="jjz_f", full_name="纪检干部")
+    _mine, theirs, _internal = files
+    report = Report.objects.get(pk=theirs.report_id)
+    post = Post.objects.get(pk=report.assignment.post_id)
+    Post.objects.filter(pk=post.pk).update(holder=person)
+    Post.objects.filter(unit=cast.committee, holder__isnull=True).update(holder=person)  # the 党组's province
+    person = type(person).objects.get(pk=person.pk)
+    submit_report(report_id=report.pk, actor=person, content="已落实")
+    Post.objects.filter(pk=post.pk).update(holder=cast.supervisor)  # handed on
+    gone = type(person).objects.get(pk=person.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert permissions.get_evidence_for(gone, theirs.pk).pk == theirs.pk
+    assert _joined_across_provinces(queries, keyed_tables()) == []
+    other = Report.objects.filter(unit=cast.discipline).exclude(pk=report.pk).order_by("pk").first()
+    Report.objects.filter(pk=other.pk).update(state="draft", submitted_at=None)
+    stranger = attach(Report.objects.get(pk=other.pk), "他人的.pdf")
+    with pytest.raises(Http404):
+        permissions.get_evidence_for(type(person).objects.get(pk=person.pk), stranger.pk)
+
+
+def locks(queries, table: str) -> list[str]:
+    return [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"] and " FOR UPDATE" in q["sql"]]
+
+
+def test_the_apis_submission_locks_the_report_within_its_province(cast, period, settings, tmp_path):  # noqa: F811 (fixtures)
+    """The API's submit (a report and its files in one request): each step locks the report
+    on its province's shard (``Transitions.lock(province=…)``), as the report page does;
+    the report is submitted with its file."""
+    from tests.api.conftest import token_client
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    report = Report.objects.filter(period=period, unit=cast.unit_a, state="draft").order_by("pk").first()
+    client = token_client(cast.secretary_a, actor=cast.admin)
+    data = {
+        "content": "已落实",
+        "files": [upload("会议记录.pdf", pdf())],
+        "description": "会议记录",
+        "work_date": timezone.localdate().isoformat(),
+    }
+    with CaptureQueriesContext(connection) as queries:
+        done = client.post(f"/api/v1/reports/{report.pk}/submit/", data, format="multipart")
+    assert done.status_code == 200, done.content
+    report.refresh_from_db()
+    assert report.state == Report.State.SUBMITTED and report.evidence.count() == 1
+    taken = locks(queries, "assessments_report")
+    assert len(taken) == 2  # the file's step, the submission's
+    assert [sql for sql in taken if f'"assessments_report"."province_id" = {report.province_id}' not in sql] == []
+    assert _joined_across_provinces(queries, keyed_tables()) == []
+
+
+def test_a_files_steps_lock_the_report_and_the_file_within_their_province(cast, period, client_as, settings, tmp_path):  # noqa: F811 (fixtures)
+    """The report page's file steps (attach, remove): the report and the file are locked on
+    their province's shard; the file is attached, then removed (the removal kept)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    report = Report.objects.filter(period=period, unit=cast.unit_a, state="draft").order_by("pk").first()
+    client = client_as("secretary_a")
+    form = {"file": upload("会议记录.pdf", pdf()), "description": "会议记录", "work_date": timezone.localdate()}
+    with CaptureQueriesContext(connection) as added:
+        assert client.post(reverse("assessments:evidence_add", args=[report.pk]), form).status_code == 302
+    evidence = Evidence.objects.get(report=report)
+    with CaptureQueriesContext(connection) as removed:
+        assert client.post(reverse("assessments:evidence_remove", args=[evidence.pk])).status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.removed_at is not None
+    province = f'."province_id" = {report.province_id}'
+    for queries, tables in ((added, ["assessments_report"]), (removed, ["assessments_report", "assessments_evidence"])):
+        for table in tables:
+            taken = locks(queries, table)
+            assert len(taken) == 1 and province in taken[0], table
+        assert _joined_across_provinces(queries, keyed_tables()) == []
+
+
+def test_the_nightly_lock_locks_each_provinces_reports_on_its_shard(cast, period, two_provinces):  # noqa: F811 (fixtures)
+    """The nightly lock (``lock_and_close``) locks the reports past due + grace of every
+    province, a batch per province: each lock and each update names one province, so a
+    batch's transaction stays on one shard. The same reports are locked as before."""
+    import datetime
+
+    from schedules.jobs import lock_and_close
+
+    today = period.due_on + datetime.timedelta(days=period.grace_days + 1)
+    # The 纪检监察组's were all submitted (two_provinces): one left unfiled, in its province.
+    late = Report.objects.filter(period=period, unit=cast.discipline).order_by("pk").first()
+    Report.objects.filter(pk=late.pk).update(state="draft", submitted_at=None)
+    due = set(
+        Report.objects.filter(period=period, state__in=Report.EDITABLE, lock_waived=False, due_on__lt=today)
+        .exclude(resubmit_by__gte=today)
+        .values_list("pk", flat=True)
+    )
+    assert {r.province_id for r in Report.objects.filter(pk__in=due)} == {cast.party_group.pk, cast.discipline.pk}
+    with CaptureQueriesContext(connection) as queries:
+        lock_and_close(today=today)
+    assert set(Report.objects.filter(state=Report.State.LOCKED).values_list("pk", flat=True)) == due
+    taken = locks(queries, "assessments_report")
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "assessments_report"')]
+    assert len(taken) == 2 and updates
+    assert [sql for sql in taken + updates if not re.search(r'"province_id" = \d+', sql)] == []
+
