@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+
+from core import provinces
 
 from .anonymity import ballot_token
 from .models import AppraisalResult, AppraisalRound, Appraisee, Ballot, BallotToken, CriterionResult, Rater
@@ -17,7 +19,7 @@ State = AppraisalRound.State
 def _count(model, **filters):
     return Coalesce(
         Subquery(
-            model.objects.filter(round=OuterRef("pk"), **filters)
+            model.objects.filter(provinces.beside(), round=OuterRef("pk"), **filters)
             .order_by()
             .values("round")
             .annotate(n=Count("pk"))
@@ -75,11 +77,18 @@ def my_appraisal(user) -> dict:
     published, their result) and the open rounds in which they rate."""
     appraised = list(
         Appraisee.objects.filter(person=user)
+        # Its round and result within its province (docs/scale.md 5).
+        .filter(provinces.joined("round"), provinces.joined_if_set("result"))
+        .filter(provinces.joined_if_set("result__grade", via="result"))
         .exclude(round__state=State.DRAFT)
         .select_related("round", "unit", "result__grade")
         .order_by("-round__year")
     )
-    rating = list(AppraisalRound.objects.filter(raters__person=user, state=State.OPEN).order_by("-year").distinct())
+    rating = list(
+        AppraisalRound.objects.filter(raters__person=user, raters__province=F("province"), state=State.OPEN)
+        .order_by("-year")
+        .distinct()
+    )
     voted = voted_round_ids(user, [r.pk for r in rating])
     return {"appraised": appraised, "rating": [RaterTask(round=r, voted=r.pk in voted) for r in rating]}
 

@@ -138,6 +138,16 @@ def joined(*paths: str, row: str = "") -> Q:
     return Q(**{f"{row}{path}__province": F(f"{row}province") for path in paths})
 
 
+def joined_if_set(path: str, *, via: str = "", row: str = "") -> Q:
+    """``joined`` along a key that may be empty (a rectification's post, a notice's report's
+    assignment): the row is kept when ``path`` names no row, so that a LEFT JOIN keeps its
+    rows (``path`` is empty too when a key on the way is). ``via``: the row on the way whose
+    province ``path``'s must equal (``via="report"``, ``path="report__assignment"``: the
+    report and its assignment), else the row's own."""
+    own = F(f"{row}{via}__province") if via else F(f"{row}province")
+    return Q(**{f"{row}{path}__isnull": True}) | Q(**{f"{row}{path}__province": own})
+
+
 def beside(outer: str = "") -> Q:
     """In a subquery correlated with an outer keyed row (``EXISTS`` of the posts of the
     report's unit, a liaison's holder as an annotation), the rows of the outer row's province:

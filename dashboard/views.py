@@ -17,6 +17,7 @@ from accounts.security import record
 from assessments import tasking
 from assessments.models import Period, Report
 from assessments.permissions import reports_visible_to
+from core import provinces
 from core.pagecache import cached_page
 from core.replica import heavy_read_view
 from responsibilities import access
@@ -150,6 +151,7 @@ def reports(request):
             qs = qs.filter(selectors.warning_filter(period, data["warning"]))
         if data.get("late"):
             qs = qs.filter(late=True)
+    qs = qs.filter(provinces.joined("assignment"))  # within its province (docs/scale.md 5)
     qs = qs.select_related("unit", "category", "assignment__duty", "responsible").order_by(
         "unit__path", "category__order", "assignment__duty__code", "id"
     )

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, FilteredRelation, Q
 
 from appraisals.models import AppraisalResult, AppraisalRound
 from assessments.models import Period
@@ -100,7 +100,11 @@ def appraisal_candidates(year: int, organization: Unit) -> list[Candidate]:
 
 def rounds() -> list[HonourRound]:
     return list(
-        HonourRound.objects.annotate(n_nominations=Count("nominations", filter=Q(nominations__withdrawn=False)))
+        # Its nominations counted within its province: co-located on Citus (docs/scale.md 5).
+        HonourRound.objects.annotate(
+            own=FilteredRelation("nominations", condition=Q(nominations__province=F("province"))),
+            n_nominations=Count("own", filter=Q(own__withdrawn=False)),
+        )
         .select_related("organization")
         .order_by("-year", "organization__path")
     )

@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts import roles
-from core import links
+from core import links, provinces
 from core.permissions import pk_or_404
 from core.permissions import require as require
 from responsibilities import access
@@ -163,6 +163,9 @@ def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
     """Fetch and authorize in one step: 404 when unseen, 403 when the action is not theirs."""
     found = (
         rectifications_visible_to(user)
+        # Its post within its province, its report's assignment within the report's (the
+        # report, finding and notice may lie in another: core.province_keys.CROSSING).
+        .filter(provinces.joined_if_set("post"), provinces.joined_if_set("report__assignment", via="report"))
         .select_related("unit", "post__holder", "raised_by", "report__assignment__duty", "finding", "notice", "duty")
         .filter(pk=pk_or_404(pk))
         .first()
@@ -177,6 +180,7 @@ def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
 def get_notice_for(user, pk, *, action: str = "view") -> SupervisionNotice:
     found = (
         notices_visible_to(user)
+        .filter(provinces.joined_if_set("report__assignment", via="report"))  # as a rectification's
         .select_related("unit", "issued_by", "replied_by", "report__assignment__duty", "rectification")
         .filter(pk=pk_or_404(pk))
         .first()

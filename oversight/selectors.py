@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils import timezone
 
+from core import provinces
+
 from .models import Rectification, SupervisionNotice
 
 RState = Rectification.State
@@ -40,7 +42,7 @@ def attach_days_left(items, today: datetime.date):
 def open_rectifications_due(today: datetime.date | None = None) -> list[Rectification]:
     today = today or timezone.localdate()
     qs = (
-        Rectification.objects.filter(state=RState.OPEN)
+        Rectification.objects.filter(provinces.joined_if_set("post"), state=RState.OPEN)
         .select_related("unit", "post__holder", "raised_by")
         .order_by("deadline", "pk")
     )
@@ -105,6 +107,8 @@ def filter_rectifications(qs: QuerySet, *, state: str = "", unit=None, overdue: 
         qs = qs.filter(state=RState.OPEN, deadline__lt=today)
     # Being rectified first, then waiting for verification, then closed; soonest deadline first.
     step = Case(When(state=RState.OPEN, then=0), When(state=RState.REPORTED, then=1), default=2)
+    # Its post (if any) within its province: co-located on Citus (docs/scale.md 5).
+    qs = qs.filter(provinces.joined_if_set("post"))
     return qs.select_related("unit", "post__holder", "raised_by").order_by(step, "deadline", "pk")
 
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import provinces
 from core.errors import TransitionError
 from core.selectors import filter_given
 
@@ -75,7 +76,11 @@ def responsibility_matrix(checklist: Checklist) -> Matrix:
 
 
 def assignments(*, checklist: Checklist, unit=None, category=None, units=None):
-    qs = Assignment.objects.filter(duty__checklist=checklist).select_related("duty__category", "unit", "post__holder")
+    qs = (
+        Assignment.objects.filter(duty__checklist=checklist)
+        .filter(provinces.joined("post"))  # its post within its province (docs/scale.md 5)
+        .select_related("duty__category", "unit", "post__holder")
+    )
     qs = filter_given(qs, unit=unit, unit__in=units, duty__category=category)
     return qs.order_by("unit__path", "duty__category__order", "duty__code")
 

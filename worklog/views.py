@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, FilteredRelation, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -226,7 +226,13 @@ def record_list(request):
         if data["duty"]:
             qs = qs.filter(duties=data["duty"])
         active = {key: value for key, value in request.GET.items() if key in filters.fields and value}
-    qs = qs.select_related("unit").annotate(file_count=Count("files")).order_by("-held_on", "-pk")
+    # Its files counted within its province: co-located on Citus (docs/scale.md 5).
+    own_files = FilteredRelation("files", condition=Q(files__province=F("province")))
+    qs = (
+        qs.select_related("unit")
+        .annotate(own_files=own_files, file_count=Count("own_files"))
+        .order_by("-held_on", "-pk")
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filters": filters if filters.is_bound else RecordFilter(),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from core import provinces
 from core.forms import attempt
 from responsibilities.models import Post
 
@@ -63,7 +64,9 @@ def handover_list(request):
             )
             return redirect("oversight:handovers")
         status = 400
-    recorded = Handover.objects.select_related("post__unit", "outgoing", "incoming").prefetch_related(
-        "reports__assignment__duty", "rectifications", "notices"
-    )[:20]
+    recorded = (
+        Handover.objects.filter(provinces.joined("post"))  # within its province (docs/scale.md 5)
+        .select_related("post__unit", "outgoing", "incoming")
+        .prefetch_related("reports__assignment__duty", "rectifications", "notices")[:20]
+    )
     return render(request, "oversight/handovers.html", {"form": form, "handovers": recorded}, status=status)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from assessments import permissions
 from assessments.models import Evidence, Report
 from assessments.services import add_evidence
-from core.pagecache import bump
+from core.pagecache import bump, bump_people
 from responsibilities.models import Post
 from tests.assessments.files import pdf, upload
 from tests.core.test_provinces import _joined_across_provinces
@@ -200,3 +200,74 @@ def test_the_nightly_lock_locks_each_provinces_reports_on_its_shard(cast, period
     assert len(taken) == 2 and updates
     assert [sql for sql in taken + updates if not re.search(r'"province_id" = \d+', sql)] == []
 
+
+# The pages other than the hot ones (docs/scale.md 5, "Still to change" 3): lists and
+# pages of 督办 and 整改, the work log, 述职评议 and 评先评优, the unit and organization pages,
+# the dashboard's lists and exports. Each role that opens them; a page a role may not open
+# (403/404) is still checked: its queries too run on the shards.
+OTHER_PAGES = [
+    "oversight:rectifications",
+    "oversight:notices",
+    "oversight:handovers",
+    "worklog:records",
+    "appraisals:rounds",
+    "appraisals:my_appraisal",
+    "honours:rounds",
+    "honours:mine",
+    "responsibilities:units",
+    "responsibilities:my_duties",
+    "responsibilities:liaisons",
+    "responsibilities:assignments",
+    "responsibilities:matrix",
+    "dashboard:compliance",
+    "dashboard:reports",
+    "dashboard:ranking",
+    "dashboard:exports",
+]
+
+
+@pytest.fixture
+def other_rows(cast, period, two_provinces):  # noqa: F811 (fixtures)
+    """Something on each page: a notice, a rectification and a work record in each province."""
+    import datetime
+
+    from oversight.services import issue_notice, raise_rectification
+    from tests.factories import WorkRecordFactory
+
+    deadline = timezone.localdate() + datetime.timedelta(days=10)
+    made = {}
+    for unit in (cast.unit_a, cast.discipline):
+        notice = issue_notice(actor=cast.admin, unit=unit, subject="督办事项", body="请落实", deadline=deadline)
+        rectification = raise_rectification(
+            actor=cast.admin, unit=unit, problem="台账不全", measure="补齐", deadline=deadline
+        )
+        record = WorkRecordFactory(unit=unit)
+        made[unit.pk] = {"notice": notice, "rectification": rectification, "record": record}
+    return made
+
+
+@pytest.mark.parametrize("who", ["secretary_a", "leader", "other_leader", "admin", "supervisor"])
+def test_the_other_pages_join_keyed_tables_within_one_province(cast, other_rows, client_as, who):
+    """A query joining two keyed tables carries the provinces' equality (unless along a key
+    of ``CROSSING``): on Citus a co-located join."""
+    client = client_as(who)
+    row = other_rows[cast.unit_a.pk]
+    urls = [reverse(name) for name in OTHER_PAGES] + [
+        reverse("oversight:notice", args=[row["notice"].pk]),
+        reverse("oversight:rectification", args=[row["rectification"].pk]),
+        reverse("worklog:record", args=[row["record"].pk]),
+        reverse("responsibilities:units") + f"?unit={cast.unit_a.pk}",
+    ]
+    found = {}
+    for url in urls:
+        bump()
+        bump_people()
+        with CaptureQueriesContext(connection) as queries:
+            got = client.get(url)
+        assert got.status_code in (200, 403, 404), url  # a page, or the refusal it gave before
+        joined = _joined_across_provinces(queries, keyed_tables())
+        if joined:
+            found[url] = joined
+    assert found == {}
+    if who == "admin":  # each page is shown to someone, its rows read
+        assert all(client.get(url).status_code == 200 for url in urls[:-4] if "mine" not in url)
