@@ -15,7 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from assessments.models import Half, Period, Report, UnitPlan
-from core import honours
+from core import honours, provinces
 from oversight.models import Rectification, SupervisionNotice
 from responsibilities import access
 from responsibilities.models import Unit, UnitKind
@@ -90,7 +90,10 @@ def summarize(
     for score in UnitScore.objects.filter(period=period, unit_id__in=ids).only("unit_id", "score", "subtree_score"):
         summaries[score.unit_id].score = score.score
         summaries[score.unit_id].subtree_score = score.subtree_score
-    lines = ScoreLine.objects.filter(unit_score__period=period, unit_score__unit_id__in=ids)
+    # A line joined to its unit's score within its province (docs/scale.md 5).
+    lines = ScoreLine.objects.filter(
+        provinces.joined("unit_score"), unit_score__period=period, unit_score__unit_id__in=ids
+    )
     for row in lines.values("unit_score__unit_id", "kind").annotate(points=Sum("points")).order_by():
         summary = summaries[row["unit_score__unit_id"]]
         if row["kind"] == ScoreLine.Kind.DEDUCTION:
@@ -109,7 +112,10 @@ def summarize(
     if problems:
         for report in (
             Report.objects.filter(
-                period=period, unit_id__in=ids, state__in=[Report.State.RETURNED, Report.State.LOCKED]
+                provinces.joined("assignment"),
+                period=period,
+                unit_id__in=ids,
+                state__in=[Report.State.RETURNED, Report.State.LOCKED],
             )
             .select_related("assignment__duty", "category")
             .order_by("unit_id", "assignment__duty__code")
@@ -260,7 +266,7 @@ def pack_content(period: Period, root: Unit | None, *, max_units: int = 200, tod
         ):
             accounts[unit_id].previous_score = score
     reports = (
-        Report.objects.filter(period=period, unit_id__in=ids)
+        Report.objects.filter(provinces.joined("assignment", "assignment__post"), period=period, unit_id__in=ids)
         .select_related("assignment__duty", "assignment__post", "category")
         .order_by("unit_id", "category__order", "assignment__duty__code", "id")
     )

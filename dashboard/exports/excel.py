@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessments.models import Grade, Period, Report
+from core import provinces
 from responsibilities.models import Category, Unit
 from scoring.models import ScoreLine
 
@@ -94,7 +95,7 @@ def period_reports(period: Period, units: list[Unit]):
     queryset of tuples, the unit's name and code left to the caller (who has the units)."""
     points = ScoreLine.objects.filter(report=OuterRef("pk"), kind=ScoreLine.Kind.REPORT).values("points")[:1]
     return (
-        Report.objects.filter(period=period, unit_id__in=[u.pk for u in units])
+        Report.objects.filter(provinces.joined("assignment"), period=period, unit_id__in=[u.pk for u in units])
         .annotate(points=Subquery(points))
         .order_by("unit__path", "assignment__duty__code", "id")
         .values_list(

@@ -271,3 +271,20 @@ def test_the_other_pages_join_keyed_tables_within_one_province(cast, other_rows,
     assert found == {}
     if who == "admin":  # each page is shown to someone, its rows read
         assert all(client.get(url).status_code == 200 for url in urls[:-4] if "mine" not in url)
+
+
+def test_the_hearing_pack_joins_keyed_tables_within_one_province(cast, period, two_provinces, settings, tmp_path):  # noqa: F811
+    """The hearing pack (述职评议会 材料: the PDF and the workbook built at a period's close,
+    for the whole organization): its joins between keyed tables carry the provinces'
+    equality too; both files are built."""
+    from dashboard.models import Export
+    from dashboard.services import build_hearing_pack
+    from scoring.services import compute_scores
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    compute_scores(period=period)
+    with CaptureQueriesContext(connection) as queries:
+        exports = build_hearing_pack(period, notify_leadership=False)
+    assert sorted(e.kind for e in exports) == ["excel", "pdf"]
+    assert all(e.status == Export.Status.DONE for e in exports)
+    assert _joined_across_provinces(queries, keyed_tables()) == []
