@@ -89,23 +89,51 @@ def _exists(cursor, table: str, name: str) -> bool:
 
 
 def add(schema_editor, model, field) -> None:
-    """``UNIQUE (province_id, id)`` on the parent (once), then the composite key."""
+    """``UNIQUE (province_id, id)`` on the parent (once), then the composite key.
+
+    On an installed database with a year of rows, neither is made in one step: a key added
+    whole scans the table under a lock that stops every write to it and to its parent
+    until the scan ends, and a unique constraint added whole builds its index under one
+    that stops reads too. The key is added ``NOT VALID`` (checked for new rows from then
+    on; a moment's lock) and validated by a statement of its own (a scan that lets rows be
+    written meanwhile); in a migration that is not atomic (each statement its own
+    transaction) the parent's unique is an index built ``CONCURRENTLY`` and then made the
+    constraint. Inside a transaction the steps are the same but the first lock is held to
+    the end, as before."""
     quote = schema_editor.quote_name
     parent = field.related_model._meta
     table, parent_table = model._meta.db_table, parent.db_table
     province, parent_province = model._meta.get_field("province").column, parent.get_field("province").column
     with schema_editor.connection.cursor() as cursor:
         if not _exists(cursor, parent_table, unique_name(parent_table)):
-            schema_editor.execute(
-                f"ALTER TABLE {quote(parent_table)} ADD CONSTRAINT {quote(unique_name(parent_table))} "
-                f"UNIQUE ({quote(parent_province)}, {quote(parent.pk.column)})"
-            )
+            concurrently = not schema_editor.atomic_migration and not schema_editor.connection.in_atomic_block
+            for statement in unique_statements(field.related_model, concurrently=concurrently, quote=quote):
+                schema_editor.execute(statement)
+    name = quote(key_name(table, field.column))
     schema_editor.execute(
-        f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(key_name(table, field.column))} "
+        f"ALTER TABLE {quote(table)} ADD CONSTRAINT {name} "
         f"FOREIGN KEY ({quote(province)}, {quote(field.column)}) "
         f"REFERENCES {quote(parent_table)} ({quote(parent_province)}, {quote(field.target_field.column)}) "
-        "DEFERRABLE INITIALLY DEFERRED"
+        "DEFERRABLE INITIALLY DEFERRED NOT VALID"
     )
+    schema_editor.execute(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {name}")
+
+
+def unique_statements(parent_model, *, concurrently: bool, quote=None) -> list[str]:
+    """The statements making ``UNIQUE (province_id, id)`` on ``parent_model``'s table: an
+    index built ``CONCURRENTLY`` (after dropping one a failed run left invalid) made the
+    constraint, or, inside a transaction, the constraint added whole."""
+    quote = quote or (lambda name: f'"{name}"')
+    meta = parent_model._meta
+    table, name = quote(meta.db_table), quote(unique_name(meta.db_table))
+    columns = f"({quote(meta.get_field('province').column)}, {quote(meta.pk.column)})"
+    if not concurrently:
+        return [f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE {columns}"]
+    return [
+        f"DROP INDEX CONCURRENTLY IF EXISTS {name}",
+        f"CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table} {columns}",
+        f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}",
+    ]
 
 
 def drop(schema_editor, model, field) -> None:
