@@ -76,14 +76,15 @@ def record_line(record: WorkRecord) -> str:
 
 
 @transaction.atomic
-def draft_from_records(*, report_id: int, actor, records: list | None = None) -> int:
+def draft_from_records(*, report_id: int, actor, records: list | None = None, province_id: int | None = None) -> int:
     """Fill a fresh draft from its duty's records: the text, and the files as evidence.
 
     Only a draft that is still untouched (no text, no evidence ever attached) is filled,
     and only by someone who may file it; so opening it again, or after the secretary
-    emptied it, changes nothing. Returns how many records were used.
+    emptied it, changes nothing. Returns how many records were used. ``province_id``: the
+    report's, when the caller read it (locked on its shard, docs/scale.md 5).
     """
-    report = reports.lock(report_id)
+    report = reports.lock(report_id, province=province_id)
     if report.state != Report.State.DRAFT or report.content.strip() or not permissions.can_file(actor, report):
         return 0
     if report.evidence.exists():

@@ -125,7 +125,9 @@ def report_detail(request, pk):
         and fresh
         and report.period.state != Period.State.CLOSED  # frozen: the guard would refuse the fill
         and permissions.can_file(request.user, report)
-        and drafting.draft_from_records(report_id=report.pk, actor=request.user, records=records)
+        and drafting.draft_from_records(
+            report_id=report.pk, actor=request.user, records=records, province_id=report.province_id
+        )
     ):
         # A fresh draft filled from the period's work records (issue 13): read it again.
         report = permissions.get_report_for(request.user, pk)

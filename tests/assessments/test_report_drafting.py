@@ -202,3 +202,22 @@ def test_people_in_a_record_are_counted_when_no_attendance_is_given(client_as, c
     client_as("secretary_a").get(reverse("assessments:report", args=[report.pk]))
     report.refresh_from_db()
     assert "走访" in report.content and "2" in report.content
+
+
+def test_the_draft_is_filled_under_a_lock_within_its_province(client_as, cast, period, records):
+    """The report page fills a fresh draft under the report's lock: named with the report's
+    province (docs/scale.md 5: on Citus its shard only), as a filing's; the draft is filled."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.core.test_provinces import _joined_across_provinces
+    from tests.core.test_provinces_spanning import keyed_tables
+
+    report = theme_day_report(cast, period, cast.unit_a)
+    with CaptureQueriesContext(connection) as queries:
+        client_as("secretary_a").get(reverse("assessments:report", args=[report.pk]))
+    report.refresh_from_db()
+    assert "学雷锋志愿服务" in report.content
+    locks = [q["sql"] for q in queries if 'FROM "assessments_report"' in q["sql"] and " FOR UPDATE" in q["sql"]]
+    assert len(locks) == 1 and f'"assessments_report"."province_id" = {report.province_id}' in locks[0]
+    assert _joined_across_provinces(queries, keyed_tables()) == []
