@@ -70,8 +70,9 @@ def record_meeting(
     if not texts:
         raise TransitionError(_("Write the meeting's decision."))
     report_ids = list(report_ids or [])
-    waiting = set(waiting_for_a_meeting(unit).filter(pk__in=report_ids).values_list("pk", flat=True))
-    if set(report_ids) - waiting or (not report_ids and period is None):
+    # Each report with its province, to lock it on its shard (docs/scale.md 5).
+    waiting = dict(waiting_for_a_meeting(unit).filter(pk__in=report_ids).values_list("pk", "province_id"))
+    if set(report_ids) - set(waiting) or (not report_ids and period is None):
         raise TransitionError(
             _("Choose the half-year report the meeting heard, or reports of this Party group that wait for it.")
         )
@@ -86,7 +87,7 @@ def record_meeting(
         "decision": "; ".join(texts),
     }
     for pk in sorted(report_ids):
-        report = reports.lock(pk)
+        report = reports.lock(pk, province=waiting[pk])
         reports.expect(report, Report.State.SUBMITTED)
         report.grade = ""
         report.reviewer = None

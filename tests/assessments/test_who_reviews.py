@@ -106,3 +106,26 @@ def test_the_meeting_page_query_count_is_pinned(client_as, cast, period, django_
     client.get(reverse("assessments:meetings"))
     with django_assert_max_num_queries(14):
         assert client.get(reverse("assessments:meetings")).status_code == 200
+
+
+def test_a_meeting_locks_the_reports_it_heard_within_their_province(client_as, cast, period):
+    """A 党组会议 approves the reports it heard, each locked with its province named (read
+    with the reports waiting for it: docs/scale.md 5, on Citus their shard only)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    own = submit(party_report(cast, period, code="D-05", kind=PostKind.SECRETARY), cast.other_leader)
+    data = {
+        "unit": cast.party_group.pk,
+        "held_on": timezone.localdate().isoformat(),
+        "attendees": [cast.leader.pk, cast.other_leader.pk],
+        "decisions": "审议通过",
+        "minutes": minutes(),
+        "reports": [own.pk],
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert client_as("admin").post(reverse("assessments:meetings"), data).status_code == 302
+    own.refresh_from_db()
+    assert own.state == State.APPROVED
+    locks = [q["sql"] for q in queries if 'FROM "assessments_report"' in q["sql"] and " FOR UPDATE" in q["sql"]]
+    assert len(locks) == 1 and f'"assessments_report"."province_id" = {own.province_id}' in locks[0]
