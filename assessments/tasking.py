@@ -219,7 +219,7 @@ def issue_task(
 
 
 @transaction.atomic
-def reply_to_task(*, task_id: int, actor, reply: str, uploads: Iterable = ()) -> Task:
+def reply_to_task(*, task_id: int, actor, reply: str, uploads: Iterable = (), province_id: int | None = None) -> Task:
     """Awaiting feedback → feedback given, with text and at least one file (the 回执); a
     reply after the deadline is marked late, and stays so."""
 
@@ -233,21 +233,25 @@ def reply_to_task(*, task_id: int, actor, reply: str, uploads: Iterable = ()) ->
         attach=lambda task: fill_all(lambda: TaskFile(task=task), uploads, actor=actor),
         files_needed=_("Attach at least one file: the feedback needs its receipt."), also=late,
         tell=lambda task, _text: _tell(task, [task.issued_by], actor=actor, template="task_replied"),
+        province=province_id,
     )  # fmt: skip
 
 
 @transaction.atomic
-def close_task(*, task_id: int, actor, comment: str = "") -> Task:
+def close_task(*, task_id: int, actor, comment: str = "", province_id: int | None = None) -> Task:
     """Feedback given → closed (办结) by an admin."""
     return issued.close(
         machine, task_id, actor=actor, comment=comment, may=may_settle, expect=(State.REPLIED,), to=State.CLOSED,
         action=Action.CLOSE,
         tell=lambda task, _text: _tell(task, responsible_people(task), actor=actor, template="task_closed"),
+        province=province_id,
     )  # fmt: skip
 
 
 @transaction.atomic
-def return_task(*, task_id: int, actor, comment: str, deadline: datetime.date | None = None) -> Task:
+def return_task(
+    *, task_id: int, actor, comment: str, deadline: datetime.date | None = None, province_id: int | None = None
+) -> Task:
     """Feedback given → awaiting feedback again, with the admin's reason (required) and, if
     given, a new deadline."""
     return issued.send_back(
@@ -256,4 +260,5 @@ def return_task(*, task_id: int, actor, comment: str, deadline: datetime.date | 
         tell=lambda task, text: _tell(
             task, responsible_people(task), actor=actor, template="task_returned", comment=text
         ),
+        province=province_id,
     )  # fmt: skip

@@ -47,12 +47,24 @@ Tell = Callable[[models.Model, str], None]
 
 
 def take_step(
-    machine: Transitions, pk, *, actor, may, expect: tuple, to: str, action: str, change, tell: Tell, comment: str = ""
+    machine: Transitions,
+    pk,
+    *,
+    actor,
+    may,
+    expect: tuple,
+    to: str,
+    action: str,
+    change,
+    tell: Tell,
+    comment: str = "",
+    province: int | None = None,
 ):
     """Lock item ``pk``, refuse unless ``may(actor, item)`` (403) and it is in one of
     ``expect``, let ``change(item)`` set what the step sets (it returns the fields), move it
-    to ``to`` with ``comment`` on the event, and ``tell(item, comment)``."""
-    item = machine.lock(pk)
+    to ``to`` with ``comment`` on the event, and ``tell(item, comment)``. ``province``: the
+    item's, when the caller read it (the lock names it: docs/scale.md 5)."""
+    item = machine.lock(pk, province=province)
     require(may(actor, item))
     machine.expect(item, *expect)
     fields = change(item)

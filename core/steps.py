@@ -79,6 +79,11 @@ class ItemSteps:
     page: Callable
     url: str
 
+    def keys(self, thing) -> dict:
+        """How the services name the item: its id, and its province (read with it), which
+        the step's lock names (docs/scale.md 5)."""
+        return {self.key: thing.pk, "province_id": thing.province_id}
+
     def answer_view(
         self, form_class, service, *, done: Callable, text: str = "reply", action: str = "reply", form_key="reply_form"
     ):
@@ -90,7 +95,7 @@ class ItemSteps:
             thing = self.fetch(request.user, pk, action=action)
             form = form_class(request.POST, request.FILES)
             return answer(
-                request, thing, form, service, done(thing), key={self.key: thing.pk}, text=text,
+                request, thing, form, service, done(thing), key=self.keys(thing), text=text,
                 form_key=form_key, page=self.page, url=self.url,
             )  # fmt: skip
 
@@ -108,7 +113,7 @@ class ItemSteps:
             thing = self.fetch(request.user, pk, action=action)
             return settle(
                 request, thing, form_class(request.POST), again=again, close=close, again_action=again_action,
-                key={self.key: thing.pk}, form_key=form_key, page=self.page, url=self.url,
+                key=self.keys(thing), form_key=form_key, page=self.page, url=self.url,
             )  # fmt: skip
 
         return view

@@ -126,7 +126,9 @@ def raise_rectification(
 
 
 @transaction.atomic
-def report_rectification_done(*, rectification_id: int, actor, completion: str, uploads: Iterable = ()):
+def report_rectification_done(
+    *, rectification_id: int, actor, completion: str, uploads: Iterable = (), province_id: int | None = None
+):
     """Open → reported done, with what was done and evidence (at least one file in all);
     the one who raised it is told to verify."""
     return issued.answer(
@@ -136,11 +138,14 @@ def report_rectification_done(*, rectification_id: int, actor, completion: str, 
         files_needed=_("Attach at least one file as evidence that the problem was put right."),
         field="completion", at="reported_at", by=None,
         tell=lambda r, _text: _tell(r, [r.raised_by], actor=actor, template="rectification_reported"),
+        province=province_id,
     )  # fmt: skip
 
 
 @transaction.atomic
-def verify_rectification(*, rectification_id: int, actor, comment: str = "") -> Rectification:
+def verify_rectification(
+    *, rectification_id: int, actor, comment: str = "", province_id: int | None = None
+) -> Rectification:
     """Reported done → verified and closed (销号) by the one who raised it (or an admin)."""
     return issued.close(
         rectifications, rectification_id, actor=actor, comment=comment, may=permissions.may_verify,
@@ -148,12 +153,18 @@ def verify_rectification(*, rectification_id: int, actor, comment: str = "") -> 
         tell=lambda r, _text: _tell(
             r, responsible_people(r.unit, r.post), actor=actor, template="rectification_closed"
         ),
+        province=province_id,
     )  # fmt: skip
 
 
 @transaction.atomic
 def send_back_rectification(
-    *, rectification_id: int, actor, comment: str, deadline: datetime.date | None = None
+    *,
+    rectification_id: int,
+    actor,
+    comment: str,
+    deadline: datetime.date | None = None,
+    province_id: int | None = None,
 ) -> Rectification:
     """Reported done → back to being rectified, with the reason (required) and, if given, a
     new deadline."""
@@ -164,6 +175,7 @@ def send_back_rectification(
         tell=lambda r, text: _tell(
             r, responsible_people(r.unit, r.post), actor=actor, template="rectification_sent_back", comment=text
         ),
+        province=province_id,
     )  # fmt: skip
 
 
@@ -228,28 +240,34 @@ def issue_notice(
 
 
 @transaction.atomic
-def reply_to_notice(*, notice_id: int, actor, reply: str, uploads: Iterable = ()) -> SupervisionNotice:
+def reply_to_notice(
+    *, notice_id: int, actor, reply: str, uploads: Iterable = (), province_id: int | None = None
+) -> SupervisionNotice:
     """Awaiting reply → replied, by a post holder of the unit, with text and any files; the
     issuer is told."""
     return issued.answer(
         notices, notice_id, actor=actor, may=permissions.may_reply, expect=(NState.ISSUED,), to=NState.REPLIED,
         action=Action.REPLY, text=reply, empty=_("Write the reply."), attach=lambda n: _attach(n, uploads, actor),
         tell=lambda n, _text: _tell(n, [n.issued_by], actor=actor, template="notice_replied"),
+        province=province_id,
     )  # fmt: skip
 
 
 @transaction.atomic
-def close_notice(*, notice_id: int, actor, comment: str = "") -> SupervisionNotice:
+def close_notice(*, notice_id: int, actor, comment: str = "", province_id: int | None = None) -> SupervisionNotice:
     """Replied (or still awaiting, when the matter resolved itself) → closed by the issuer."""
     return issued.close(
         notices, notice_id, actor=actor, comment=comment, may=permissions.may_settle,
         expect=(NState.ISSUED, NState.REPLIED), to=NState.CLOSED, action=Action.CLOSE,
         tell=lambda n, _text: _tell(n, responsible_people(n.unit), actor=actor, template="notice_closed"),
+        province=province_id,
     )  # fmt: skip
 
 
 @transaction.atomic
-def press_notice(*, notice_id: int, actor, comment: str, deadline: datetime.date) -> SupervisionNotice:
+def press_notice(
+    *, notice_id: int, actor, comment: str, deadline: datetime.date, province_id: int | None = None
+) -> SupervisionNotice:
     """Press again (再次督办): back to awaiting a reply, with why and a new deadline; the unit
     and its liaison leader are told."""
 
@@ -264,4 +282,5 @@ def press_notice(*, notice_id: int, actor, comment: str, deadline: datetime.date
         tell=lambda n, text: _tell(
             n, [*responsible_people(n.unit), n.unit.liaison], actor=actor, template="notice_pressed", comment=text
         ),
+        province=province_id,
     )  # fmt: skip

@@ -288,3 +288,38 @@ def test_the_hearing_pack_joins_keyed_tables_within_one_province(cast, period, t
     assert sorted(e.kind for e in exports) == ["excel", "pdf"]
     assert all(e.status == Export.Status.DONE for e in exports)
     assert _joined_across_provinces(queries, keyed_tables()) == []
+
+
+def test_the_steps_of_a_notice_and_a_rectification_lock_them_within_their_province(cast, period, client_as):  # noqa: F811
+    """督办 and 整改 from their pages (the unit's answer, the issuer's settling): each step
+    locks the item with its province named (read with it by the page), and does what it
+    did: replied and closed, reported done and verified."""
+    import datetime
+
+    from oversight.models import Rectification, SupervisionNotice
+    from oversight.services import issue_notice, raise_rectification
+    from tests.assessments.files import png
+
+    deadline = timezone.localdate() + datetime.timedelta(days=10)
+    notice = issue_notice(actor=cast.admin, unit=cast.unit_a, subject="督办事项", body="请落实", deadline=deadline)
+    rectification = raise_rectification(
+        actor=cast.admin, unit=cast.unit_a, problem="台账不全", measure="补齐", deadline=deadline
+    )
+    steps = [
+        ("secretary_a", reverse("oversight:reply", args=[notice.pk]), {"reply": "已落实"}),
+        ("admin", reverse("oversight:settle", args=[notice.pk]), {"action": "close", "comment": ""}),
+        (
+            "secretary_a",
+            reverse("oversight:report_done", args=[rectification.pk]),
+            {"completion": "已补齐", "files": [upload("台账.png", png())]},
+        ),
+        ("admin", reverse("oversight:verify", args=[rectification.pk]), {"action": "close", "comment": ""}),
+    ]
+    for who, url, data in steps:
+        with CaptureQueriesContext(connection) as queries:
+            assert client_as(who).post(url, data).status_code == 302, url
+        table = "oversight_supervisionnotice" if "notices" in url else "oversight_rectification"
+        taken = locks(queries, table)
+        assert len(taken) == 1 and f'"{table}"."province_id" = {cast.party_group.pk}' in taken[0], url
+    assert SupervisionNotice.objects.get(pk=notice.pk).state == SupervisionNotice.State.CLOSED
+    assert Rectification.objects.get(pk=rectification.pk).state == Rectification.State.CLOSED
