@@ -137,13 +137,16 @@ def create_record(*, unit, actor, data: RecordInput, record_now: bool = True, po
     return record
 
 
-def update_record(*, record_id: int, actor, data: RecordInput, record_now: bool = False) -> WorkRecord:
+def update_record(
+    *, record_id: int, actor, data: RecordInput, record_now: bool = False, province_id: int | None = None
+) -> WorkRecord:
     """Change a draft (and record it, with ``record_now``). A recorded record is kept as
     it was: it already counts, and what counted stays (留痕). The notes of a talk are kept
     as they were when ``actor`` may not read them (a 党务干事 completing a secretary's
-    draft)."""
+    draft). ``province_id``: the record's, when the caller read it (locked on its shard,
+    docs/scale.md 5)."""
     with transaction.atomic():
-        record = machine.lock(record_id)
+        record = machine.lock(record_id, province=province_id)
         _check(actor, record.unit_id)
         machine.expect(record, WorkRecord.State.DRAFT)
         keep_notes = not access.may_read_talk_notes(actor, record)
@@ -158,10 +161,10 @@ def update_record(*, record_id: int, actor, data: RecordInput, record_now: bool 
     return record
 
 
-def add_files(*, record_id: int, actor, uploads) -> list[RecordFile]:
+def add_files(*, record_id: int, actor, uploads, province_id: int | None = None) -> list[RecordFile]:
     """Attach photos or scans to a record, drafts and recorded ones alike (a sign-in sheet
-    scanned the day after)."""
+    scanned the day after). ``province_id``: as ``update_record``'s."""
     with transaction.atomic():
-        record = machine.lock(record_id)
+        record = machine.lock(record_id, province=province_id)
         _check(actor, record.unit_id)
         return _attach(record, uploads, actor)

@@ -127,7 +127,11 @@ def record_edit(request, pk):
         saved = attempt(
             form,
             lambda data: services.update_record(
-                record_id=record.pk, actor=request.user, data=_input(data), record_now=record_now
+                record_id=record.pk,
+                actor=request.user,
+                data=_input(data),
+                record_now=record_now,
+                province_id=record.province_id,  # locked on its shard (docs/scale.md 5)
             ),
             upload_field="files",
         )
@@ -172,7 +176,9 @@ def record_files(request, pk):
     form = FilesForm(request.POST, request.FILES)
     files = attempt(
         form,
-        lambda data: services.add_files(record_id=record.pk, actor=request.user, uploads=data["files"]),
+        lambda data: services.add_files(
+            record_id=record.pk, actor=request.user, uploads=data["files"], province_id=record.province_id
+        ),
         upload_field="files",
     )
     if files is None:

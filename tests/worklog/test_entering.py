@@ -186,3 +186,19 @@ def test_a_leaders_own_record_counts_against_the_duties_of_their_post(cast):
 
     with pytest.raises(TransitionError):  # another's post
         services.create_record(unit=cast.party_group, post=post, actor=cast.other_leader, data=data)
+
+
+def test_a_records_files_are_added_under_a_lock_within_its_province(client_as, cast, duties):
+    """The record is locked with its province named (read with it by the page: on Citus its
+    shard only, docs/scale.md 5); the file is added."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    record = make_record(cast.unit_a, cast.secretary_a)
+    with CaptureQueriesContext(connection) as queries:
+        response = client_as("secretary_a").post(
+            reverse("worklog:record_files", args=[record.pk]), {"files": [photo("签到表.png")]}
+        )
+    assert response.status_code == 302 and record.files.count() == 1
+    locks = [q["sql"] for q in queries if 'FROM "worklog_workrecord"' in q["sql"] and " FOR UPDATE" in q["sql"]]
+    assert len(locks) == 1 and f'"worklog_workrecord"."province_id" = {record.province_id}' in locks[0]
