@@ -30,9 +30,9 @@ class AssessmentsConfig(AppConfig):
 
 def _waiting_for_review(user) -> int:
     """The submitted reports this person may review (none of a closed period)."""
-    from .selectors import waiting_for_review
+    from .selectors import waiting_count
 
-    return waiting_for_review(user).count()
+    return waiting_count(user)
 
 
 def _carries_duties(user) -> bool:

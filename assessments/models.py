@@ -197,10 +197,14 @@ class Report(ProvinceKeyed):
             models.Index(fields=["period", "updated_at", "id"], name="report_period_updated"),
             # The review queue and its 待审核 badge on every leader's page (issue 15): a
             # liaison's units are walked one by one, each unit's reports of one state
-            # come oldest submission first, and the no-self-review test on the submitter
-            # is read off the index too (an index-only scan, no report row is fetched).
+            # come oldest submission first, and what is still asked per report — the
+            # submitter and the carried posts' assignments (no self-review), the period
+            # (none closed), the province named — is read off the index too (an
+            # index-only scan, no report row is fetched; assessments 0020).
             models.Index(
-                fields=["unit", "state", "submitted_at", "id"], include=["responsible"], name="report_unit_state_queue"
+                fields=["unit", "state", "submitted_at", "id"],
+                include=["responsible", "period", "assignment", "province"],
+                name="report_unit_state_queue",
             ),
             # An admin's queue and badge (the branches of every unit, issue 16 item 6): the
             # submitted reports only, within the provinces named (responsibilities.access

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core import provinces
@@ -119,6 +119,20 @@ def waiting_for_review(user) -> QuerySet:
     return not_closed(permissions.reviewable_by(user).filter(state=State.SUBMITTED))
 
 
+def waiting_count(user) -> int:
+    """The 待审核 badge's number: ``waiting_for_review(user).count()``, or the count the
+    review queue's page read already when it showed exactly those reports (its default
+    view: submitted, of every unit and category), so that page does not count twice."""
+    known = getattr(user, "_mingze_waiting_count", None)
+    return known if known is not None else waiting_for_review(user).count()
+
+
+def counted_waiting(user, count: int) -> None:
+    """The review queue's page tells the badge the count of ``waiting_for_review(user)``
+    it read (the same reports) for the rest of the request."""
+    user._mingze_waiting_count = count
+
+
 def review_queue_page(queue: QuerySet, number, size: int, *, user):
     """One page of ``queue`` (``review_queue(user)``'s answer): the page's ids are picked
     first by the queue's own index (report_unit_state_queue) — the count and the ordering
@@ -141,7 +155,16 @@ def reviewable_units(user) -> QuerySet:
     units with reports of a period not closed, the only ones the queue can show
     (``not_closed``): the choices read the open half-year's reports, not ten years'."""
     reviewable = not_closed(permissions.reviewable_by(user))
-    return Unit.objects.filter(pk__in=reviewable.values("unit_id"), active=True).order_by("path")
+    only = access.review_units_only(user)
+    if only is None:  # an admin, a 党组书记: the units of the reports they review
+        return Unit.objects.filter(pk__in=reviewable.values("unit_id"), active=True).order_by("path")
+    # A leader: their liaison units, each asked whether it has one such report, rather than
+    # every report of the units read (issue 15): a scalar subquery, which PostgreSQL does not
+    # flatten into a join of all the reports as it does an EXISTS, and whose probe of
+    # report_unit_state_queue stops at the unit's first report.
+    first = Subquery(reviewable.filter(unit=OuterRef("pk")).order_by().values("pk")[:1])
+    units = Unit.objects.filter(pk__in=only, active=True).alias(first_reviewable=first)
+    return units.filter(first_reviewable__isnull=False).order_by("path")
 
 
 # ---------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from core import links, provinces
 
-from .models import MEMBER_KINDS, Deputy, Liaison, Post, PostKind, Unit, UnitKind
+from .models import MEMBER_KINDS, Assignment, Deputy, Liaison, Post, PostKind, Unit, UnitKind
 
 # ---------------------------------------------------------------------------------------
 # Who a person is, for access: read once per request
@@ -771,10 +771,47 @@ def reviewers_of(report) -> list:
     return []
 
 
+def liaison_review_units(user) -> QuerySet:
+    """The units whose reports a leader reviews, decided per unit rather than per report
+    (issue 15: the 待审核 badge on every leader page): the units whose current liaison post
+    ``user`` holds, but no 党组 or 纪检监察组 (their reports go to the 党组书记 or a
+    党组会议) and none in which ``user`` holds an active post (no one judges their own
+    unit's reports, ``may_judge``). A subquery of unit ids: no query of its own.
+
+    Read within the provinces ``user`` reviews in; the liaison rows are the units' own
+    (their province is the unit's) while the post may lie in another province
+    (core.province_keys.CROSSING), so the liaison is joined to its post by id alone."""
+    holds = Post.objects.filter(provinces.beside(), holder=user.pk, active=True, unit=OuterRef("unit"))
+    return (
+        current_liaisons()
+        .filter(post__holder=user.pk, province__in=access_for(user).review_province_ids)
+        .exclude(unit__kind__in=[UnitKind.LEADING_GROUP, UnitKind.DISCIPLINE_GROUP])
+        .exclude(Exists(holds))
+        .order_by()
+        .values("unit_id")
+    )
+
+
+def review_units_only(user) -> QuerySet | None:
+    """The units ``user`` reviews, as a subquery of unit ids, when their reviewer's seat is
+    a leader's alone (``liaison_review_units``); None when it reaches further (an admin:
+    every branch; a 党组书记: their 党组 and the 纪检监察组), or nowhere. Lets a list of
+    units ask each of those units alone (the queue's unit choices)."""
+    if not access_for(user).signed_in or roles.is_admin(user) or party_secretary_unit_ids(user):
+        return None
+    return liaison_review_units(user) if roles.has_role(user, roles.LEADER) else None
+
+
 def reviewable_q(user, field: str = "") -> Q | None:
     """A Q on reports keeping those ``user`` may review (``may_review_as`` and
     ``may_judge_report`` for a queue); None when they review nothing. ``field`` prefixes
-    the report (``"report__"``)."""
+    the report (``"report__"``).
+
+    A leader's part names their units (``liaison_review_units``: the liaison units, less
+    those in which they hold a post), so the reports are read unit by unit from the queue's
+    index with nothing joined per report; then the exceptions, each per report but
+    without a join: the reports of the posts they carry (a deputy's, among the units
+    they oversee: a list of assignments hashed once) and those they submitted."""
     access = access_for(user)
     if not access.signed_in:
         return None
@@ -785,7 +822,7 @@ def reviewable_q(user, field: str = "") -> Q | None:
     if roles.is_admin(user):
         parts.append(liaison_track)
     elif roles.has_role(user, roles.LEADER):
-        parts.append(liaison_track & liaison_q(user, unit))
+        parts.append(Q(**{f"{unit}_id__in": liaison_review_units(user)}))
     mine = party_secretary_unit_ids(user)
     if mine:
         parts.append(
@@ -806,13 +843,14 @@ def reviewable_q(user, field: str = "") -> Q | None:
         q |= more
     carried = sorted(access.carried_post_ids)
     if carried:
-        q &= ~Q(**{f"{post}_id__in": carried})
+        # The assignments of the posts they carry, as a list the database hashes once and
+        # checks each report's assignment against: no assignment joined per report.
+        theirs = Assignment.objects.filter(post_id__in=carried, province__in=named).order_by().values("pk")
+        q &= ~Q(**{f"{field}assignment_id__in": theirs})
     # The assignment and post a part reads are joined within the report's province
     # (co-located on Citus, docs/scale.md 5); a queue that reads neither joins neither.
     if mine:
         q &= provinces.joined("assignment", "assignment__post", row=field)
-    elif carried:
-        q &= provinces.joined("assignment", row=field)
     # The provinces they review in, named: on Citus the queue and the badge are read on
     # those shards only (docs/scale.md 5).
     return q & ~Q(**{f"{field}responsible": user.pk}) & Q(**{f"{field}province__in": named})

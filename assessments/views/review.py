@@ -40,6 +40,9 @@ def review_queue(request):
         filters = form.cleaned_data
         rows = selectors.review_queue(user, state=filters["state"], unit=filters["unit"], category=filters["category"])
         page = selectors.review_queue_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE, user=user)
+        if filters["state"] == Report.State.SUBMITTED and filters["unit"] is None and filters["category"] is None:
+            # The queue as it opens is what the 待审核 badge counts: it is not counted again.
+            selectors.counted_waiting(user, page.paginator.count)
         # The review page carries the unit/category filters, so "next" stays in this queue.
         carry = {name: filters[name].pk for name in ("unit", "category") if filters[name] is not None}
     else:

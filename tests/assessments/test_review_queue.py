@@ -93,12 +93,14 @@ def test_english_queue(client_as, cast, period):
     assert "To review" in page and "Branch A" in page and "Submitted" in page
 
 
-@pytest.mark.parametrize("role", ["leader", "admin"])
-def test_query_count_is_pinned_and_does_not_grow(client_as, cast, period, role):
+# With the person's held posts for 我的责任 in the menu (issue 12); a leader's 待审核 badge
+# takes the page's own count (issue 15), an admin's menu has none.
+@pytest.mark.parametrize(("role", "pin"), [("leader", 8), ("admin", 9)])
+def test_query_count_is_pinned_and_does_not_grow(client_as, cast, period, role, pin):
     submit_all(cast, period, cast.unit_a, 1)
     client = client_as(role)
     before = count_queries(client, URL)
-    assert before <= 9  # with the person's held posts for 我的责任 in the menu (issue 12)
+    assert before <= pin
     submit_all(cast, period, cast.unit_a, 8)
     submit_all(cast, period, cast.unit_b, 8)
     assert count_queries(client, URL) == before
