@@ -782,11 +782,16 @@ def liaison_review_units(user) -> QuerySet:
     (their province is the unit's) while the post may lie in another province
     (core.province_keys.CROSSING), so the liaison is joined to its post by id alone."""
     holds = Post.objects.filter(provinces.beside(), holder=user.pk, active=True, unit=OuterRef("unit"))
+    access = access_for(user)
     return (
         current_liaisons()
-        .filter(post__holder=user.pk, province__in=access_for(user).review_province_ids)
+        .filter(post__holder=user.pk, province__in=access.review_province_ids)
         .exclude(unit__kind__in=[UnitKind.LEADING_GROUP, UnitKind.DISCIPLINE_GROUP])
         .exclude(Exists(holds))
+        # A deputy acts for the unit of the post they carry (``may_act_for``) and so judges
+        # none of its reports (``may_judge``): the unit is left out whole, as the report
+        # page refuses each of them. Read with the posts they hold, no query of its own.
+        .exclude(unit_id__in=sorted(access.held_unit_ids))
         .order_by()
         .values("unit_id")
     )
@@ -820,7 +825,8 @@ def reviewable_q(user, field: str = "") -> Q | None:
     liaison_track = ~Q(**{f"{unit}__kind__in": [UnitKind.LEADING_GROUP, UnitKind.DISCIPLINE_GROUP]}) & ~Q(Exists(holds))
     parts = []
     if roles.is_admin(user):
-        parts.append(liaison_track)
+        # Nor a unit they act for as a deputy (``liaison_review_units``).
+        parts.append(liaison_track & ~Q(**{f"{unit}_id__in": sorted(access.held_unit_ids)}))
     elif roles.has_role(user, roles.LEADER):
         parts.append(Q(**{f"{unit}_id__in": liaison_review_units(user)}))
     mine = party_secretary_unit_ids(user)

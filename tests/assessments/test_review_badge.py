@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import selectors, services
+from assessments import permissions, selectors, services
 from assessments.models import Report
 from core.pagecache import bump, bump_people
 from responsibilities.models import Assignment, Deputy, Liaison, Post, Unit
@@ -59,8 +59,7 @@ def drafts(period, unit, n):
 @pytest.fixture
 def overseeing_a_and_b(cast, period):
     """``cast.leader`` is the liaison of both branches; two reports of A and three of B
-    wait, and one more of B from a second post of B (its 组织委员), so that a post of B
-    the leader carries leaves the unit's other reports in their queue."""
+    wait, and one more of B from a second post of B (its 组织委员)."""
     Liaison.objects.filter(unit=cast.unit_b, ended__isnull=True).update(post=liaison_post(cast.leader, cast.unit_b))
     for report in drafts(period, cast.unit_a, 2):
         submit(report, cast.secretary_a)
@@ -107,6 +106,21 @@ def test_a_post_they_carry_as_deputy_leaves_out_its_reports(client_as, cast, ove
     assert carried & waiting() and not carried & listed
     assert waiting(cast.unit_a) <= listed
     assert badge(client) == len(listed) == selectors.waiting_count(cast.leader)
+
+
+def test_the_queue_lists_only_what_the_report_page_lets_them_review(client_as, cast, overseeing_a_and_b):
+    """A deputy acts for the unit of the post they carry (``may_act_for``), so the rule
+    against judging one's own unit bars every report of that unit on the report page: the
+    queue and the badge leave the unit out whole, not only the carried post's reports."""
+    secretary_b_post = Post.objects.get(unit=cast.unit_b, holder=cast.secretary_b)
+    Deputy.objects.create(post=secretary_b_post, person=cast.leader, note="党务干事")
+    client = client_as("leader")
+    listed = queue(client)
+    assert listed == waiting(cast.unit_a)
+    assert badge(client) == len(listed) == selectors.waiting_count(cast.leader)
+    leader = type(cast.leader).objects.get(pk=cast.leader.pk)  # a fresh person: rules read afresh
+    for report in Report.objects.filter(state=Report.State.SUBMITTED).select_related("assignment", "unit"):
+        assert permissions.can_review(leader, report) == (report.pk in listed), report.unit
 
 
 def test_a_unit_in_which_they_hold_a_post_is_left_out_whole(client_as, cast, overseeing_a_and_b):
