@@ -224,17 +224,27 @@ def _snapshot_xmin_sql() -> str:
     there the snapshot's ``xmin`` is used — and on a replica (the dashboard reads one inside
     a heavy read, core/replica.py), whose ``pg_stat_activity`` does not list the primary's
     writers while its snapshot does. Running ids are within 2**31 behind the next id,
-    which maps each 32-bit ``backend_xid`` back to its full 64-bit id."""
+    which maps each 32-bit ``backend_xid`` back to its full 64-bit id.
+
+    After the bound, as ``bound:id,id,…``, the writers running then (this database's; on a
+    replica the snapshot's): counts read while one of them was open may lack what it
+    commits later, with a time older than the newest change they saw — so once one of
+    them has ended, the next read counts the rows written within the window again
+    (``fill_counts``). Read in a transaction that began earlier, the bound alone."""
     if _reading().vendor != "postgresql":
         return "NULL"
+    writer = "s.next - ((s.next %% 4294967296 - a.backend_xid::text::bigint + 4294967296) %% 4294967296)"
     return (
         "(SELECT CASE WHEN now() = statement_timestamp() AND NOT pg_is_in_recovery() THEN "
-        "LEAST(s.next, MIN(s.next - ((s.next %% 4294967296 - a.backend_xid::text::bigint + 4294967296) "
-        "%% 4294967296))) ELSE MIN(s.oldest) END "
+        "LEAST(s.next, MIN(w.xid))::text || COALESCE(':' || STRING_AGG(w.xid::text, ',' ORDER BY w.xid), '') "
+        "WHEN pg_is_in_recovery() THEN MIN(s.oldest)::text || COALESCE(':' || (SELECT STRING_AGG(x::text, ',') "
+        "FROM pg_snapshot_xip(pg_current_snapshot()) x), '') "
+        "ELSE MIN(s.oldest)::text END "
         "FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next, "
         "pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS oldest) s "
-        "LEFT JOIN pg_stat_activity a ON a.datname = current_database() AND a.backend_xid IS NOT NULL "
-        "GROUP BY s.next)::text"
+        f"LEFT JOIN LATERAL (SELECT {writer} AS xid FROM pg_stat_activity a "
+        "WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL) w ON TRUE "
+        "GROUP BY s.next)"
     )
 
 
@@ -249,7 +259,7 @@ def _counts_stamp(period: Period, scope: Scope) -> tuple:
     then (``_snapshot_xmin_sql``: what counts read after it may have missed was written by
     that transaction or a later one)."""
     if getattr(period, "stamped_for", None) is scope:  # read with the period (dashboard_periods)
-        return period.reports_changed, period.tree_stamp, _xid(period.snapshot_xmin)
+        return period.reports_changed, period.tree_stamp, *_snapshot(period.snapshot_xmin)
     newest, params = _newest_change(scope).filter(period=period.pk).values("updated_at")[:1].query.sql_with_params()
     with _reading().cursor() as cursor:
         cursor.execute(f"SELECT ({newest}), {_tree_fingerprint_sql()}, {_snapshot_xmin_sql()}", params)
@@ -258,11 +268,15 @@ def _counts_stamp(period: Period, scope: Scope) -> tuple:
         changed_at = parse_datetime(changed_at)
         if timezone.is_naive(changed_at):
             changed_at = timezone.make_aware(changed_at, datetime.UTC)
-    return changed_at, tree, _xid(xmin)
+    return changed_at, tree, *_snapshot(xmin)
 
 
-def _xid(value) -> int | None:
-    return int(value) if value is not None else None
+def _snapshot(value: str | None) -> tuple[int | None, tuple[int, ...]]:
+    """``_snapshot_xmin_sql``'s text: the bound and the writers running then."""
+    if value is None:
+        return None, ()
+    bound, _sep, running = value.partition(":")
+    return int(bound), tuple(int(xid) for xid in running.split(",") if xid)
 
 
 # A change is read again when it is younger than the cached counts' newest change less this:
@@ -360,11 +374,15 @@ def fill_counts(
     by_prefix = {row.unit.path: row for row in rows}
     totals: dict[str, int] = defaultdict(int)
     today = timezone.localdate()
-    changed_at, tree, xmin = _counts_stamp(period, scope)
+    changed_at, tree, xmin, running = _counts_stamp(period, scope)
     tree_key = hashlib.sha256(str(tree).encode()).hexdigest()[:32]  # a short key with no spaces
     key = f"dashboard:counts:{period.pk}:{_scope_key(scope)}:{tree_key}:{today.isoformat()}"
     kept = cache.get(key)
-    if kept is not None and kept["at"] == changed_at:
+    # A writer running when the counts were kept may since have committed a report whose
+    # time is older than their newest change (it saved before another that committed
+    # first): the stamp did not move, yet the counts lack it. Once such a writer has ended,
+    # the rows written within the window are counted again, once.
+    if kept is not None and kept["at"] == changed_at and not set(kept.get("running", ())) - set(running):
         grouped = kept["lines"]
     else:
         grouped = None
@@ -372,7 +390,9 @@ def fill_counts(
             grouped = _counted_again(scope, period, today, kept)
         if grouped is None:
             grouped = _grouped_counts(scope, period, today)
-        cache.set(key, {"at": changed_at, "xmin": xmin, "lines": grouped}, timeout=COUNTS_CACHE_SECONDS)
+        cache.set(
+            key, {"at": changed_at, "xmin": xmin, "running": running, "lines": grouped}, timeout=COUNTS_CACHE_SECONDS
+        )
     warned: dict[str, int] = defaultdict(int)
     for line in grouped:  # (prefix, category_id, *states, *levels)
         for level, n in zip(WARNED, map(int, line[2 + len(STATES) :]), strict=True):
