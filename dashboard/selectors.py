@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Rank, Substr
@@ -60,16 +60,18 @@ def dashboard_periods(*, stamped: Scope | None = None) -> list[Period]:
     scope's provinces, and the unit tree's fingerprint computed once (an InitPlan) — so the
     dashboard pays no separate query for it."""
     qs = Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half")
+    kept = _kept_stamps() if stamped is not None else None
     if stamped is not None:
         newest = _newest_change(stamped).filter(period=OuterRef("pk")).values("updated_at")[:1]
-        qs = qs.annotate(
-            reports_changed=Subquery(newest),
-            tree_stamp=RawSQL(_tree_fingerprint_sql(), []),
-            snapshot_xmin=RawSQL(_snapshot_xmin_sql(), []),
-        )
+        qs = qs.annotate(reports_changed=Subquery(newest), snapshot_xmin=RawSQL(_snapshot_xmin_sql(), []))
+        if kept is None:
+            qs = qs.annotate(tree_stamp=RawSQL(_tree_fingerprint_sql(), []))
     periods = list(qs)
     for period in periods:
         period.stamped_for = stamped
+        if kept is not None:
+            period.tree_stamp = f"units:{kept['units']}"
+            period.kept_stamps = kept
     return periods
 
 
@@ -197,6 +199,21 @@ def _scope_key(scope: Scope) -> str:
     return str(scope.root.pk if scope.root is not None and not scope.whole_organization else 0)
 
 
+def _kept_stamps() -> dict[str, str] | None:
+    """The stamps of the unit tree and of the stored scores kept in the cache
+    (``pagecache.watch_tables``, registered in apps.py: every write to the units', the
+    scores' or the score lines' table replaces its stamp, at once and again at commit —
+    a unit moved, renamed, closed by a merge, the bulk updates of ``core.provinces.refill``
+    alike), in one round trip to the cache and no query: at ten times province scale the
+    tree's fingerprint (``_tree_fingerprint_sql``) read 20,000 units on every page. None
+    where they cannot stand for the tables: the database cache of `make run` (one office,
+    and reading the cache is a query there too) and reads on a replica, which may not have
+    replayed a write whose stamp is already new — there the tables are read."""
+    if not pagecache.in_use() or _reading().alias != DEFAULT_DB_ALIAS:
+        return None
+    return pagecache.tables_stamps("units", "scores")
+
+
 def _tree_fingerprint_sql() -> str:
     """A fingerprint of the unit tree, as a scalar SQL expression: each unit's path (a unit
     moved elsewhere changes which row it rolls up into) and what a cached ranking line
@@ -261,8 +278,11 @@ def _counts_stamp(period: Period, scope: Scope) -> tuple:
     if getattr(period, "stamped_for", None) is scope:  # read with the period (dashboard_periods)
         return period.reports_changed, period.tree_stamp, *_snapshot(period.snapshot_xmin)
     newest, params = _newest_change(scope).filter(period=period.pk).values("updated_at")[:1].query.sql_with_params()
+    kept = _kept_stamps()
+    tree_sql = _tree_fingerprint_sql() if kept is None else "%s"
+    tree_params = [] if kept is None else [f"units:{kept['units']}"]
     with _reading().cursor() as cursor:
-        cursor.execute(f"SELECT ({newest}), {_tree_fingerprint_sql()}, {_snapshot_xmin_sql()}", params)
+        cursor.execute(f"SELECT ({newest}), {tree_sql}, {_snapshot_xmin_sql()}", [*params, *tree_params])
         changed_at, tree, xmin = cursor.fetchone()
     if isinstance(changed_at, str):  # SQLite hands a hand-written query's time back as text (UTC)
         changed_at = parse_datetime(changed_at)
@@ -580,8 +600,13 @@ def _scores_stamp(periods: list[Period]) -> str:
     while a score deleted alone changes the count), and the unit tree's fingerprint (a
     unit moved, renamed or made another kind changes the lines and who is ranked with
     whom). The fingerprint is the one read with the period on the dashboard
-    (``dashboard_periods(stamped=scope)``), else read in the same query."""
+    (``dashboard_periods(stamped=scope)``), else read in the same query. Where the cache
+    keeps the tables' stamps (``_kept_stamps``), those instead, and no query at all."""
     ids = [period.pk for period in periods]
+    kept = getattr(periods[0], "kept_stamps", None) or _kept_stamps()
+    if kept is not None:  # the tables' stamps: no query
+        stamp = f"{ids};scores:{kept['scores']};units:{kept['units']}"
+        return hashlib.sha256(stamp.encode()).hexdigest()[:32]
     tree = getattr(periods[0], "tree_stamp", None)
     tree_sql = "NULL" if tree is not None else _tree_fingerprint_sql()
     marks = ", ".join(["%s"] * len(ids))
