@@ -111,6 +111,41 @@ def bump_people() -> None:
     cache.set(PEOPLE_STAMP_KEY, uuid.uuid4().hex, timeout=None)
 
 
+# Stamps of named sets of tables (``watch_tables``): each replaced by every write that names
+# one of its tables, however made, like the people stamp. A reader that depends on those
+# tables only (the dashboard's unit tree, the stored scores) keeps its result under the
+# stamp instead of reading a fingerprint of the tables on every request.
+_TABLE_STAMPS: dict[str, tuple[tuple[str, ...], object]] = {}
+
+
+def watch_tables(name: str, *tables: str) -> None:
+    """Keep the stamp ``name``, replaced by every write naming one of ``tables`` (and every
+    ``TRUNCATE``, and every ``migrate``). Called when the apps are ready, in every process
+    that may write (web, Celery, commands), so that none writes unseen."""
+
+    def bump_tables():
+        cache.set(_table_key(name), uuid.uuid4().hex, timeout=None)
+
+    _TABLE_STAMPS[name] = (tuple(table.lower() for table in tables), bump_tables)
+
+
+def _table_key(name: str) -> str:
+    return f"pagecache:tables:{name}"
+
+
+def tables_stamp(name: str) -> str:
+    """The current stamp of the tables watched as ``name`` (a fresh one when the cache lost
+    it: never an old one). Writes made outside Django (``psql``) are not seen: a result kept
+    under it lives no longer than its own timeout."""
+    return _current(_table_key(name))
+
+
+def tables_stamps(*names: str) -> dict[str, str]:
+    """``tables_stamp`` of each of ``names``, in one round trip to the cache."""
+    found = cache.get_many([_table_key(name) for name in names])
+    return {name: found.get(_table_key(name)) or tables_stamp(name) for name in names}
+
+
 def changes_shown_data(sql: str) -> bool:
     """Whether ``sql`` writes something a cached page could show."""
     found = _WRITE.match(sql)
@@ -156,6 +191,19 @@ def _bump_now_and_at_commit(connection, bump_stamp) -> None:
         transaction.on_commit(bump_stamp, using=connection.alias)
 
 
+def _changed_table_stamps(sql: str) -> list:
+    """The bumps of the table stamps ``sql`` may change (``watch_tables``)."""
+    if not _TABLE_STAMPS or (_WRITE.match(sql) is None and _CTE_WRITE.match(sql) is None):
+        return []
+    lowered = sql.lower()
+    truncate = lowered.lstrip().startswith("truncate")
+    return [
+        bump_tables
+        for tables, bump_tables in _TABLE_STAMPS.values()
+        if truncate or any(table in lowered for table in tables)
+    ]
+
+
 def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str):
@@ -165,6 +213,8 @@ def _watch(execute, sql, params, many, context):
                 _bump_now_and_at_commit(context["connection"], bump)
             if people:
                 _bump_now_and_at_commit(context["connection"], bump_people)
+            for bump_tables in _changed_table_stamps(sql):
+                _bump_now_and_at_commit(context["connection"], bump_tables)
     return result
 
 
@@ -173,6 +223,8 @@ def after_migrate(sender, **kwargs) -> None:
     the code before it are not served after it."""
     bump()
     bump_people()
+    for _tables, bump_tables in _TABLE_STAMPS.values():
+        bump_tables()
 
 
 def watch_writes(sender, connection, **kwargs) -> None:

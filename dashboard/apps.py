@@ -18,3 +18,12 @@ class DashboardConfig(AppConfig):
             return [next(answers) if u["pk"] else access.may_see_anything(user) for u in units]
 
         links.register("dashboard:index", dashboard_links_open)
+
+        # What the dashboard keeps in the cache under the unit tree and the stored scores
+        # (selectors._kept_stamps): a stamp each, replaced by every write to their tables.
+        from core import pagecache
+        from responsibilities.models import Unit
+        from scoring.models import ScoreLine, UnitScore
+
+        pagecache.watch_tables("units", Unit._meta.db_table)
+        pagecache.watch_tables("scores", UnitScore._meta.db_table, ScoreLine._meta.db_table)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Rank, Substr
@@ -60,16 +60,18 @@ def dashboard_periods(*, stamped: Scope | None = None) -> list[Period]:
     scope's provinces, and the unit tree's fingerprint computed once (an InitPlan) — so the
     dashboard pays no separate query for it."""
     qs = Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half")
+    kept = _kept_stamps() if stamped is not None else None
     if stamped is not None:
         newest = _newest_change(stamped).filter(period=OuterRef("pk")).values("updated_at")[:1]
-        qs = qs.annotate(
-            reports_changed=Subquery(newest),
-            tree_stamp=RawSQL(_tree_fingerprint_sql(), []),
-            snapshot_xmin=RawSQL(_snapshot_xmin_sql(), []),
-        )
+        qs = qs.annotate(reports_changed=Subquery(newest), snapshot_xmin=RawSQL(_snapshot_xmin_sql(), []))
+        if kept is None:
+            qs = qs.annotate(tree_stamp=RawSQL(_tree_fingerprint_sql(), []))
     periods = list(qs)
     for period in periods:
         period.stamped_for = stamped
+        if kept is not None:
+            period.tree_stamp = f"units:{kept['units']}"
+            period.kept_stamps = kept
     return periods
 
 
@@ -197,6 +199,21 @@ def _scope_key(scope: Scope) -> str:
     return str(scope.root.pk if scope.root is not None and not scope.whole_organization else 0)
 
 
+def _kept_stamps() -> dict[str, str] | None:
+    """The stamps of the unit tree and of the stored scores kept in the cache
+    (``pagecache.watch_tables``, registered in apps.py: every write to the units', the
+    scores' or the score lines' table replaces its stamp, at once and again at commit —
+    a unit moved, renamed, closed by a merge, the bulk updates of ``core.provinces.refill``
+    alike), in one round trip to the cache and no query: at ten times province scale the
+    tree's fingerprint (``_tree_fingerprint_sql``) read 20,000 units on every page. None
+    where they cannot stand for the tables: the database cache of `make run` (one office,
+    and reading the cache is a query there too) and reads on a replica, which may not have
+    replayed a write whose stamp is already new — there the tables are read."""
+    if not pagecache.in_use() or _reading().alias != DEFAULT_DB_ALIAS:
+        return None
+    return pagecache.tables_stamps("units", "scores")
+
+
 def _tree_fingerprint_sql() -> str:
     """A fingerprint of the unit tree, as a scalar SQL expression: each unit's path (a unit
     moved elsewhere changes which row it rolls up into) and what a cached ranking line
@@ -224,17 +241,27 @@ def _snapshot_xmin_sql() -> str:
     there the snapshot's ``xmin`` is used — and on a replica (the dashboard reads one inside
     a heavy read, core/replica.py), whose ``pg_stat_activity`` does not list the primary's
     writers while its snapshot does. Running ids are within 2**31 behind the next id,
-    which maps each 32-bit ``backend_xid`` back to its full 64-bit id."""
+    which maps each 32-bit ``backend_xid`` back to its full 64-bit id.
+
+    After the bound, as ``bound:id,id,…``, the writers running then (this database's; on a
+    replica the snapshot's): counts read while one of them was open may lack what it
+    commits later, with a time older than the newest change they saw — so once one of
+    them has ended, the next read counts the rows written within the window again
+    (``fill_counts``). Read in a transaction that began earlier, the bound alone."""
     if _reading().vendor != "postgresql":
         return "NULL"
+    writer = "s.next - ((s.next %% 4294967296 - a.backend_xid::text::bigint + 4294967296) %% 4294967296)"
     return (
         "(SELECT CASE WHEN now() = statement_timestamp() AND NOT pg_is_in_recovery() THEN "
-        "LEAST(s.next, MIN(s.next - ((s.next %% 4294967296 - a.backend_xid::text::bigint + 4294967296) "
-        "%% 4294967296))) ELSE MIN(s.oldest) END "
+        "LEAST(s.next, MIN(w.xid))::text || COALESCE(':' || STRING_AGG(w.xid::text, ',' ORDER BY w.xid), '') "
+        "WHEN pg_is_in_recovery() THEN MIN(s.oldest)::text || COALESCE(':' || (SELECT STRING_AGG(x::text, ',') "
+        "FROM pg_snapshot_xip(pg_current_snapshot()) x), '') "
+        "ELSE MIN(s.oldest)::text END "
         "FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next, "
         "pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS oldest) s "
-        "LEFT JOIN pg_stat_activity a ON a.datname = current_database() AND a.backend_xid IS NOT NULL "
-        "GROUP BY s.next)::text"
+        f"LEFT JOIN LATERAL (SELECT {writer} AS xid FROM pg_stat_activity a "
+        "WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL) w ON TRUE "
+        "GROUP BY s.next)"
     )
 
 
@@ -249,20 +276,27 @@ def _counts_stamp(period: Period, scope: Scope) -> tuple:
     then (``_snapshot_xmin_sql``: what counts read after it may have missed was written by
     that transaction or a later one)."""
     if getattr(period, "stamped_for", None) is scope:  # read with the period (dashboard_periods)
-        return period.reports_changed, period.tree_stamp, _xid(period.snapshot_xmin)
+        return period.reports_changed, period.tree_stamp, *_snapshot(period.snapshot_xmin)
     newest, params = _newest_change(scope).filter(period=period.pk).values("updated_at")[:1].query.sql_with_params()
+    kept = _kept_stamps()
+    tree_sql = _tree_fingerprint_sql() if kept is None else "%s"
+    tree_params = [] if kept is None else [f"units:{kept['units']}"]
     with _reading().cursor() as cursor:
-        cursor.execute(f"SELECT ({newest}), {_tree_fingerprint_sql()}, {_snapshot_xmin_sql()}", params)
+        cursor.execute(f"SELECT ({newest}), {tree_sql}, {_snapshot_xmin_sql()}", [*params, *tree_params])
         changed_at, tree, xmin = cursor.fetchone()
     if isinstance(changed_at, str):  # SQLite hands a hand-written query's time back as text (UTC)
         changed_at = parse_datetime(changed_at)
         if timezone.is_naive(changed_at):
             changed_at = timezone.make_aware(changed_at, datetime.UTC)
-    return changed_at, tree, _xid(xmin)
+    return changed_at, tree, *_snapshot(xmin)
 
 
-def _xid(value) -> int | None:
-    return int(value) if value is not None else None
+def _snapshot(value: str | None) -> tuple[int | None, tuple[int, ...]]:
+    """``_snapshot_xmin_sql``'s text: the bound and the writers running then."""
+    if value is None:
+        return None, ()
+    bound, _sep, running = value.partition(":")
+    return int(bound), tuple(int(xid) for xid in running.split(",") if xid)
 
 
 # A change is read again when it is younger than the cached counts' newest change less this:
@@ -360,11 +394,15 @@ def fill_counts(
     by_prefix = {row.unit.path: row for row in rows}
     totals: dict[str, int] = defaultdict(int)
     today = timezone.localdate()
-    changed_at, tree, xmin = _counts_stamp(period, scope)
+    changed_at, tree, xmin, running = _counts_stamp(period, scope)
     tree_key = hashlib.sha256(str(tree).encode()).hexdigest()[:32]  # a short key with no spaces
     key = f"dashboard:counts:{period.pk}:{_scope_key(scope)}:{tree_key}:{today.isoformat()}"
     kept = cache.get(key)
-    if kept is not None and kept["at"] == changed_at:
+    # A writer running when the counts were kept may since have committed a report whose
+    # time is older than their newest change (it saved before another that committed
+    # first): the stamp did not move, yet the counts lack it. Once such a writer has ended,
+    # the rows written within the window are counted again, once.
+    if kept is not None and kept["at"] == changed_at and not set(kept.get("running", ())) - set(running):
         grouped = kept["lines"]
     else:
         grouped = None
@@ -372,7 +410,9 @@ def fill_counts(
             grouped = _counted_again(scope, period, today, kept)
         if grouped is None:
             grouped = _grouped_counts(scope, period, today)
-        cache.set(key, {"at": changed_at, "xmin": xmin, "lines": grouped}, timeout=COUNTS_CACHE_SECONDS)
+        cache.set(
+            key, {"at": changed_at, "xmin": xmin, "running": running, "lines": grouped}, timeout=COUNTS_CACHE_SECONDS
+        )
     warned: dict[str, int] = defaultdict(int)
     for line in grouped:  # (prefix, category_id, *states, *levels)
         for level, n in zip(WARNED, map(int, line[2 + len(STATES) :]), strict=True):
@@ -560,8 +600,13 @@ def _scores_stamp(periods: list[Period]) -> str:
     while a score deleted alone changes the count), and the unit tree's fingerprint (a
     unit moved, renamed or made another kind changes the lines and who is ranked with
     whom). The fingerprint is the one read with the period on the dashboard
-    (``dashboard_periods(stamped=scope)``), else read in the same query."""
+    (``dashboard_periods(stamped=scope)``), else read in the same query. Where the cache
+    keeps the tables' stamps (``_kept_stamps``), those instead, and no query at all."""
     ids = [period.pk for period in periods]
+    kept = getattr(periods[0], "kept_stamps", None) or _kept_stamps()
+    if kept is not None:  # the tables' stamps: no query
+        stamp = f"{ids};scores:{kept['scores']};units:{kept['units']}"
+        return hashlib.sha256(stamp.encode()).hexdigest()[:32]
     tree = getattr(periods[0], "tree_stamp", None)
     tree_sql = "NULL" if tree is not None else _tree_fingerprint_sql()
     marks = ", ".join(["%s"] * len(ids))
