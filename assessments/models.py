@@ -18,7 +18,7 @@ from core.deadlines import Warning, deadline_warning  # noqa: F401 - the names t
 from core.events import AbstractTransitionEvent
 from core.fields import optional_link, person
 from core.issued import AbstractIssued
-from core.provinces import ProvinceKeyed
+from core.provinces import ProvinceKeyed, province_field
 from core.records import AbstractRecord
 
 
@@ -133,10 +133,24 @@ class Report(ProvinceKeyed):
     EDITABLE = (State.DRAFT, State.RETURNED)
     UNSUBMITTED = (State.DRAFT, State.RETURNED, State.LOCKED)
 
+    # The database checks the assignment by the composite key ``(province_id, assignment_id)
+    # → assignment (province_id, id)`` (``core.province_keys``), which refuses every row
+    # Django's single-column key would: that one is not declared (one check less per row
+    # when a period opens, docs/scale.md 4). The Citus step keeps the composite key.
     assignment = models.ForeignKey(
-        "responsibilities.Assignment", verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="reports"
+        "responsibilities.Assignment",
+        verbose_name=_("assignment"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        db_constraint=False,
     )
-    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports")
+    # No single-column indexes on period, unit and province: the composite indexes below
+    # (and the unique ones) lead with each of them, and a period's opening writes every
+    # index once per report (docs/scale.md 4).
+    province = province_field(db_index=False)
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports", db_index=False
+    )
     # Its own due date (时间节点), set when the period opens from the duty's due window
     # (``assessments.due``): warnings, reminders, escalation, the lock and the close read
     # it, not only the period's. ``quarter`` is 1–4 for a quarterly duty's report of that
@@ -146,7 +160,11 @@ class Report(ProvinceKeyed):
     # Copied from the assignment when the report is made and never changed: the dashboards
     # group hundreds of thousands of reports by unit and category without joining.
     unit = models.ForeignKey(
-        "responsibilities.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports"
+        "responsibilities.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        db_index=False,
     )
     category = models.ForeignKey(
         "responsibilities.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports"

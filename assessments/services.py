@@ -26,7 +26,7 @@ from core.errors import EvidenceError, PeriodClosedError, TransitionError
 from core.events import create_events
 from core.transitions import Transitions, require
 from core.uploads import check_upload
-from responsibilities.models import Assignment, Cadence, DueWindow, UnitKind
+from responsibilities.models import Assignment, Cadence, DueWindow, Duty, UnitKind
 
 from . import due, permissions
 from .models import Evidence, Grade, Half, Period, PeriodEvent, Report, ReportEvent, UnitPlan
@@ -121,11 +121,12 @@ def open_period(
     """
     before = period.reports.count()
     ids = list(assignments_for(period).order_by("pk").values_list("pk", flat=True))
-    done = 0
+    dues = _due_rows(period)
+    done = created = 0
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         with transaction.atomic():
-            _insert_drafts(period=period, first=chunk[0], last=chunk[-1])
+            created += _insert_drafts(period=period, first=chunk[0], last=chunk[-1], dues=dues)
         done += len(chunk)
         if after_batch is not None:
             after_batch(done)
@@ -133,36 +134,43 @@ def open_period(
         state=Period.State.OPEN, opened_at=timezone.now()
     )
     period.refresh_from_db()
-    total = period.reports.count()
-    return OpenResult(period=period, created=total - before, existing=before)
+    return OpenResult(period=period, created=created, existing=before)
 
 
-def _insert_drafts(*, period: Period, first: int, last: int) -> None:
-    """INSERT … SELECT the draft reports of the assignments with ids in [first, last]: the
-    rows are made by the database, never built as Python objects, which is what keeps
-    60,000 reports within DESIGN.md's 10 seconds. One statement per due window of the
-    duties (a handful): each report gets its own due date and quarter (``assessments.due``;
-    a quarterly duty one report per quarter of the half). Fields this does not name get
-    their model default, so a field added to Report later needs no change here; the
-    unique (province, assignment, period, quarter) constraint skips reports that exist (a re-run, a
-    resumed crash).
+def _due_rows(period: Period) -> list[tuple[str, int, int, int, datetime.date]]:
+    """(due window, month or 0, day or 0, quarter, due date) of each report a duty reporting
+    in ``period`` makes (``assessments.due``): read once from the duties, not per batch."""
+    windows = (
+        Duty.objects.filter(active=True, checklist__year=period.year, cadence__in=cadences_in(period.half))
+        .order_by()
+        .values_list("due_window", "due_month", "due_day")
+        .distinct()
+    )
+    return [
+        (window, month or 0, day or 0, quarter, due_on)
+        for window, month, day in sorted(windows, key=str)
+        for quarter, due_on in due.due_dates(period, window, month, day)
+    ]
+
+
+def _insert_drafts(*, period: Period, first: int, last: int, dues: list) -> int:
+    """INSERT … SELECT the draft reports of the assignments with ids in [first, last]; the
+    number inserted. The rows are made by the database, never built as Python objects,
+    which is what keeps 60,000 reports within DESIGN.md's 10 seconds. One statement for
+    the batch: each assignment joined to the due rows of its duty's window (``dues``), so
+    a quarterly duty makes one report per quarter of the half, each with its own due date
+    and quarter. Fields this does not name get their model default, so a field added to
+    Report later needs no change here; the unique (province, assignment, period, quarter)
+    constraint skips reports that exist (a re-run, a resumed crash).
     """
-    # No ordering: DISTINCT over an ordered queryset would keep one row per assignment.
-    chunk = assignments_for(period).filter(pk__gte=first, pk__lte=last).order_by()
-    windows = chunk.values_list("duty__due_window", "duty__due_month", "duty__due_day").distinct()
-    for window, month, day in sorted(windows, key=str):
-        rows = chunk.filter(duty__due_window=window, duty__due_month=month, duty__due_day=day)
-        for quarter, due_on in due.due_dates(period, window, month, day):
-            _insert_select(period=period, rows=rows, quarter=quarter, due_on=due_on)
-
-
-def _insert_select(*, period: Period, rows, quarter: int, due_on: datetime.date) -> None:
+    if not dues:
+        return 0
+    # No ordering: the rows are inserted as the join yields them.
+    rows = assignments_for(period).filter(pk__gte=first, pk__lte=last).order_by()
     now = timezone.now()
     given = {
         "assignment": F("pk"),
         "period": Value(period.pk),
-        "due_on": Value(due_on, output_field=Report._meta.get_field("due_on")),
-        "quarter": Value(quarter, output_field=Report._meta.get_field("quarter")),
         "unit": F("unit_id"),
         "province": F("unit__province_id"),  # core.provinces: the unit's root
         "category": F("duty__category_id"),
@@ -170,9 +178,11 @@ def _insert_select(*, period: Period, rows, quarter: int, due_on: datetime.date)
         "created_at": Value(now, output_field=Report._meta.get_field("created_at")),
         "updated_at": Value(now, output_field=Report._meta.get_field("updated_at")),
     }
-    columns, values = [], []
+    from_dues = ("due_on", "quarter")  # the joined due row's
+    quote = connection.ops.quote_name
+    columns, values = [], {}
     for field in Report._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key or field.name in from_dues:
             continue
         if field.name in given:
             expression = given[field.name]
@@ -180,15 +190,26 @@ def _insert_select(*, period: Period, rows, quarter: int, due_on: datetime.date)
             continue
         else:
             expression = Value(field.get_default(), output_field=field)
-        columns.append(connection.ops.quote_name(field.column))
-        values.append(expression)
-    sql, params = rows.values_list(*values).query.sql_with_params()
+        columns.append(quote(field.column))
+        values[f"v{len(values)}"] = expression
+    window = {"w_window": F("duty__due_window"), "w_month": F("duty__due_month"), "w_day": F("duty__due_day")}
+    sql, params = rows.values(**values, **window).query.sql_with_params()
+    due_sql = ", ".join(
+        "(%s, CAST(%s AS integer), CAST(%s AS integer), CAST(%s AS smallint), CAST(%s AS date))" for _ in dues
+    )
+    selected = ", ".join(f"s.{quote(alias)}" for alias in values)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(Report._meta.db_table)} ({', '.join(columns)}) {sql} "
+            f"INSERT INTO {quote(Report._meta.db_table)} ({', '.join(columns)}, "
+            f"{quote(Report._meta.get_field('due_on').column)}, {quote(Report._meta.get_field('quarter').column)}) "
+            f"SELECT {selected}, w.due_on, w.quarter FROM ({sql}) s "
+            f"JOIN (VALUES {due_sql}) AS w (due_window, due_month, due_day, quarter, due_on) "
+            "ON s.w_window = w.due_window AND COALESCE(s.w_month, 0) = w.due_month "
+            "AND COALESCE(s.w_day, 0) = w.due_day "
             "ON CONFLICT (province_id, assignment_id, period_id, quarter) DO NOTHING",
-            params,
+            [*params, *(value for row in dues for value in row)],
         )
+        return cursor.rowcount
 
 
 def opening_day(period: Period) -> datetime.date:
