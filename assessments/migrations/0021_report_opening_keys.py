@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0019_province_foreign_keys'),
+        ('assessments', '0020_queue_index_covers_the_review_rules'),
         ('responsibilities', '0015_province_foreign_keys'),
     ]
 
