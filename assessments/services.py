@@ -194,18 +194,22 @@ def _insert_drafts(*, period: Period, first: int, last: int, dues: list) -> int:
         values[f"v{len(values)}"] = expression
     window = {"w_window": F("duty__due_window"), "w_month": F("duty__due_month"), "w_day": F("duty__due_day")}
     sql, params = rows.values(**values, **window).query.sql_with_params()
-    due_sql = ", ".join(
-        "(%s, CAST(%s AS integer), CAST(%s AS integer), CAST(%s AS smallint), CAST(%s AS date))" for _ in dues
-    )
+    # PostgreSQL types a VALUES list from its values: cast them. SQLite has no date type
+    # (a cast to one would make the date a number): its values go as they are.
+    typed = "(%s, CAST(%s AS integer), CAST(%s AS integer), CAST(%s AS smallint), CAST(%s AS date))"
+    due_sql = ", ".join(typed if connection.vendor == "postgresql" else "(%s, %s, %s, %s, %s)" for _ in dues)
     selected = ", ".join(f"s.{quote(alias)}" for alias in values)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(Report._meta.db_table)} ({', '.join(columns)}, "
             f"{quote(Report._meta.get_field('due_on').column)}, {quote(Report._meta.get_field('quarter').column)}) "
-            f"SELECT {selected}, w.due_on, w.quarter FROM ({sql}) s "
-            f"JOIN (VALUES {due_sql}) AS w (due_window, due_month, due_day, quarter, due_on) "
-            "ON s.w_window = w.due_window AND COALESCE(s.w_month, 0) = w.due_month "
-            "AND COALESCE(s.w_day, 0) = w.due_day "
+            # The due rows' columns by the names both PostgreSQL and SQLite give a VALUES
+            # list (column1: window, 2: month, 3: day, 4: quarter, 5: due date); SQLite
+            # names no columns of a derived table and needs a WHERE before ON CONFLICT.
+            f"SELECT {selected}, w.column5, w.column4 FROM ({sql}) s "
+            f"JOIN (VALUES {due_sql}) w "
+            "ON s.w_window = w.column1 AND COALESCE(s.w_month, 0) = w.column2 "
+            "AND COALESCE(s.w_day, 0) = w.column3 WHERE TRUE "
             "ON CONFLICT (province_id, assignment_id, period_id, quarter) DO NOTHING",
             [*params, *(value for row in dues for value in row)],
         )
