@@ -151,11 +151,17 @@ def reports(request):
             qs = qs.filter(selectors.warning_filter(period, data["warning"]))
         if data.get("late"):
             qs = qs.filter(late=True)
+    counted = qs
     qs = qs.filter(provinces.joined("assignment"))  # within its province (docs/scale.md 5)
     qs = qs.select_related("unit", "category", "assignment__duty", "responsible").order_by(
         "unit__path", "category__order", "assignment__duty__code", "id"
     )
-    page = Paginator(qs, REPORTS_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(qs, REPORTS_PAGE)
+    # Counted on the reports alone: the join above keeps every report (a report and its
+    # assignment share their province), and joined in the count it looked up each counted
+    # report's assignment (0.5 s for the week's 300,000 at ten times province scale).
+    paginator.count = counted.count()
+    page = paginator.get_page(request.GET.get("page"))
     for report in page:
         report.period = period
     query = request.GET.copy()

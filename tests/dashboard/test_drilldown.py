@@ -66,3 +66,20 @@ def test_bad_filters_answer_400_with_a_message(client_as, data, params):
     response = client_as("leader").get(reverse("dashboard:reports"), params)
     assert response.status_code == 400
     assert "筛选条件无效" in response.content.decode()
+
+
+def test_the_lists_count_reads_the_reports_alone(client_as, cast, data):
+    """The count behind the pager joins no assignment: the rows shown join their assignment within
+    its province (docs/scale.md 5), which keeps every report, but a count joining it looked
+    each counted report's assignment up one by one (at ten times province scale, 300,000
+    reports due within the week: 0.5 s of a 0.55 s page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("leader")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("dashboard:reports"), {"period": data.cur.pk, "unit": cast.committee.pk})
+    assert response.context["page"].paginator.count == 7
+    count = 'COUNT(*) AS "__count" FROM "assessments_report"'
+    counts = [q["sql"] for q in captured.captured_queries if count in q["sql"]]
+    assert counts and not [sql for sql in counts if 'JOIN "responsibilities_assignment"' in sql], counts
