@@ -3,6 +3,7 @@
 620,000), and every number is that of the change: the changed row, the totals and the
 warnings; the other rows as they were."""
 
+import contextlib
 import datetime
 import threading
 
@@ -101,19 +102,16 @@ def test_a_secretary_and_a_subtree_count_their_rows_again_after_a_change(client_
     assert {(r.unit.code, r.own): r.count("submitted") for r in again.rows}[("ZBA", False)] == 2
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_report_saved_before_the_counts_and_committed_after_them_is_counted(client_as, cast, data):
-    """A real late commit: another connection saves a report, the dashboard counts while that
-    transaction is still open (so without it), then it commits; the next change of another
-    row brings it in — the counts never stay without it once the stamp moves."""
-    client = client_as("leader")
-    assert overview(client).totals["approved"] == 3
+@contextlib.contextmanager
+def approved_in_an_open_transaction(report_pk: int):
+    """Another connection approves the report and holds its transaction open while the block
+    runs; it commits when the block ends."""
     saved, release = threading.Event(), threading.Event()
 
     def writer():
         try:
             with transaction.atomic():
-                report = Report.objects.get(pk=data.reports["b_locked"].pk)
+                report = Report.objects.get(pk=report_pk)
                 report.state = Report.State.APPROVED
                 report.save()
                 saved.set()
@@ -123,12 +121,25 @@ def test_a_report_saved_before_the_counts_and_committed_after_them_is_counted(cl
 
     thread = threading.Thread(target=writer)
     thread.start()
-    assert saved.wait(30)
-    data.reports["dz"].save()  # a change the counts are read for while the writer is open
-    during = overview(client)
-    assert during.totals["approved"] == 3  # not committed yet: not seen
-    release.set()
-    thread.join(30)
+    try:
+        assert saved.wait(30)
+        yield
+    finally:
+        release.set()
+        thread.join(30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_saved_before_the_counts_and_committed_after_them_is_counted(client_as, cast, data):
+    """A real late commit: another connection saves a report, the dashboard counts while that
+    transaction is still open (so without it), then it commits; the next change of another
+    row brings it in — the counts never stay without it once the stamp moves."""
+    client = client_as("leader")
+    assert overview(client).totals["approved"] == 3
+    with approved_in_an_open_transaction(data.reports["b_locked"].pk):
+        data.reports["dz"].save()  # a change the counts are read for while the writer is open
+        during = overview(client)
+        assert during.totals["approved"] == 3  # not committed yet: not seen
     data.reports["discipline"].save()  # the next change, of another row than the late one
     after = overview(client)
     assert after.totals["approved"] == 4 and after.totals.get("locked", 0) == 0
@@ -145,29 +156,10 @@ def test_a_late_commit_older_than_the_newest_change_is_counted_without_another_c
     need_postgres()
     client = client_as("leader")
     assert overview(client).totals["approved"] == 3
-    saved, release = threading.Event(), threading.Event()
-
-    def writer():
-        try:
-            with transaction.atomic():
-                report = Report.objects.get(pk=data.reports["b_locked"].pk)
-                report.state = Report.State.APPROVED
-                report.save()
-                saved.set()
-                release.wait(30)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    try:
-        assert saved.wait(30)
+    with approved_in_an_open_transaction(data.reports["b_locked"].pk):
         data.reports["dz"].save()  # T2: later than T1's, committed first
         during = overview(client)
         assert during.totals["approved"] == 3  # T1 not committed yet: not seen
-    finally:
-        release.set()
-        thread.join(30)
     late = Report.objects.get(pk=data.reports["b_locked"].pk)
     assert late.updated_at < Report.objects.get(pk=data.reports["dz"].pk).updated_at
     with CaptureQueriesContext(connection) as captured:
