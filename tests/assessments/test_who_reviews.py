@@ -58,19 +58,24 @@ def minutes():
     return SimpleUploadedFile("党组会议纪要.pdf", pdf(), content_type="application/pdf")
 
 
-def test_the_admin_records_a_meeting_that_approves_without_a_grade(client_as, cast, period):
-    own = submit(party_report(cast, period, code="D-05", kind=PostKind.SECRETARY), cast.other_leader)
-    client = client_as("admin")
-    url = reverse("assessments:meetings")
-    assert client.get(url).status_code == 200
-    data = {
+def meeting_form(cast, report) -> dict:
+    """The 党组会议 form: the 党组, today, two attendees, approving ``report``."""
+    return {
         "unit": cast.party_group.pk,
         "held_on": timezone.localdate().isoformat(),
         "attendees": [cast.leader.pk, cast.other_leader.pk],
         "decisions": "审议通过",
         "minutes": minutes(),
-        "reports": [own.pk],
+        "reports": [report.pk],
     }
+
+
+def test_the_admin_records_a_meeting_that_approves_without_a_grade(client_as, cast, period):
+    own = submit(party_report(cast, period, code="D-05", kind=PostKind.SECRETARY), cast.other_leader)
+    client = client_as("admin")
+    url = reverse("assessments:meetings")
+    assert client.get(url).status_code == 200
+    data = meeting_form(cast, own)
     assert client.post(url, data).status_code == 302
     own.refresh_from_db()
     assert own.state == State.APPROVED and own.grade == "" and own.reviewer is None
@@ -115,14 +120,7 @@ def test_a_meeting_locks_the_reports_it_heard_within_their_province(client_as, c
     from django.test.utils import CaptureQueriesContext
 
     own = submit(party_report(cast, period, code="D-05", kind=PostKind.SECRETARY), cast.other_leader)
-    data = {
-        "unit": cast.party_group.pk,
-        "held_on": timezone.localdate().isoformat(),
-        "attendees": [cast.leader.pk, cast.other_leader.pk],
-        "decisions": "审议通过",
-        "minutes": minutes(),
-        "reports": [own.pk],
-    }
+    data = meeting_form(cast, own)
     with CaptureQueriesContext(connection) as queries:
         assert client_as("admin").post(reverse("assessments:meetings"), data).status_code == 302
     own.refresh_from_db()
