@@ -148,6 +148,42 @@ def joined_if_set(path: str, *, via: str = "", row: str = "") -> Q:
     return Q(**{f"{row}{path}__isnull": True}) | Q(**{f"{row}{path}__province": own})
 
 
+def outer(path: str, *, via: str = "") -> models.FilteredRelation:
+    """The keyed row ``path`` names along a key that may be empty (a rectification's post),
+    joined with the provinces' equality in the ``LEFT JOIN``'s own ``ON`` — Citus plans an
+    outer join between distributed tables only with the distribution column there
+    (docs/scale.md 5), where ``joined_if_set`` puts it in the ``WHERE``. ``via``: the row on
+    the way whose province ``path``'s must equal (``via="report"``, ``path="report__assignment"``),
+    else the row's own. Annotated under a name of its own (``post_here``) and given back
+    under the key's by ``outer_rows``:
+
+        rows = Rectification.objects.annotate(post_here=provinces.outer("post"))
+        rows = provinces.outer_rows(rows.select_related("post_here__holder"), post_here="post")
+    """
+    own = F(f"{via}__province") if via else F("province")
+    return models.FilteredRelation(path, condition=Q(**{f"{path}__province": own}))
+
+
+def outer_rows(rows: Iterable[models.Model], **names: str) -> list[models.Model]:
+    """``rows`` read, each ``outer`` row (the annotation's name) cached as the key it
+    follows (``post_here="post"``, ``report_assignment="report__assignment"``), so that
+    ``row.post`` reads no query: the row, or None when the key is empty. A key set whose row
+    was not found within the province (none: the composite keys, ``core.province_keys``,
+    keep a row in its parent's province) is left to read itself."""
+    rows = list(rows)
+    for row in rows:
+        for name, path in names.items():
+            *way, key = path.split("__")
+            owner = functools.reduce(lambda obj, step: obj and getattr(obj, step), way, row)
+            if owner is None:
+                continue
+            field = owner._meta.get_field(key)
+            found = getattr(row, name, None)
+            if found is not None or getattr(owner, field.attname) is None:
+                field.set_cached_value(owner, found)
+    return rows
+
+
 def beside(outer: str = "") -> Q:
     """In a subquery correlated with an outer keyed row (``EXISTS`` of the posts of the
     report's unit, a liaison's holder as an annotation), the rows of the outer row's province:

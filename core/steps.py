@@ -19,10 +19,12 @@ from .forms import attempt
 
 def item_page(request, template: str, thing, *, status: int = 200, **context):
     """An item's page: its timeline (``thing.events``) and files (``thing.attachments``
-    unless ``context`` names them), and ``context``."""
-    context.setdefault("events", thing.events.select_related("actor"))
+    unless ``context`` names them), and ``context``. Both are read within the item's
+    province (they lie in it: docs/scale.md 5), so the page stays on its shard."""
+    province = thing.province_id
+    context.setdefault("events", thing.events.filter(province=province).select_related("actor"))
     if "attachments" not in context:
-        context["attachments"] = thing.attachments.select_related("uploaded_by")
+        context["attachments"] = thing.attachments.filter(province=province).select_related("uploaded_by")
     return render(request, template, context, status=status)
 
 

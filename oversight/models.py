@@ -190,6 +190,12 @@ class SupervisionNotice(AbstractIssued, ProvinceKeyed):
             self.organization_id = self.province_id
         super().save(*args, **kwargs)
 
+    @staticmethod
+    def filed_by_q(person_id: int) -> models.Q:
+        """The notices ``person_id`` issued: they read them whatever their scope
+        (``responsibilities.access``: ``visible`` and, second and by id alone, ``find``)."""
+        return models.Q(issued_by=person_id)
+
     @property
     def label(self) -> str:
         """督办〔2026〕3号."""
@@ -281,6 +287,12 @@ class Attachment(AbstractAttachment, ProvinceKeyed):
         SupervisionNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+
+    @staticmethod
+    def filed_by_q(person_id: int) -> models.Q:
+        """The files of the notices ``person_id`` issued, which they read with the notice
+        (``SupervisionNotice.filed_by_q``), the notice joined within the file's province."""
+        return models.Q(notice__issued_by=person_id, notice__province=models.F("province"))
 
     class Meta(AbstractAttachment.Meta):
         verbose_name = _("attachment")

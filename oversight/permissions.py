@@ -23,7 +23,7 @@ Objects a person may not see answer 404; actions they may not take 403.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts import roles
@@ -48,9 +48,9 @@ def report_rectifications_visible_to(user, report) -> QuerySet:
 
 
 def notices_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
-    """What the scope covers, and the notices one issued oneself."""
-    qs = SupervisionNotice.objects.all() if qs is None else qs
-    return access.visible(user, qs, also=Q(issued_by=user.pk))
+    """What the scope covers, and the notices one issued oneself (``access.visible`` adds
+    them: ``SupervisionNotice.filed_by_q``)."""
+    return access.visible(user, SupervisionNotice.objects.all() if qs is None else qs)
 
 
 def rectification_links_open(user, targets: list[dict]) -> list[bool]:
@@ -160,33 +160,47 @@ NOTICE_ACTIONS = {
 
 
 def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
-    """Fetch and authorize in one step: 404 when unseen, 403 when the action is not theirs."""
-    found = (
+    """Fetch and authorize in one step: 404 when unseen, 403 when the action is not theirs.
+
+    The URL names no province: the rectification is looked up within the provinces in which
+    the person may read (``access.find``: on Citus those shards only), as a report is; what
+    it sees is what its list shows (``rectifications_visible_to``)."""
+    rows = (
         rectifications_visible_to(user)
-        # Its post within its province, its report's assignment within the report's (the
-        # report, finding and notice may lie in another: core.province_keys.CROSSING).
-        .filter(provinces.joined_if_set("post"), provinces.joined_if_set("report__assignment", via="report"))
-        .select_related("unit", "post__holder", "raised_by", "report__assignment__duty", "finding", "notice", "duty")
-        .filter(pk=pk_or_404(pk))
-        .first()
+        # Its post within its province, its report's assignment within the report's, each in
+        # its outer join's ON (core.provinces.outer); the report, finding and notice may lie
+        # in another province (core.province_keys.CROSSING), joined by id alone.
+        .annotate(post_here=provinces.outer("post"))
+        .annotate(report_assignment=provinces.outer("report__assignment", via="report"))
+        .select_related("unit", "post_here__holder", "raised_by", "report", "report_assignment__duty")
+        .select_related("finding", "notice", "duty")
     )
-    if found is None:
-        raise Http404
+    found = _find(user, rows, pk, post_here="post", report_assignment="report__assignment")
     if not RECTIFICATION_ACTIONS[action](user, found):
         raise PermissionDenied(access.judge_refusal(user, unit=found.unit) if action == "verify" else "")
     return found
 
 
+def _find(user, rows: QuerySet, pk, **outer):
+    """``access.find`` of the row ``pk``, 404 when it is not found (or not theirs to know
+    of), its ``outer`` rows given back under their keys (``core.provinces.outer_rows``)."""
+    try:
+        found = access.find(user, rows, pk_or_404(pk))
+    except rows.model.DoesNotExist:
+        raise Http404 from None
+    return provinces.outer_rows([found], **outer)[0]
+
+
 def get_notice_for(user, pk, *, action: str = "view") -> SupervisionNotice:
-    found = (
+    """As ``get_rectification_for``: looked up within the provinces in which the person may
+    read; a notice they issued (and may no longer see by scope) second, by id and issuer
+    alone (``SupervisionNotice.filed_by_q``, through ``access.find``)."""
+    rows = (
         notices_visible_to(user)
-        .filter(provinces.joined_if_set("report__assignment", via="report"))  # as a rectification's
-        .select_related("unit", "issued_by", "replied_by", "report__assignment__duty", "rectification")
-        .filter(pk=pk_or_404(pk))
-        .first()
+        .annotate(report_assignment=provinces.outer("report__assignment", via="report"))  # as a rectification's
+        .select_related("unit", "issued_by", "replied_by", "report", "report_assignment__duty", "rectification")
     )
-    if found is None:
-        raise Http404
+    found = _find(user, rows, pk, report_assignment="report__assignment")
     if not NOTICE_ACTIONS[action](user, found):
         reason = access.judge_refusal(user, unit=found.unit, submitted_by_id=found.replied_by_id)
         raise PermissionDenied(reason if action == "settle" else "")

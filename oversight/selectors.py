@@ -39,14 +39,26 @@ def attach_days_left(items, today: datetime.date):
     return items
 
 
+def with_post(qs: QuerySet) -> QuerySet:
+    """Rectifications with their post (if any) and its holder, the post joined within the
+    rectification's province in the join's ``ON`` (``core.provinces.outer``: on Citus a
+    co-located outer join, docs/scale.md 5). Read them through ``posts_of``."""
+    return qs.annotate(post_here=provinces.outer("post")).select_related("post_here__holder")
+
+
+def posts_of(qs) -> list[Rectification]:
+    """The rectifications of ``with_post(…)``, each with ``post`` read already."""
+    return provinces.outer_rows(qs, post_here="post")
+
+
 def open_rectifications_due(today: datetime.date | None = None) -> list[Rectification]:
     today = today or timezone.localdate()
     qs = (
-        Rectification.objects.filter(provinces.joined_if_set("post"), state=RState.OPEN)
-        .select_related("unit", "post__holder", "raised_by")
+        with_post(Rectification.objects.filter(state=RState.OPEN))
+        .select_related("unit", "raised_by")
         .order_by("deadline", "pk")
     )
-    return attach_days_left(list(qs), today)
+    return attach_days_left(posts_of(qs), today)
 
 
 def overdue_rectifications(today: datetime.date | None = None) -> list[Rectification]:
@@ -107,9 +119,8 @@ def filter_rectifications(qs: QuerySet, *, state: str = "", unit=None, overdue: 
         qs = qs.filter(state=RState.OPEN, deadline__lt=today)
     # Being rectified first, then waiting for verification, then closed; soonest deadline first.
     step = Case(When(state=RState.OPEN, then=0), When(state=RState.REPORTED, then=1), default=2)
-    # Its post (if any) within its province: co-located on Citus (docs/scale.md 5).
-    qs = qs.filter(provinces.joined_if_set("post"))
-    return qs.select_related("unit", "post__holder", "raised_by").order_by(step, "deadline", "pk")
+    # Its post (if any) within its province; read the rows through ``posts_of``.
+    return with_post(qs).select_related("unit", "raised_by").order_by(step, "deadline", "pk")
 
 
 def filter_notices(qs: QuerySet, *, state: str = "", unit=None, overdue: bool = False, today=None) -> QuerySet:

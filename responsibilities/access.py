@@ -412,7 +412,8 @@ def unit_q(user, field: str = "unit") -> Q:
 
 def visible(user, qs: QuerySet, field: str = "unit", *, also: Q | None = None) -> QuerySet:
     """``qs`` limited to the rows ``user`` may see: the units of their scope (or the rows
-    ``also`` names, such as the notices one issued oneself), less what a restriction keeps
+    ``also`` names, or the model's ``filed_by_q``: the reports one submitted, the notices
+    one issued oneself), less what a restriction keeps
     from them. Reports, evidence, scores, rectifications, notices, appraisal items,
     exports and anything else that hangs off a unit go through here."""
     access = access_for(user)
@@ -470,8 +471,9 @@ def find(user, qs: QuerySet, pk):
 
 
 def _filer_grant(access: Access, model) -> Q | None:
-    """An outgoing post holder keeps read access to what they filed (交接, issue 12): the
-    rows a model's ``filed_by_q`` names as theirs."""
+    """An outgoing post holder keeps read access to what they filed (交接, issue 12), and
+    an issuer to the 督办 notices they issued: the rows a model's ``filed_by_q`` names as
+    theirs."""
     filed_by = getattr(model, "filed_by_q", None)
     return filed_by(access.user.pk) if filed_by else None
 

@@ -11,13 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, FilteredRelation, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import SecurityEvent
 from accounts.security import record as log_security
+from core import provinces
 from core.attachments import attachment_response
 from core.errors import EvidenceError
 from core.forms import attempt
@@ -150,15 +151,16 @@ def record_detail(request, pk):
     photos, the duties it counts for; a talk's notes only to the people in it and the
     unit's secretary."""
     record = permissions.get_record_for(request.user, pk)
+    province = record.province_id  # its files and events are read within it (docs/scale.md 5)
     participants = list(record.participants.all())
     notes_open = access.may_read_talk_notes(request.user, record, {p.pk for p in participants})
     may_record = access.may_record_work(request.user, record.unit_id)
     context = {
         "record": record,
         "participants": participants,
-        "files": list(record.files.all()),
+        "files": list(record.files.filter(province=province)),
         "duties": list(record.duties.order_by("code")),
-        "events": list(record.events.select_related("actor")),
+        "events": list(record.events.filter(province=province).select_related("actor")),
         "notes_open": notes_open,
         "is_talk": record.kind == WorkType.TALK,
         "may_edit": permissions.may_edit(request.user, record),
@@ -192,8 +194,11 @@ def record_files(request, pk):
 @login_required
 @require_GET
 def record_file(request, pk):
-    """A record's photo or scan, to those who may read the record, as a download."""
-    stored = get_object_or_404(RecordFile.objects.select_related("record__unit"), pk=pk_or_404(pk))
+    """A record's photo or scan, to those who may read the record, as a download: looked up
+    within the provinces in which they may read (``access.find``), its record joined within
+    the file's province (docs/scale.md 5)."""
+    rows = RecordFile.objects.filter(provinces.joined("record")).select_related("record__unit")
+    stored = permissions.find(request.user, rows, pk)
     if not access.may_see_work_record(request.user, stored.record):
         raise Http404
     response = attachment_response(stored)

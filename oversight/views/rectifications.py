@@ -18,8 +18,10 @@ from accounts.security import record
 from appraisals.models import Finding
 from appraisals.permissions import get_appraisee_for
 from assessments.permissions import get_report_for
+from core import provinces
 from core.attachments import attachment_response
 from core.forms import attempt
+from core.permissions import pk_or_404
 from core.steps import ItemSteps, item_page
 from responsibilities import access
 from responsibilities.models import Unit
@@ -47,7 +49,7 @@ def rectifications(request):
         "oversight/rectifications.html",
         {
             "form": form,
-            "rows": selectors.attach_days_left(list(rows), timezone.localdate()),
+            "rows": selectors.attach_days_left(selectors.posts_of(rows), timezone.localdate()),
             "can_raise": permissions.can_raise_any(request.user),
         },
     )
@@ -115,12 +117,28 @@ def raise_from_report(request, report_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def raise_from_finding(request, finding_id):
-    finding = Finding.objects.filter(pk=finding_id).select_related("appraisee").first()
-    if finding is None:
-        raise Http404
+    finding = _finding(request.user, finding_id)
     appraisee = get_appraisee_for(request.user, finding.appraisee_id, action="view_result")
     initial = {"problem": finding.text, "post": appraisee.post_id}
     return _raise(request, unit=appraisee.unit, finding=finding, initial=initial)
+
+
+def _finding(user, pk) -> Finding:
+    """The finding a rectification is raised from, looked up within the provinces in which
+    ``user`` may read (``access.find``: on Citus those shards only), its appraisee within its
+    province. Only those who see everything raise one (``can_raise_any``); anyone else is
+    refused whatever the finding — 404 or 403 as before, so for them a finding not found
+    there is asked again by id alone: a refusal, never a page."""
+    rows = Finding.objects.filter(provinces.joined("appraisee")).select_related("appraisee")
+    try:
+        return access.find(user, rows, pk_or_404(pk))
+    except Finding.DoesNotExist:
+        if permissions.can_raise_any(user):
+            raise Http404 from None
+    found = rows.filter(pk=pk_or_404(pk)).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 @login_required
@@ -177,10 +195,14 @@ verify = STEPS.settle_view(
 
 @login_required
 def attachment(request, pk):
-    """A file of a rectification or a notice, for whoever may see its owner."""
-    found = Attachment.objects.filter(pk=pk).first()
-    if found is None:
-        raise Http404
+    """A file of a rectification or a notice, for whoever may see its owner. The URL names
+    no province: the file is looked up within the provinces in which the person may read
+    (``access.find``, as a report's file; a file of a notice they issued second, by id
+    alone), then its owner as its page does."""
+    try:
+        found = access.find(request.user, Attachment.objects.all(), pk_or_404(pk))
+    except Attachment.DoesNotExist:
+        raise Http404 from None
     if found.rectification_id:
         permissions.get_rectification_for(request.user, found.rectification_id)
     else:

@@ -323,3 +323,196 @@ def test_the_steps_of_a_notice_and_a_rectification_lock_them_within_their_provin
         assert len(taken) == 1 and f'"{table}"."province_id" = {cast.party_group.pk}' in taken[0], url
     assert SupervisionNotice.objects.get(pk=notice.pk).state == SupervisionNotice.State.CLOSED
     assert Rectification.objects.get(pk=rectification.pk).state == Rectification.State.CLOSED
+
+
+# 督办 and 整改 (their pages, steps and files) and a work record (its page and files), read
+# by id — the URL names no province (docs/scale.md 5, "Still to change" 3): each is looked
+# up within the reader's provinces, its timeline and files read within its own.
+ITEM_KEYS = {  # an item's table → the columns that name it by id (its own, its parent's)
+    "oversight_rectification": ("id",),
+    "oversight_supervisionnotice": ("id",),
+    "oversight_event": ("rectification_id", "notice_id"),
+    "oversight_attachment": ("id", "rectification_id", "notice_id"),
+    "worklog_workrecord": ("id",),
+    "worklog_recordfile": ("id", "record_id"),
+    "worklog_workrecordevent": ("record_id",),
+}
+# Who gets the page or the file of unit A's items and of the 纪检监察组's (another
+# province); the others a 404, as before.
+SEES_ITEMS = {
+    "admin": (200, 200),
+    "leader": (200, 200),
+    "other_leader": (200, 200),
+    "supervisor": (200, 200),
+    "secretary_a": (200, 404),
+    "secretary_b": (404, 404),
+}
+
+
+def item_reads(queries, pks) -> list[tuple[str, str]]:
+    """(table, query) of the queries reading an item's table (``ITEM_KEYS``) by one of
+    ``pks``, by its id or its parent's."""
+    from tests.core.test_provinces import _reads
+
+    return [
+        (table, q["sql"])
+        for q in queries
+        for table, columns in ITEM_KEYS.items()
+        if _reads(table, q["sql"])
+        and any(re.search(rf'"{table}"\."{column}" = {pk}\b', q["sql"]) for column in columns for pk in pks)
+    ]
+
+
+def outside_a_province(reads: list[tuple[str, str]], user) -> list[str]:
+    """Of ``reads``, those naming no province of the table read: none, but the second
+    lookup of a notice (or its file) by the one who issued it, which ``access.find`` asks
+    only when the first, within their provinces, found nothing."""
+    issued = rf'"issued_by_id" = {user.pk}\b'
+    return [
+        sql
+        for table, sql in reads
+        if not re.search(rf'"{table}"\."province_id" (= |IN \()', sql) and not re.search(issued, sql)
+    ]
+
+
+@pytest.fixture
+def items(cast, other_rows, settings, tmp_path):
+    """``other_rows`` with files: a rectification reported done and a notice replied to
+    with a file each, and a work record's scan, in unit A and in the 纪检监察组."""
+    from oversight.services import reply_to_notice, report_rectification_done
+    from tests.assessments.files import png
+    from worklog.services import add_files
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    made = {}
+    for unit, holder in ((cast.unit_a, cast.secretary_a), (cast.discipline, cast.supervisor)):
+        row = other_rows[unit.pk]
+        rectification, notice, record = row["rectification"], row["notice"], row["record"]
+        report_rectification_done(
+            rectification_id=rectification.pk, actor=holder, completion="已补齐", uploads=[upload("台账.png", png())]
+        )
+        reply_to_notice(notice_id=notice.pk, actor=holder, reply="已落实", uploads=[upload("回复.png", png())])
+        (scan,) = add_files(record_id=record.pk, actor=holder, uploads=[upload("签到表.png", png())])
+        made[unit.pk] = {
+            "oversight:rectification": rectification.pk,
+            "oversight:notice": notice.pk,
+            "oversight:attachment": rectification.attachments.get().pk,
+            "oversight:attachment@notice": notice.attachments.get().pk,
+            "worklog:record": record.pk,
+            "worklog:record_file": scan.pk,
+        }
+    return made
+
+
+def item_url(name: str, pk: int) -> str:
+    return reverse(name.split("@")[0], args=[pk])
+
+
+@pytest.mark.parametrize("who", list(SEES_ITEMS))
+def test_an_items_page_and_files_are_looked_up_within_the_provinces_one_reads_in(cast, items, client_as, who):
+    """A 督办 notice's and a rectification's page and files, a work record's page and scan:
+    each is read with ``province_id = …`` or ``IN (…)`` (the reader's provinces for the
+    lookup by id, the item's own for its timeline and files), and each person gets the page,
+    the file or the 404 they got before — an item of another province is as unknown to a
+    secretary as one that does not exist."""
+    user = cast.by_role(who)
+    client = client_as(who)
+    for unit, expected in zip((cast.unit_a, cast.discipline), SEES_ITEMS[who], strict=True):
+        for name, pk in items[unit.pk].items():
+            bump()
+            with CaptureQueriesContext(connection) as queries:
+                got = client.get(item_url(name, pk))
+            assert got.status_code == expected, (who, unit.code, name)
+            reads = item_reads(queries, [pk])
+            assert reads, (who, name)  # the lookup by id is captured
+            assert outside_a_province(reads, user) == [], (who, unit.code, name)
+            assert _joined_across_provinces(queries, keyed_tables()) == [], (who, unit.code, name)
+        for name in items[unit.pk]:
+            assert client.get(item_url(name, 10**9)).status_code == 404, (who, name)
+
+
+# A step refused: who may see the item but not take the step gets the 403, who may not see
+# it the 404, as before; the lookup names the provinces all the same.
+REFUSED_STEPS = [
+    ("leader", "oversight:reply", "notice", "unit_a", 403),  # not a post holder of unit A
+    ("secretary_a", "oversight:settle", "notice", "unit_a", 403),  # not the issuer
+    ("secretary_b", "oversight:reply", "notice", "unit_a", 404),
+    ("secretary_a", "oversight:reply", "notice", "discipline", 404),
+    ("leader", "oversight:report_done", "rectification", "unit_a", 403),
+    ("secretary_a", "oversight:verify", "rectification", "unit_a", 403),  # not the raiser
+    ("secretary_a", "oversight:report_done", "rectification", "discipline", 404),
+    ("leader", "worklog:record_files", "record", "unit_a", 403),  # reads it, records for no unit there
+    ("secretary_a", "worklog:record_files", "record", "discipline", 404),
+]
+
+
+@pytest.mark.parametrize(("who", "step", "item", "where", "status"), REFUSED_STEPS)
+def test_a_step_on_an_item_is_refused_as_before_and_looked_up_within_the_provinces(
+    cast, other_rows, client_as, who, step, item, where, status
+):
+    """(A post holder's lookup of a notice or a rectification named their provinces
+    already, through ``access.visible``; a leader's, an admin's and any work record's did
+    not.)"""
+    user = cast.by_role(who)
+    pk = other_rows[getattr(cast, where).pk][item].pk
+    with CaptureQueriesContext(connection) as queries:
+        got = client_as(who).post(reverse(step, args=[pk]), {"reply": "已落实", "completion": "已补齐"})
+    assert got.status_code == status
+    reads = item_reads(queries, [pk])
+    assert reads and outside_a_province(reads, user) == []
+
+
+def test_an_issuer_no_longer_a_leader_still_opens_the_notice_they_issued(cast, items, client_as):
+    """A notice is seen by the one who issued it whatever their scope (as its list shows
+    it): a leader who has lost the role, keeping a post in the 党组 only, still opens the
+    notice they issued to the 纪检监察组 (another province) and its file — the second
+    lookup, by id and issuer, asked only when the first, within their provinces, found
+    nothing. A notice of the 纪检监察组 they did not issue is not found."""
+    import datetime
+
+    from oversight.services import issue_notice, reply_to_notice
+    from tests.assessments.files import png
+
+    deadline = timezone.localdate() + datetime.timedelta(days=10)
+    mine = issue_notice(actor=cast.leader, unit=cast.discipline, subject="督办", body="请落实", deadline=deadline)
+    reply_to_notice(notice_id=mine.pk, actor=cast.supervisor, reply="已落实", uploads=[upload("回复.png", png())])
+    cast.leader.groups.clear()
+    client = client_as("leader")
+    theirs = items[cast.discipline.pk]
+    listed = {n.pk for n in client.get(reverse("oversight:notices")).context["rows"]}
+    for url, status in (
+        (reverse("oversight:notice", args=[mine.pk]), 200),
+        (reverse("oversight:attachment", args=[mine.attachments.get().pk]), 200),
+        (reverse("oversight:notice", args=[theirs["oversight:notice"]]), 404),
+        (reverse("oversight:attachment", args=[theirs["oversight:attachment@notice"]]), 404),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == status, url
+        reads = item_reads(queries, [int(url.rstrip("/").rsplit("/", 1)[1])])
+        table, first = reads[0]
+        assert re.search(rf'"{table}"\."province_id" (= |IN \()', first), url
+        assert outside_a_province(reads, cast.leader) == [], url
+    assert mine.pk in listed and theirs["oversight:notice"] not in listed  # the list, as the pages
+
+
+def test_a_finding_is_looked_up_within_the_provinces_one_reads_in(cast, client_as):
+    """Raising a rectification from a 述职评议 finding: the finding is read within the
+    reader's provinces; who may raise gets the form, the secretary it concerns the 403 and
+    another secretary the 404, as before."""
+    from appraisals import services as appraisals
+    from appraisals.models import AppraisalRound, Finding, Rater, RaterRole
+
+    done = appraisals.create_round(year=timezone.localdate().year - 1, actor=cast.admin)
+    Rater.objects.filter(round=done, role=RaterRole.PEER).delete()
+    AppraisalRound.objects.filter(pk=done.pk).update(state=AppraisalRound.State.PUBLISHED)
+    appraisals.store_results(done)
+    finding = Finding.objects.create(
+        appraisee=done.appraisees.get(person=cast.secretary_a), text="记录不全", raised_by=cast.admin
+    )
+    url = reverse("oversight:raise_from_finding", args=[finding.pk])
+    lookup = rf'FROM "appraisals_finding" .*"appraisals_finding"\."id" = {finding.pk}\b'
+    for who, status in (("admin", 200), ("supervisor", 200), ("secretary_a", 403), ("secretary_b", 404)):
+        with CaptureQueriesContext(connection) as queries:
+            assert client_as(who).get(url).status_code == status, who
+        found = [q["sql"] for q in queries if re.search(lookup, q["sql"])]
+        assert found and '"appraisals_finding"."province_id" IN (' in found[0], who
