@@ -144,9 +144,13 @@ def review_queue_page(queue: QuerySet, number, size: int, *, user):
     return page
 
 
-def next_in_queue(user, *, after: Report, **filters) -> Report | None:
-    """The next submitted report waiting for ``user`` once ``after`` is dealt with."""
-    return review_queue(user, **filters).filter(ASSIGNMENT_JOINED).exclude(pk=after.pk).first()
+def next_in_queue(user, *, after: Report, **filters) -> int | None:
+    """The id of the next submitted report waiting for ``user`` once ``after`` is dealt
+    with: picked as the queue's pages pick theirs (``review_queue_page``), its id alone off
+    the queue's index, oldest submission first. Read as a whole row joined to its duty,
+    period and people, PostgreSQL joined and sorted every report waiting for the one link
+    (issue 15: 70–100 ms of each reviewer's page at 2,000 units)."""
+    return review_queue(user, **filters).exclude(pk=after.pk).values_list("pk", flat=True).first()
 
 
 def reviewable_units(user) -> QuerySet:

@@ -8,7 +8,11 @@ from __future__ import annotations
 import html
 import re
 
-ALERT = re.compile(r'class="[^"]*(?:alert-danger|invalid-feedback)[^"]*"[^>]*>(.*?)</(?:div|span|p)>', re.S)
+# An alert or a field's error; not a note shown in red that refuses nothing (a returned
+# report's 退回意见, role="note"), which stands above whatever refused the step.
+ALERT = re.compile(
+    r'class="[^"]*(?:alert-danger|invalid-feedback)[^"]*"(?![^>]*role="note")[^>]*>(.*?)</(?:div|span|p)>', re.S
+)
 TAGS = re.compile(r"<[^>]+>")
 REFUSING = (400, 409, 422)
 

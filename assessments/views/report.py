@@ -80,7 +80,7 @@ def report_context(request, report: Report, **forms) -> dict:
     if context["can_waive"]:
         context["waive_form"] = forms.get("waive_form") or ReasonForm(prefix="waive")
     if can_review:
-        context["next_report"] = selectors.next_in_queue(user, after=report, **filters)
+        context["next_report_id"] = selectors.next_in_queue(user, after=report, **filters)
     return context
 
 

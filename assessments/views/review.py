@@ -61,8 +61,8 @@ def _without_page(query) -> str:
     return query.urlencode()
 
 
-def report_url(report: Report, filters: dict) -> str:
-    url = reverse("assessments:report", args=[report.pk])
+def report_url(pk: int, filters: dict) -> str:
+    url = reverse("assessments:report", args=[pk])
     return f"{url}?{urlencode(filters)}" if filters else url
 
 
@@ -119,7 +119,7 @@ def report_review(request, pk):
     except services.TransitionError as error:
         # Another reviewer got there first (or the secretary took it back): say so plainly.
         messages.error(request, str(error))
-        return redirect(report_url(report, filters))
+        return redirect(report_url(report.pk, filters))
     messages.success(request, reviewed_message(done, action, request.user))
     following = selectors.next_in_queue(request.user, after=done, **filters)
     if following is None:

@@ -36,3 +36,18 @@ def test_another_units_report_a_lost_session_and_a_bare_400_are_errors(client_as
     signed_out = Client().get(reverse("assessments:report", args=[report_b.pk]))
     assert classify(signed_out.status_code, "", location=signed_out["Location"]) == ("error", "session lost")
     assert classify(400, "<p>Bad Request (400)</p>") == ("error", "400")
+
+
+def test_a_returned_reports_refusal_is_told_by_its_own_message_not_by_the_return_note(client_as, cast, submitted_a):
+    """A returned report's page shows the reviewer's 退回意见 in red above the form; a
+    refused submission of it is counted by what refused it, not by that note."""
+    client_as("leader").post(
+        reverse("assessments:report_review", args=[submitted_a.pk]),
+        {"action": "return", "return-comment": "请补充会议签到表"},
+    )
+    url = reverse("assessments:report_file", args=[submitted_a.pk])
+    answer = client_as("secretary_a").post(url, {"content": " ", "action": "submit"})
+    outcome, message = classify(answer.status_code, answer.content.decode(), expect=(302,))
+    assert "请补充会议签到表" in answer.content.decode()  # the note is on the page
+    assert (answer.status_code, outcome) == (400, "refused")
+    assert message and "请补充会议签到表" not in message, message

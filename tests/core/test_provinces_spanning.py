@@ -90,7 +90,7 @@ def test_a_reviewers_queue_names_the_provinces_they_review_in(cast, two_province
 
     first = min(expected)
     report_page, queries = get(client, reverse("assessments:report", args=[first]))
-    assert report_page.context["next_report"] is not None
+    assert report_page.context["next_report_id"] is not None
     following = [q for q in queries if 'ORDER BY "assessments_report"."submitted_at"' in q["sql"]]
     assert len(following) == 1  # the next report waiting for them
     assert _read_outside_a_province(following, tables) == []
