@@ -18,14 +18,16 @@ ballot holds nothing that names its rater.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from accounts import roles
+from core import provinces
 from core.permissions import pk_or_404
 from core.permissions import require as require
 from responsibilities import access
 
-from .models import AppraisalRound, Appraisee, Rater
+from .models import AppraisalEvidence, AppraisalRound, Appraisee, Rater
 
 State = AppraisalRound.State
 
@@ -45,7 +47,7 @@ def can_view_results(user, round: AppraisalRound) -> bool:
 
 
 def is_rater(user, round: AppraisalRound) -> bool:
-    return Rater.objects.filter(round=round, person_id=user.pk).exists()
+    return Rater.objects.filter(round=round, province=round.province_id, person_id=user.pk).exists()
 
 
 def owns_report(user, appraisee: Appraisee) -> bool:
@@ -87,10 +89,26 @@ def appraisee_links_open(check):
     return opens
 
 
+def _rated_by(user, round: str = "") -> Q:
+    """The rows of the rounds ``user`` rates in (``round`` names the row's round; the
+    rounds themselves when empty): a rater need hold no post in the round's organization
+    (the admin names whom they like), so these may lie outside the provinces of their
+    posts (``access.find``'s second lookup). A subquery standing alone, read by person."""
+    return Q(**{f"{round}__in" if round else "pk__in": Rater.objects.filter(person=user.pk).values("round")})
+
+
 def get_round_for(user, pk) -> AppraisalRound:
-    """A round that ``user`` may know of (admins, leaders, supervisors), else 404."""
-    round = AppraisalRound.objects.filter(pk=pk_or_404(pk)).first()
-    if round is None or not (sees_all_rounds(user) or is_rater(user, round)):
+    """A round that ``user`` may know of (admins, leaders, supervisors; its raters), else
+    404. Looked up within the provinces they read in (every root for those who see all
+    rounds: docs/scale.md 5), a round they rate in outside those second."""
+    pk = pk_or_404(pk)
+    try:
+        round = access.find(
+            user, AppraisalRound.objects.all(), pk, also=None if sees_all_rounds(user) else _rated_by(user)
+        )
+    except AppraisalRound.DoesNotExist:
+        raise Http404 from None
+    if not (sees_all_rounds(user) or is_rater(user, round)):
         raise Http404
     return round
 
@@ -103,11 +121,43 @@ APPRAISEE_ACTIONS = {
 }
 
 
+def _outside_provinces(user, field: str = "") -> Q:
+    """The appraised secretaries (``field`` prefixes the row's appraisee) ``user`` may read
+    though they lie outside the provinces of their posts — an appraisee lives in its
+    round's province, not its unit's (docs/scale.md 5, item 3): their own appraisal (the
+    branch since moved to another tree), those of a round they rate in, those of a unit
+    their posts cover now (a branch moved into their tree). ``access.find``'s second
+    lookup; ``can_view_report`` still decides."""
+    own = Q(**{f"{field}person": user.pk})
+    return own | _rated_by(user, f"{field}round") | access.unit_q(user, f"{field}unit")
+
+
+def _find_appraisee(user, qs, pk, field: str = ""):
+    try:
+        return access.find(user, qs, pk_or_404(pk), also=_outside_provinces(user, field))
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
 def get_appraisee_for(user, pk, *, action: str = "view_report") -> Appraisee:
     """Fetch an appraised secretary and authorize ``action`` in one step: 404 when the person
-    may not know of it, 403 when they may see it but not do this."""
-    appraisee = Appraisee.objects.select_related("round", "person", "unit", "post").filter(pk=pk_or_404(pk)).first()
-    if appraisee is None or not can_view_report(user, appraisee):
+    may not know of it, 403 when they may see it but not do this. Looked up within the
+    provinces they read in (``access.find``; the round joined within its province)."""
+    rows = Appraisee.objects.select_related("round", "person", "unit", "post").filter(provinces.joined("round"))
+    appraisee = _find_appraisee(user, rows, pk)
+    if not can_view_report(user, appraisee):
         raise Http404
     require(APPRAISEE_ACTIONS[action](user, appraisee))
     return appraisee
+
+
+def get_evidence_for(user, pk) -> AppraisalEvidence:
+    """A file of a 述职 report, for whoever may read the report (else 404): looked up with
+    its appraised secretary and round, within the provinces they read in."""
+    rows = AppraisalEvidence.objects.select_related(
+        "appraisee__round", "appraisee__person", "appraisee__unit", "appraisee__post"
+    ).filter(provinces.joined("appraisee", "appraisee__round"))
+    evidence = _find_appraisee(user, rows, pk, "appraisee__")
+    if not can_view_report(user, evidence.appraisee):
+        raise Http404
+    return evidence

@@ -61,13 +61,14 @@ def rank(outcomes: list[Outcome]) -> None:
 
 def compute(round: AppraisalRound) -> list[Outcome]:
     """Every appraised secretary's outcome in ``round``, in four queries whatever the size."""
-    criteria = list(round.criteria.all())
-    levels = list(round.levels.all())
+    own = {"province": round.province_id}  # a round's rows live in its province (docs/scale.md 5)
+    criteria = list(round.criteria.filter(**own))
+    levels = list(round.levels.filter(**own))
     role_weights = round.role_weights()
     needed = len(criteria)
-    outcomes = {pk: Outcome(appraisee_id=pk) for pk in round.appraisees.values_list("pk", flat=True)}
+    outcomes = {pk: Outcome(appraisee_id=pk) for pk in round.appraisees.filter(**own).values_list("pk", flat=True)}
 
-    ballots = Ballot.objects.filter(round=round).annotate(marked=Count("scores"))
+    ballots = Ballot.objects.filter(round=round, **own).annotate(marked=Count("scores"))
     valid_by_role: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for appraisee_id, role, marked in ballots.values_list("appraisee_id", "rater_role", "marked"):
         outcome = outcomes[appraisee_id]

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from accounts import roles
@@ -28,17 +29,28 @@ def can_read_notices(user) -> bool:
     return access.may_see_anything(user)
 
 
+# A 公示 is read by every post holder, of any organization (it is sent to them all):
+# one of another organization lies outside the provinces of their posts.
+PUBLIC = Q(state__in=[HonourRound.State.PUBLICITY, HonourRound.State.DECIDED])
+
+
+def _find(user, pk, *, also: Q | None = None) -> HonourRound:
+    """The round ``pk`` looked up within the provinces ``user`` reads in (every root for
+    those who see everything: docs/scale.md 5), ``also`` outside them second; else 404."""
+    try:
+        return access.find(user, HonourRound.objects.all(), pk_or_404(pk), also=also)
+    except HonourRound.DoesNotExist:
+        raise Http404 from None
+
+
 def round_for_notice(user, pk) -> HonourRound:
     require(can_read_notices(user))
-    round = HonourRound.objects.filter(pk=pk_or_404(pk)).first()
-    if round is None or not (round.is_public or can_manage(user)):
+    round = _find(user, pk, also=PUBLIC)
+    if not (round.is_public or can_manage(user)):
         raise Http404
     return round
 
 
 def managed_round(user, pk) -> HonourRound:
     require(can_manage(user))
-    round = HonourRound.objects.filter(pk=pk_or_404(pk)).first()
-    if round is None:
-        raise Http404
-    return round
+    return _find(user, pk)

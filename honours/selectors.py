@@ -15,6 +15,7 @@ from django.db.models import Count, F, FilteredRelation, Q
 
 from appraisals.models import AppraisalResult, AppraisalRound
 from assessments.models import Period
+from core import provinces
 from core.honours import Conferred
 from dashboard import selectors as dashboard_selectors
 from dashboard.permissions import Scope
@@ -110,20 +111,28 @@ def rounds() -> list[HonourRound]:
     )
 
 
+# A round's rows are read in its province (docs/scale.md 5: on Citus, its shard).
+
+
 def nominations(round: HonourRound) -> list[Nomination]:
-    return list(round.nominations.select_related("unit", "person").order_by("withdrawn", "kind", "unit__path", "id"))
+    return list(
+        round.nominations.filter(province=round.province_id)
+        .select_related("unit", "person")
+        .order_by("withdrawn", "kind", "unit__path", "id")
+    )
 
 
 def objections(round: HonourRound) -> list:
-    return list(round.objections.select_related("nomination__unit", "nomination__person", "noted_by"))
+    return list(
+        round.objections.filter(provinces.joined("nomination"), province=round.province_id).select_related(
+            "nomination__unit", "nomination__person", "noted_by"
+        )
+    )
 
 
 def events(round: HonourRound) -> list:
-    return list(round.events.select_related("actor", "nomination__unit", "nomination__person"))
-
-
-def public_round(pk) -> HonourRound | None:
-    return HonourRound.objects.filter(pk=pk).first()
+    """The round's steps as its page lists them: when, who, what and why."""
+    return list(round.events.filter(province=round.province_id).select_related("actor"))
 
 
 # ---------------------------------------------------------------------------------------

@@ -36,9 +36,11 @@ machine = Transitions(
 )
 
 
-def _lock(round_id: int) -> HonourRound:
+def _lock(round_id: int, province_id: int | None) -> HonourRound:
+    """The round, locked; ``province_id``, in every step: the round's, when the page read it
+    (the lock names it, so the step is one shard's: docs/scale.md 5)."""
     try:
-        return machine.lock(round_id)
+        return machine.lock(round_id, province=province_id)
     except HonourRound.DoesNotExist:
         raise TransitionError(_("There is no such round.")) from None
 
@@ -60,7 +62,8 @@ def create_round(*, year: int, title: str, kinds: list[str], actor, organization
 
 
 def _nominate(round: HonourRound, *, kind, unit, person, source, basis="", reason="") -> Nomination | None:
-    same = round.nominations.filter(kind=kind, unit=unit) if person is None else round.nominations.filter(kind=kind)
+    listed = round.nominations.filter(province=round.province_id)
+    same = listed.filter(kind=kind, unit=unit) if person is None else listed.filter(kind=kind)
     same = same.filter(person=person) if person is not None else same.filter(person__isnull=True)
     if same.exists():
         return None
@@ -70,11 +73,11 @@ def _nominate(round: HonourRound, *, kind, unit, person, source, basis="", reaso
 
 
 @transaction.atomic
-def draw_nominations(*, round_id: int, actor) -> list[Nomination]:
+def draw_nominations(*, round_id: int, actor, province_id: int | None = None) -> list[Nomination]:
     """Nominate the ranking's 前三名 branches (先进党支部) and the first places of the year's
     述职评议 (优秀党务工作者), for the kinds the round awards; drawing twice adds nothing
     twice (nor brings back a withdrawn one)."""
-    round = _lock(round_id)
+    round = _lock(round_id, province_id)
     machine.expect(round, State.NOMINATING)
     # The organization's own branches and secretaries (二、三: it honours its own).
     candidates = selectors.ranking_candidates(round.year, round.organization) + selectors.appraisal_candidates(
@@ -97,8 +100,17 @@ def draw_nominations(*, round_id: int, actor) -> list[Nomination]:
 
 
 @transaction.atomic
-def add_nomination(*, round_id: int, actor, kind: str, unit_id: int, person_id: int | None, reason: str) -> Nomination:
-    round = _lock(round_id)
+def add_nomination(
+    *,
+    round_id: int,
+    actor,
+    kind: str,
+    unit_id: int,
+    person_id: int | None,
+    reason: str,
+    province_id: int | None = None,
+) -> Nomination:
+    round = _lock(round_id, province_id)
     machine.expect(round, State.NOMINATING)
     if kind not in round.kinds:
         raise TransitionError(_("This round does not award that honour."))
@@ -131,12 +143,17 @@ def add_nomination(*, round_id: int, actor, kind: str, unit_id: int, person_id: 
 
 
 @transaction.atomic
-def withdraw_nomination(*, round_id: int, nomination_id: int, actor, reason: str) -> Nomination:
+def withdraw_nomination(
+    *, round_id: int, nomination_id: int, actor, reason: str, province_id: int | None = None
+) -> Nomination:
     """Take a nomination off the list, with a reason: while nominating, or during the 公示
     when an objection is upheld."""
-    round = _lock(round_id)
+    round = _lock(round_id, province_id)
     machine.expect(round, State.NOMINATING, State.PUBLICITY)
-    nomination = round.nominations.select_related("unit", "person").filter(pk=nomination_id).first()
+    # Within the round's province, where its nominations live (docs/scale.md 5).
+    nomination = (
+        round.nominations.select_related("unit", "person").filter(pk=nomination_id, province=round.province_id).first()
+    )
     if nomination is None:
         raise TransitionError(_("There is no such nomination in this round."))
     if nomination.withdrawn:
@@ -156,13 +173,15 @@ def _people_in_scope() -> list:
 
 
 @transaction.atomic
-def publicize(*, round_id: int, actor, starts_on: datetime.date, ends_on: datetime.date) -> HonourRound:
+def publicize(
+    *, round_id: int, actor, starts_on: datetime.date, ends_on: datetime.date, province_id: int | None = None
+) -> HonourRound:
     """Start the 公示: the list is frozen and readable by everyone in scope until ``ends_on``."""
-    round = _lock(round_id)
+    round = _lock(round_id, province_id)
     machine.expect(round, State.NOMINATING)
     if ends_on < starts_on:
         raise TransitionError(_("The public notice cannot end before it starts."))
-    if not round.nominations.filter(withdrawn=False).exists():
+    if not round.nominations.filter(province=round.province_id, withdrawn=False).exists():
         raise TransitionError(_("There is no nomination to publish: draw or add some first."))
     round.notice_starts_on, round.notice_ends_on = starts_on, ends_on
     machine.move(
@@ -184,10 +203,12 @@ def publicize(*, round_id: int, actor, starts_on: datetime.date, ends_on: dateti
 
 
 @transaction.atomic
-def note_objection(*, round_id: int, nomination_id: int, actor, text: str, handling: str = "") -> Objection:
-    round = _lock(round_id)
+def note_objection(
+    *, round_id: int, nomination_id: int, actor, text: str, handling: str = "", province_id: int | None = None
+) -> Objection:
+    round = _lock(round_id, province_id)
     machine.expect(round, State.PUBLICITY)
-    nomination = round.nominations.filter(pk=nomination_id, withdrawn=False).first()
+    nomination = round.nominations.filter(pk=nomination_id, province=round.province_id, withdrawn=False).first()
     if nomination is None:
         raise TransitionError(_("There is no such nomination on the public notice."))
     if not text.strip():
@@ -200,10 +221,12 @@ def note_objection(*, round_id: int, nomination_id: int, actor, text: str, handl
 
 
 @transaction.atomic
-def decide(*, round_id: int, actor, decided_on: datetime.date, document_number: str) -> list[Honour]:
+def decide(
+    *, round_id: int, actor, decided_on: datetime.date, document_number: str, province_id: int | None = None
+) -> list[Honour]:
     """Confer the honours on every nomination still on the list, by the decision of
     ``decided_on`` numbered ``document_number``. Not before the 公示 has ended."""
-    round = _lock(round_id)
+    round = _lock(round_id, province_id)
     machine.expect(round, State.PUBLICITY)
     if not document_number.strip():
         raise TransitionError(_("Give the decision's document number."))
@@ -214,7 +237,7 @@ def decide(*, round_id: int, actor, decided_on: datetime.date, document_number: 
         )
     if decided_on > timezone.localdate():
         raise TransitionError(_("The decision cannot be dated in the future."))
-    kept = list(round.nominations.filter(withdrawn=False))
+    kept = list(round.nominations.filter(province=round.province_id, withdrawn=False))
     if not kept:
         raise TransitionError(_("Every nomination was withdrawn: there is nothing to confer."))
     honours = Honour.objects.bulk_create(

@@ -91,8 +91,9 @@ def round_action(request, pk, action):
     objection, decide. A refused step shows its reason beside the form (400)."""
     round = permissions.managed_round(request.user, pk)
     actor = request.user
+    key = {"round_id": round.pk, "province_id": round.province_id}  # the step's lock names the province
     if action == "draw":
-        made = attempt_bare(request, lambda: services.draw_nominations(round_id=round.pk, actor=actor))
+        made = attempt_bare(request, lambda: services.draw_nominations(**key, actor=actor))
         if made is not None:
             messages.success(request, _("%(n)s nominations drawn.") % {"n": len(made)})
         return redirect("honours:round", round.pk)
@@ -101,7 +102,7 @@ def round_action(request, pk, action):
         done = attempt(
             form,
             lambda d: services.add_nomination(
-                round_id=round.pk,
+                **key,
                 actor=actor,
                 kind=d["kind"],
                 unit_id=d["unit"].pk,
@@ -117,7 +118,7 @@ def round_action(request, pk, action):
         done = attempt(
             form,
             lambda d: services.withdraw_nomination(
-                round_id=round.pk, nomination_id=d["nomination"], actor=actor, reason=d["reason"]
+                **key, nomination_id=d["nomination"], actor=actor, reason=d["reason"]
             ),
         )
         if done is None:
@@ -127,9 +128,7 @@ def round_action(request, pk, action):
         form = PublicizeForm(request.POST, prefix="pub")
         done = attempt(
             form,
-            lambda d: services.publicize(
-                round_id=round.pk, actor=actor, starts_on=d["starts_on"], ends_on=d["ends_on"]
-            ),
+            lambda d: services.publicize(**key, actor=actor, starts_on=d["starts_on"], ends_on=d["ends_on"]),
         )
         if done is None:
             return _round_page(request, round, publicize_form=form)
@@ -140,7 +139,7 @@ def round_action(request, pk, action):
         done = attempt(
             form,
             lambda d: services.note_objection(
-                round_id=round.pk, nomination_id=d["nomination"], actor=actor, text=d["text"], handling=d["handling"]
+                **key, nomination_id=d["nomination"], actor=actor, text=d["text"], handling=d["handling"]
             ),
         )
         if done is None:
@@ -151,7 +150,7 @@ def round_action(request, pk, action):
         done = attempt(
             form,
             lambda d: services.decide(
-                round_id=round.pk, actor=actor, decided_on=d["decided_on"], document_number=d["document_number"]
+                **key, actor=actor, decided_on=d["decided_on"], document_number=d["document_number"]
             ),
         )
         if done is None:

@@ -450,13 +450,16 @@ def _joined_on_the_way(model, field: str) -> Q:
     return provinces.joined(*paths)
 
 
-def find(user, qs: QuerySet, pk):
+def find(user, qs: QuerySet, pk, *, also: Q | None = None):
     """The row ``pk`` of ``qs`` (a province-keyed table) looked up by id within the provinces
     in which ``user`` may read (``Access.read_province_q``): on Citus those shards only.
     ``DoesNotExist`` when it is not there — exactly as for a row they may not see, which the
     caller still checks. A row an outgoing holder filed (``_filer_grant``: their own
     reports, after handing the post on) may lie in a province where they hold no post now:
-    asked second, by id alone, and only when the first lookup found nothing."""
+    asked second, by id alone, and only when the first lookup found nothing. ``also`` names
+    the other rows a post holder may read outside their posts' provinces (a round they rate
+    in, whatever posts they hold; a 公示 of another organization): asked in that second
+    lookup too. Those who see everything read in every province: no second lookup."""
     access = access_for(user)
     if access.everything or access.province_ids or access.review_province_ids:
         try:
@@ -464,10 +467,13 @@ def find(user, qs: QuerySet, pk):
         except qs.model.DoesNotExist:
             if access.everything:
                 raise
-    filed = _filer_grant(access, qs.model) if access.signed_in else None
-    if filed is None:
+    grants = [q for q in (_filer_grant(access, qs.model) if access.signed_in else None, also) if q is not None]
+    if not grants or not access.signed_in:
         raise qs.model.DoesNotExist
-    return qs.filter(filed).get(pk=pk)
+    second = grants[0]
+    for more in grants[1:]:
+        second |= more
+    return qs.filter(second).get(pk=pk)
 
 
 def _filer_grant(access: Access, model) -> Q | None:

@@ -117,7 +117,7 @@ def parse(upload, *, unit) -> Preview:
     rows, errors, sheets = [], [], {}
     today = timezone.localdate()
     known = set(
-        WorkRecord.objects.filter(unit=unit).values_list("kind", "held_on", "topic")
+        WorkRecord.objects.filter(unit=unit, province=unit.province_id).values_list("kind", "held_on", "topic")
     )  # a row already in Mingze is not brought in twice
     seen = set()
     for sheet in book.worksheets:

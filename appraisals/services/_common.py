@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
+from core import provinces
 from core.errors import TransitionError
 from core.transitions import Transitions, require
 
@@ -21,4 +22,7 @@ round_steps = Transitions(
     owner=lambda round: {"round": round},
     message=gettext_lazy("This appraisal round is now “%(state)s”; the action was not taken. Reload the page."),
 )
-appraisee_steps = Transitions(Appraisee, related=("round",))
+# A secretary's row is locked with its round joined within its province (co-located on
+# Citus); the pages pass the row's province, read with it, so the lock is one shard's
+# (docs/scale.md 5).
+appraisee_steps = Transitions(Appraisee, related=("round",), joined=provinces.joined("round"))

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
+from core import provinces
+
 from ..anonymity import unseal
 from ..models import ANONYMITY_FLOOR, AppraisalRound, Ballot, BallotBox, BallotScore
 
@@ -23,19 +25,21 @@ def empty_ballot_box(*, round_id: int | None = None) -> int:
     of at least ``BATCH_FLOOR`` sheets in a transaction of its own; fewer wait for more
     voters or for the close. Returns the number of sheets counted. Safe to run twice at
     once: a sheet is taken under a row lock and skipped by the other run."""
-    waiting = BallotBox.objects.filter(round__state=AppraisalRound.State.OPEN)
+    waiting = BallotBox.objects.filter(provinces.joined("round"), round__state=AppraisalRound.State.OPEN)
     if round_id is not None:
         waiting = waiting.filter(round_id=round_id)
     counted = 0
-    for pk in sorted(set(waiting.values_list("round_id", flat=True))):
+    # Each round with its province (a sheet's is its round's): a batch's transaction locks
+    # and reads that province's rows only, one shard's on Citus (docs/scale.md 5).
+    for pk, province in sorted(set(waiting.values_list("round_id", "province_id"))):
         while True:
             with transaction.atomic():
                 # The round's row first, as a voter takes it: the close (FOR UPDATE) waits for
                 # this batch, and this batch for the close, so no sheet is left behind.
-                round = AppraisalRound.objects.select_for_update(no_key=True).filter(pk=pk).first()
+                round = AppraisalRound.objects.select_for_update(no_key=True).filter(pk=pk, province=province).first()
                 if round is None or round.state != AppraisalRound.State.OPEN:
                     break
-                batch = _take(pk, final=False)
+                batch = _take(pk, final=False, province=province)
                 if not batch:
                     break
                 _write(pk, batch)
@@ -48,19 +52,22 @@ def empty_at_close(round: AppraisalRound) -> int:
     which holds the round's row lock, so no sheet can arrive meanwhile). When only one or
     two are left, the round's earlier ballots are rewritten in the same transaction, so
     that this group too holds more voters than the remainder."""
-    batch = _take(round.pk, final=True)
+    batch = _take(round.pk, final=True, province=round.province_id)
     if not batch:
         return 0
     if len(batch) < BATCH_FLOOR:
-        Ballot.objects.filter(round=round).update(comment=F("comment"))
-        BallotScore.objects.filter(ballot__round=round).update(points=F("points"))
+        Ballot.objects.filter(round=round, province=round.province_id).update(comment=F("comment"))
+        BallotScore.objects.filter(ballot__round=round, province=round.province_id).filter(
+            provinces.joined("ballot")
+        ).update(points=F("points"))
     _write(round.pk, batch)
     return len(batch)
 
 
-def _take(round_id: int, *, final: bool) -> list[BallotBox]:
-    """Lock a batch of waiting sheets in random order, or none when too few wait."""
-    waiting = BallotBox.objects.filter(round_id=round_id)
+def _take(round_id: int, *, final: bool, province: int) -> list[BallotBox]:
+    """Lock a batch of waiting sheets of the round (in ``province``, its own) in random
+    order, or none when too few wait."""
+    waiting = BallotBox.objects.filter(round_id=round_id, province=province)
     available = waiting.count()
     if not available or (available < BATCH_FLOOR and not final):
         return []

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import provinces
 from core.attachments import fill_attachment
 from core.errors import TransitionError
 
@@ -23,8 +24,11 @@ from ._common import Action, State, appraisee_steps, require, round_steps
 
 def previous_findings(appraisee: Appraisee) -> list[Finding]:
     """The findings of the latest earlier round on the same post (the duty follows the post)."""
+    # The post's earlier appraisals may lie in another province (a branch moved to another
+    # tree: each stays with its round); each is joined to its round within its own.
     earlier = (
         Appraisee.objects.filter(post_id=appraisee.post_id, round__year__lt=appraisee.round.year)
+        .filter(provinces.joined("round"))
         .order_by("-round__year")
         .values("pk")[:1]
     )
@@ -32,13 +36,16 @@ def previous_findings(appraisee: Appraisee) -> list[Finding]:
 
 
 @transaction.atomic
-def save_report(*, appraisee_id: int, actor, report: str, answers: str = "", submit: bool = False) -> Appraisee:
+def save_report(
+    *, appraisee_id: int, actor, report: str, answers: str = "", submit: bool = False, province_id: int | None = None
+) -> Appraisee:
     """Keep the secretary's 述职 report; with ``submit``, hand it in (then it is final).
 
     Submitting needs a report, and an answer when the previous round found problems
-    (检视整改再实化, 二、一).
+    (检视整改再实化, 二、一). ``province_id``: the row's, when the page read it (the lock
+    names it: docs/scale.md 5).
     """
-    appraisee = appraisee_steps.lock(appraisee_id)
+    appraisee = appraisee_steps.lock(appraisee_id, province=province_id)
     require(permissions.owns_report(actor, appraisee))
     round_steps.expect(appraisee.round, State.OPEN)
     if appraisee.is_submitted:
@@ -62,9 +69,12 @@ def save_report(*, appraisee_id: int, actor, report: str, answers: str = "", sub
 
 
 @transaction.atomic
-def add_evidence(*, appraisee_id: int, actor, upload, description: str = "") -> AppraisalEvidence:
-    """Attach a checked file to the secretary's own report while it is not yet submitted."""
-    appraisee = appraisee_steps.lock(appraisee_id)
+def add_evidence(
+    *, appraisee_id: int, actor, upload, description: str = "", province_id: int | None = None
+) -> AppraisalEvidence:
+    """Attach a checked file to the secretary's own report while it is not yet submitted
+    (``province_id``: as for ``save_report``)."""
+    appraisee = appraisee_steps.lock(appraisee_id, province=province_id)
     require(permissions.owns_report(actor, appraisee))
     round_steps.expect(appraisee.round, State.OPEN)
     if appraisee.is_submitted:

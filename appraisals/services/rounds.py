@@ -211,10 +211,19 @@ def _refuse_unless_draft(round: AppraisalRound) -> None:
 
 
 @transaction.atomic
-def set_participants(*, round_id: int, actor, posts: Iterable[Post], raters: Mapping[str, Iterable[int]]):
-    """Replace who is appraised and who rates, while the round is a draft."""
+def set_participants(
+    *,
+    round_id: int,
+    actor,
+    posts: Iterable[Post],
+    raters: Mapping[str, Iterable[int]],
+    province_id: int | None = None,
+):
+    """Replace who is appraised and who rates, while the round is a draft. ``province_id``,
+    here and in the other steps on a round: the round's, when the page read it (the lock
+    names it, so the step is one shard's: docs/scale.md 5)."""
     require(permissions.can_manage(actor))
-    round = round_steps.lock(round_id)
+    round = round_steps.lock(round_id, province=province_id)
     _refuse_unless_draft(round)
     round_steps.expect(round, State.DRAFT)
     posts = list(posts)
@@ -227,12 +236,18 @@ def set_participants(*, round_id: int, actor, posts: Iterable[Post], raters: Map
 
 @transaction.atomic
 def configure_round(
-    *, round_id: int, actor, settings: Mapping, criteria: list[Mapping], levels: list[Mapping]
+    *,
+    round_id: int,
+    actor,
+    settings: Mapping,
+    criteria: list[Mapping],
+    levels: list[Mapping],
+    province_id: int | None = None,
 ) -> AppraisalRound:
     """Replace the round's settings, criteria and grade scale while it is a draft (no ballot
     can exist yet, so nothing that was rated is lost)."""
     require(permissions.can_manage(actor))
-    round = round_steps.lock(round_id)
+    round = round_steps.lock(round_id, province=province_id)
     _refuse_unless_draft(round)
     round_steps.expect(round, State.DRAFT)
     for name, value in settings.items():
@@ -250,18 +265,19 @@ def configure_round(
 def problems(round: AppraisalRound) -> list[str]:
     """What stops ``round`` from opening, in words for the admin; empty when it may open."""
     found = []
-    criteria = list(round.criteria.all())
-    levels = list(round.levels.all())
+    own = {"province": round.province_id}  # a round's rows live in its province (docs/scale.md 5)
+    criteria = list(round.criteria.filter(**own))
+    levels = list(round.levels.filter(**own))
     if not criteria:
         found.append(_("Add at least one criterion."))
     if len(levels) < 2:
         found.append(_("The grade scale needs at least two grades."))
     elif not any(level.min_score == 0 for level in levels):
         found.append(_("The lowest grade must start at an overall score of 0, so that every score has a grade."))
-    if not round.appraisees.exists():
+    if not round.appraisees.filter(**own).exists():
         found.append(_("Nobody is appraised: choose the secretaries."))
     counts = dict.fromkeys(RaterRole.values, 0)
-    for role in round.raters.values_list("role", flat=True):
+    for role in round.raters.filter(**own).values_list("role", flat=True):
         counts[role] += 1
     weights = round.role_weights()
     for role, n in counts.items():
@@ -286,19 +302,19 @@ def _open_url(round):
 
 
 @transaction.atomic
-def open_round(*, round_id: int, actor) -> AppraisalRound:
+def open_round(*, round_id: int, actor, province_id: int | None = None) -> AppraisalRound:
     """Draft → open, once nothing in ``problems`` stands in the way; tells the secretaries
     to write their reports and the raters to rate."""
     require(permissions.can_manage(actor))
-    round = round_steps.lock(round_id)
+    round = round_steps.lock(round_id, province=province_id)
     round_steps.expect(round, State.DRAFT)
     found = problems(round)
     if found:
         raise TransitionError(" ".join(found))
     round.opened_at = timezone.now()
     round_steps.move(round, State.OPEN, actor=actor, action=Action.OPEN, fields=["opened_at"])
-    appraisees = [a.person for a in round.appraisees.select_related("person")]
-    raters = [r.person for r in round.raters.select_related("person")]
+    appraisees = [a.person for a in round.appraisees.filter(province=round.province_id).select_related("person")]
+    raters = [r.person for r in round.raters.filter(province=round.province_id).select_related("person")]
     url = _open_url(round)
     notify(
         recipients=appraisees,
@@ -312,10 +328,10 @@ def open_round(*, round_id: int, actor) -> AppraisalRound:
 
 
 @transaction.atomic
-def close_round(*, round_id: int, actor) -> AppraisalRound:
+def close_round(*, round_id: int, actor, province_id: int | None = None) -> AppraisalRound:
     """Open → closed: voting ends and every secretary's result is computed and stored."""
     require(permissions.can_manage(actor))
-    round = round_steps.lock(round_id)
+    round = round_steps.lock(round_id, province=province_id)
     round_steps.expect(round, State.OPEN)
     round.closed_at = timezone.now()
     round_steps.move(round, State.CLOSED, actor=actor, action=Action.CLOSE, fields=["closed_at"])
@@ -349,14 +365,14 @@ def store_results(round: AppraisalRound) -> None:
 
 
 @transaction.atomic
-def publish_round(*, round_id: int, actor) -> AppraisalRound:
+def publish_round(*, round_id: int, actor, province_id: int | None = None) -> AppraisalRound:
     """Closed → published: each secretary may now see their own result; they are told."""
     require(permissions.can_manage(actor))
-    round = round_steps.lock(round_id)
+    round = round_steps.lock(round_id, province=province_id)
     round_steps.expect(round, State.CLOSED)
     round.published_at = timezone.now()
     round_steps.move(round, State.PUBLISHED, actor=actor, action=Action.PUBLISH, fields=["published_at"])
-    for appraisee in round.appraisees.select_related("person"):
+    for appraisee in round.appraisees.filter(province=round.province_id).select_related("person"):
         notify(
             recipients=[appraisee.person],
             kind="appraisal_published",
@@ -372,13 +388,13 @@ def publish_round(*, round_id: int, actor) -> AppraisalRound:
 
 
 @transaction.atomic
-def add_finding(*, appraisee_id: int, actor, text: str) -> Finding:
+def add_finding(*, appraisee_id: int, actor, text: str, province_id: int | None = None) -> Finding:
     """Record a problem found in a secretary's appraisal once the round is closed; next
     year's report must answer it. The secretary is told."""
     text = (text or "").strip()
     if not text:
         raise TransitionError(_("Describe the problem found."))
-    appraisee = appraisee_steps.lock(appraisee_id)
+    appraisee = appraisee_steps.lock(appraisee_id, province=province_id)
     require(permissions.can_add_finding(actor, appraisee))
     finding = Finding.objects.create(appraisee=appraisee, text=text, raised_by=actor)
     round_steps.record(appraisee.round, actor=actor, appraisee=appraisee, action=Action.FINDING, comment=text)

@@ -22,15 +22,23 @@ from ._common import State, require, round_steps
 # Voting
 
 
-def has_voted(*, round_id: int, user) -> bool:
-    return BallotToken.objects.filter(
-        round_id=round_id, token=ballot_token(round_id=round_id, rater_id=user.pk)
-    ).exists()
+def has_voted(*, round_id: int, user, province_id: int | None = None) -> bool:
+    """Whether ``user`` cast their sheet in the round (``province_id``: the round's, when
+    the page read it: the tokens are read on its shard)."""
+    tokens = BallotToken.objects.filter(round_id=round_id, token=ballot_token(round_id=round_id, rater_id=user.pk))
+    if province_id is not None:
+        tokens = tokens.filter(province=province_id)
+    return tokens.exists()
 
 
 @transaction.atomic
 def cast_ballots(
-    *, round_id: int, rater, marks: Mapping[int, Mapping[int, int]], comments: Mapping[int, str] | None = None
+    *,
+    round_id: int,
+    rater,
+    marks: Mapping[int, Mapping[int, int]],
+    comments: Mapping[int, str] | None = None,
+    province_id: int | None = None,
 ) -> int:
     """Record one rater's ballot sheet: a ballot for every secretary they rate (all those
     appraised but themselves), each with the marks given and an optional comment.
@@ -41,18 +49,23 @@ def cast_ballots(
     once the box is emptied (``counting.empty_ballot_box``). Once per rater and round: the
     token's unique constraint refuses a second sheet, also when two arrive at the same
     moment (the second waits for the first to commit, then fails). Nothing stored names or
-    dates the rater (see ``Ballot``).
+    dates the rater (see ``Ballot``). ``province_id``: the round's, when the ballot page
+    read it: the lock names it, and the round's rows are read on its shard (docs/scale.md 5).
     """
     comments = comments or {}
     # Held until commit: the admin's close (FOR UPDATE) waits for a sheet being cast, so no
     # ballot can land after the results were computed.
-    round = AppraisalRound.objects.select_for_update(no_key=True).get(pk=round_id)
+    rounds = AppraisalRound.objects.select_for_update(no_key=True)
+    if province_id is not None:
+        rounds = rounds.filter(province=province_id)
+    round = rounds.get(pk=round_id)
     round_steps.expect(round, State.OPEN)
-    membership = Rater.objects.filter(round=round, person=rater).first()
+    own = {"province": round.province_id}  # the round's rows live in its province
+    membership = Rater.objects.filter(round=round, person=rater, **own).first()
     require(membership is not None)
-    appraisees = {a.pk for a in round.appraisees.exclude(person=rater)}
-    criteria = set(round.criteria.values_list("pk", flat=True))
-    points = dict(round.levels.values_list("pk", "points"))
+    appraisees = {a.pk for a in round.appraisees.filter(**own).exclude(person=rater)}
+    criteria = set(round.criteria.filter(**own).values_list("pk", flat=True))
+    points = dict(round.levels.filter(**own).values_list("pk", "points"))
     if set(marks) - appraisees or any(set(given) - criteria for given in marks.values()):
         raise TransitionError(_("The ballot does not match this round; reload the page and vote again."))
     if any(level not in points for given in marks.values() for level in given.values()):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +14,7 @@ from core.forms import attempt
 
 from .. import permissions, selectors, services
 from ..forms import EvidenceForm, FindingForm, RatingForm, ReportForm
-from ..models import AppraisalEvidence, AppraisalRound
+from ..models import AppraisalRound
 from ..permissions import require
 
 State = AppraisalRound.State
@@ -53,7 +52,9 @@ def report(request, pk):
         submit = request.POST.get("action") == "submit"
         if attempt(
             form,
-            lambda data: services.save_report(appraisee_id=appraisee.pk, actor=request.user, submit=submit, **data),
+            lambda data: services.save_report(
+                appraisee_id=appraisee.pk, actor=request.user, submit=submit, province_id=appraisee.province_id, **data
+            ),
         ):
             messages.success(
                 request, _("Your report on duty was submitted.") if submit else _("Your report was saved.")
@@ -70,7 +71,11 @@ def evidence_upload(request, pk):
     added = attempt(
         form,
         lambda data: services.add_evidence(
-            appraisee_id=appraisee.pk, actor=request.user, upload=data["file"], description=data["description"]
+            appraisee_id=appraisee.pk,
+            actor=request.user,
+            upload=data["file"],
+            description=data["description"],
+            province_id=appraisee.province_id,
         ),
         field="file",
     )
@@ -84,11 +89,7 @@ def evidence_upload(request, pk):
 
 @login_required
 def evidence_download(request, pk):
-    evidence = AppraisalEvidence.objects.filter(pk=pk).first()
-    if evidence is None:
-        raise Http404
-    permissions.get_appraisee_for(request.user, evidence.appraisee_id)
-    return attachment_response(evidence)
+    return attachment_response(permissions.get_evidence_for(request.user, pk))
 
 
 @login_required
@@ -100,18 +101,24 @@ def rate(request, pk):
     if round.state != State.OPEN:
         messages.error(request, _("This round is not open for rating."))
         return redirect("appraisals:my_appraisal")
-    if services.has_voted(round_id=round.pk, user=request.user):
+    if services.has_voted(round_id=round.pk, user=request.user, province_id=round.province_id):
         return render(request, "appraisals/voted.html", {"round": round})
     appraisees = list(selectors.appraisees_of(round).exclude(person=request.user))
     form = RatingForm(
         request.POST or None,
         appraisees=appraisees,
-        criteria=list(round.criteria.all()),
-        levels=list(round.levels.all()),
+        criteria=list(round.criteria.filter(province=round.province_id)),
+        levels=list(round.levels.filter(province=round.province_id)),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.cast_ballots(round_id=round.pk, rater=request.user, marks=form.marks(), comments=form.comments())
+            services.cast_ballots(
+                round_id=round.pk,
+                rater=request.user,
+                marks=form.marks(),
+                comments=form.comments(),
+                province_id=round.province_id,
+            )
         except TransitionError as error:
             messages.error(request, str(error))
             return redirect("appraisals:my_appraisal")
@@ -128,7 +135,7 @@ def result(request, pk):
     """One secretary's result: scores per criterion, overall, grade, rank, and the comments
     without their authors; for the admin and leaders, the findings form."""
     appraisee = permissions.get_appraisee_for(request.user, pk, action="view_result")
-    outcome = getattr(appraisee, "result", None)
+    outcome, criteria = selectors.result_of(appraisee)
     return render(
         request,
         "appraisals/result.html",
@@ -136,7 +143,7 @@ def result(request, pk):
             "appraisee": appraisee,
             "round": appraisee.round,
             "outcome": outcome,
-            "criteria": list(outcome.criteria.select_related("criterion")) if outcome else [],
+            "criteria": criteria,
             "comments": selectors.comments_on(appraisee) if outcome and outcome.enough_ballots else [],
             "ranked": selectors.ranked_count(appraisee.round) if outcome and outcome.rank else None,
             "findings": list(appraisee.findings.select_related("raised_by")),
@@ -151,7 +158,12 @@ def finding_add(request, pk):
     appraisee = permissions.get_appraisee_for(request.user, pk, action="add_finding")
     form = FindingForm(request.POST)
     if form.is_valid():
-        services.add_finding(appraisee_id=appraisee.pk, actor=request.user, text=form.cleaned_data["text"])
+        services.add_finding(
+            appraisee_id=appraisee.pk,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            province_id=appraisee.province_id,
+        )
         messages.success(
             request, _("The finding was recorded; %(name)s has been told.") % {"name": appraisee.person.display_name}
         )

@@ -85,13 +85,13 @@ def draft_only(view):
 @login_required
 def round_detail(request, pk):
     round = _round(request, pk)
-    round = selectors.round_with_counts(round.pk)
+    round = selectors.round_with_counts(round)
     manage = permissions.can_manage(request.user)
     grouped = selectors.raters_by_role(round) if manage else {}
     context = {
         "round": round,
-        "criteria": list(round.criteria.all()),
-        "levels": list(round.levels.all()),
+        "criteria": list(round.criteria.filter(province=round.province_id)),
+        "levels": list(round.levels.filter(province=round.province_id)),
         "appraisees": selectors.appraisees_of(round),
         "can_manage": manage,
         "can_view_results": permissions.can_view_results(request.user, round),
@@ -99,7 +99,9 @@ def round_detail(request, pk):
         "problems": services.problems(round) if manage and round.state == State.DRAFT else [],
     }
     if round.state == State.OPEN and permissions.is_rater(request.user, round):
-        context["may_rate"] = not services.has_voted(round_id=round.pk, user=request.user)
+        context["may_rate"] = not services.has_voted(
+            round_id=round.pk, user=request.user, province_id=round.province_id
+        )
     return render(request, "appraisals/round.html", context)
 
 
@@ -124,7 +126,12 @@ def round_edit(request, round):
         settings = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             services.configure_round(
-                round_id=round.pk, actor=request.user, settings=settings, criteria=criteria.rows(), levels=levels.rows()
+                round_id=round.pk,
+                actor=request.user,
+                settings=settings,
+                criteria=criteria.rows(),
+                levels=levels.rows(),
+                province_id=round.province_id,
             )
         except TransitionError as error:
             messages.error(request, str(error))
@@ -147,12 +154,18 @@ def round_participants(request, round):
     if request.method == "POST" and request.POST.get("action") == "defaults":
         posts = list(services.secretary_posts(round.organization))
         raters = services.default_raters(sample_size=round.peer_sample_size, organization=round.organization)
-        services.set_participants(round_id=round.pk, actor=request.user, posts=posts, raters=raters)
+        services.set_participants(
+            round_id=round.pk, actor=request.user, posts=posts, raters=raters, province_id=round.province_id
+        )
         messages.success(request, _("Every secretary is appraised again, and a new sample of secretaries was drawn."))
         return redirect("appraisals:participants", round.pk)
     if request.method == "POST" and form.is_valid():
         services.set_participants(
-            round_id=round.pk, actor=request.user, posts=form.cleaned_data["posts"], raters=form.raters()
+            round_id=round.pk,
+            actor=request.user,
+            posts=form.cleaned_data["posts"],
+            raters=form.raters(),
+            province_id=round.province_id,
         )
         messages.success(request, _("Who is appraised and who rates was saved."))
         return redirect("appraisals:round", round.pk)
@@ -175,7 +188,7 @@ def round_transition(request, pk, action):
         raise Http404
     service, done = TRANSITIONS[action]
     try:
-        service(round_id=round.pk, actor=request.user)
+        service(round_id=round.pk, actor=request.user, province_id=round.province_id)
     except TransitionError as error:
         messages.error(request, str(error))
     else:
