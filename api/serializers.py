@@ -112,7 +112,8 @@ class ReportDetailSerializer(ReportSerializer):
 
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, report):
-        files = report.evidence.filter(removed_at__isnull=True).order_by("work_date", "id")
+        # Within the report's province: its shard only (docs/scale.md 5).
+        files = report.evidence.filter(province=report.province_id, removed_at__isnull=True).order_by("work_date", "id")
         return EvidenceSerializer(files, many=True).data
 
 

@@ -7,6 +7,7 @@ know of it), and every write goes through the same service as the page."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from rest_framework.views import APIView
 from assessments import permissions as report_permissions
 from assessments import services as report_services
 from assessments.models import Period, Report
+from core import provinces
+from core.permissions import pk_or_404
 from core.replica import heavy_reads
 from dashboard import permissions as dashboard_permissions
 from dashboard import selectors as dashboard_selectors
@@ -32,7 +35,7 @@ from oversight.models import Rectification, SupervisionNotice
 from responsibilities import access
 from responsibilities.models import Assignment, Checklist, Duty, Post, Unit
 from scoring import permissions as score_permissions
-from scoring.models import UnitScore
+from scoring.models import ScoreLine, UnitScore
 
 from . import serializers, summary
 from .pagination import TreeCursor
@@ -85,6 +88,22 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             qs = self.filtered(qs)
         return qs
+
+    def get_object(self):
+        """One row by its id (``/…/{id}/``): a province-keyed row is looked up within the
+        provinces in which the reader may read (``access.find``: on Citus those shards
+        only, for an admin or a leader too), among the rows ``scoped`` lets them see; 404
+        when it is not there, as for a row they may not know of (docs/scale.md 5)."""
+        qs = self.get_queryset()
+        if not issubclass(qs.model, provinces.ProvinceKeyed):
+            return super().get_object()
+        pk = pk_or_404(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        try:
+            found = access.find(self.request.user, qs, pk)
+        except qs.model.DoesNotExist:
+            raise Http404 from None
+        self.check_object_permissions(self.request, found)
+        return found
 
 
 @extend_schema(tags=["organization"], parameters=[UNIT_PARAM])
@@ -290,9 +309,15 @@ class ScoreViewSet(ScopedViewSet):
         return serializers.UnitScoreSerializer
 
     def scoped(self, qs):
-        if self.action == "retrieve":
-            qs = qs.prefetch_related("lines")
         return score_permissions.scores_visible_to(self.request.user, qs)
+
+    def get_object(self):
+        """The score within the reader's provinces (``ScopedViewSet``), its breakdown within
+        the score's own: one query each, on its shard (docs/scale.md 5)."""
+        score = super().get_object()
+        lines = ScoreLine.objects.filter(province=score.province_id)
+        prefetch_related_objects([score], Prefetch("lines", queryset=lines))
+        return score
 
     def filtered(self, qs):
         period = _int_param(self.request, "period")

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from core import issued, links
+from core import issued, links, provinces
 from core.attachments import fill_all
 from core.errors import TransitionError
 from core.permissions import pk_or_404
@@ -94,15 +94,25 @@ ACTIONS = {"view": lambda user, task: True, "reply": may_reply, "settle": may_se
 
 
 def get_task_for(user, pk, *, action: str = "view") -> Task:
-    """Fetch and authorize in one step: 404 when unseen, 403 when the action is not theirs."""
-    found = (
+    """Fetch and authorize in one step: 404 when unseen, 403 when the action is not theirs.
+
+    The URL names no province: the task is looked up within the provinces in which the
+    person may read (``access.find``: on Citus those shards only), as a report is; what it
+    sees is what the task list shows (``visible_to``). Its post, and its decision's meeting,
+    are joined within their province in the outer join's ``ON`` (``core.provinces.outer``);
+    the decision itself may lie in another (``core.province_keys.CROSSING``)."""
+    rows = (
         visible_to(user)
-        .select_related("unit", "post__holder", "issued_by", "replied_by", "decision__meeting", "period")
-        .filter(pk=pk_or_404(pk))
-        .first()
+        .annotate(post_here=provinces.outer("post"))
+        .annotate(decision_meeting=provinces.outer("decision__meeting", via="decision"))
+        .select_related("unit", "post_here__holder", "issued_by", "replied_by", "decision", "decision_meeting")
+        .select_related("period")
     )
-    if found is None:
-        raise Http404
+    try:
+        found = access.find(user, rows, pk_or_404(pk))
+    except Task.DoesNotExist:
+        raise Http404 from None
+    found = provinces.outer_rows([found], post_here="post", decision_meeting="decision__meeting")[0]
     if not ACTIONS[action](user, found):
         raise PermissionDenied(settle_note(user, found) if action == "settle" else "")
     return found

@@ -109,9 +109,12 @@ task_settle = STEPS.settle_view(
 @login_required
 def task_file(request, pk):
     """A feedback file, for whoever may see its task."""
-    found = TaskFile.objects.filter(pk=pk_or_404(pk)).first()
-    if found is None:
-        raise Http404
+    # Looked up within the reader's provinces (the URL names none: docs/scale.md 5), then
+    # its task as the task's page does: 404 for a file of a task they may not see.
+    try:
+        found = access.find(request.user, TaskFile.objects.all(), pk_or_404(pk))
+    except TaskFile.DoesNotExist:
+        raise Http404 from None
     tasking.get_task_for(request.user, found.task_id)
     record(SecurityEvent.Kind.FILE_OPENED, user=request.user, request=request, detail=f"task file {found.pk}")
     return attachment_response(found)

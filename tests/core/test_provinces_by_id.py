@@ -349,29 +349,30 @@ SEES_ITEMS = {
 }
 
 
-def item_reads(queries, pks) -> list[tuple[str, str]]:
-    """(table, query) of the queries reading an item's table (``ITEM_KEYS``) by one of
-    ``pks``, by its id or its parent's."""
+def item_reads(queries, pks, keys=ITEM_KEYS) -> list[tuple[str, str]]:
+    """(table, query) of the queries reading a table of ``keys`` (an item's, ``ITEM_KEYS``)
+    by one of ``pks``, by its id or its parent's (``= pk``, or ``IN (pk)`` of a prefetch)."""
     from tests.core.test_provinces import _reads
 
     return [
         (table, q["sql"])
         for q in queries
-        for table, columns in ITEM_KEYS.items()
+        for table, columns in keys.items()
         if _reads(table, q["sql"])
-        and any(re.search(rf'"{table}"\."{column}" = {pk}\b', q["sql"]) for column in columns for pk in pks)
+        and any(re.search(rf'"{table}"\."{column}" (= |IN \(){pk}\b', q["sql"]) for column in columns for pk in pks)
     ]
 
 
 def outside_a_province(reads: list[tuple[str, str]], user) -> list[str]:
-    """Of ``reads``, those naming no province of the table read: none, but the second
-    lookup of a notice (or its file) by the one who issued it, which ``access.find`` asks
-    only when the first, within their provinces, found nothing."""
-    issued = rf'"issued_by_id" = {user.pk}\b'
+    """Of ``reads``, those naming no province of the table read: none, but ``access.find``'s
+    second lookup, by id and filer — a notice (or its file) by the one who issued it, a
+    report by the one who submitted it — asked only when the first, within their
+    provinces, found nothing."""
+    filer = rf'"(issued_by_id|responsible_id)" = {user.pk}\b'
     return [
         sql
         for table, sql in reads
-        if not re.search(rf'"{table}"\."province_id" (= |IN \()', sql) and not re.search(issued, sql)
+        if not re.search(rf'"{table}"\."province_id" (= |IN \()', sql) and not re.search(filer, sql)
     ]
 
 
