@@ -23,9 +23,8 @@ def main() -> None:
 
     from assessments.models import Evidence, Period, ReportEvent
     from assessments.services import open_period
-    from bench import data, history
+    from bench import data, history, recipients
     from dashboard.models import Export
-    from notifications.models import Notification
 
     units = int(os.environ.get("LOAD_UNITS", "2000"))
     seed = int(os.environ.get("LOAD_SEED", "2026"))
@@ -44,7 +43,10 @@ def main() -> None:
     history.make(
         period=period, seed=seed, admin_id=made.admin_id, closed=closed, open_states=states, out=lambda line: None
     )
-    Notification.objects.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
+    # Each read of the notifications names its recipients (bench/recipients.py): the
+    # people are read first.
+    everyone = recipients.people()
+    recipients.mark_emailed(everyone, timezone.now())
     from accounts import roles
     from accounts.models import User
     from responsibilities.models import Post
@@ -58,7 +60,7 @@ def main() -> None:
         "admin": list(people.filter(groups__name=roles.ADMIN).values_list("username", flat=True)),
     }
     marks = {
-        "notification": Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "notification": recipients.last_id(everyone),
         "export": Export.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
         "evidence": Evidence.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
         "event": ReportEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,

@@ -14,30 +14,36 @@ def main() -> None:
     import django
 
     django.setup()
+    from accounts.models import User
     from assessments.models import Evidence, ReportEvent
+    from bench import recipients
     from dashboard.models import Export
-    from notifications.models import Notification
 
     with open(os.environ["LOAD_MARKS"]) as handle:
         marks = json.load(handle)
-    notes = Notification.objects.filter(pk__gt=marks["notification"])
+    # Each read of the notifications names its recipients (bench/recipients.py): the
+    # people first, then the run's notifications of each batch of them.
+    everyone = recipients.people()
+    after = {"pk__gt": marks["notification"]}
     exports = Export.objects.filter(pk__gt=marks["export"])
     started = time.monotonic()
     deadline = started + float(os.environ.get("LOAD_DRAIN_SECONDS", "180"))
     while True:
-        pending = notes.filter(emailed_at__isnull=True).count()
+        pending = recipients.count(everyone, emailed_at__isnull=True, **after)
         building = exports.filter(status__in=Export.ACTIVE).count()
         if (not pending and not building) or time.monotonic() > deadline:
             break
         time.sleep(1)
     events = ReportEvent.objects.filter(pk__gt=marks["event"])
     evidence = Evidence.objects.filter(pk__gt=marks["evidence"])
+    told = recipients.told(everyone, **after)
+    addresses = dict(User.objects.exclude(email="").values_list("pk", "email"))
     result = {
         "drain_seconds": round(time.monotonic() - started, 1),
-        "notifications": notes.count(),
+        "notifications": len(told),
         "notifications_not_emailed": pending,
         # send_emails sends to those with an address and marks the others done.
-        "emails_expected": sorted(notes.exclude(recipient__email="").values_list("recipient__email", flat=True)),
+        "emails_expected": sorted(addresses[person] for _pk, person in told if person in addresses),
         "exports_requested": exports.count(),
         "exports_done": exports.filter(status=Export.Status.DONE).count(),
         "exports_failed": exports.filter(status=Export.Status.FAILED).count(),

@@ -56,7 +56,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,11 +105,26 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
         Q(ended__isnull=True) | Q(ended__gte=today)
     )
     held = Post.objects.filter(holder=user).order_by().values("pk")
+
+    def theirs():
+        # Their posts as one list of ids (a UNION of two index probes), not an OR of the two:
+        # PostgreSQL estimates such an OR at half of all posts, costs the per-row subqueries
+        # at that, and at province scale compiles the query with JIT to return a row or two
+        # (250 ms at 20,000 units instead of half a millisecond).
+        return held.union(deputising.values("post_id").order_by())
+
+    # The liaison rows of those posts, "post:province,…", read once in the same query: a
+    # subquery that names no outer row (PostgreSQL runs it once; on Citus it is planned
+    # apart, on the shards holding the liaisons). A liaison lives in its unit's province
+    # and its post may lie in another (core.province_keys.CROSSING): it is looked up by
+    # the post's id, never joined to the post row by row.
     liaisons = (
-        Liaison.objects.filter(post=OuterRef("pk"), ended__isnull=True)
+        Liaison.objects.filter(post__in=theirs(), ended__isnull=True)
         .order_by()
-        .values("post")
-        .annotate(ids=provinces.IdList("province"))
+        .values("ended")
+        .annotate(
+            ids=provinces.IdList(Concat(Cast("post_id", CharField()), Value(":"), Cast("province_id", CharField())))
+        )
         .values("ids")
     )
     disciplines = (
@@ -119,14 +135,11 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
         .values("ids")
     )
     rows = (
-        # Their posts as one list of ids (a UNION of two index probes), not an OR of the two:
-        # PostgreSQL estimates such an OR at half of all posts, costs the per-row subqueries
-        # below at that, and at province scale compiles the query with JIT to return a row
-        # or two (250 ms at 20,000 units instead of half a millisecond).
-        Post.objects.filter(pk__in=held.union(deputising.values("post_id").order_by()))
-        # Read in the same query: the provinces of the units whose liaison post it is now
-        # (我的党建联系点; empty: not a liaison post), and for a 党组's secretary post those of
-        # the 纪检监察组 (a subquery PostgreSQL runs once, and only for such a post).
+        Post.objects.filter(pk__in=theirs())
+        # Read in the same query: the liaison rows of their posts (我的党建联系点: the units
+        # each post oversees now, by province; the same text on every row), and for a 党组's
+        # secretary post the provinces of the 纪检监察组 (a subquery PostgreSQL runs once,
+        # and only for such a post).
         .annotate(
             liaison_in=Subquery(liaisons),
             discipline_in=Case(
@@ -150,6 +163,8 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
         )
         .order_by("unit__path", "pk")
     )
+    rows = list(rows)
+    overseen = _liaison_provinces(rows[0][7] if rows else None)  # the same text on every row
     return tuple(
         HeldPost(
             post_id=p,
@@ -159,14 +174,25 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
             holder=h == user.pk,
             kind=k,
             unit_kind=uk,
-            liaison=bool(li),
+            liaison=p in overseen,
             province_id=pr,
-            liaison_provinces=provinces.ids(li),
+            liaison_provinces=overseen.get(p, ()),
             discipline_provinces=provinces.ids(di),
             current=active and unit_active,
         )
-        for p, u, path, n, h, k, uk, li, pr, di, active, unit_active in rows
+        for p, u, path, n, h, k, uk, _li, pr, di, active, unit_active in rows
     )
+
+
+def _liaison_provinces(text: str | None) -> dict[int, tuple[int, ...]]:
+    """``_held_posts``' text of liaison rows, ``"post:province,…"``, as post id → the
+    provinces of the units whose liaison post it is now (sorted)."""
+    found: dict[int, set[int]] = {}
+    for pair in (text or "").split(","):
+        if pair:
+            post, province = pair.split(":")
+            found.setdefault(int(post), set()).add(int(province))
+    return {post: tuple(sorted(those)) for post, those in found.items()}
 
 
 def _top_paths(paths) -> tuple[str, ...]:
@@ -216,6 +242,15 @@ class Access:
         """The provinces of their held units (core.provinces): every unit their posts let
         them see lies in one of these, so a scope query names them (docs/scale.md 5)."""
         return tuple(sorted({h.province_id for h in self.held if h.province_id is not None}))
+
+    @cached_property
+    def liaison_post_ids(self) -> tuple[int, ...]:
+        """The posts they hold (not deputise for) that are some unit's liaison post now,
+        whatever the post's state (the liaison rule): read with their posts, no query. A
+        leader's liaison rows are then read by these ids within the provinces of the units
+        they oversee (``liaison_review_units``), never joined to the post: the two may lie
+        in two provinces (core.province_keys.CROSSING)."""
+        return tuple(sorted(h.post_id for h in self._posts if h.holder and h.liaison))
 
     @cached_property
     def review_province_ids(self) -> tuple[int, ...]:
@@ -693,7 +728,12 @@ def my_liaisons(user) -> QuerySet:
 def liaison_q(user, field: str = "unit") -> Q:
     """A Q keeping rows whose unit (``field``; ``""`` for units) has ``user`` as the holder
     of its current liaison post: the SQL is an ``EXISTS``, no extra round trip."""
-    mine = current_liaisons().filter(post__holder=user.pk)
+    # Their posts as a subquery that names no outer row, not a join of each liaison to its
+    # post: the two may lie in two provinces (core.province_keys.CROSSING), and on Citus
+    # such a subquery is planned apart (the posts by holder), then the liaisons within the
+    # unit's province.
+    theirs = Post.objects.filter(holder=user.pk).order_by().values("pk")
+    mine = current_liaisons().filter(post__in=theirs)
     return Q(Exists(mine.filter(_beside(field), unit=OuterRef(field or "pk"))))
 
 
@@ -786,14 +826,18 @@ def liaison_review_units(user) -> QuerySet:
     党组会议) and none in which ``user`` holds an active post (no one judges their own
     unit's reports, ``may_judge``). A subquery of unit ids: no query of its own.
 
-    Read within the provinces ``user`` reviews in; the liaison rows are the units' own
-    (their province is the unit's) while the post may lie in another province
-    (core.province_keys.CROSSING), so the liaison is joined to its post by id alone."""
+    Two reads, no join along a key that may cross provinces (core.province_keys.CROSSING:
+    the liaison row is the unit's, in the unit's province, while its post may lie in
+    another): their posts first, with the liaison posts among them and the provinces of
+    the units those oversee (``Access.liaison_post_ids``, ``review_province_ids``: the
+    one query of the person's posts, already read on the page), then the liaison rows of
+    those post ids within those provinces. On Citus the second is a read of those
+    provinces' shards, each on its own."""
     holds = Post.objects.filter(provinces.beside(), holder=user.pk, active=True, unit=OuterRef("unit"))
     access = access_for(user)
     return (
         current_liaisons()
-        .filter(post__holder=user.pk, province__in=access.review_province_ids)
+        .filter(post_id__in=access.liaison_post_ids, province__in=access.review_province_ids)
         .exclude(unit__kind__in=[UnitKind.LEADING_GROUP, UnitKind.DISCIPLINE_GROUP])
         .exclude(Exists(holds))
         # A deputy acts for the unit of the post they carry (``may_act_for``) and so judges

@@ -148,12 +148,16 @@ class Unit(MP_Node):
             current = next((row for row in prefetched if row.ended is None), None)
             self._liaison = current.post.holder if current else None
         if not hasattr(self, "_liaison"):
-            rows = Liaison.objects.filter(unit=self, ended__isnull=True)  # its post may lie elsewhere
-            rows = rows.select_related("post__holder")
+            rows = Liaison.objects.filter(unit=self, ended__isnull=True)
             if self.__dict__.get("province_id") is not None:  # within its province, when loaded
                 rows = rows.filter(province=self.province_id)
-            current = rows.first() if self.pk else None
-            self._liaison = current.post.holder if current else None
+            # The post by its id, not joined to the liaison: it may lie in another province
+            # (core.province_keys.CROSSING). One query still — the liaison row a subquery
+            # naming no outer row, which Citus plans apart on the unit's shard, then the
+            # post read by primary key (docs/scale.md 5).
+            posts = Post.objects.filter(pk__in=rows.order_by().values("post_id")).select_related("holder")
+            post = posts.order_by("pk").first() if self.pk else None
+            self._liaison = post.holder if post else None
         return self._liaison
 
 

@@ -285,6 +285,15 @@ def test_the_report_page_reads_the_reports_rows_within_its_province(cast, period
     assert [sql for sql in children if '."province_id" = ' not in sql] == []
 
 
+# A unit's liaison leader (``Unit.liaison``): the post read by its primary key from the
+# liaison row read within the unit's province — a liaison's post may lie in another province
+# (core.province_keys.CROSSING), so it is looked up by id, not joined (docs/scale.md 5).
+_LIAISONS_POST = (
+    r'FROM "responsibilities_post" .*WHERE "responsibilities_post"\."id" IN \(SELECT U0\."post_id" '
+    r'(?:AS "post_id" )?FROM "responsibilities_liaison" U0 WHERE [^)]*U0\."province_id" = \d+'
+)
+
+
 def _read_outside_a_province(queries, tables) -> list[str]:
     """The queries reading one of ``tables`` (as the table queried, not a joined one)
     without naming the province in the WHERE clause."""
@@ -297,6 +306,8 @@ def _read_outside_a_province(queries, tables) -> list[str]:
             sql,
         ):
             continue  # the person's posts: the one lookup that finds their provinces
+        if re.search(_LIAISONS_POST, sql):
+            continue  # a unit's liaison post, by its id: it may lie in another province (CROSSING)
         table = next((t for t in tables if _reads(t, sql)), None)
         if table and not re.search(rf'"{table}"\."province_id" (= |IN \()', sql):
             found.append(sql)
@@ -355,6 +366,42 @@ def _crossing_pairs() -> set[frozenset]:
             if field.is_relation and province_keys.label(model, field) in province_keys.CROSSING:
                 pairs.add(frozenset((model._meta.db_table, field.related_model._meta.db_table)))
     return pairs
+
+
+def _joined_along_crossing(queries) -> list[tuple[str, str]]:
+    """(the key's label, the query) for each query that joins two keyed tables along a key
+    of ``core.province_keys.CROSSING`` — ``child."<key>_id" = parent."id"``, either way
+    round, in a JOIN's ``ON`` or a correlated subquery's ``WHERE`` — whose two rows may lie
+    in two provinces: on Citus such a join is not co-located (repartitioned, or answered in
+    two steps, docs/scale.md 5). A subquery naming no outer row (``parent."id" IN (SELECT
+    child."<key>_id" …)``, ``child."<key>_id" IN (…)``) is planned apart and is not one."""
+    keys = [
+        (
+            province_keys.label(model, field),
+            model._meta.db_table,
+            field.column,
+            field.related_model._meta.db_table,
+            field.target_field.column,
+        )
+        for model in provinces.keyed_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and province_keys.label(model, field) in province_keys.CROSSING
+    ]
+    name = r'("\w+"|\b\w+)'
+    found = []
+    for query in queries:
+        sql = _STRING.sub("''", query["sql"])
+        tables_of = defaultdict(set)  # an alias (U0…) may name other tables in other subqueries
+        for _kind, table, ref in _refs(sql):
+            tables_of[ref].add(table)
+        for label, child, column, parent, target in keys:
+            if f'"{column}"' not in sql:
+                continue
+            pairs = re.findall(rf'{name}\."{column}" = \(?{name}\."{target}"\)?', sql)
+            pairs += [(a, b) for b, a in re.findall(rf'{name}\."{target}" = \(?{name}\."{column}"\)?', sql)]
+            if any(child in tables_of[a] and parent in tables_of[b] for a, b in pairs):
+                found.append((label, query["sql"]))
+    return found
 
 
 _STRING = re.compile(r"'(?:[^']|'')*'")
@@ -421,9 +468,12 @@ def test_the_unit_page_reads_the_units_rows_within_its_province(cast, period, cl
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("assessments:unit", args=[unit.pk]))
     assert page.status_code == 200
-    tables = ["assessments_report", "honours_honour", "responsibilities_liaison"]
+    tables = ["assessments_report", "honours_honour"]
     assert _queried(queries, tables) == set(tables)
-    assert _read_outside_a_province(queries, tables) == []
+    assert _read_outside_a_province(queries, [*tables, "responsibilities_liaison", "responsibilities_post"]) == []
+    # Its liaison leader: the liaison row within the unit's province, its post by id.
+    liaison = [q["sql"] for q in queries if re.search(_LIAISONS_POST, q["sql"])]
+    assert len(liaison) == 1 and f'U0."province_id" = {unit.province_id}' in liaison[0]
 
 
 def test_a_post_holders_scoped_reads_name_their_provinces(cast, period):

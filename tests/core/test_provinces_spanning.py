@@ -20,7 +20,7 @@ from core.pagecache import bump, bump_people
 from dashboard import permissions as dashboard_permissions
 from dashboard import selectors as dashboard_selectors
 from responsibilities import access
-from responsibilities.models import Unit
+from responsibilities.models import Liaison, Post, Unit
 from scoring.services import compute_scores
 from tests.assessments.conftest import scheduled_period
 from tests.core.test_provinces import _queried, _read_outside_a_province
@@ -396,3 +396,91 @@ def test_a_reports_rectification_in_another_province_is_still_listed(cast, perio
     page, queries = get(client_as("admin"), reverse("assessments:report", args=[report.pk]))
     assert "台账跨省不全" in page.content.decode()
     assert _read_outside_a_province(queries, keyed_tables()) == []
+
+
+# Each hot page, for a liaison leader (unit A's), the 党组书记 (also unit B's liaison) and a
+# secretary: the pages each of them opens.
+CROSSING_PAGES = {
+    "leader": ["my_reports", "report", "review_queue", "unit", "dashboard", "notifications"],
+    "other_leader": ["my_reports", "report", "review_queue", "unit", "dashboard", "notifications"],
+    "secretary_a": ["my_reports", "report", "unit", "dashboard", "notifications"],
+}
+
+
+def move_unit_a_to_the_discipline_groups_tree(cast):
+    """Unit A under the 纪检监察组 (a root of its own): its liaison moves with it, into the
+    other province, while the leader's post stays in the 党组's."""
+    unit_a = Unit.objects.get(pk=cast.unit_a.pk)
+    Unit.objects.move(unit_a, Unit.objects.get(pk=cast.discipline.pk), "sorted-child")
+    unit_a.refresh_from_db()
+    assert unit_a.province_id == cast.discipline.pk != cast.party_group.pk
+    liaison = Liaison.objects.select_related("post").get(unit=unit_a, ended__isnull=True)
+    assert liaison.province_id == cast.discipline.pk != liaison.post.province_id
+    return unit_a
+
+
+def test_the_check_finds_a_join_along_a_key_that_may_cross_provinces(cast):
+    """A join of a liaison to its post (``JOIN … ON``, a correlated subquery) is found; a
+    subquery naming no outer row and a list of ids are not."""
+    from django.db.models import OuterRef, Subquery
+
+    from tests.core.test_provinces import _joined_along_crossing
+
+    with CaptureQueriesContext(connection) as queries:
+        list(Liaison.objects.filter(post__holder=cast.leader.pk))
+        list(Liaison.objects.select_related("post"))
+        list(Post.objects.annotate(seen=Subquery(Liaison.objects.filter(post=OuterRef("pk")).values("pk")[:1])))
+        list(Post.objects.filter(pk__in=Liaison.objects.values("post_id")))
+        list(Liaison.objects.filter(post_id__in=[cast.leader.pk]))
+    found = _joined_along_crossing(queries)
+    assert [label for label, _sql in found] == ["responsibilities.Liaison.post"] * 3
+    assert [sql for _label, sql in found] == [q["sql"] for q in queries][:3]
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["in_place", "moved"])
+@pytest.mark.parametrize("who", sorted(CROSSING_PAGES))
+def test_the_hot_pages_join_nothing_along_a_key_that_may_cross_provinces(
+    cast, period, two_provinces, client_as, who, moved
+):
+    """docs/scale.md 5: a liaison and its leader's post may lie in two provinces
+    (core.province_keys.CROSSING), so no hot page joins them — the leader's posts are read
+    first (with the provinces of the units they oversee), then the liaison rows by those
+    post ids within those provinces; a unit's liaison leader is read as the post by its
+    id. Nor along any other such key. Each hot page, each role, with unit A in the 党组's
+    tree and moved under the 纪检监察组's."""
+    from tests.core.test_provinces import _joined_along_crossing
+
+    if moved:
+        move_unit_a_to_the_discipline_groups_tree(cast)
+    compute_scores(period=period)
+    client = client_as(who)
+    for name in CROSSING_PAGES[who]:
+        _page, queries = get(client, hot_page_url(cast, name, two_provinces[0]))
+        assert _joined_along_crossing(queries) == [], name
+        assert _read_outside_a_province(queries, keyed_tables()) == [], name
+
+
+def test_a_liaison_whose_branch_moved_to_another_province_reviews_the_same_reports(
+    cast, period, two_provinces, client_as
+):
+    """The liaison's queue and 待审核 badge list the same reports after unit A moved into
+    another province as before; the unit page still names its liaison leader, and the
+    report page still offers them the review. The 党组书记's queue is unchanged."""
+    from tests.assessments.test_review_badge import QUEUE, badge, queue
+
+    def seen(who):
+        client = client_as(who)  # signed in afresh: their posts are read again
+        fresh = type(cast.leader).objects.get(pk=cast.by_role(who).pk)
+        return queue(client), badge(client), badge(client, QUEUE), selectors.waiting_count(fresh)
+
+    before = {who: seen(who) for who in ("leader", "other_leader")}
+    unit_a_waiting = set(Report.objects.filter(unit=cast.unit_a, state="submitted").values_list("pk", flat=True))
+    assert before["leader"] == (unit_a_waiting, *[len(unit_a_waiting)] * 3) and unit_a_waiting
+
+    move_unit_a_to_the_discipline_groups_tree(cast)
+    assert {who: seen(who) for who in ("leader", "other_leader")} == before
+    leader = client_as("leader")
+    page, _queries = get(leader, reverse("assessments:unit", args=[cast.unit_a.pk]))
+    assert cast.leader.display_name in page.content.decode()
+    report, _queries = get(leader, reverse("assessments:report", args=[min(unit_a_waiting)]))
+    assert report.context["can_review"]
