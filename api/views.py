@@ -23,7 +23,6 @@ from assessments import permissions as report_permissions
 from assessments import services as report_services
 from assessments.models import Period, Report
 from core import provinces
-from core.permissions import pk_or_404
 from core.replica import heavy_reads
 from dashboard import permissions as dashboard_permissions
 from dashboard import selectors as dashboard_selectors
@@ -97,11 +96,7 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
         qs = self.get_queryset()
         if not issubclass(qs.model, provinces.ProvinceKeyed):
             return super().get_object()
-        pk = pk_or_404(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
-        try:
-            found = access.find(self.request.user, qs, pk)
-        except qs.model.DoesNotExist:
-            raise Http404 from None
+        found = access.find_or_404(self.request.user, qs, self.kwargs[self.lookup_url_kwarg or self.lookup_field])
         self.check_object_permissions(self.request, found)
         return found
 

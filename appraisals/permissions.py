@@ -23,7 +23,6 @@ from django.http import Http404
 
 from accounts import roles
 from core import provinces
-from core.permissions import pk_or_404
 from core.permissions import require as require
 from responsibilities import access
 
@@ -101,13 +100,8 @@ def get_round_for(user, pk) -> AppraisalRound:
     """A round that ``user`` may know of (admins, leaders, supervisors; its raters), else
     404. Looked up within the provinces they read in (every root for those who see all
     rounds: docs/scale.md 5), a round they rate in outside those second."""
-    pk = pk_or_404(pk)
-    try:
-        round = access.find(
-            user, AppraisalRound.objects.all(), pk, also=None if sees_all_rounds(user) else _rated_by(user)
-        )
-    except AppraisalRound.DoesNotExist:
-        raise Http404 from None
+    also = None if sees_all_rounds(user) else _rated_by(user)
+    round = access.find_or_404(user, AppraisalRound.objects.all(), pk, also=also)
     if not (sees_all_rounds(user) or is_rater(user, round)):
         raise Http404
     return round
@@ -133,10 +127,7 @@ def _outside_provinces(user, field: str = "") -> Q:
 
 
 def _find_appraisee(user, qs, pk, field: str = ""):
-    try:
-        return access.find(user, qs, pk_or_404(pk), also=_outside_provinces(user, field))
-    except qs.model.DoesNotExist:
-        raise Http404 from None
+    return access.find_or_404(user, qs, pk, also=_outside_provinces(user, field))
 
 
 def get_appraisee_for(user, pk, *, action: str = "view_report") -> Appraisee:

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +29,6 @@ from accounts import roles
 from core import issued, links, provinces
 from core.attachments import fill_all
 from core.errors import TransitionError
-from core.permissions import pk_or_404
 from core.transitions import Transitions, deadline_from_today, require, required_text
 from notifications.services import notify
 from responsibilities import access, selectors
@@ -108,10 +106,7 @@ def get_task_for(user, pk, *, action: str = "view") -> Task:
         .select_related("unit", "post_here__holder", "issued_by", "replied_by", "decision", "decision_meeting")
         .select_related("period")
     )
-    try:
-        found = access.find(user, rows, pk_or_404(pk))
-    except Task.DoesNotExist:
-        raise Http404 from None
+    found = access.find_or_404(user, rows, pk)
     found = provinces.outer_rows([found], post_here="post", decision_meeting="decision__meeting")[0]
     if not ACTIONS[action](user, found):
         raise PermissionDenied(settle_note(user, found) if action == "settle" else "")

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.http import Http404
 
 from accounts import roles
-from core.permissions import pk_or_404
 from core.permissions import require as require
 from responsibilities import access
 
@@ -37,10 +36,7 @@ PUBLIC = Q(state__in=[HonourRound.State.PUBLICITY, HonourRound.State.DECIDED])
 def _find(user, pk, *, also: Q | None = None) -> HonourRound:
     """The round ``pk`` looked up within the provinces ``user`` reads in (every root for
     those who see everything: docs/scale.md 5), ``also`` outside them second; else 404."""
-    try:
-        return access.find(user, HonourRound.objects.all(), pk_or_404(pk), also=also)
-    except HonourRound.DoesNotExist:
-        raise Http404 from None
+    return access.find_or_404(user, HonourRound.objects.all(), pk, also=also)
 
 
 def round_for_notice(user, pk) -> HonourRound:

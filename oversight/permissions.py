@@ -24,11 +24,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from accounts import roles
 from core import links, provinces
-from core.permissions import pk_or_404
 from core.permissions import require as require
 from responsibilities import access
 
@@ -184,11 +182,7 @@ def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
 def _find(user, rows: QuerySet, pk, **outer):
     """``access.find`` of the row ``pk``, 404 when it is not found (or not theirs to know
     of), its ``outer`` rows given back under their keys (``core.provinces.outer_rows``)."""
-    try:
-        found = access.find(user, rows, pk_or_404(pk))
-    except rows.model.DoesNotExist:
-        raise Http404 from None
-    return provinces.outer_rows([found], **outer)[0]
+    return provinces.outer_rows([access.find_or_404(user, rows, pk)], **outer)[0]
 
 
 def get_notice_for(user, pk, *, action: str = "view") -> SupervisionNotice:

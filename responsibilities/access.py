@@ -58,11 +58,13 @@ from functools import cached_property
 
 from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Concat
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from core import links, provinces
+from core.permissions import pk_or_404
 
 from .models import MEMBER_KINDS, Assignment, Deputy, Liaison, Post, PostKind, Unit, UnitKind
 
@@ -509,6 +511,15 @@ def find(user, qs: QuerySet, pk, *, also: Q | None = None):
     for more in grants[1:]:
         second |= more
     return qs.filter(second).get(pk=pk)
+
+
+def find_or_404(user, qs: QuerySet, pk, *, also: Q | None = None):
+    """``find`` of the row ``pk`` taken from a URL or a form: 404 when ``pk`` is no id or
+    the row is not found — the same answer as for a row ``user`` may not know of."""
+    try:
+        return find(user, qs, pk_or_404(pk), also=also)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
 
 
 def _filer_grant(access: Access, model) -> Q | None:

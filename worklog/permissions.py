@@ -4,7 +4,6 @@ answers of ``responsibilities.access`` (the one module that decides who sees wha
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from core.permissions import pk_or_404
 from responsibilities import access
 
 from .models import WorkRecord
@@ -29,10 +28,7 @@ def get_record_for(user, pk, *, action: str = "read") -> WorkRecord:
 def find(user, rows, pk):
     """The row ``pk`` of ``rows`` (a record, a record's file) within the provinces in which
     ``user`` may read, else 404."""
-    try:
-        return access.find(user, rows, pk_or_404(pk))
-    except rows.model.DoesNotExist:
-        raise Http404 from None
+    return access.find_or_404(user, rows, pk)
 
 
 def may_edit(user, record: WorkRecord) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as render_page
 from django.utils.translation import gettext as _
@@ -111,10 +110,7 @@ def task_file(request, pk):
     """A feedback file, for whoever may see its task."""
     # Looked up within the reader's provinces (the URL names none: docs/scale.md 5), then
     # its task as the task's page does: 404 for a file of a task they may not see.
-    try:
-        found = access.find(request.user, TaskFile.objects.all(), pk_or_404(pk))
-    except TaskFile.DoesNotExist:
-        raise Http404 from None
+    found = access.find_or_404(request.user, TaskFile.objects.all(), pk)
     tasking.get_task_for(request.user, found.task_id)
     record(SecurityEvent.Kind.FILE_OPENED, user=request.user, request=request, detail=f"task file {found.pk}")
     return attachment_response(found)

@@ -199,10 +199,7 @@ def attachment(request, pk):
     no province: the file is looked up within the provinces in which the person may read
     (``access.find``, as a report's file; a file of a notice they issued second, by id
     alone), then its owner as its page does."""
-    try:
-        found = access.find(request.user, Attachment.objects.all(), pk_or_404(pk))
-    except Attachment.DoesNotExist:
-        raise Http404 from None
+    found = access.find_or_404(request.user, Attachment.objects.all(), pk)
     if found.rectification_id:
         permissions.get_rectification_for(request.user, found.rectification_id)
     else:
