@@ -89,25 +89,27 @@ def notify_each(*, kind: str, template: str, messages: Iterable[Message]) -> lis
                 rendered[(language, same_as)] = text
         made.append(Notification(recipient=person, kind=kind, title=text[0], body=text[1], url=url))
     Notification.objects.bulk_create(made, batch_size=1000)
-    ids = [n.pk for n in made if n.pk]
-    if not ids and made:  # SQLite before 3.35 gives no ids back from bulk_create
-        ids = list(
+    pairs = [(n.pk, n.recipient_id) for n in made if n.pk]
+    if not pairs and made:  # SQLite before 3.35 gives no ids back from bulk_create
+        pairs = list(
             Notification.objects.filter(recipient_id__in=seen, kind=kind, emailed_at__isnull=True).values_list(
-                "pk", flat=True
+                "pk", "recipient_id"
             )
         )
-    if ids:
-        transaction.on_commit(lambda: queue_emails(ids, sorted(seen)))
+    if pairs:
+        ids = [pk for pk, _person in pairs]
+        recipients = [person for _pk, person in pairs]
+        transaction.on_commit(lambda: queue_emails(ids, recipients, paired=True))
     return made
 
 
-def queue_emails(ids: list[int], recipients: list[int] | None = None) -> None:
+def queue_emails(ids: list[int], recipients: list[int] | None = None, *, paired: bool = False) -> None:
     """Queue the e-mails; when the broker is down, log it and go on. This runs after the
     commit of whatever the person did (a submission, a review), which must not turn into
     an error page: the notifications are kept with ``emailed_at`` empty and
     ``send_pending_emails`` (every few minutes, by beat) sends them once the broker is back."""
     try:
-        queue("notifications.tasks.send_notification_emails", ids, recipients)
+        queue("notifications.tasks.send_notification_emails", ids, recipients, paired=paired)
     except Exception as exc:  # kombu's OperationalError, or the transport's own error
         logger.warning("e-mails of notifications %s left pending: broker unreachable (%s)", ids, exc)
 
@@ -124,17 +126,20 @@ def send_pending_emails(*, older_than: datetime.timedelta = datetime.timedelta(m
         .order_by("pk")
         .values_list("recipient_id", "pk")
     )
-    return send_emails([pk for _, pk in pending], sorted({recipient for recipient, _ in pending}))
+    return send_emails([pk for _, pk in pending], [recipient for recipient, _ in pending], paired=True)
 
 
 EMAIL_BATCH = 200
 
 
-def send_emails(ids: list[int], recipients: list[int] | None = None) -> int:
+def send_emails(ids: list[int], recipients: list[int] | None = None, *, paired: bool = False) -> int:
     """Send the e-mail of each notification not yet e-mailed; safe to run twice.
 
     ``recipients``: the people they are to, so each read names the table's distribution
     column (docs/scale.md section 5); None for a task queued by an earlier release.
+    ``paired``: ``recipients[i]`` is the recipient of ``ids[i]``, so a batch names only its
+    own people; otherwise (a task queued by an earlier release) ``recipients`` is everyone
+    told and each batch names them all, which grows with the square of the people.
 
     All go over one connection to the mail server, a batch of rows at a time. The rows of
     a batch are locked while their mails go out and each is marked only once its mail was
@@ -142,17 +147,21 @@ def send_emails(ids: list[int], recipients: list[int] | None = None) -> int:
     one.
     """
     sent = 0
-    mine = (
-        Notification.objects.all() if recipients is None else Notification.objects.filter(recipient_id__in=recipients)
-    )
     with get_connection() as connection:
         for start in range(0, len(ids), EMAIL_BATCH):
             failure = None
+            batch = slice(start, start + EMAIL_BATCH)
+            if recipients is None:
+                mine = Notification.objects.all()
+            else:
+                mine = Notification.objects.filter(
+                    recipient_id__in=sorted(set(recipients[batch])) if paired else recipients
+                )
             with transaction.atomic():
                 notes = list(
                     mine.select_for_update(skip_locked=True, of=("self",))
                     .select_related("recipient")
-                    .filter(pk__in=ids[start : start + EMAIL_BATCH], emailed_at__isnull=True)
+                    .filter(pk__in=ids[batch], emailed_at__isnull=True)
                     .order_by("pk")
                 )
                 done = []

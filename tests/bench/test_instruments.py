@@ -23,7 +23,7 @@ def test_every_measurement_runs_and_reports_its_figures(settings, tmp_path, monk
     # As under `make bench` (bench/settings.py): tasks are queued to nowhere, so the bench's
     # own delivery of the reminders' e-mails is what sends them, and no hearing pack is built
     # nor audit anchor written.
-    monkeypatch.setattr("notifications.services.queue_emails", lambda ids, recipients=None: None)
+    monkeypatch.setattr("notifications.services.queue_emails", lambda ids, recipients=None, paired=False: None)
     monkeypatch.setattr("schedules.jobs.queue_hearing_pack", lambda period_id: None)
     monkeypatch.setattr("schedules.jobs.queue_audit_anchor", lambda period_id: None)
     made = data.generate(seed=7, units=6, per_unit=4, leaders=2, admins=1)

@@ -109,3 +109,40 @@ def test_making_and_mailing_notifications_name_the_recipients(cast, django_captu
     # The sweep's own first read is of every recipient's unsent rows (every shard): the rest
     # name the recipients it found.
     assert len(without_the_recipient(queries)) == 1
+
+
+def recipients_named(sql: str) -> int:
+    """How many recipients the row lock of one batch names (its ``IN (…)`` list)."""
+    found = re.search(rf'"{TABLE}"\."recipient_id" IN \(([^)]*)\)', sql)
+    assert found, sql
+    return len(found.group(1).split(","))
+
+
+def test_each_batch_of_e_mails_names_only_its_own_recipients(cast, monkeypatch, django_capture_on_commit_callbacks):
+    """A batch of e-mails locks its rows within the recipients of that batch, not within
+    everyone told: at 20,000 people a batch naming all of them made the mailing grow with
+    the square of the people (``reminder_emails_seconds_20000``, docs/scale.md section 4)."""
+    monkeypatch.setattr("notifications.services.EMAIL_BATCH", 2)
+    people = [cast.secretary_a, cast.secretary_b, cast.leader, cast.admin, cast.supervisor]
+    queued = []
+    monkeypatch.setattr("notifications.services.queue_emails", lambda *args, **kwargs: queued.append((args, kwargs)))
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=people, kind="report_return", template="report_returned", context={"comment": "请补充"})
+    assert len(queued) == 1
+    args, kwargs = queued[0]
+
+    def batches(send) -> list[int]:
+        with CaptureQueriesContext(connection) as queries:
+            send()
+        return [recipients_named(q["sql"]) for q in queries if "FOR UPDATE" in q["sql"] and TABLE in q["sql"]]
+
+    named = batches(lambda: send_emails(*args, **kwargs))
+    assert len(mail.outbox) == 5
+    assert named and max(named) <= 2, named
+    # The sweep of the e-mails left over names each batch's recipients in the same way.
+    tell(cast.secretary_a, 1)
+    tell(cast.leader, 1)
+    tell(cast.supervisor, 1)
+    named = batches(lambda: send_pending_emails(older_than=datetime.timedelta(0)))
+    assert len(mail.outbox) == 8
+    assert named and max(named) <= 2, named
