@@ -118,6 +118,37 @@ def test_a_rectification_moved_to_another_province_still_shows_its_links(cast, l
     assert len(second) == 1 and '"assessments_report"."province_id" IN (' in second[0]
 
 
+@pytest.mark.parametrize("moved", [False, True], ids=["in_place", "moved"])
+def test_the_rectification_ledger_joins_a_rectifications_post_and_notice_within_its_province(
+    cast,
+    period,  # noqa: F811
+    linked,
+    moved,
+    tmp_path,
+):
+    """The 整改台账 export: each rectification's post and notice are outer joins whose ``ON``
+    names its province, its steps an ``EXISTS`` within it; a notice left in another
+    province by a merge is still named in the remarks (read by its id, only then)."""
+    import openpyxl
+
+    from dashboard.exports.ledger import write_ledger
+
+    report, notice, rectification, _again = linked
+    if moved:
+        Rectification.objects.filter(pk=rectification.pk).update(unit=cast.discipline, post=None)
+        Rectification.objects.filter(pk=rectification.pk).update(province=cast.discipline.pk)
+        rectification.refresh_from_db()
+        provinces.moved(rectification)
+    path = tmp_path / "ledger.xlsx"
+    with CaptureQueriesContext(connection) as queries:
+        write_ledger(period=period, root=None, path=path)
+    assert _joined_along_crossing(queries) == []
+    assert _joined_across_provinces(queries, keyed_tables()) == []
+    assert outer_joined_without_province(queries, keyed_tables()) == []
+    cells = [str(c) for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True) for c in row if c]
+    assert any("台账跨省不全" in c for c in cells) and any(str(notice.label) in c for c in cells)
+
+
 # 我的党建联系点, the units list, the liaisons' history, and the nightly jobs' liaison
 # leaders: a liaison is never joined to its leader post (it may lie in another province).
 
