@@ -76,13 +76,15 @@ def can_add_finding(user, appraisee: Appraisee) -> bool:
 
 def appraisee_links_open(check):
     """A ``core.links`` check for a page of one appraised secretary guarded by ``check``
-    (besides knowing of them at all): one query for the appraisees, then the rules."""
+    (besides knowing of them at all): one query for the appraisees, then the rules. They
+    are read by id within the provinces the person reads in (``access.find_all``, the
+    round joined within its province); those outside them that they may still read (their
+    own, a round's they rate in: ``get_appraisee_for``'s second lookup) second, only then."""
 
     def opens(user, targets: list[dict]) -> list[bool]:
         ids = [int(t["pk"]) if str(t.get("pk", "")).isdigit() else None for t in targets]
-        found = {
-            a.pk: a for a in Appraisee.objects.select_related("round", "unit").filter(pk__in=[i for i in ids if i])
-        }
+        rows = Appraisee.objects.select_related("round", "unit").filter(provinces.joined("round"))
+        found = access.find_all(user, rows, ids, also=_outside_provinces(user))
         return [pk in found and can_view_report(user, found[pk]) and check(user, found[pk]) for pk in ids]
 
     return opens

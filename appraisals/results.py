@@ -22,7 +22,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, FilteredRelation, Q, Sum
+
+from core import provinces
 
 from .models import ANONYMITY_FLOOR, AppraisalRound, Ballot, BallotScore, GradeLevel
 
@@ -68,7 +70,13 @@ def compute(round: AppraisalRound) -> list[Outcome]:
     needed = len(criteria)
     outcomes = {pk: Outcome(appraisee_id=pk) for pk in round.appraisees.filter(**own).values_list("pk", flat=True)}
 
-    ballots = Ballot.objects.filter(round=round, **own).annotate(marked=Count("scores"))
+    # Each ballot's marks counted through a join whose ON names the province (its scores
+    # are its own province's): on Citus a co-located outer join (docs/scale.md 5).
+    ballots = (
+        Ballot.objects.filter(round=round, **own)
+        .annotate(own_scores=FilteredRelation("scores", condition=Q(scores__province=F("province"))))
+        .annotate(marked=Count("own_scores"))
+    )
     valid_by_role: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for appraisee_id, role, marked in ballots.values_list("appraisee_id", "rater_role", "marked"):
         outcome = outcomes[appraisee_id]
@@ -81,7 +89,8 @@ def compute(round: AppraisalRound) -> list[Outcome]:
     sums: dict[tuple[int, int, str], Decimal] = {}
     valid_ids = ballots.filter(marked=needed).values("pk")
     for row in (
-        BallotScore.objects.filter(ballot__in=valid_ids)
+        BallotScore.objects.filter(ballot__in=valid_ids, **own)
+        .filter(provinces.joined("ballot"))  # its ballot within its province
         .values("ballot__appraisee_id", "ballot__rater_role", "criterion_id")
         .annotate(total=Sum("points"))
     ):

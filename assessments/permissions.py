@@ -134,10 +134,7 @@ def get_report_for(user, pk, *, action: str = "view") -> Report:
         "responsible",
         "reviewer",
     )
-    try:
-        report = access.find(user, rows, int(pk))
-    except (Report.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    report = access.find_or_404(user, rows, pk)
     if not can_view(user, report):
         raise Http404
     if not REPORT_ACTIONS[action](user, report):
@@ -162,10 +159,7 @@ def get_evidence_for(user, pk, *, action: str = "download") -> Evidence:
     The URL names no province: the file is looked up within the provinces in which the
     person may read (``access.find``, as a report: on Citus those shards only), an
     outgoing holder's file of a report they filed second, by id alone (docs/scale.md 5)."""
-    try:
-        evidence = access.find(user, Evidence.objects.filter(removed_at__isnull=True), int(pk))
-    except (Evidence.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    evidence = access.find_or_404(user, Evidence.objects.filter(removed_at__isnull=True), pk)
     if not access.may_see_marked(user, evidence.marking):
         raise Http404  # a 内部 file is as unknown as a file of another unit
     evidence.report = get_report_for(user, evidence.report_id, action=action)

@@ -154,8 +154,10 @@ def outer(path: str, *, via: str = "") -> models.FilteredRelation:
     outer join between distributed tables only with the distribution column there
     (docs/scale.md 5), where ``joined_if_set`` puts it in the ``WHERE``. ``via``: the row on
     the way whose province ``path``'s must equal (``via="report"``, ``path="report__assignment"``),
-    else the row's own. Annotated under a name of its own (``post_here``) and given back
-    under the key's by ``outer_rows``:
+    else the row's own. ``path`` may go on from another ``outer`` row (``"report_here__
+    assignment"``: the report found within the province, then its assignment within it).
+    Annotated under a name of its own (``post_here``) and given back under the key's by
+    ``outer_rows``:
 
         rows = Rectification.objects.annotate(post_here=provinces.outer("post"))
         rows = provinces.outer_rows(rows.select_related("post_here__holder"), post_here="post")
@@ -164,12 +166,18 @@ def outer(path: str, *, via: str = "") -> models.FilteredRelation:
     return models.FilteredRelation(path, condition=Q(**{f"{path}__province": own}))
 
 
-def outer_rows(rows: Iterable[models.Model], **names: str) -> list[models.Model]:
+def outer_rows(rows: Iterable[models.Model], *, within: Q | None = None, **names: str) -> list[models.Model]:
     """``rows`` read, each ``outer`` row (the annotation's name) cached as the key it
-    follows (``post_here="post"``, ``report_assignment="report__assignment"``), so that
-    ``row.post`` reads no query: the row, or None when the key is empty. A key set whose row
-    was not found within the province (none: the composite keys, ``core.province_keys``,
-    keep a row in its parent's province) is left to read itself."""
+    follows (``post_here="post"``, ``report_assignment="report__assignment"``; a deeper
+    path after the one it goes through), so that ``row.post`` reads no query: the row, or
+    None when the key is empty.
+
+    A key set whose row was not found within the province (along a key of
+    ``core.province_keys.CROSSING``, such as a rectification's report, which a merge across
+    provinces may leave in another province than the rectification) is looked up by id
+    within ``within`` (the reader's provinces) or the province of the row that names it:
+    a second lookup, one query, only then; None when it is not there. Without ``within``
+    such a row is left to read itself."""
     rows = list(rows)
     for row in rows:
         for name, path in names.items():
@@ -179,9 +187,18 @@ def outer_rows(rows: Iterable[models.Model], **names: str) -> list[models.Model]
                 continue
             field = owner._meta.get_field(key)
             found = getattr(row, name, None)
-            if found is not None or getattr(owner, field.attname) is None:
-                field.set_cached_value(owner, found)
+            if found is None and getattr(owner, field.attname) is not None:
+                if within is None:
+                    continue
+                found = _elsewhere(owner, field, within)
+            field.set_cached_value(owner, found)
     return rows
+
+
+def _elsewhere(owner: models.Model, field, within: Q):
+    """The row ``owner``'s key ``field`` names, not found in the outer join's province."""
+    rows = field.related_model._base_manager.filter(within | Q(province=owner.province_id))
+    return rows.filter(pk=getattr(owner, field.attname)).order_by("pk").first()
 
 
 def beside(outer: str = "") -> Q:
@@ -190,6 +207,18 @@ def beside(outer: str = "") -> Q:
     ``outer`` prefixes the outer row's province (``"report__"``). Co-located on Citus, as
     ``joined``."""
     return Q(province=OuterRef(f"{outer}province"))
+
+
+def delete_within(rows: models.QuerySet, province: int) -> int:
+    """Delete ``rows`` of ``province`` in one statement naming it, ``DELETE … WHERE … AND
+    province_id = …``: on Citus one shard's (docs/scale.md 5). Django's own ``delete``
+    reads the rows first, deletes them by their ids alone and asks every table that points
+    at them by that key alone. This one sends no signals and collects nothing: for rows
+    nothing points at any more — their dependants deleted first, within the province, or
+    none possible (a round's set-up while it is a draft). The database's keys still refuse,
+    at commit, a row left pointing at a deleted one. ``rows`` reads one table (no join):
+    name the parent rows by a subquery (``appraisee__in=…values("pk")``)."""
+    return rows.filter(province=province)._raw_delete(rows.db)
 
 
 def stamp(objs: Iterable[models.Model]) -> None:

@@ -23,7 +23,7 @@ Objects a person may not see answer 404; actions they may not take 403.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts import roles
 from core import links, provinces
@@ -165,15 +165,27 @@ def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
     it sees is what its list shows (``rectifications_visible_to``)."""
     rows = (
         rectifications_visible_to(user)
-        # Its post within its province, its report's assignment within the report's, each in
-        # its outer join's ON (core.provinces.outer); the report, finding and notice may lie
-        # in another province (core.province_keys.CROSSING), joined by id alone.
-        .annotate(post_here=provinces.outer("post"))
-        .annotate(report_assignment=provinces.outer("report__assignment", via="report"))
-        .select_related("unit", "post_here__holder", "raised_by", "report", "report_assignment__duty")
-        .select_related("finding", "notice", "duty")
+        # Its post, report (with its assignment), finding and notice, each joined within its
+        # province in its outer join's ON (core.provinces.outer): on Citus co-located joins.
+        # The report, finding and notice may lie in another province (core.province_keys.
+        # CROSSING: a merge across provinces): then not joined, but read by id within the
+        # reader's provinces, a second lookup (``_find``).
+        .annotate(post_here=provinces.outer("post"), report_here=provinces.outer("report"))
+        .annotate(report_assignment=provinces.outer("report_here__assignment"))
+        .annotate(finding_here=provinces.outer("finding"), notice_here=provinces.outer("notice"))
+        .select_related("unit", "post_here__holder", "raised_by", "report_here", "report_assignment__duty")
+        .select_related("finding_here", "notice_here", "duty")
     )
-    found = _find(user, rows, pk, post_here="post", report_assignment="report__assignment")
+    found = _find(
+        user,
+        rows,
+        pk,
+        post_here="post",
+        report_here="report",
+        report_assignment="report__assignment",
+        finding_here="finding",
+        notice_here="notice",
+    )
     if not RECTIFICATION_ACTIONS[action](user, found):
         raise PermissionDenied(access.judge_refusal(user, unit=found.unit) if action == "verify" else "")
     return found
@@ -181,8 +193,17 @@ def get_rectification_for(user, pk, *, action: str = "view") -> Rectification:
 
 def _find(user, rows: QuerySet, pk, **outer):
     """``access.find`` of the row ``pk``, 404 when it is not found (or not theirs to know
-    of), its ``outer`` rows given back under their keys (``core.provinces.outer_rows``)."""
-    return provinces.outer_rows([access.find_or_404(user, rows, pk)], **outer)[0]
+    of), its ``outer`` rows given back under their keys (``core.provinces.outer_rows``); one
+    not found in the row's province read within the provinces in which ``user`` reads."""
+    found = access.find_or_404(user, rows, pk)
+    return provinces.outer_rows([found], within=linked_within(user, found), **outer)[0]
+
+
+def linked_within(user, item) -> Q:
+    """Where the rows linked to ``item`` along a key that may cross provinces are read (its
+    report, finding, notice or rectification; its list of notices or rectifications): the
+    provinces in which ``user`` reads and ``item``'s own (core.province_keys.CROSSING)."""
+    return access.access_for(user).read_province_q() | Q(province=item.province_id)
 
 
 def get_notice_for(user, pk, *, action: str = "view") -> SupervisionNotice:
@@ -191,10 +212,20 @@ def get_notice_for(user, pk, *, action: str = "view") -> SupervisionNotice:
     alone (``SupervisionNotice.filed_by_q``, through ``access.find``)."""
     rows = (
         notices_visible_to(user)
-        .annotate(report_assignment=provinces.outer("report__assignment", via="report"))  # as a rectification's
-        .select_related("unit", "issued_by", "replied_by", "report", "report_assignment__duty", "rectification")
+        # Its report (with its assignment) and rectification as a rectification's are.
+        .annotate(report_here=provinces.outer("report"), rectification_here=provinces.outer("rectification"))
+        .annotate(report_assignment=provinces.outer("report_here__assignment"))
+        .select_related("unit", "issued_by", "replied_by", "report_here", "report_assignment__duty")
+        .select_related("rectification_here")
     )
-    found = _find(user, rows, pk, report_assignment="report__assignment")
+    found = _find(
+        user,
+        rows,
+        pk,
+        report_here="report",
+        report_assignment="report__assignment",
+        rectification_here="rectification",
+    )
     if not NOTICE_ACTIONS[action](user, found):
         reason = access.judge_refusal(user, unit=found.unit, submitted_by_id=found.replied_by_id)
         raise PermissionDenied(reason if action == "settle" else "")

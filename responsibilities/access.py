@@ -91,6 +91,8 @@ class HeldPost:
     # reports, 一、三; a 纪检监察组 is a root of its own, so another province).
     discipline_provinces: tuple[int, ...] = ()
     current: bool = True  # the post and its unit are active (False: kept for the liaison rule)
+    title: str = ""  # the post's title (我的党建联系点 names it beside each unit)
+    post_active: bool = True  # the post itself is active (its unit may not be)
 
 
 def sees_everything(user) -> bool:
@@ -124,9 +126,7 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
         Liaison.objects.filter(post__in=theirs(), ended__isnull=True)
         .order_by()
         .values("ended")
-        .annotate(
-            ids=provinces.IdList(Concat(Cast("post_id", CharField()), Value(":"), Cast("province_id", CharField())))
-        )
+        .annotate(ids=provinces.IdList(Concat(*_joined_ids("post_id", "province_id"))))
         .values("ids")
     )
     disciplines = (
@@ -162,6 +162,7 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
             "discipline_in",
             "active",
             "unit__active",
+            "title",
         )
         .order_by("unit__path", "pk")
     )
@@ -181,8 +182,10 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
             liaison_provinces=overseen.get(p, ()),
             discipline_provinces=provinces.ids(di),
             current=active and unit_active,
+            title=title,
+            post_active=active,
         )
-        for p, u, path, n, h, k, uk, _li, pr, di, active, unit_active in rows
+        for p, u, path, n, h, k, uk, _li, pr, di, active, unit_active, title in rows
     )
 
 
@@ -504,13 +507,43 @@ def find(user, qs: QuerySet, pk, *, also: Q | None = None):
         except qs.model.DoesNotExist:
             if access.everything:
                 raise
-    grants = [q for q in (_filer_grant(access, qs.model) if access.signed_in else None, also) if q is not None]
-    if not grants or not access.signed_in:
+    second = _second_lookup(access, qs.model, also)
+    if second is None:
         raise qs.model.DoesNotExist
-    second = grants[0]
-    for more in grants[1:]:
-        second |= more
     return qs.filter(second).get(pk=pk)
+
+
+def find_all(user, qs: QuerySet, pks, *, also: Q | None = None) -> dict:
+    """``find`` for many ids at once (a page's links): id → row, for those found. Within
+    the provinces in which ``user`` may read first; the ids not found there, for a post
+    holder, second by id with ``also`` or their filings (one query more, only then)."""
+    access = access_for(user)
+    wanted = sorted({pk for pk in pks if pk is not None})
+    found = {}
+    if wanted and (access.everything or access.province_ids or access.review_province_ids):
+        found = {row.pk: row for row in qs.filter(access.read_province_q(), pk__in=wanted)}
+    missing = [pk for pk in wanted if pk not in found]
+    second = None if access.everything else _second_lookup(access, qs.model, also)
+    if missing and second is not None:
+        found.update((row.pk, row) for row in qs.filter(second, pk__in=missing))
+    return found
+
+
+def _second_lookup(access: Access, model, also: Q | None) -> Q | None:
+    """What ``find`` asks second, by id, outside the reader's provinces: their own filings
+    (``_filer_grant``) and ``also``, either or both; None when there is nothing to ask."""
+    if not access.signed_in:
+        return None
+    filed = _filer_grant(access, model)
+    if filed is None or also is None:
+        return filed if also is None else also
+    return filed | also
+
+
+# ``find``'s ``also`` for a lookup whose answer is a refusal whatever the row (a 403 or a
+# 404, never a page: a finding a rectification is raised from, for one who may raise none).
+# The row is asked second, by id alone, only when it is not within their provinces.
+REFUSED_WHATEVER_THE_ROW = Q(pk__isnull=False)
 
 
 def find_or_404(user, qs: QuerySet, pk, *, also: Q | None = None):
@@ -725,15 +758,27 @@ def current_liaisons() -> QuerySet:
     return Liaison.objects.filter(ended__isnull=True)
 
 
-def my_liaisons(user) -> QuerySet:
-    """The liaison rows (党建联系点) whose post ``user`` holds now, of open units, with unit
-    and post joined: the units that person oversees today."""
-    return (
+def my_liaisons(user) -> list[Liaison]:
+    """The liaison rows (党建联系点) whose post ``user`` holds now, of open units, with their
+    unit: the units that person oversees today, each with ``post_title``, its post's.
+
+    Never a join of the liaison to its post: the two may lie in two provinces
+    (core.province_keys.CROSSING). Their active liaison posts and the provinces of the
+    units those oversee come with the person's posts (no query more); the liaison rows are
+    read by those post ids within those provinces — on Citus those shards only."""
+    posts = {h.post_id: h for h in access_for(user)._posts if h.holder and h.liaison and h.post_active}
+    if not posts:
+        return []
+    overseen = sorted({p for h in posts.values() for p in h.liaison_provinces})
+    rows = list(
         current_liaisons()
-        .filter(post__holder=user.pk, post__active=True, unit__active=True)
-        .select_related("unit", "post")
-        .order_by("unit__path")
+        .filter(post_id__in=sorted(posts), province__in=overseen, unit__active=True)
+        .select_related("unit")
+        .order_by("unit__path", "-pk")
     )
+    for row in rows:
+        row.post_title = posts[row.post_id].title
+    return rows
 
 
 def liaison_q(user, field: str = "unit") -> Q:
@@ -748,11 +793,22 @@ def liaison_q(user, field: str = "unit") -> Q:
     return Q(Exists(mine.filter(_beside(field), unit=OuterRef(field or "pk"))))
 
 
-def liaison_holder(field: str = "unit") -> Subquery:
-    """The id of the person holding the current liaison post of the unit ``field`` (an
-    annotation; NULL when it has none)."""
+def liaison_post(field: str = "unit") -> Subquery:
+    """The id of the current liaison post of the unit ``field`` (an annotation; NULL when it
+    has none): the liaison row read within the outer row's province, the newest should
+    there be two (``Unit.liaison``). Its holder is read apart, by the post ids
+    (``liaison_holders``): the post may lie in another province (core.province_keys.
+    CROSSING), so it is not joined to the liaison row by row."""
     current = current_liaisons().filter(_beside(field), unit=OuterRef(field or "pk"))
-    return Subquery(current.values("post__holder_id")[:1])
+    return Subquery(current.order_by("-pk").values("post_id")[:1])
+
+
+def liaison_holders(post_ids) -> dict[int, int | None]:
+    """Post id → the id of who holds it (None: vacant), for the liaison posts a nightly job
+    read with ``liaison_post``: one query, by the posts' ids (their provinces are not known
+    from the liaison rows: on Citus a read of every shard's primary-key index)."""
+    ids = sorted({pk for pk in post_ids if pk is not None})
+    return dict(Post.objects.filter(pk__in=ids).values_list("pk", "holder_id")) if ids else {}
 
 
 def _beside(field: str) -> Q:
@@ -763,13 +819,48 @@ def _beside(field: str) -> Q:
 
 
 def with_liaisons(units):
-    """Fill ``unit.liaison`` for every unit of ``units`` in one query; returns them."""
+    """Fill ``unit.liaison`` for every unit of ``units`` in one query; returns them.
+
+    The liaison rows are read by unit within the units' provinces, and their posts by id
+    in the same query (``Unit.liaison``'s way for one unit): never a join of the liaison
+    to its post, which may lie in another province (core.province_keys.CROSSING). Which
+    unit each post oversees comes in the same query too, as one text read once (a
+    subquery naming no outer row), ``"unit:liaison:post,…"``."""
     units = list(units)
-    current = current_liaisons().filter(unit__in=[u.pk for u in units]).select_related("post__holder")
-    holders = {row.unit_id: row.post.holder for row in current}
+    if not units:
+        return units
+    rows = current_liaisons().filter(
+        unit__in=[u.pk for u in units], province__in=sorted({u.province_id for u in units})
+    )
+    links = (
+        rows.order_by()
+        .values("ended")
+        .annotate(ids=provinces.IdList(Concat(*_joined_ids("unit_id", "pk", "post_id"))))
+        .values("ids")
+    )
+    posts = list(
+        Post.objects.filter(pk__in=rows.order_by().values("post_id"))
+        .annotate(links=Subquery(links))
+        .select_related("holder")
+    )
+    by_id = {post.pk: post for post in posts}
+    newest: dict[int, tuple[int, int]] = {}  # unit → (liaison, post): the newest should there be two
+    for triple in (posts[0].links or "").split(",") if posts else ():
+        unit_id, liaison_id, post_id = (int(part) for part in triple.split(":"))
+        if unit_id not in newest or liaison_id > newest[unit_id][0]:
+            newest[unit_id] = (liaison_id, post_id)
     for unit in units:
-        unit._liaison = holders.get(unit.pk)
+        post = by_id.get(newest[unit.pk][1]) if unit.pk in newest else None
+        unit._liaison = post.holder if post else None
     return units
+
+
+def _joined_ids(*fields: str) -> list:
+    """``Concat``'s parts for ``"a:b:c"`` of integer columns (``IdList`` reads them)."""
+    parts: list = []
+    for field in fields:
+        parts += [Value(":"), Cast(field, CharField())] if parts else [Cast(field, CharField())]
+    return parts
 
 
 def is_liaison_of(user, unit: Unit) -> bool:

@@ -145,7 +145,7 @@ class Unit(MP_Node):
         units in one query (``access.with_liaisons``)."""
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("liaisons")
         if not hasattr(self, "_liaison") and prefetched is not None:
-            current = next((row for row in prefetched if row.ended is None), None)
+            current = max((row for row in prefetched if row.ended is None), key=lambda row: row.pk, default=None)
             self._liaison = current.post.holder if current else None
         if not hasattr(self, "_liaison"):
             rows = Liaison.objects.filter(unit=self, ended__isnull=True)
@@ -154,9 +154,12 @@ class Unit(MP_Node):
             # The post by its id, not joined to the liaison: it may lie in another province
             # (core.province_keys.CROSSING). One query still — the liaison row a subquery
             # naming no outer row, which Citus plans apart on the unit's shard, then the
-            # post read by primary key (docs/scale.md 5).
-            posts = Post.objects.filter(pk__in=rows.order_by().values("post_id")).select_related("holder")
-            post = posts.order_by("pk").first() if self.pk else None
+            # post read by primary key (docs/scale.md 5). Only one liaison of a unit is
+            # open (``set_liaison`` ends the one before; a constraint holds it); were there
+            # two, the newest row is the liaison, here as in ``access.with_liaisons``.
+            newest = rows.order_by("-pk").values("post_id")[:1]
+            posts = Post.objects.filter(pk__in=newest).select_related("holder").order_by("pk")
+            post = posts.first() if self.pk else None
             self._liaison = post.holder if post else None
         return self._liaison
 

@@ -85,12 +85,14 @@ def assignments(*, checklist: Checklist, unit=None, category=None, units=None):
     return qs.order_by("unit__path", "duty__category__order", "duty__code")
 
 
-def units_with_posts():
-    """The whole tree with each unit's posts and holders: 2 queries."""
-    return Unit.objects.order_by("path").prefetch_related(
-        Prefetch("liaisons", queryset=Liaison.objects.filter(ended__isnull=True).select_related("post__holder")),
+def units_with_posts() -> list[Unit]:
+    """The whole tree with each unit's posts and holders and its liaison leader: 3 queries.
+    The liaison's post is read by its id, not joined to the liaison row: it may lie in
+    another province (core.province_keys.CROSSING; ``access.with_liaisons``)."""
+    units = Unit.objects.order_by("path").prefetch_related(
         Prefetch("posts", queryset=Post.objects.select_related("holder").order_by("kind", "title")),
     )
+    return access.with_liaisons(units)
 
 
 def setup_tasks() -> dict:
@@ -124,8 +126,12 @@ def setup_tasks() -> dict:
 
 def liaison_history():
     """Every active unit but the 党组 with its liaisons, newest first (the current one has
-    no end): 2 queries."""
-    rows = Liaison.objects.select_related("post__holder", "post__unit").order_by("-started", "-pk")
+    no end): 3 queries — the units, their liaison rows (each in its unit's province), then
+    the posts of those rows by id with their holders and units. A liaison's post may lie
+    in another province (core.province_keys.CROSSING), so it is read apart, never joined
+    to the liaison row: one query more than the join was."""
+    posts = Post.objects.select_related("holder", "unit")
+    rows = Liaison.objects.order_by("-started", "-pk").prefetch_related(Prefetch("post", queryset=posts))
     return (
         Unit.objects.filter(active=True)
         .exclude(kind=UnitKind.LEADING_GROUP)

@@ -40,7 +40,7 @@ def tallies_behind(*, today: datetime.date, within: datetime.date | None = None,
     rows = compliance.counted_assignments(year=start.year).filter(post__holder__isnull=False)
     rows = rows.filter(post__holder__is_active=True)
     if liaisons:
-        rows = rows.annotate(liaison_id=access.liaison_holder("unit"))
+        rows = rows.annotate(liaison_post_id=access.liaison_post("unit"))
     return compliance.behind(compliance.tallies(assignments_of(rows, liaisons=liaisons), today=today, within=within))
 
 
@@ -69,12 +69,15 @@ def assignments_of(rows, *, liaisons: bool) -> list[CountedAssignment]:
     """The assignments of ``rows``, in their order, with one instance a duty and a unit,
     shared. Built from plain values: at province scale some 25,000 rows, where a duty, unit
     and post joined to each made four model instances a row."""
-    columns = ["pk", "duty_id", "unit_id", "post_id", "post__holder_id", *(["liaison_id"] if liaisons else [])]
+    columns = ["pk", "duty_id", "unit_id", "post_id", "post__holder_id", *(["liaison_post_id"] if liaisons else [])]
     values = list(rows.values_list(*columns))
     duties = Duty.objects.in_bulk({row[1] for row in values})
     units = Unit.objects.in_bulk({row[2] for row in values})
+    # Who holds each unit's liaison post: the posts read apart by id (a liaison's post may
+    # lie in another province, core.province_keys.CROSSING), one query.
+    holders = access.liaison_holders(row[5] for row in values) if liaisons else {}
     return [
-        CountedAssignment(pk, duties[duty_id], units[unit_id], post_id, holder_id, *liaison)
+        CountedAssignment(pk, duties[duty_id], units[unit_id], post_id, holder_id, *[holders.get(p) for p in liaison])
         for pk, duty_id, unit_id, post_id, holder_id, *liaison in values
     ]
 

@@ -101,4 +101,5 @@ def _write(round_id: int, batch: list[BallotBox]) -> None:
     ]
     rng.shuffle(scores)
     BallotScore.objects.bulk_create(scores)
-    BallotBox.objects.filter(pk__in=[box.pk for box in batch]).delete()
+    # Emptied within the round's province, where ``_take`` found them (one shard's on Citus).
+    BallotBox.objects.filter(province=batch[0].province_id, pk__in=[box.pk for box in batch]).delete()

@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from assessments.models import Period
+from core import provinces
 from oversight.models import Event, Rectification
 from responsibilities.models import Unit
 
@@ -69,16 +70,29 @@ def header() -> list[str]:
 
 def ledger_rows(*, period: Period, root: Unit | None, today: datetime.date | None = None):
     """The rectifications of the ledger, in tree order, each annotated with ``worked_on``
-    (any step after it was raised). A lazy queryset: iterate it in chunks."""
+    (any step after it was raised). A lazy queryset: iterate it in chunks, each row through
+    ``with_links``. Its steps, post and notice are read within its province (a correlated
+    ``EXISTS`` and outer joins whose ``ON`` names it: co-located on Citus, docs/scale.md 5)."""
     start, _end = half_bounds(period)
-    worked_on = Event.objects.filter(rectification=OuterRef("pk")).exclude(action=Event.Action.RAISE)
+    worked_on = Event.objects.filter(provinces.beside(), rectification=OuterRef("pk")).exclude(
+        action=Event.Action.RAISE
+    )
     return (
         Rectification.objects.filter(scope_q(root))
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
         .annotate(worked_on=Exists(worked_on))
-        .select_related("unit", "post__holder", "duty", "notice")
+        .annotate(post_here=provinces.outer("post"), notice_here=provinces.outer("notice"))
+        .select_related("unit", "post_here__holder", "duty", "notice_here")
         .order_by("unit__path", "deadline", "pk")
     )
+
+
+def with_links(r: Rectification) -> Rectification:
+    """A row of ``ledger_rows`` with its post and notice read already; a notice left in
+    another province by a merge (core.province_keys.CROSSING) is read by its id, one query,
+    only then: a batch export of the whole subtree, whose requester reads every row."""
+    anywhere = Q(pk__isnull=False)  # by its id alone
+    return provinces.outer_rows([r], within=anywhere, post_here="post", notice_here="notice")[0]
 
 
 def remarks(r: Rectification, today: datetime.date) -> str:
@@ -123,7 +137,7 @@ def write_ledger(
     rows = ledger_rows(period=period, root=root, today=today)
     total = rows.count()
     progress(5)
-    for number, r in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
+    for number, r in enumerate(map(with_links, rows.iterator(chunk_size=CHUNK)), start=1):
         deadline = WriteOnlyCell(sheet, value=r.deadline)
         deadline.number_format = "yyyy-mm-dd"
         closed = WriteOnlyCell(sheet, value=timezone.localdate(r.closed_at) if r.closed_at else None)

@@ -89,7 +89,8 @@ def _detail(request, n, *, reply_form=None, settle_form=None, status=200):
         n,
         status=status,
         n=n,
-        rectifications=n.rectifications.all(),
+        # Read by the key alone, which may cross provinces: within the reader's and its own.
+        rectifications=n.rectifications.filter(permissions.linked_within(user, n)),
         reply_form=reply_form or (ReplyForm() if permissions.can_reply(user, n) else None),
         settle_form=settle_form or (SettleForm() if permissions.can_settle(user, n) else None),
         judge_note=permissions.settle_note(user, n),

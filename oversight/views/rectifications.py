@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,6 @@ from assessments.permissions import get_report_for
 from core import provinces
 from core.attachments import attachment_response
 from core.forms import attempt
-from core.permissions import pk_or_404
 from core.steps import ItemSteps, item_page
 from responsibilities import access
 from responsibilities.models import Unit
@@ -128,17 +126,10 @@ def _finding(user, pk) -> Finding:
     ``user`` may read (``access.find``: on Citus those shards only), its appraisee within its
     province. Only those who see everything raise one (``can_raise_any``); anyone else is
     refused whatever the finding — 404 or 403 as before, so for them a finding not found
-    there is asked again by id alone: a refusal, never a page."""
+    there is asked again by id alone, ``find``'s second lookup: a refusal, never a page."""
     rows = Finding.objects.filter(provinces.joined("appraisee")).select_related("appraisee")
-    try:
-        return access.find(user, rows, pk_or_404(pk))
-    except Finding.DoesNotExist:
-        if permissions.can_raise_any(user):
-            raise Http404 from None
-    found = rows.filter(pk=pk_or_404(pk)).first()
-    if found is None:
-        raise Http404
-    return found
+    refused = None if permissions.can_raise_any(user) else access.REFUSED_WHATEVER_THE_ROW
+    return access.find_or_404(user, rows, pk, also=refused)
 
 
 @login_required
@@ -156,7 +147,8 @@ def _detail(request, r, *, done_form=None, verify_form=None, status=200):
         r,
         status=status,
         r=r,
-        notices=r.notices.all(),
+        # Read by the key alone, which may cross provinces: within the reader's and its own.
+        notices=r.notices.filter(permissions.linked_within(user, r)),
         done_form=done_form or (ReportDoneForm() if permissions.can_report_done(user, r) else None),
         verify_form=verify_form or (VerifyForm() if permissions.can_verify(user, r) else None),
         judge_note=permissions.verify_note(user, r),

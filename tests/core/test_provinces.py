@@ -374,7 +374,10 @@ def _joined_along_crossing(queries) -> list[tuple[str, str]]:
     round, in a JOIN's ``ON`` or a correlated subquery's ``WHERE`` — whose two rows may lie
     in two provinces: on Citus such a join is not co-located (repartitioned, or answered in
     two steps, docs/scale.md 5). A subquery naming no outer row (``parent."id" IN (SELECT
-    child."<key>_id" …)``, ``child."<key>_id" IN (…)``) is planned apart and is not one."""
+    child."<key>_id" …)``, ``child."<key>_id" IN (…)``) is planned apart and is not one;
+    nor is a join that carries the two rows' provinces' equality too (an outer join whose
+    ``ON`` names it, ``core.provinces.outer``: it finds the row only in the same province,
+    and the caller reads one elsewhere by id, ``outer_rows``)."""
     keys = [
         (
             province_keys.label(model, field),
@@ -399,7 +402,9 @@ def _joined_along_crossing(queries) -> list[tuple[str, str]]:
                 continue
             pairs = re.findall(rf'{name}\."{column}" = \(?{name}\."{target}"\)?', sql)
             pairs += [(a, b) for b, a in re.findall(rf'{name}\."{target}" = \(?{name}\."{column}"\)?', sql)]
-            if any(child in tables_of[a] and parent in tables_of[b] for a, b in pairs):
+            if any(
+                child in tables_of[a] and parent in tables_of[b] and not _equal_provinces(sql, a, b) for a, b in pairs
+            ):
                 found.append((label, query["sql"]))
     return found
 
