@@ -163,9 +163,37 @@ class QueueFilterForm(forms.Form):
     )
     state = forms.ChoiceField(label=_("State"), choices=[("", _("All states")), *Report.State.choices], required=False)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, listed=None, **kwargs):
+        """``units``: the reviewer's units (each chosen one is checked against them);
+        ``listed``: those units read already (``selectors.listed_units``), offered as the
+        choices, or None when they are too many to list: then a unit is named by its code."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        field = self.fields["unit"]
+        field.queryset = units
+        if listed is not None:
+            field.widget.choices = [("", field.empty_label), *((unit.pk, unit.label) for unit in listed)]
+            return
+        field.widget = forms.HiddenInput()  # a unit chosen by a link (``?unit=<id>``) stays chosen
+        self.fields = {
+            "unit_code": forms.CharField(
+                label=_("Unit code"),
+                required=False,
+                max_length=32,
+                help_text=_("Too many units to list: type the code of the one to show."),
+            ),
+            **self.fields,
+        }
+
+    def clean(self):
+        data = super().clean()
+        code = (data.get("unit_code") or "").strip()
+        if code:
+            unit = self.fields["unit"].queryset.filter(code=code).first()
+            if unit is None:
+                self.add_error("unit_code", _("No unit with this code has reports for you to review."))
+            else:
+                data["unit"] = unit
+        return data
 
 
 class MeetingForm(forms.Form):

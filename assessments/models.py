@@ -286,6 +286,52 @@ class Report(ProvinceKeyed):
         return warning_level(self.state, self.period, today, due_on=self.due_on)
 
 
+class ReportTally(models.Model):
+    """How many reports of a period lie in each subtree, per category, state and due date:
+    the whole-organization dashboard's counts (docs/scale.md 4, "Per-period counts kept").
+
+    One row per tree prefix — a unit's path standing for its whole subtree — so a page
+    reads the rows of the root's children (``above`` = the root's path) and the root's own
+    (``prefix`` = its path), never the reports: at 50,000 units and 1,500,000 reports of a
+    half-year that is thousands of rows, not the period's reports. ``due_on`` is kept so
+    the red and yellow counts (each report on its own due date, against today) come from
+    the same rows.
+
+    Written by the database, never by Django: on PostgreSQL the statement triggers of
+    migration 0022 apply every insert, update and delete of reports (a period opened, a
+    submission, a review, a lock, a merge's transfer, a province refilled, a due date
+    moved) and every move of a unit in the tree (its reports' counts leave the old
+    ancestors' rows for the new ones), in the statement's own transaction — so the counts
+    can never be older than the reports they count. Elsewhere (SQLite, the embedded
+    default of `make run`) the table stays empty and the dashboard counts the reports."""
+
+    province = province_field(db_index=False)
+    period = models.ForeignKey(
+        Period, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    prefix = models.CharField(max_length=255)
+    above = models.CharField(max_length=255)
+    category = models.ForeignKey(
+        "responsibilities.Category", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=Report.State.choices)
+    due_on = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("report tally")
+        verbose_name_plural = _("report tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "period", "prefix", "category", "state", "due_on"], name="reporttally_key"
+            )
+        ]
+        indexes = [models.Index(fields=["province", "period", "above"], name="reporttally_above")]
+
+    def __str__(self):
+        return f"{self.period_id} {self.prefix} {self.category_id} {self.state} {self.due_on}: {self.n}"
+
+
 QUARTERS = {1: _("First quarter"), 2: _("Second quarter"), 3: _("Third quarter"), 4: _("Fourth quarter")}
 
 

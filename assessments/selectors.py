@@ -153,6 +153,19 @@ def next_in_queue(user, *, after: Report, **filters) -> int | None:
     return review_queue(user, **filters).exclude(pk=after.pk).values_list("pk", flat=True).first()
 
 
+# A reviewer's unit filter lists their units when they are at most this many; beyond that
+# (an admin over 50,000 units: a page of 4 MB, seconds to make) it asks for a unit's code
+# (docs/scale.md 4, "The admin's review queue").
+QUEUE_UNITS_LISTED = 500
+
+
+def listed_units(units: QuerySet) -> list[Unit] | None:
+    """``units`` (``reviewable_units``) as a list when they are at most
+    ``QUEUE_UNITS_LISTED``, else None: one query, which stops after that many."""
+    found = list(units[: QUEUE_UNITS_LISTED + 1])
+    return found if len(found) <= QUEUE_UNITS_LISTED else None
+
+
 def reviewable_units(user) -> QuerySet:
     """The units whose reports ``user`` reviews: the filter choices of the queue (never a
     unit in which they hold a post: its reports are someone else's to review). Only the

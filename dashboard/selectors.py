@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
@@ -24,7 +25,7 @@ from django.db.models.functions import Rank, Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from assessments.models import Period, Report, Warning, warning_level, warning_q
+from assessments.models import Period, Report, ReportTally, Warning, warning_level, warning_q
 from core import pagecache
 from core.provinces import joined
 from responsibilities import access
@@ -61,14 +62,15 @@ def dashboard_periods(*, stamped: Scope | None = None) -> list[Period]:
     dashboard pays no separate query for it."""
     qs = Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half")
     kept = _kept_stamps() if stamped is not None else None
-    if stamped is not None:
+    counted = stamped is not None and not tally_kept()  # the tally needs no stamp: it is never old
+    if counted:
         newest = _newest_change(stamped).filter(period=OuterRef("pk")).values("updated_at")[:1]
         qs = qs.annotate(reports_changed=Subquery(newest), snapshot_xmin=RawSQL(_snapshot_xmin_sql(), []))
-        if kept is None:
-            qs = qs.annotate(tree_stamp=RawSQL(_tree_fingerprint_sql(), []))
+    if stamped is not None and kept is None:
+        qs = qs.annotate(tree_stamp=RawSQL(_tree_fingerprint_sql(), []))
     periods = list(qs)
     for period in periods:
-        period.stamped_for = stamped
+        period.stamped_for = stamped if counted else None
         if kept is not None:
             period.tree_stamp = f"units:{kept['units']}"
             period.kept_stamps = kept
@@ -375,6 +377,50 @@ def _grouped_counts(scope: Scope, period: Period, today: datetime.date, *, prefi
     ]
 
 
+def tally_kept() -> bool:
+    """Whether the grouped counts are read from the per-period tally (``ReportTally``): on
+    PostgreSQL, whose triggers (assessments migration 0022) keep it in the transaction of
+    every write of a report or move of a unit. Not on SQLite (`make run`, one office),
+    and not where ``MINGZE_REPORT_TALLY`` is off: there the reports are counted."""
+    return settings.MINGZE_REPORT_TALLY and _reading().vendor == "postgresql"
+
+
+def _tallied_counts(scope: Scope, period: Period, today: datetime.date) -> list[tuple]:
+    """``_grouped_counts``'s lines — (prefix, category_id, *states, red, yellow) — read from
+    the tally in ONE grouped query: the rows of the root's children (``above`` is the
+    root's path) and the root's own subtree (``prefix`` is its path), within the scope's
+    provinces; for the whole organization without a single root, the roots' rows. The
+    root's own reports are its subtree's less its children's. At 50,000 units this reads
+    a few thousand rows per page instead of the period's 1,500,000 reports
+    (docs/scale.md 4), and, being kept with every write, needs no cache and no stamp."""
+    root = scope.root
+    # The roots' rows, or the root's children's and its own subtree's.
+    rows = Q(above="") if root is None else Q(above=root.path) | Q(prefix=root.path)
+    tallied = ReportTally.objects.filter(scope.province_q(), rows, period=period)
+    # The same warning rule as the reports' (state and own due date against today).
+    levels = {level: Sum("n", filter=warning_filter(period, level, today)) for level in WARNED}
+    found = (
+        tallied.values_list("prefix", "category_id")
+        .annotate(**{state: Sum("n", filter=Q(state=state)) for state in STATES}, **levels)
+        .order_by()
+    )
+    lines = [(prefix, category_id, *(int(n or 0) for n in sums)) for prefix, category_id, *sums in found]
+    lines = [line for line in lines if any(line[2:])]  # rows left at 0 by the triggers
+    if root is None:
+        return lines
+    below: dict[int, list[int]] = defaultdict(lambda: [0] * (len(STATES) + len(WARNED)))
+    for prefix, category_id, *sums in lines:
+        if prefix != root.path:
+            below[category_id] = [a + b for a, b in zip(below[category_id], sums, strict=True)]
+    own = [
+        (prefix, category_id, *(a - b for a, b in zip(sums, below[category_id], strict=True)))
+        for prefix, category_id, *sums in lines
+        if prefix == root.path
+    ]
+    # A category the root has none of its own in: no line (no empty cell), as when counted.
+    return [line for line in lines if line[0] != root.path] + [line for line in own if any(line[2:])]
+
+
 def fill_counts(
     scope: Scope, period: Period, rows: list[Row], warnings: dict[str, int] | None = None
 ) -> dict[str, int]:
@@ -390,10 +436,37 @@ def fill_counts(
     (``_counted_again``) and one grouped query counts only those rows' reports, not every
     report of the period (at ten times province scale a whole count is 620,000 reports, a
     row of a 机关党委 1,500); none when no row of the scope changed, and the whole scope in
-    one go when the changed rows are half of them or more."""
+    one go when the changed rows are half of them or more.
+
+    Where the database keeps the per-period tally (``tally_kept``), the lines are read from
+    it on every page instead (``_tallied_counts``): no stamp, no cache, never old."""
     by_prefix = {row.unit.path: row for row in rows}
     totals: dict[str, int] = defaultdict(int)
     today = timezone.localdate()
+    grouped = _tallied_counts(scope, period, today) if tally_kept() else _cached_counts(scope, period, today)
+    warned: dict[str, int] = defaultdict(int)
+    for line in grouped:  # (prefix, category_id, *states, *levels)
+        for level, n in zip(WARNED, map(int, line[2 + len(STATES) :]), strict=True):
+            warned[level] += n
+    if warnings is not None:
+        warnings.update(warned)
+    for prefix, category_id, *counts in grouped:
+        row = by_prefix.get(prefix)
+        cell = row.cells.setdefault(category_id, {}) if row is not None else {}
+        for state, n in zip(STATES, map(int, counts[: len(STATES)]), strict=True):  # SUM() gives numeric
+            if not n:
+                continue
+            totals[state] += n
+            if row is not None:
+                row.counts[state] = row.counts.get(state, 0) + n
+                cell[state] = cell.get(state, 0) + n
+    return dict(totals)
+
+
+def _cached_counts(scope: Scope, period: Period, today: datetime.date) -> list[tuple]:
+    """``_grouped_counts``'s lines kept in the cache under the counts' stamp, counted again
+    (only the changed rows where it can) when the stamp moved: ``fill_counts`` without the
+    tally."""
     changed_at, tree, xmin, running = _counts_stamp(period, scope)
     tree_key = hashlib.sha256(str(tree).encode()).hexdigest()[:32]  # a short key with no spaces
     key = f"dashboard:counts:{period.pk}:{_scope_key(scope)}:{tree_key}:{today.isoformat()}"
@@ -413,23 +486,7 @@ def fill_counts(
         cache.set(
             key, {"at": changed_at, "xmin": xmin, "running": running, "lines": grouped}, timeout=COUNTS_CACHE_SECONDS
         )
-    warned: dict[str, int] = defaultdict(int)
-    for line in grouped:  # (prefix, category_id, *states, *levels)
-        for level, n in zip(WARNED, map(int, line[2 + len(STATES) :]), strict=True):
-            warned[level] += n
-    if warnings is not None:
-        warnings.update(warned)
-    for prefix, category_id, *counts in grouped:
-        row = by_prefix.get(prefix)
-        cell = row.cells.setdefault(category_id, {}) if row is not None else {}
-        for state, n in zip(STATES, map(int, counts[: len(STATES)]), strict=True):  # SUM() gives numeric
-            if not n:
-                continue
-            totals[state] += n
-            if row is not None:
-                row.counts[state] = row.counts.get(state, 0) + n
-                cell[state] = cell.get(state, 0) + n
-    return dict(totals)
+    return grouped
 
 
 def _counted_again(scope: Scope, period: Period, today: datetime.date, kept: dict) -> list[tuple] | None:

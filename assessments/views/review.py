@@ -32,7 +32,9 @@ def review_queue(request):
     data = request.GET.copy()
     if "state" not in data:
         data["state"] = Report.State.SUBMITTED
-    form = QueueFilterForm(data, units=selectors.reviewable_units(user))
+    units = selectors.reviewable_units(user)
+    listed = selectors.listed_units(units)
+    form = QueueFilterForm(data, units=units, listed=listed)
     status = 200
     page = None
     carry = {}
@@ -50,7 +52,13 @@ def review_queue(request):
     return render(
         request,
         "assessments/review_queue.html",
-        {"form": form, "page": page, "carry": urlencode(carry), "query": _without_page(request.GET)},
+        {
+            "form": form,
+            "page": page,
+            "carry": urlencode(carry),
+            "query": _without_page(request.GET),
+            "units_listed": listed is not None,
+        },
         status=status,
     )
 

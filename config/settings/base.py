@@ -459,6 +459,9 @@ MINGZE_API_TOKEN_FAILURE_SECONDS = env.int("MINGZE_API_TOKEN_FAILURE_SECONDS", d
 MINGZE_RESUBMIT_DAYS = env.int("MINGZE_RESUBMIT_DAYS", default=5)
 # A report turns yellow this many days before its due date, red once overdue.
 MINGZE_YELLOW_DAYS = env.int("MINGZE_YELLOW_DAYS", default=7)
+# The dashboard's counts from the per-period tally the database keeps (assessments
+# ReportTally, migration 0022's triggers; PostgreSQL only), else counted from the reports.
+MINGZE_REPORT_TALLY = env.bool("MINGZE_REPORT_TALLY", default=True)
 # A period with a quarterly duty opens at least this many days before the first quarter's
 # sub-deadline (10 April with the default dates), so that report is not due the day it is made.
 MINGZE_REPORT_WINDOW_DAYS = env.int("MINGZE_REPORT_WINDOW_DAYS", default=30)

@@ -125,3 +125,31 @@ def test_pages_follow_the_oldest_submission_first_and_the_count_is_the_whole_que
         seen += [report.pk for report in page]
     assert seen == [report.pk for report in submitted]  # submitted in pk order, one after another
     assert [r.pk for r in client.get(URL, {"page": 9}).context["page"]] == [submitted[-1].pk]  # past the end: the last
+
+
+def test_too_many_units_to_list_are_named_by_their_code(client_as, cast, period, monkeypatch):
+    """An admin over 50,000 units (docs/scale.md 4): the filter asks for a unit's code
+    instead of listing every unit, in the same number of queries; a link's ``?unit=<id>``
+    still works, and an unknown code is a clear 400."""
+    from assessments import selectors
+    from core import pagecache
+
+    a_reports = submit_all(cast, period, cast.unit_a, 2)
+    submit_all(cast, period, cast.unit_b, 1)
+    client = client_as("admin")
+    listed = count_queries(client, URL)
+    monkeypatch.setattr(selectors, "QUEUE_UNITS_LISTED", 1)
+    pagecache.bump()  # the page made again, not the one kept before
+    assert count_queries(client, URL) == listed
+    pagecache.bump()
+    page = client.get(URL).content.decode()
+    assert 'name="unit_code"' in page and '<select name="unit"' not in page
+    response = client.get(URL, {"unit_code": cast.unit_a.code})
+    assert response.status_code == 200
+    assert [r.pk for r in response.context["page"]] == [r.pk for r in a_reports]
+    assert f"{link(a_reports[0])}?unit={cast.unit_a.pk}" in response.content.decode()
+    by_id = client.get(URL, {"unit": cast.unit_a.pk})
+    assert [r.pk for r in by_id.context["page"]] == [r.pk for r in a_reports]
+    unknown = client.get(URL, {"unit_code": "NO-SUCH-UNIT"})
+    assert unknown.status_code == 400
+    assert "No unit with this code" in unknown.content.decode() or "没有" in unknown.content.decode()

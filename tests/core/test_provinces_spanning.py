@@ -185,11 +185,8 @@ def test_an_admins_queue_walks_the_submitted_reports_index_within_the_provinces(
         assert "report_submitted_queue" in plan, plan
 
 
-@pytest.mark.parametrize("who", ["leader", "admin"])
-def test_the_dashboard_after_a_change_counts_again_within_the_provinces(cast, period, two_provinces, client_as, who):
-    """After a report changes, the dashboard counts again only the rows holding a changed
-    report: that query names the provinces too, and the page shows the change."""
-    client = client_as(who)
+def _dashboard_after_a_submission(client, cast, period) -> list[dict]:
+    """The dashboard's queries right after a submission; the page shows it."""
     url = reverse("dashboard:index")
     before, _queries = get(client, url)
     report = Report.objects.filter(period=period, unit=cast.unit_a, state="draft").order_by("pk").first()
@@ -197,12 +194,35 @@ def test_the_dashboard_after_a_change_counts_again_within_the_provinces(cast, pe
     after, queries = get(client, url)
     submitted = Report.State.SUBMITTED
     assert after.context["o"].totals[submitted] == before.context["o"].totals[submitted] + 1
+    return queries
+
+
+@pytest.mark.parametrize("who", ["leader", "admin"])
+def test_the_dashboard_after_a_change_counts_again_within_the_provinces(
+    cast, period, two_provinces, client_as, who, settings
+):
+    """After a report changes, the dashboard counts again only the rows holding a changed
+    report: that query names the provinces too, and the page shows the change. (Counted
+    from the reports: ``MINGZE_REPORT_TALLY`` off; the tally's read is the next test's.)"""
+    settings.MINGZE_REPORT_TALLY = False
+    queries = _dashboard_after_a_submission(client_as(who), cast, period)
     assert _read_outside_a_province(queries, keyed_tables()) == []
     # The count of the changed rows: its subquery finding the changed reports names them too.
     again = [q["sql"] for q in queries if re.search(r'"updated_at" > ', q["sql"])]
     assert len(again) == 1
     reads = len(re.findall(r'FROM "assessments_report"', again[0]))
     assert reads == 2 and len(re.findall(r'"province_id" (= |IN \()', again[0])) >= reads
+
+
+@pytest.mark.parametrize("who", ["leader", "admin"])
+def test_the_dashboard_after_a_change_reads_the_tally_within_the_provinces(cast, period, two_provinces, client_as, who):
+    """With the per-period tally (docs/scale.md 4) the counts are one read of it, which
+    names the provinces as every read of reports does; the page shows the change."""
+    need_postgres()
+    queries = _dashboard_after_a_submission(client_as(who), cast, period)
+    assert _read_outside_a_province(queries, keyed_tables()) == []
+    (read,) = [q["sql"] for q in queries if '"assessments_reporttally"' in q["sql"]]
+    assert re.search(r'"assessments_reporttally"\."province_id" (= |IN \()', read)
 
 
 HOT_PAGES = {
@@ -302,12 +322,15 @@ def test_an_outgoing_holder_still_reads_the_report_they_filed_in_another_provinc
 
 
 @pytest.mark.parametrize("who", ["leader", "admin", "secretary_a"])
-def test_the_dashboards_stamp_is_its_scopes(cast, period, two_provinces, client_as, who):
+def test_the_dashboards_stamp_is_its_scopes(cast, period, two_provinces, client_as, who, settings):
     """The periods' change stamp (the newest change of the reports the counts cover) names
     the scope's provinces: a province's dashboard probes its own, the whole organization's
     every root. A change in another province leaves a province's stamp as it was; the
-    numbers shown are those counted afresh."""
+    numbers shown are those counted afresh. (The stamp is read only where the counts come
+    from the reports, not from the tally: ``MINGZE_REPORT_TALLY`` off.)"""
     from django.core.cache import cache
+
+    settings.MINGZE_REPORT_TALLY = False
 
     user = cast.by_role(who)
     scope = dashboard_permissions.scope_for(user, str(cast.committee.pk) if who == "admin" else None)

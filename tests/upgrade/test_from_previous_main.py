@@ -356,3 +356,25 @@ def drop(url: str) -> None:
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
     admin.close()
+
+
+def test_the_report_tally_counts_the_reports_that_were_there(previous_main):
+    """assessments 0022 fills the per-period tally (docs/scale.md 4) from the reports an
+    installed deployment already has: under each root, per period, category, state and due
+    date, the number of reports; and under every prefix of every unit the same totals."""
+    reports = previous_main.rows(
+        "SELECT r.period_id, SUBSTRING(u.path, 1, 4), r.category_id, r.state, r.due_on, COUNT(*) "
+        "FROM assessments_report r JOIN responsibilities_unit u ON u.id = r.unit_id GROUP BY 1, 2, 3, 4, 5"
+    )
+    assert sum(row[-1] for row in reports) > 50, "no reports to count: the fixture is wrong"
+    tallied = previous_main.rows(
+        "SELECT period_id, prefix, category_id, state, due_on, n FROM assessments_reporttally "
+        "WHERE above = '' AND n <> 0"
+    )
+    assert sorted(map(tuple, tallied)) == sorted(map(tuple, reports))
+    per_unit = previous_main.scalar(
+        "SELECT COUNT(*) FROM responsibilities_unit u WHERE (SELECT COUNT(*) FROM assessments_report r "
+        "JOIN responsibilities_unit w ON w.id = r.unit_id WHERE w.path LIKE u.path || '%%') "
+        "<> (SELECT COALESCE(SUM(n), 0) FROM assessments_reporttally t WHERE t.prefix = u.path)"
+    )
+    assert per_unit == 0
