@@ -117,3 +117,31 @@ def test_units_taken_a_few_at_a_time_make_the_same_workbook(data, submitted_late
     subtree = sheets(build(tmp_path, data.cur, root=cast.committee, name="subtree.xlsx"))
     monkeypatch.setattr("dashboard.exports.data.UNITS_PER_CHUNK", size)
     assert sheets(build(tmp_path, data.cur, root=cast.committee, name=f"subtree-{size}.xlsx")) == subtree
+
+
+def formats(path) -> dict[str, set[tuple]]:
+    """Each sheet's (column, type, number format) of the written cells below its headers, as the
+    full reader sees them: what a spreadsheet program shows beyond the values."""
+    book = openpyxl.load_workbook(path)
+    return {
+        sheet.title: {
+            (cell.column_letter, cell.data_type, cell.number_format)
+            for row in sheet.iter_rows(min_row=3 if index == 0 else 2)
+            for cell in row
+            if cell.value is not None
+        }
+        for index, sheet in enumerate(book.worksheets)
+    }
+
+
+def test_every_cell_keeps_its_type_and_number_format(data, submitted_late, tmp_path):
+    found = formats(build(tmp_path, data.cur))
+    text = {(column, "s", "General") for column in "ABCDEFG"}
+    assert found == {
+        "概览": {("A", "s", "General"), ("B", "s", "General")} | {(c, "n", "General") for c in "CDEFGHIJKLM"},
+        "加减分明细": {(c, "s", "General") for c in "ABCD"} | {("E", "n", "General")},
+        # Submitted at: a date with a time, as Excel shows it; points: a number.
+        "政治建设": text | {("H", "d", "yyyy-mm-dd h:mm:ss"), ("I", "n", "General")},
+        "思想建设": text - {("F", "s", "General")},  # no grade given there yet
+        **{name: set() for name in ["组织建设", "作风建设", "纪律建设", "制度建设", "反腐败斗争"]},
+    }
