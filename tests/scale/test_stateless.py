@@ -105,8 +105,10 @@ def test_two_web_processes_serve_one_session_in_turn(cast, period, report_a, buc
                 on_first = browser.get(first + url, allow_redirects=False, timeout=30)
                 assert on_second.status_code == on_first.status_code == 200, (url, on_second.status_code)
                 assert same(on_second.text) == same(on_first.text), url
-            # The dashboard's grouped counts were cached by one process, for both, in Redis.
-            assert redis.Redis.from_url(cache.url).keys("mingze:*dashboard:counts*")
+            # The pages and the data stamp they were made under were kept by one process, for
+            # both, in Redis (the dashboard's counts come from the report tally on PostgreSQL).
+            kept = redis.Redis.from_url(cache.url)
+            assert kept.keys("mingze:*:page:*") and kept.keys("mingze:*:pagecache:stamp")
 
             # Evidence uploaded and the report submitted on the second process...
             attach(browser, second, report_a.pk)
