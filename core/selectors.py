@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
 
@@ -10,3 +11,13 @@ def filter_given(queryset: QuerySet, **lookups) -> QuerySet:
     left empty in the URL) is no filter at all."""
     given = {lookup: value for lookup, value in lookups.items() if value is not None and value != ""}
     return queryset.filter(**given) if given else queryset
+
+
+def counted_paginator(object_list, per_page: int, *, count: int) -> Paginator:
+    """Django's ``Paginator`` over ``object_list`` with the number of its objects known
+    already (read from a kept tally, or counted apart from the rows shown): ``count`` is
+    the paginator's cached property, set before it is first read, so ``object_list`` is
+    never counted; the pages, their numbers and ``get_page``'s bounds work from it."""
+    paginator = Paginator(object_list, per_page)
+    paginator.count = count
+    return paginator

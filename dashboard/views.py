@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from assessments.permissions import reports_visible_to
 from core import provinces
 from core.pagecache import cached_page
 from core.replica import heavy_read_view
+from core.selectors import counted_paginator
 from responsibilities import access
 from responsibilities.selectors import setup_tasks
 
@@ -139,7 +139,9 @@ def reports(request):
         data.get("period") or Period.objects.exclude(state=Period.State.SCHEDULED).order_by("-year", "-half").first()
     )
     qs = Report.objects.none()
+    tallied = None
     if period is not None:
+        tallied = selectors.listed_count(request.user, scope, period, data)
         qs = reports_visible_to(request.user, Report.objects.filter(period=period)).filter(
             scope.q(exact=bool(data.get("exact")))
         )
@@ -156,12 +158,12 @@ def reports(request):
     qs = qs.select_related("unit", "category", "assignment__duty", "responsible").order_by(
         "unit__path", "category__order", "assignment__duty__code", "id"
     )
-    paginator = Paginator(qs, REPORTS_PAGE)
-    # Counted on the reports alone: the join above keeps every report (a report and its
-    # assignment share their province), and joined in the count it looked up each counted
-    # report's assignment (0.5 s for the week's 300,000 at ten times province scale).
-    paginator.count = counted.count()
-    page = paginator.get_page(request.GET.get("page"))
+    # Read from the report tally where it answers the same question (``listed_count``),
+    # else counted on the reports alone: the join above keeps every report (a report and
+    # its assignment share their province), and joined in the count it looked up each
+    # counted report's assignment (0.5 s for the week's 300,000 at ten times province scale).
+    count = tallied if tallied is not None else counted.count()
+    page = counted_paginator(qs, REPORTS_PAGE, count=count).get_page(request.GET.get("page"))
     for report in page:
         report.period = period
     query = request.GET.copy()

@@ -413,6 +413,16 @@ def may_see_unit(user, unit: Unit | None) -> bool:
 covers = may_see_unit  # an export (or any subtree-wide read) of ``unit``'s subtree
 
 
+def sees_whole(user, unit: Unit | None, model) -> bool:
+    """Whether ``visible(user, <rows of model>)`` keeps every row of ``unit``'s subtree
+    (None: the whole organization): they cover it (``covers``) and no restriction narrows
+    the model for them (a grant only adds rows, and for a post holder those of a subtree
+    they cover are theirs already). A count of such a subtree's rows may then be read from
+    what counts the subtree whole — the report tally (docs/scale.md 4) — rather than from
+    the rows."""
+    return covers(user, unit) and not _restrictions(access_for(user), model)
+
+
 def may_see_anything(user) -> bool:
     """Whether unit-scoped pages (dashboard, lists) are for ``user`` at all."""
     return access_for(user).sees_any
@@ -975,12 +985,10 @@ def reviewable_q(user, field: str = "") -> Q | None:
     if not access.signed_in:
         return None
     unit, post = f"{field}unit", f"{field}assignment__post"
-    holds = Post.objects.filter(provinces.beside(field), unit=OuterRef(unit), holder=user.pk, active=True)
-    liaison_track = ~Q(**{f"{unit}__kind__in": [UnitKind.LEADING_GROUP, UnitKind.DISCIPLINE_GROUP]}) & ~Q(Exists(holds))
+    holds = _holds_post_beside(user, field)
     parts = []
     if roles.is_admin(user):
-        # Nor a unit they act for as a deputy (``liaison_review_units``).
-        parts.append(liaison_track & ~Q(**{f"{unit}_id__in": sorted(access.held_unit_ids)}))
+        parts.append(_none_of(_not_liaison_reviewed(user, access, field)))
     elif roles.has_role(user, roles.LEADER):
         parts.append(Q(**{f"{unit}_id__in": liaison_review_units(user)}))
     mine = party_secretary_unit_ids(user)
@@ -1001,19 +1009,77 @@ def reviewable_q(user, field: str = "") -> Q | None:
     q = parts[0]
     for more in parts[1:]:
         q |= more
-    carried = sorted(access.carried_post_ids)
-    if carried:
-        # The assignments of the posts they carry, as a list the database hashes once and
-        # checks each report's assignment against: no assignment joined per report.
-        theirs = Assignment.objects.filter(post_id__in=carried, province__in=named).order_by().values("pk")
-        q &= ~Q(**{f"{field}assignment_id__in": theirs})
+    q &= _none_of(_never_own(user, access, field))
     # The assignment and post a part reads are joined within the report's province
     # (co-located on Citus, docs/scale.md 5); a queue that reads neither joins neither.
     if mine:
         q &= provinces.joined("assignment", "assignment__post", row=field)
     # The provinces they review in, named: on Citus the queue and the badge are read on
     # those shards only (docs/scale.md 5).
-    return q & ~Q(**{f"{field}responsible": user.pk}) & Q(**{f"{field}province__in": named})
+    return q & Q(**{f"{field}province__in": named})
+
+
+def _holds_post_beside(user, field: str = "") -> QuerySet:
+    """``user``'s active posts in the report's unit (``field`` prefixes the report), within
+    its province: an ``EXISTS`` correlated with the report."""
+    return Post.objects.filter(provinces.beside(field), unit=OuterRef(f"{field}unit"), holder=user.pk, active=True)
+
+
+def _not_liaison_reviewed(user, access: Access, field: str = "") -> list[Q]:
+    """The reports an admin does not review although they review every branch: those of a
+    党组 or a 纪检监察组 (the 党组书记's or a 党组会议's, 一、二 and 一、三), of a unit in
+    which they hold an active post, and of a unit they act for as a deputy
+    (``liaison_review_units``)."""
+    unit = f"{field}unit"
+    return [
+        Q(**{f"{unit}__kind__in": [UnitKind.LEADING_GROUP, UnitKind.DISCIPLINE_GROUP]}),
+        Q(Exists(_holds_post_beside(user, field))),
+        Q(**{f"{unit}_id__in": sorted(access.held_unit_ids)}),
+    ]
+
+
+def _never_own(user, access: Access, field: str = "") -> list[Q]:
+    """The reports no reviewer judges as their own (``may_judge_report``): those of the
+    posts they carry and those they submitted."""
+    own = []
+    carried = sorted(access.carried_post_ids)
+    if carried:
+        # The assignments of the posts they carry, as a list the database hashes once and
+        # checks each report's assignment against: no assignment joined per report.
+        named = access.review_province_ids
+        theirs = Assignment.objects.filter(post_id__in=carried, province__in=named).order_by().values("pk")
+        own.append(Q(**{f"{field}assignment_id__in": theirs}))
+    return [*own, Q(**{f"{field}responsible": user.pk})]
+
+
+def _none_of(parts: list[Q]) -> Q:
+    """The rows none of ``parts`` keeps. Each negation is the exact complement of its part
+    (Django's ``~`` keeps a row whose column is empty), so the rows kept and the rows of
+    the parts add up to all of them: what ``reviewable_less`` counts on."""
+    q = Q()
+    for part in parts:
+        q &= ~part
+    return q
+
+
+def reviewable_less(user) -> tuple[tuple[int, ...], list[Q]] | None:
+    """``reviewable_q`` as "every report of these provinces, less the reports these Qs
+    keep" when the person's reviewing reaches that far: an admin who is no 党组书记 reviews
+    the branches of the whole installation, so what they review is every report of every
+    root (``review_province_ids``) less a few — the 党组's and the 纪检监察组's, their own
+    units' and posts', their own submissions (``_not_liaison_reviewed``, ``_never_own``).
+    A count of the queue may then read the provinces' number where it is kept (the report
+    tally) and count only the reports left out, row by row (docs/scale.md 4: the admin's
+    queue over 1,500,000 reports). The same Qs make ``reviewable_q``'s answer, so the two
+    cannot drift apart. None for anyone else: a leader's or a 党组书记's reports lie in a
+    few units, counted as rows."""
+    access = access_for(user)
+    if not access.signed_in or not roles.is_admin(user) or party_secretary_unit_ids(user):
+        return None
+    named = access.review_province_ids
+    if not named:
+        return None
+    return named, [*_not_liaison_reviewed(user, access), *_never_own(user, access)]
 
 
 # ---------------------------------------------------------------------------------------

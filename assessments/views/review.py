@@ -40,8 +40,10 @@ def review_queue(request):
     carry = {}
     if form.is_valid():
         filters = form.cleaned_data
-        rows = selectors.review_queue(user, state=filters["state"], unit=filters["unit"], category=filters["category"])
-        page = selectors.review_queue_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE, user=user)
+        asked = {name: filters[name] for name in ("state", "unit", "category")}
+        rows = selectors.review_queue(user, **asked)
+        count = selectors.review_queue_count(user, **asked)
+        page = selectors.review_queue_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE, user=user, count=count)
         if filters["state"] == Report.State.SUBMITTED and filters["unit"] is None and filters["category"] is None:
             # The queue as it opens is what the 待审核 badge counts: it is not counted again.
             selectors.counted_waiting(user, page.paginator.count)
