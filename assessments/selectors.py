@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections, router
-from django.db.models import Case, Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -181,20 +181,14 @@ def tally_kept() -> bool:
     return settings.MINGZE_REPORT_TALLY and _reading().vendor == "postgresql"
 
 
-def tallied_count(where: Q, *, under: Unit | None = None, own: bool = False) -> int:
+def tallied_count(where: Q, *, under: Unit | None = None) -> int:
     """How many reports ``where`` keeps — a Q on the columns the tally carries: province,
     period, category, state, due date (``warning_q``'s) — in ``under``'s subtree (None:
-    every root's, the whole organization), or among its own reports alone (``own``: its
-    subtree's less its children's), read from the tally in one query: a few hundred rows
-    where the reports are hundreds of thousands (docs/scale.md 4). The caller asks only
-    where ``tally_kept``."""
-    rows = ReportTally.objects.filter(where)
-    if under is None:
-        return rows.filter(above="").aggregate(n=Coalesce(Sum("n"), 0))["n"]
-    if not own:
-        return rows.filter(prefix=under.path).aggregate(n=Coalesce(Sum("n"), 0))["n"]
-    signed = Case(When(prefix=under.path, then=F("n")), default=-F("n"))
-    return rows.filter(Q(prefix=under.path) | Q(above=under.path)).aggregate(n=Coalesce(Sum(signed), 0))["n"]
+    every root's, the whole organization), read from the tally's rows of that subtree in
+    one query: a few hundred rows where the reports are hundreds of thousands
+    (docs/scale.md 4). The caller asks only where ``tally_kept``."""
+    rows = ReportTally.objects.filter(where, Q(above="") if under is None else Q(prefix=under.path))
+    return rows.aggregate(n=Coalesce(Sum("n"), 0))["n"]
 
 
 def review_queue_page(queue: QuerySet, number, size: int, *, user, count: int | None = None):
