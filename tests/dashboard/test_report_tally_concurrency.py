@@ -1,0 +1,155 @@
+"""The per-period tally under concurrent writers (docs/scale.md 4): two transactions that
+change reports sharing tally rows (the same province, period, category, state and due
+date under their root) in opposite orders, a unit moved while its reports change, a merge
+beside the nightly lock of a period — none ends in a deadlock, and the tally is the
+reports counted afresh after all of them committed."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from assessments import tally
+from assessments.models import Period, Report
+from assessments.services import lock_reports, open_period
+from oversight import reorganization
+from responsibilities.models import Unit
+from tests.assessments.conftest import scheduled_period
+from tests.services import need_postgres
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def postgres():
+    need_postgres()
+
+
+@pytest.fixture
+def period(cast):
+    made = scheduled_period(cast)
+    open_period(period=made)
+    made.refresh_from_db()
+    return made
+
+
+def run_together(*steps, timeout=30):
+    """Each step in its own thread and connection; the errors each raised (None: none)."""
+    errors = [None] * len(steps)
+
+    def run(index, step):
+        try:
+            step()
+        except Exception as error:  # noqa: BLE001 — the test names whatever surfaced
+            errors[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, step)) for i, step in enumerate(steps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a writer is still waiting: a lock never let go"
+    return errors
+
+
+def assert_tally_is_a_recount():
+    with connection.cursor() as cursor:
+        assert tally.differences(cursor) == []
+
+
+def two_pairs(period):
+    """Two draft reports of one tally key (province, category, due date) and two of
+    another key of the same province: changed, each pair shares its root's rows."""
+    by_key: dict[tuple, list[int]] = {}
+    for pk, *key in (
+        Report.objects.filter(period=period, state=Report.State.DRAFT)
+        .order_by("pk")
+        .values_list("pk", "province_id", "category_id", "due_on")
+    ):
+        by_key.setdefault(tuple(key), []).append(pk)
+    keys = [key for key, ids in by_key.items() if len(ids) >= 2]
+    first = keys[0]
+    second = next(key for key in keys if key != first and key[0] == first[0])
+    return by_key[first][:2], by_key[second][:2]
+
+
+def submit(pk):
+    Report.objects.filter(pk=pk).update(state=Report.State.SUBMITTED)
+
+
+def test_two_transactions_changing_shared_tally_rows_in_opposite_orders_do_not_deadlock(cast, period):
+    (a1, b2), (a2, b1) = two_pairs(period)  # a1 and b2 share one key, a2 and b1 the other
+    first_done = threading.Event()
+
+    def one():
+        with transaction.atomic():
+            submit(a1)
+            first_done.set()
+            time.sleep(0.5)  # the other is now in its transaction
+            submit(a2)
+
+    def other():
+        first_done.wait(timeout=10)
+        with transaction.atomic():
+            submit(b1)
+            submit(b2)
+
+    errors = run_together(one, other)
+    assert errors == [None, None], errors
+    assert Report.objects.filter(pk__in=[a1, a2, b1, b2], state=Report.State.SUBMITTED).count() == 4
+    assert_tally_is_a_recount()
+
+
+def test_a_unit_moved_while_one_of_its_reports_changes_keeps_every_count(cast, period):
+    report = Report.objects.filter(period=period, unit=cast.unit_a, state=Report.State.DRAFT).first()
+    target = Unit.objects.exclude(pk=cast.unit_a.pk).exclude(path__startswith=cast.unit_a.path).first()
+    changed = threading.Event()
+
+    def change():
+        with transaction.atomic():
+            submit(report.pk)
+            changed.set()
+            time.sleep(0.5)  # the move runs meanwhile
+
+    def move():
+        changed.wait(timeout=10)
+        unit = Unit.objects.get(pk=cast.unit_a.pk)
+        Unit.objects.move(unit, Unit.objects.get(pk=target.pk), "sorted-child")
+
+    errors = run_together(change, move)
+    assert errors == [None, None], errors
+    assert Unit.objects.get(pk=cast.unit_a.pk).path.startswith(Unit.objects.get(pk=target.pk).path)
+    assert_tally_is_a_recount()
+
+
+def test_a_merge_beside_the_nightly_lock_of_the_period_ends_with_the_counts_right(cast, period):
+    Period.objects.filter(pk=period.pk).update(state=Period.State.OPEN)
+    others = list(
+        Report.objects.filter(period=period, state=Report.State.DRAFT)
+        .exclude(unit=cast.unit_a)
+        .values_list("pk", flat=True)
+    )
+    successor = Unit.objects.filter(province=cast.unit_a.province_id, active=True).exclude(pk=cast.unit_a.pk)
+    successor = successor.exclude(path__startswith=cast.unit_a.path).exclude(depth=1).first()
+    started = threading.Event()
+
+    def merge():
+        started.set()
+        reorganization.merge(
+            unit=Unit.objects.get(pk=cast.unit_a.pk),
+            into=successor,
+            on=period.opens_on,
+            reason="撤并",
+            actor=cast.admin,
+        )
+
+    def lock():
+        started.wait(timeout=10)
+        lock_reports(period_id=period.pk, report_ids=others, today=period.due_on.replace(year=period.due_on.year + 1))
+
+    errors = run_together(merge, lock)
+    assert errors == [None, None], errors
+    assert_tally_is_a_recount()
