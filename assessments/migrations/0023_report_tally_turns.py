@@ -12,7 +12,8 @@ Added here, each an AFTER statement trigger that fires before 0022's on the same
 (PostgreSQL fires them in the order of their names: ``…_lock_tally`` before ``…_tally_…``):
 
 - on the reports: the writer takes a transaction lock on each (province, period) whose
-  counts the statement changes, in key order, before it writes a tally row. The writers
+  counts the statement changes, in key order, before it writes a tally row (a save that
+  changes nothing counted, a report's text, takes none). The writers
   of one province's period take their turn for its rows, whatever order their statements
   come in; the rows of different provinces or periods are still written side by side.
 - on the units, only when a statement changed paths (a move): the reports are locked
@@ -33,6 +34,15 @@ FOR key IN SELECT DISTINCT p.province_id, p.period_id FROM ({rows}) p ORDER BY 1
 END LOOP;
 """
 
+# The rows an update changed in what is counted, before and after (a save of a report's
+# text changes none: it takes no turn, as it writes no tally row).
+COUNTED = "province_id, period_id, unit_id, category_id, state, due_on"
+CHANGED = f"""
+(SELECT {COUNTED} FROM tally_new EXCEPT ALL SELECT {COUNTED} FROM tally_old)
+UNION ALL
+(SELECT {COUNTED} FROM tally_old EXCEPT ALL SELECT {COUNTED} FROM tally_new)
+"""
+
 REPORT_LOCK = f"""
 CREATE OR REPLACE FUNCTION assessments_report_lock_tally() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
 DECLARE key record;
@@ -42,7 +52,7 @@ IF TG_OP = 'INSERT' THEN
 ELSIF TG_OP = 'DELETE' THEN
 {TURNS.format(rows="SELECT province_id, period_id FROM tally_old")}
 ELSE
-{TURNS.format(rows="SELECT province_id, period_id FROM tally_new UNION SELECT province_id, period_id FROM tally_old")}
+{TURNS.format(rows=CHANGED)}
 END IF;
 RETURN NULL;
 END $$;

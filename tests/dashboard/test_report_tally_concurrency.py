@@ -8,11 +8,13 @@ import threading
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
 from assessments import tally
 from assessments.models import Period, Report
 from assessments.services import lock_reports, open_period
+from core.errors import TransitionError
 from oversight import reorganization
 from responsibilities.models import Unit
 from tests.assessments.conftest import scheduled_period
@@ -153,3 +155,79 @@ def test_a_merge_beside_the_nightly_lock_of_the_period_ends_with_the_counts_righ
     errors = run_together(merge, lock)
     assert errors == [None, None], errors
     assert_tally_is_a_recount()
+
+
+def test_two_party_group_meetings_hearing_the_same_report_do_not_deadlock(cast, period, monkeypatch):
+    """A meeting approves its reports one by one; another, recorded at the same moment,
+    heard one of them too. The first locks all its reports before it writes any (their
+    counts wait for one another's turn on the tally), so the second waits for it, then is
+    told plainly that the report is no longer waiting — never a deadlock."""
+    from assessments import meetings
+    from assessments.services import submit_report
+    from responsibilities.models import PostKind
+    from tests.assessments.files import pdf
+
+    heard = [
+        Report.objects.get(
+            period=period, assignment__duty__code=code, assignment__post__kind=PostKind.SECRETARY, unit=cast.party_group
+        ).pk
+        for code in ("D-05", "P-01")
+    ]
+    for pk in heard:
+        submit_report(report_id=pk, actor=cast.other_leader, content="已落实")
+    first_moved = threading.Event()
+    move = meetings.reports.move
+
+    def slow_move(*args, **kwargs):
+        event = move(*args, **kwargs)
+        if threading.current_thread().name == "first" and not first_moved.is_set():
+            first_moved.set()
+            time.sleep(0.5)  # the second meeting runs meanwhile
+        return event
+
+    monkeypatch.setattr(meetings.reports, "move", slow_move)
+
+    def record(report_ids):
+        meetings.record_meeting(
+            actor=cast.admin,
+            unit=cast.party_group,
+            held_on=period.opens_on,
+            attendees=[cast.leader, cast.other_leader],
+            decisions=["审议通过"],
+            minutes=SimpleUploadedFile("纪要.pdf", pdf(), content_type="application/pdf"),
+            report_ids=report_ids,
+        )
+
+    def first():
+        threading.current_thread().name = "first"
+        record(heard)
+
+    def second():
+        first_moved.wait(timeout=10)
+        record([max(heard)])
+
+    errors = run_together(first, second)
+    assert errors[0] is None, errors
+    assert isinstance(errors[1], TransitionError), errors
+    assert_tally_is_a_recount()
+
+
+def turns_held() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def test_only_a_change_of_what_is_counted_takes_the_provinces_turn_on_the_tally(cast, period):
+    """A save of a report's text (a draft kept while writing) waits for no one; a
+    submission takes its province's turn for the period's tally rows until its commit."""
+    from assessments.services import save_report, submit_report
+
+    report = Report.objects.filter(period=period, unit=cast.unit_a).first()
+    with transaction.atomic():
+        save_report(report_id=report.pk, actor=cast.secretary_a, content="草稿")
+        assert turns_held() == 0
+    with transaction.atomic():
+        submit_report(report_id=report.pk, actor=cast.secretary_a, content="召开专题会议")
+        assert turns_held() == 1
+    assert turns_held() == 0
