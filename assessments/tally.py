@@ -21,16 +21,24 @@ REPORTS = "assessments_report"
 KEY = ("province_id", "period_id", "prefix", "category_id", "state", "due_on")
 
 # What the tally must hold, counted afresh from the reports: every report under each
-# prefix of its unit's path (its root, …, itself), zero counts left out. ``{where}``: the
-# reports counted (all, or one period's).
+# prefix of its unit's path (its root, …, itself), zero counts left out; the reports
+# first counted per unit (a few thousand rows a period), then spread up the tree.
+# ``{where}``: the reports counted (all, or one period's).
 RECOUNT = f"""
-SELECT r.province_id, r.period_id, SUBSTRING(u.path, 1, k * {STEP}) AS prefix,
-       SUBSTRING(u.path, 1, (k - 1) * {STEP}) AS above, r.category_id, r.state, r.due_on, COUNT(*) AS n
-FROM {REPORTS} r JOIN responsibilities_unit u ON u.id = r.unit_id
+SELECT c.province_id, c.period_id, SUBSTRING(u.path, 1, k * {STEP}) AS prefix,
+       SUBSTRING(u.path, 1, (k - 1) * {STEP}) AS above, c.category_id, c.state, c.due_on, SUM(c.n)::integer AS n
+FROM (
+    SELECT r.province_id, r.period_id, r.unit_id, r.category_id, r.state, r.due_on, COUNT(*) AS n
+    FROM {REPORTS} r {{where}} GROUP BY 1, 2, 3, 4, 5, 6
+) c
+JOIN responsibilities_unit u ON u.id = c.unit_id
 CROSS JOIN LATERAL generate_series(1, LENGTH(u.path) / {STEP}) k
-{{where}}
 GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
+
+# A writer's turn on one province's period (assessments migration 0023, whose triggers
+# take the same lock, by the same key, before they write a tally row).
+TURN = "pg_advisory_xact_lock(hashtextextended('assessments_reporttally ' || {province} || ' ' || {period}, 0))"
 
 # The keys where the tally and a recount differ, with both numbers (zero rows of the
 # tally, left by the triggers when a count went back to 0, are no difference).
@@ -60,14 +68,28 @@ def differences(cursor, period_id: int | None = None) -> list[tuple]:
 
 def refill(cursor, period_id: int | None = None) -> int:
     """Count the tally again from the reports (one period's, or all), in the caller's
-    transaction (PostgreSQL); the number of rows written. The reports are first locked
-    against writers (``SHARE``: the writers of the moment finish, the next wait for the
-    caller's commit), so none is counted twice or missed between the delete and the
-    count."""
-    cursor.execute(f"LOCK TABLE {REPORTS} IN SHARE MODE")
+    transaction (PostgreSQL); the number of rows written. The writers are kept out first,
+    so that no report is counted twice or missed between the delete and the count: for
+    one period, by taking each province's turn on it as its writers do (the writers of
+    other periods go on); for all, by locking the reports (``SHARE``: the writers of the
+    moment finish, the next wait for the caller's commit)."""
+    if period_id is None:
+        cursor.execute(f"LOCK TABLE {REPORTS} IN SHARE MODE")
+    else:
+        turn = TURN.format(province="p.id", period="%s")
+        roots = "SELECT id FROM responsibilities_unit WHERE depth = 1 ORDER BY id"
+        cursor.execute(f"SELECT COUNT({turn}) FROM ({roots}) p", [period_id])
     condition, params = _period_sql(period_id, "r")
     cursor.execute(f"DELETE FROM {TALLY}" + (" WHERE period_id = %s" if condition else ""), params)
     columns = "province_id, period_id, prefix, above, category_id, state, due_on, n"
     recount = RECOUNT.format(where=f"WHERE {condition}" if condition else "")
     cursor.execute(f"INSERT INTO {TALLY} ({columns}) SELECT * FROM ({recount}) f ORDER BY 1, 2, 3, 5, 6, 7", params)
     return cursor.rowcount
+
+
+def opening(cursor) -> None:
+    """The caller's transaction inserts a period's reports before the period opens
+    (``open_period``): its inserts take no turn and write no tally row; the opening
+    counts the period once when it opens (``refill``). Only that transaction is
+    concerned (``SET LOCAL``)."""
+    cursor.execute("SET LOCAL mingze.report_tally = 'opening'")

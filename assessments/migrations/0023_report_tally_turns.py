@@ -20,6 +20,8 @@ Added here, each an AFTER statement trigger that fires before 0022's on the same
   against writers (``SHARE ROW EXCLUSIVE``: the writers of the moment finish first, the
   next ones wait for the move's commit, and two moves take turns) before 0022's trigger
   counts the moved units' reports; then the same transaction locks as a report's writer.
+- on the reports' inserts (this one and 0022's): none while a period is being opened
+  (``COUNTED_NOW`` below says why and who counts them instead).
 
 PostgreSQL only, as 0022. The SQL is this migration's own, frozen as made."""
 
@@ -74,6 +76,13 @@ END $$;
 
 BOTH = "OLD TABLE AS tally_old NEW TABLE AS tally_new"
 
+# A period's opening (``assessments.services.open_period``) counts its reports itself,
+# once, after its last batch (``assessments.tally.refill``, the same transaction that
+# opens the period): its inserts, with ``mingze.report_tally`` set to ``opening`` for
+# their transaction, take no turn and write no tally row — 4 upserts of its ancestors'
+# rows a 5,000 assignments, a fifth of the opening's time, become one count.
+COUNTED_NOW = "WHEN (current_setting('mingze.report_tally', true) IS DISTINCT FROM 'opening')"
+
 # (trigger, event, table, transition tables, function)
 TRIGGERS = [
     ("assessments_report_lock_tally_insert", "INSERT", "assessments_report", "NEW TABLE AS tally_new", "report"),
@@ -91,15 +100,28 @@ def forward(apps, schema_editor):
     for statement in FUNCTIONS.values():
         schema_editor.execute(statement)
     for name, event, table, transition, function in TRIGGERS:
+        when = COUNTED_NOW if event == "INSERT" else ""
         schema_editor.execute(
             f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {transition} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION assessments_{function}_lock_tally();"
+            f"FOR EACH STATEMENT {when} EXECUTE FUNCTION assessments_{function}_lock_tally();"
         )
+    _insert_trigger(schema_editor, COUNTED_NOW)
+
+
+def _insert_trigger(schema_editor, when: str) -> None:
+    """0022's trigger on the reports' inserts, made again with ``when`` (the same function)."""
+    schema_editor.execute("DROP TRIGGER IF EXISTS assessments_report_tally_insert ON assessments_report;")
+    schema_editor.execute(
+        "CREATE TRIGGER assessments_report_tally_insert AFTER INSERT ON assessments_report "
+        f"REFERENCING NEW TABLE AS tally_new FOR EACH STATEMENT {when} "
+        "EXECUTE FUNCTION assessments_report_tally_insert();"
+    )
 
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    _insert_trigger(schema_editor, "")
     for name, _event, table, _transition, _function in reversed(TRIGGERS):
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table};")
     for function in FUNCTIONS:

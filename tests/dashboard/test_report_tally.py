@@ -118,6 +118,28 @@ def test_a_period_opened_is_tallied_and_every_step_of_a_report_changes_the_page(
     assert numbers(overview(leader, unit=cast.committee.pk)) == from_reports(leader, settings, unit=cast.committee.pk)
 
 
+def test_a_period_is_counted_once_when_it_opens_not_batch_by_batch(cast):
+    """Its batches write no tally row (the period shows nowhere before it opens); the
+    opening counts it in the transaction that opens it — after a crash, the resumed
+    opening counts every report once."""
+    made = scheduled_period(cast)
+    seen = []
+
+    def crash_after_first(done):
+        seen.append(ReportTally.objects.filter(period=made).count())
+        if len(seen) == 1:
+            raise RuntimeError("the worker died")
+
+    with pytest.raises(RuntimeError):
+        open_period(period=made, batch_size=2, after_batch=crash_after_first)
+    made.refresh_from_db()
+    assert made.state == Period.State.SCHEDULED and made.reports.exists()
+    open_period(period=made, batch_size=2, after_batch=crash_after_first)
+    assert len(seen) > 2 and set(seen) == {0}
+    assert Period.objects.get(pk=made.pk).state == Period.State.OPEN
+    assert tally() == counted() and made.reports.count() > 2
+
+
 def test_a_content_save_writes_no_tally_row(cast, period):
     report = Report.objects.filter(period=period, unit=cast.unit_a).first()
     before = dict(ReportTally.objects.values_list("pk", "n"))
@@ -227,7 +249,12 @@ def test_the_migrations_own_their_sql_and_a_fresh_database_has_exactly_it():
         for statement in made.statements
         if (match := re.search(r"FUNCTION (\w+)\(\) RETURNS trigger .*? AS \$\$(.*)\$\$;", statement, re.S))
     }
-    triggers = sorted(statement.rstrip(";") for statement in made.statements if statement.startswith("CREATE TRIGGER"))
+    triggers: dict[str, tuple] = {}
+    for statement in made.statements:
+        if dropped := re.match(r"DROP TRIGGER IF EXISTS (\w+) ", statement):
+            triggers.pop(dropped.group(1), None)
+        elif statement.startswith("CREATE TRIGGER"):
+            triggers.update([trigger(statement)])
     assert len(functions) == 6 and len(triggers) == 8
     with connection.cursor() as cursor:
         cursor.execute("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'assessments\\_%%tally%%'")
@@ -235,8 +262,18 @@ def test_the_migrations_own_their_sql_and_a_fresh_database_has_exactly_it():
         cursor.execute(
             "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE NOT t.tgisinternal AND t.tgname LIKE '%%tally%%'"
         )
-        installed = sorted(row[0].replace(" public.", " ") for row in cursor.fetchall())
+        installed = dict(trigger(row[0].replace(" public.", " ")) for row in cursor.fetchall())
     assert installed == triggers
+
+
+def trigger(statement: str) -> tuple[str, tuple]:
+    """A trigger's name, and its event, table, transition tables, condition or none, function."""
+    made = re.match(
+        r"CREATE TRIGGER (\w+) AFTER (\w+) ON (\w+) REFERENCING (.*?) FOR EACH STATEMENT (.*?) ?EXECUTE FUNCTION (\w+)",
+        statement,
+    )
+    name, event, table, transition, when, function = made.groups()
+    return name, (event, table, transition, "mingze.report_tally" in when, function)
 
 
 def test_the_whole_organization_and_a_secretary_see_the_numbers_counted_from_the_reports(
