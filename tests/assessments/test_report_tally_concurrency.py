@@ -13,12 +13,12 @@ from django.db import connection, transaction
 
 from assessments import tally
 from assessments.models import Period, Report
-from assessments.services import lock_reports, open_period
+from assessments.services import lock_reports
 from core.errors import TransitionError
 from oversight import reorganization
 from responsibilities.models import Unit
-from tests.assessments.conftest import scheduled_period
 from tests.services import need_postgres
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -28,33 +28,10 @@ def postgres():
     need_postgres()
 
 
-@pytest.fixture
-def period(cast):
-    made = scheduled_period(cast)
-    open_period(period=made)
-    made.refresh_from_db()
-    return made
-
-
-def run_together(*steps, timeout=30):
-    """Each step in its own thread and connection; the errors each raised (None: none)."""
-    errors = [None] * len(steps)
-
-    def run(index, step):
-        try:
-            step()
-        except Exception as error:  # noqa: BLE001 — the test names whatever surfaced
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, step)) for i, step in enumerate(steps)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=timeout)
-    assert not any(thread.is_alive() for thread in threads), "a writer is still waiting: a lock never let go"
-    return errors
+def failures(*calls) -> list:
+    """The calls run together (each ordering itself by events), each one's exception or None."""
+    outcomes = run_together(*calls, barrier=False)
+    return [outcome if isinstance(outcome, Exception) else None for outcome in outcomes]
 
 
 def assert_tally_is_a_recount():
@@ -99,7 +76,7 @@ def test_two_transactions_changing_shared_tally_rows_in_opposite_orders_do_not_d
             submit(b1)
             submit(b2)
 
-    errors = run_together(one, other)
+    errors = failures(one, other)
     assert errors == [None, None], errors
     assert Report.objects.filter(pk__in=[a1, a2, b1, b2], state=Report.State.SUBMITTED).count() == 4
     assert_tally_is_a_recount()
@@ -121,7 +98,7 @@ def test_a_unit_moved_while_one_of_its_reports_changes_keeps_every_count(cast, p
         unit = Unit.objects.get(pk=cast.unit_a.pk)
         Unit.objects.move(unit, Unit.objects.get(pk=target.pk), "sorted-child")
 
-    errors = run_together(change, move)
+    errors = failures(change, move)
     assert errors == [None, None], errors
     assert Unit.objects.get(pk=cast.unit_a.pk).path.startswith(Unit.objects.get(pk=target.pk).path)
     assert_tally_is_a_recount()
@@ -152,7 +129,7 @@ def test_a_merge_beside_the_nightly_lock_of_the_period_ends_with_the_counts_righ
         started.wait(timeout=10)
         lock_reports(period_id=period.pk, report_ids=others, today=period.due_on.replace(year=period.due_on.year + 1))
 
-    errors = run_together(merge, lock)
+    errors = failures(merge, lock)
     assert errors == [None, None], errors
     assert_tally_is_a_recount()
 
@@ -206,7 +183,7 @@ def test_two_party_group_meetings_hearing_the_same_report_do_not_deadlock(cast, 
         first_moved.wait(timeout=10)
         record([max(heard)])
 
-    errors = run_together(first, second)
+    errors = failures(first, second)
     assert errors[0] is None, errors
     assert isinstance(errors[1], TransitionError), errors
     assert_tally_is_a_recount()
