@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Collection
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -116,7 +117,8 @@ def open_period(
 
     Safe to run twice and to resume after a crash: reports are inserted in batches with
     the (assignment, period, quarter) unique constraint deciding, so a second run creates nothing
-    twice. The period is marked open only after the last batch. ``after_batch`` is
+    twice. The period is marked open only after the last batch, and counted in the
+    per-period tally then, in the same transaction (``assessments.tally``). ``after_batch`` is
     called with the running count after each batch (progress, and the crash tests).
     """
     before = period.reports.count()
@@ -128,10 +130,11 @@ def open_period(
     done = created = 0
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
-        with transaction.atomic():
-            if counted_at_opening:
-                with connection.cursor() as cursor:
-                    tally.opening(cursor)
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            tally.opening(cursor) if counted_at_opening else nullcontext(),
+        ):
             created += _insert_drafts(period=period, first=chunk[0], last=chunk[-1], dues=dues)
         done += len(chunk)
         if after_batch is not None:

@@ -13,6 +13,8 @@ triggers' SQL is each migration's own, frozen; this module counts the tally afre
 Writes with triggers off (``session_replication_role = replica``, the bench's bulk loads)
 are not seen: whoever writes so calls ``refill`` after (bench/sql.py ``bulk_load``)."""
 
+from contextlib import contextmanager
+
 STEP = 4  # django-treebeard's steplen for responsibilities.Unit (MP_Node's default)
 
 TALLY = "assessments_reporttally"
@@ -87,9 +89,13 @@ def refill(cursor, period_id: int | None = None) -> int:
     return cursor.rowcount
 
 
-def opening(cursor) -> None:
-    """The caller's transaction inserts a period's reports before the period opens
-    (``open_period``): its inserts take no turn and write no tally row; the opening
-    counts the period once when it opens (``refill``). Only that transaction is
-    concerned (``SET LOCAL``)."""
+@contextmanager
+def opening(cursor):
+    """Within: the caller's inserts are a period's reports before it opens
+    (``open_period``): they take no turn and write no tally row; the opening counts the
+    period once when it opens (``refill``). ``SET LOCAL``, and set back on leaving: a
+    caller within a longer transaction (a test's, a job's) writes the next reports
+    counted; an error rolls the setting back with the caller's savepoint."""
     cursor.execute("SET LOCAL mingze.report_tally = 'opening'")
+    yield
+    cursor.execute("SET LOCAL mingze.report_tally = ''")

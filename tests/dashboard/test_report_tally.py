@@ -140,6 +140,15 @@ def test_a_period_is_counted_once_when_it_opens_not_batch_by_batch(cast):
     assert tally() == counted() and made.reports.count() > 2
 
 
+def test_reports_inserted_after_an_opening_in_the_same_transaction_are_counted(cast, period):
+    """The opening's batches are left to it, not what its caller's transaction writes next."""
+    report = Report.objects.filter(period=period, unit=cast.unit_a).first()
+    report.delete()
+    report.pk = None
+    report.save()
+    assert tally() == counted()
+
+
 def test_a_content_save_writes_no_tally_row(cast, period):
     report = Report.objects.filter(period=period, unit=cast.unit_a).first()
     before = dict(ReportTally.objects.values_list("pk", "n"))
