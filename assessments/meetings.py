@@ -86,9 +86,14 @@ def record_meeting(
         "day": held_on.isoformat(),
         "decision": "; ".join(texts),
     }
-    for pk in sorted(report_ids):
-        report = reports.lock(pk, province=waiting[pk])
+    # Every report locked (in id order) before any is written: a write takes its
+    # province's turn on the per-period tally (assessments migration 0023) until the
+    # commit, so a meeting waiting for a report's lock while holding that turn would
+    # deadlock with whoever holds the report and waits for the turn.
+    heard = [reports.lock(pk, province=waiting[pk]) for pk in sorted(report_ids)]
+    for report in heard:
         reports.expect(report, Report.State.SUBMITTED)
+    for report in heard:
         report.grade = ""
         report.reviewer = None
         report.reviewed_at = timezone.now()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Collection
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from core.transitions import Transitions, require
 from core.uploads import check_upload
 from responsibilities.models import Assignment, Cadence, DueWindow, Duty, UnitKind
 
-from . import due, permissions
+from . import due, permissions, tally
 from .models import Evidence, Grade, Half, Period, PeriodEvent, Report, ReportEvent, UnitPlan
 
 State = Report.State
@@ -116,23 +117,35 @@ def open_period(
 
     Safe to run twice and to resume after a crash: reports are inserted in batches with
     the (assignment, period, quarter) unique constraint deciding, so a second run creates nothing
-    twice. The period is marked open only after the last batch. ``after_batch`` is
+    twice. The period is marked open only after the last batch, and counted in the
+    per-period tally then, in the same transaction (``assessments.tally``). ``after_batch`` is
     called with the running count after each batch (progress, and the crash tests).
     """
     before = period.reports.count()
     ids = list(assignments_for(period).order_by("pk").values_list("pk", flat=True))
     dues = _due_rows(period)
+    # A period not yet open is counted in the per-period tally once, when it opens, not
+    # batch by batch (no page shows it before: the dashboard's periods are open or closed).
+    counted_at_opening = period.state == Period.State.SCHEDULED and connection.vendor == "postgresql"
     done = created = 0
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
-        with transaction.atomic():
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            tally.opening(cursor) if counted_at_opening else nullcontext(),
+        ):
             created += _insert_drafts(period=period, first=chunk[0], last=chunk[-1], dues=dues)
         done += len(chunk)
         if after_batch is not None:
             after_batch(done)
-    Period.objects.filter(pk=period.pk, state=Period.State.SCHEDULED).update(
-        state=Period.State.OPEN, opened_at=timezone.now()
-    )
+    with transaction.atomic():
+        Period.objects.filter(pk=period.pk, state=Period.State.SCHEDULED).update(
+            state=Period.State.OPEN, opened_at=timezone.now()
+        )
+        if counted_at_opening:
+            with connection.cursor() as cursor:
+                tally.refill(cursor, period.pk)
     period.refresh_from_db()
     return OpenResult(period=period, created=created, existing=before)
 

@@ -4,124 +4,98 @@ opened by INSERT … SELECT, a transition's save, a merge's transfer, a due date
 ``QuerySet.update``, a province refilled) and on the units (a move in the tree, which
 treebeard writes in SQL, takes its reports' counts from the old ancestors' rows to the new
 ones), each in the writing statement's transaction, so the tally is never older than the
-reports. Made by assessments migration 0022, which fills it from the rows already there.
+reports. Made by assessments migration 0022, which fills it from the rows already there;
+migration 0023 makes the writers of one province's period take their turn (no deadlock
+on its rows) and a move in the tree wait for the reports' writers (no count lost). The
+triggers' SQL is each migration's own, frozen; this module counts the tally afresh
+(``recount_tally``, an operator's check after a restore or a manual fix).
 
 Writes with triggers off (``session_replication_role = replica``, the bench's bulk loads)
 are not seen: whoever writes so calls ``refill`` after (bench/sql.py ``bulk_load``)."""
 
+from contextlib import contextmanager
+
 STEP = 4  # django-treebeard's steplen for responsibilities.Unit (MP_Node's default)
 
 TALLY = "assessments_reporttally"
-KEY = "province_id, period_id, prefix, category_id, state, due_on"
+REPORTS = "assessments_report"
+# The columns of a tally row, in its key's order, then the count.
+KEY = ("province_id", "period_id", "prefix", "category_id", "state", "due_on")
 
-# Every prefix of each counted unit's path (its root, …, itself), each the subtree it names;
-# the deltas summed per key, the zeros left out (a save that changes nothing counted writes
-# nothing and takes no row lock), in key order (two statements lock shared rows in the same
-# order). ``d`` is (province_id, period_id, path, category_id, state, due_on, n).
-UPSERT = f"""
-INSERT INTO {TALLY} AS t (province_id, period_id, prefix, above, category_id, state, due_on, n)
-SELECT d.province_id, d.period_id, SUBSTRING(d.path, 1, k * {STEP}), SUBSTRING(d.path, 1, (k - 1) * {STEP}),
-       d.category_id, d.state, d.due_on, SUM(d.n)
-FROM ({{deltas}}) d
-CROSS JOIN LATERAL generate_series(1, LENGTH(d.path) / {STEP}) k
-GROUP BY 1, 2, 3, 4, 5, 6, 7
-HAVING SUM(d.n) <> 0
-ORDER BY 1, 2, 3, 5, 6, 7
-ON CONFLICT ({KEY}) DO UPDATE SET n = t.n + EXCLUDED.n
-"""
-
-# Reports added (+1) and removed (−1) by one statement, each under its unit's current path.
-REPORT_ROWS = """
-SELECT c.province_id, c.period_id, u.path, c.category_id, c.state, c.due_on, SUM(c.n) AS n
-FROM ({rows}) c JOIN responsibilities_unit u ON u.id = c.unit_id
-GROUP BY 1, 2, 3, 4, 5, 6
-"""
-NEW = "SELECT province_id, period_id, unit_id, category_id, state, due_on, 1 AS n FROM tally_new"
-OLD = "SELECT province_id, period_id, unit_id, category_id, state, due_on, -1 AS n FROM tally_old"
-
-# Units whose path one statement changed (a move in the tree, by treebeard's one UPDATE of
-# the subtree): each one's own reports, −1 under the old path, +1 under the new one.
-UNIT_ROWS = """
-SELECT r.province_id, r.period_id, m.path, r.category_id, r.state, r.due_on, m.sign * COUNT(*) AS n
+# What the tally must hold, counted afresh from the reports: every report under each
+# prefix of its unit's path (its root, …, itself), zero counts left out; the reports
+# first counted per unit (a few thousand rows a period), then spread up the tree.
+# ``{where}``: the reports counted (all, or one period's).
+RECOUNT = f"""
+SELECT c.province_id, c.period_id, SUBSTRING(u.path, 1, k * {STEP}) AS prefix,
+       SUBSTRING(u.path, 1, (k - 1) * {STEP}) AS above, c.category_id, c.state, c.due_on, SUM(c.n)::integer AS n
 FROM (
-    SELECT o.id, o.path, -1 AS sign FROM tally_old o JOIN tally_new w ON w.id = o.id WHERE w.path <> o.path
-    UNION ALL
-    SELECT w.id, w.path, 1 FROM tally_old o JOIN tally_new w ON w.id = o.id WHERE w.path <> o.path
-) m
-JOIN assessments_report r ON r.unit_id = m.id
-GROUP BY 1, 2, 3, 4, 5, 6, m.sign
+    SELECT r.province_id, r.period_id, r.unit_id, r.category_id, r.state, r.due_on, COUNT(*) AS n
+    FROM {REPORTS} r {{where}} GROUP BY 1, 2, 3, 4, 5, 6
+) c
+JOIN responsibilities_unit u ON u.id = c.unit_id
+CROSS JOIN LATERAL generate_series(1, LENGTH(u.path) / {STEP}) k
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+# A writer's turn on one province's period (assessments migration 0023, whose triggers
+# take the same lock, by the same key, before they write a tally row).
+TURN = "pg_advisory_xact_lock(hashtextextended('assessments_reporttally ' || {province} || ' ' || {period}, 0))"
+
+# The keys where the tally and a recount differ, with both numbers (zero rows of the
+# tally, left by the triggers when a count went back to 0, are no difference).
+DIFFERENCES = f"""
+SELECT {", ".join(f"COALESCE(t.{c}, f.{c})" for c in KEY)}, COALESCE(t.n, 0), COALESCE(f.n, 0)
+FROM (SELECT * FROM {TALLY} WHERE n <> 0 {{and_period}}) t
+FULL JOIN ({{recount}}) f ON {" AND ".join(f"t.{c} = f.{c}" for c in KEY)}
+WHERE COALESCE(t.n, 0) <> COALESCE(f.n, 0)
+ORDER BY 1, 2, 3, 4, 5, 6
 """
 
 
-def _function(name: str, deltas: str) -> str:
-    # JIT off within the function: the planner cannot know a statement's transition table
-    # nor ``generate_series``' rows, guesses millions, and compiled every batch of a period's
-    # opening — 280 ms of each 5,000 reports' 350 (``EXPLAIN ANALYZE``), the opening twice
-    # as long. The restore on exit leaves the session's own setting as it was.
-    return (
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$ BEGIN\n"
-        f"{UPSERT.format(deltas=deltas)};\nRETURN NULL;\nEND $$;"
-    )
+def _period_sql(period_id: int | None, alias: str) -> tuple[str, list]:
+    return ("", []) if period_id is None else (f"{alias}.period_id = %s", [period_id])
 
 
-def _trigger(name: str, event: str, table: str, transition: str) -> str:
-    return (
-        f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {transition} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
-    )
+def differences(cursor, period_id: int | None = None) -> list[tuple]:
+    """(province, period, prefix, category, state, due date, kept, counted) of every key
+    where the tally is not the reports counted afresh; ``[]`` when it is. One statement:
+    one snapshot of both, and the triggers keep the tally in each writer's transaction."""
+    condition, params = _period_sql(period_id, "r")
+    recount = RECOUNT.format(where=f"WHERE {condition}" if condition else "")
+    sql = DIFFERENCES.format(and_period="AND period_id = %s" if condition else "", recount=recount)
+    cursor.execute(sql, params * 2)
+    return [tuple(row) for row in cursor.fetchall()]
 
 
-# The rows a statement added and removed, summed per key: an update that changes nothing
-# counted (a report's text saved) nets to zero and writes no row of the tally.
-def _report_deltas(*parts: str) -> str:
-    rows = " UNION ALL ".join(parts)
-    return REPORT_ROWS.format(rows=rows)
+def refill(cursor, period_id: int | None = None) -> int:
+    """Count the tally again from the reports (one period's, or all), in the caller's
+    transaction (PostgreSQL); the number of rows written. The writers are kept out first,
+    so that no report is counted twice or missed between the delete and the count: for
+    one period, by taking each province's turn on it as its writers do (the writers of
+    other periods go on); for all, by locking the reports (``SHARE``: the writers of the
+    moment finish, the next wait for the caller's commit)."""
+    if period_id is None:
+        cursor.execute(f"LOCK TABLE {REPORTS} IN SHARE MODE")
+    else:
+        turn = TURN.format(province="p.id", period="%s")
+        roots = "SELECT id FROM responsibilities_unit WHERE depth = 1 ORDER BY id"
+        cursor.execute(f"SELECT COUNT({turn}) FROM ({roots}) p", [period_id])
+    condition, params = _period_sql(period_id, "r")
+    cursor.execute(f"DELETE FROM {TALLY}" + (" WHERE period_id = %s" if condition else ""), params)
+    columns = "province_id, period_id, prefix, above, category_id, state, due_on, n"
+    recount = RECOUNT.format(where=f"WHERE {condition}" if condition else "")
+    cursor.execute(f"INSERT INTO {TALLY} ({columns}) SELECT * FROM ({recount}) f ORDER BY 1, 2, 3, 5, 6, 7", params)
+    return cursor.rowcount
 
 
-BOTH = "OLD TABLE AS tally_old NEW TABLE AS tally_new"
-
-CREATE = [
-    _function("assessments_report_tally_insert", _report_deltas(NEW)),
-    _function("assessments_report_tally_update", _report_deltas(NEW, OLD)),
-    _function("assessments_report_tally_delete", _report_deltas(OLD)),
-    _function("assessments_unit_tally_move", UNIT_ROWS),
-    _trigger("assessments_report_tally_insert", "INSERT", "assessments_report", "NEW TABLE AS tally_new"),
-    _trigger("assessments_report_tally_update", "UPDATE", "assessments_report", BOTH),
-    _trigger("assessments_report_tally_delete", "DELETE", "assessments_report", "OLD TABLE AS tally_old"),
-    _trigger("assessments_unit_tally_move", "UPDATE", "responsibilities_unit", BOTH),
-]
-
-DROP = [
-    "DROP TRIGGER IF EXISTS assessments_unit_tally_move ON responsibilities_unit;",
-    "DROP TRIGGER IF EXISTS assessments_report_tally_delete ON assessments_report;",
-    "DROP TRIGGER IF EXISTS assessments_report_tally_update ON assessments_report;",
-    "DROP TRIGGER IF EXISTS assessments_report_tally_insert ON assessments_report;",
-    "DROP FUNCTION IF EXISTS assessments_unit_tally_move();",
-    "DROP FUNCTION IF EXISTS assessments_report_tally_delete();",
-    "DROP FUNCTION IF EXISTS assessments_report_tally_update();",
-    "DROP FUNCTION IF EXISTS assessments_report_tally_insert();",
-]
-
-# The rows already there, counted once (the triggers then keep them).
-FILL = UPSERT.format(
-    deltas=REPORT_ROWS.format(
-        rows="SELECT province_id, period_id, unit_id, category_id, state, due_on, 1 AS n FROM assessments_report"
-    )
-)
-
-
-def create(execute) -> None:
-    """Make the triggers (``execute``: a schema editor's or a cursor's)."""
-    for statement in CREATE:
-        execute(statement)
-
-
-def drop(execute) -> None:
-    for statement in DROP:
-        execute(statement)
-
-
-def refill(cursor) -> None:
-    """Count the tally again from the reports, in the caller's transaction (PostgreSQL)."""
-    cursor.execute(f"DELETE FROM {TALLY}")
-    cursor.execute(FILL)
+@contextmanager
+def opening(cursor):
+    """Within: the caller's inserts are a period's reports before it opens
+    (``open_period``): they take no turn and write no tally row; the opening counts the
+    period once when it opens (``refill``). ``SET LOCAL``, and set back on leaving: a
+    caller within a longer transaction (a test's, a job's) writes the next reports
+    counted; an error rolls the setting back with the caller's savepoint."""
+    cursor.execute("SET LOCAL mingze.report_tally = 'opening'")
+    yield
+    cursor.execute("SET LOCAL mingze.report_tally = ''")

@@ -1,38 +1,24 @@
 """Two reviewers acting on the same report at the same moment (DESIGN.md, "Report life"):
 exactly one wins, the other is told plainly, and the history holds exactly one step."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from assessments import services
 from assessments.models import Report, ReportEvent
 from tests.services import need_postgres
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def race(*steps):
-    """Run each step in its own thread and database connection, released together."""
-    barrier = threading.Barrier(len(steps))
-    outcomes = [None] * len(steps)
-
-    def run(index, step):
-        try:
-            barrier.wait(timeout=10)
-            step()
-            outcomes[index] = "won"
-        except services.TransitionError as error:
-            outcomes[index] = str(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, step)) for i, step in enumerate(steps)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    """Run each step in its own thread and database connection, released together:
+    "won", or the refusal's message; any other error fails the test."""
+    outcomes = []
+    for outcome in run_together(*steps):
+        if isinstance(outcome, Exception) and not isinstance(outcome, services.TransitionError):
+            raise outcome
+        outcomes.append(str(outcome) if isinstance(outcome, Exception) else "won")
     return outcomes
 
 

@@ -5,8 +5,12 @@ always the reports counted afresh, and the page shows each change at once. At 50
 the whole organization's counts are read from it (a few thousand rows), not from the
 period's 1,500,000 reports."""
 
+import ast
 import datetime
+import importlib
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,7 +18,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import tally as kept
 from assessments.models import Period, Report, ReportTally
 from assessments.services import approve_report, open_period, return_report, submit_report
 from core import pagecache
@@ -115,6 +118,37 @@ def test_a_period_opened_is_tallied_and_every_step_of_a_report_changes_the_page(
     assert numbers(overview(leader, unit=cast.committee.pk)) == from_reports(leader, settings, unit=cast.committee.pk)
 
 
+def test_a_period_is_counted_once_when_it_opens_not_batch_by_batch(cast):
+    """Its batches write no tally row (the period shows nowhere before it opens); the
+    opening counts it in the transaction that opens it — after a crash, the resumed
+    opening counts every report once."""
+    made = scheduled_period(cast)
+    seen = []
+
+    def crash_after_first(done):
+        seen.append(ReportTally.objects.filter(period=made).count())
+        if len(seen) == 1:
+            raise RuntimeError("the worker died")
+
+    with pytest.raises(RuntimeError):
+        open_period(period=made, batch_size=2, after_batch=crash_after_first)
+    made.refresh_from_db()
+    assert made.state == Period.State.SCHEDULED and made.reports.exists()
+    open_period(period=made, batch_size=2, after_batch=crash_after_first)
+    assert len(seen) > 2 and set(seen) == {0}
+    assert Period.objects.get(pk=made.pk).state == Period.State.OPEN
+    assert tally() == counted() and made.reports.count() > 2
+
+
+def test_reports_inserted_after_an_opening_in_the_same_transaction_are_counted(cast, period):
+    """The opening's batches are left to it, not what its caller's transaction writes next."""
+    report = Report.objects.filter(period=period, unit=cast.unit_a).first()
+    report.delete()
+    report.pk = None
+    report.save()
+    assert tally() == counted()
+
+
 def test_a_content_save_writes_no_tally_row(cast, period):
     report = Report.objects.filter(period=period, unit=cast.unit_a).first()
     before = dict(ReportTally.objects.values_list("pk", "n"))
@@ -188,8 +222,67 @@ def test_the_migrations_fill_gives_what_the_triggers_keep(cast, period):
     )
     before = tally()
     with connection.cursor() as cursor:
-        kept.refill(cursor)  # the migration's FILL, after emptying the table
+        cursor.execute("DELETE FROM assessments_reporttally")
+        cursor.execute(migration("0022_report_tally").FILL)
     assert tally() == before == counted()
+
+
+def migration(name: str):
+    return importlib.import_module(f"assessments.migrations.{name}")
+
+
+class Recorded:
+    """A schema editor that keeps what a migration's step would execute."""
+
+    def __init__(self):
+        self.connection, self.statements = connection, []
+
+    def execute(self, statement):
+        self.statements.append(statement)
+
+
+def test_the_migrations_own_their_sql_and_a_fresh_database_has_exactly_it():
+    """0022 and 0023 install triggers from SQL frozen in themselves, never from live code
+    (``assessments.tally`` may change; a migration must keep meaning what it did); the
+    test database, migrated from nothing, runs exactly their functions and triggers."""
+    for name in ("0022_report_tally", "0023_report_tally_turns"):
+        tree = ast.parse(Path(migration(name).__file__).read_text())
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        assert all(module.startswith("django.") or module == "django.db" for module in imported), (name, imported)
+    made = Recorded()
+    for name in ("0022_report_tally", "0023_report_tally_turns"):
+        migration(name).forward(None, made)
+    functions = {
+        match.group(1): match.group(2)
+        for statement in made.statements
+        if (match := re.search(r"FUNCTION (\w+)\(\) RETURNS trigger .*? AS \$\$(.*)\$\$;", statement, re.S))
+    }
+    triggers: dict[str, tuple] = {}
+    for statement in made.statements:
+        if dropped := re.match(r"DROP TRIGGER IF EXISTS (\w+) ", statement):
+            triggers.pop(dropped.group(1), None)
+        elif statement.startswith("CREATE TRIGGER"):
+            triggers.update([trigger(statement)])
+    assert len(functions) == 6 and len(triggers) == 8
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'assessments\\_%%tally%%'")
+        assert dict(cursor.fetchall()) == functions
+        cursor.execute(
+            "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE NOT t.tgisinternal AND t.tgname LIKE '%%tally%%'"
+        )
+        installed = dict(trigger(row[0].replace(" public.", " ")) for row in cursor.fetchall())
+    assert installed == triggers
+
+
+def trigger(statement: str) -> tuple[str, tuple]:
+    """A trigger's name, and its event, table, transition tables, condition or none, function."""
+    made = re.match(
+        r"CREATE TRIGGER (\w+) AFTER (\w+) ON (\w+) REFERENCING (.*?) FOR EACH STATEMENT (.*?) ?EXECUTE FUNCTION (\w+)",
+        statement,
+    )
+    name, event, table, transition, when, function = made.groups()
+    return name, (event, table, transition, "mingze.report_tally" in when, function)
 
 
 def test_the_whole_organization_and_a_secretary_see_the_numbers_counted_from_the_reports(

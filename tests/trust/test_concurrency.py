@@ -5,12 +5,11 @@ in its stored state, and the audit chain stays whole. tests/assessments/test_con
 has the two-reviewer duel; this is the crowd. Bulk assignment run twice at once: no pair
 twice, and neither run fails."""
 
+import functools
 import random
 import threading
 
 import pytest
-from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from assessments import services
 from assessments.models import Report, ReportEvent
@@ -20,6 +19,7 @@ from responsibilities.services import bulk_assign
 from tests.assessments.test_concurrency import race
 from tests.factories import DutyFactory
 from tests.services import need_postgres
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 8
@@ -30,33 +30,23 @@ LEGAL = {("submit", D, S), ("submit", R, S), ("return", S, R), ("approve", S, A)
 def crowd(actions, report_ids):
     """THREADS threads, each trying its action on every report (in its own shuffled order),
     released together. Returns the wins per report and every unexpected error."""
-    barrier = threading.Barrier(len(actions))
     wins: dict[int, int] = dict.fromkeys(report_ids, 0)
-    errors, guard = [], threading.Lock()
+    guard = threading.Lock()
 
-    def run(act, seed):
+    def attempts(act, seed):
         order = list(report_ids)
         random.Random(seed).shuffle(order)
-        try:
-            barrier.wait(timeout=10)
-            for pk in order:
-                try:
-                    act(pk)
-                except services.TransitionError:
-                    continue
-                with guard:
-                    wins[pk] += 1
-        except (Exception, PermissionDenied) as error:  # anything but a refusal is a failure
-            errors.append(repr(error))
-        finally:
-            connection.close()
+        for pk in order:
+            try:
+                act(pk)
+            except services.TransitionError:
+                continue
+            with guard:
+                wins[pk] += 1
 
-    threads = [threading.Thread(target=run, args=(act, i)) for i, act in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    calls = [functools.partial(attempts, act, seed) for seed, act in enumerate(actions)]
+    # Anything but a refusal is a failure (PermissionDenied included).
+    errors = [repr(outcome) for outcome in run_together(*calls, timeout=60) if isinstance(outcome, Exception)]
     return wins, errors
 
 
