@@ -123,6 +123,8 @@ class Grade(models.TextChoices):
 class Report(ProvinceKeyed):
     """What a unit did on one assignment in one period (落实情况报告 / 纪实)."""
 
+    filer = "responsible"  # the submitter (``filed_by_q``)
+
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")

@@ -370,6 +370,9 @@ def submit_report(
         raise TransitionError(_("The deadline and its grace days have passed; ask an administrator to waive the lock."))
     report.submitted_at = timezone.now()
     report.responsible = actor
+    # Where they filed: they keep reading it after handing the post on (交接), asked in
+    # this province (``responsibilities.access.find``).
+    provinces.note_filed([(actor.pk, report.province_id)])
     report.late = report.late or (today > report.due_on and not answering_a_return)
     _keep_plan(report, actor, plan)
     _after_commit(reports.move(report, State.SUBMITTED, actor=actor, action=Action.SUBMIT))

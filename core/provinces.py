@@ -44,14 +44,16 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
 
 UNIT = "responsibilities.Unit"
+FILED_IN = "responsibilities.FiledIn"
 
 
-def province_field(**kwargs):
+def province_field(verbose_name=None, **kwargs):
     """The ``province`` column of a unit-hanging table (see the module's text for why the
-    database keeps no constraint on it)."""
+    database keeps no constraint on it), or the province of a row another key names
+    (``ProvinceKeyed.province_keys``)."""
     return models.ForeignKey(
         UNIT,
-        verbose_name=_("province"),
+        verbose_name=verbose_name or _("province"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
@@ -176,29 +178,42 @@ def outer_rows(rows: Iterable[models.Model], *, within: Q | None = None, **names
     ``core.province_keys.CROSSING``, such as a rectification's report, which a merge across
     provinces may leave in another province than the rectification) is looked up by id
     within ``within`` (the reader's provinces) or the province of the row that names it:
-    a second lookup, one query, only then; None when it is not there. Without ``within``
-    such a row is left to read itself."""
+    a second lookup, only then — one query per name and province of the rows naming them,
+    however many there are; None when it is not there. Without ``within`` such a row is
+    left to read itself."""
     rows = list(rows)
-    for row in rows:
-        for name, path in names.items():
-            *way, key = path.split("__")
+    for name, path in names.items():
+        *way, key = path.split("__")
+        elsewhere: dict[tuple[type, int], list] = defaultdict(list)  # (model, province) → (owner, field)
+        for row in rows:
             owner = functools.reduce(lambda obj, step: obj and getattr(obj, step), way, row)
             if owner is None:
                 continue
             field = owner._meta.get_field(key)
             found = getattr(row, name, None)
             if found is None and getattr(owner, field.attname) is not None:
-                if within is None:
-                    continue
-                found = _elsewhere(owner, field, within)
+                if within is not None:
+                    elsewhere[(field.related_model, owner.province_id)].append((owner, field))
+                continue
             field.set_cached_value(owner, found)
+        for (model, province), owners in elsewhere.items():
+            got = _elsewhere(model, province, [getattr(owner, field.attname) for owner, field in owners], within)
+            for owner, field in owners:
+                field.set_cached_value(owner, got.get(getattr(owner, field.attname)))
     return rows
 
 
-def _elsewhere(owner: models.Model, field, within: Q):
-    """The row ``owner``'s key ``field`` names, not found in the outer join's province."""
-    rows = field.related_model._base_manager.filter(within | Q(province=owner.province_id))
-    return rows.filter(pk=getattr(owner, field.attname)).order_by("pk").first()
+def _elsewhere(model, province: int, pks: list, within: Q) -> dict:
+    """id → row of ``model`` for the ``pks`` rows of ``province`` name by key, not found in
+    the outer join's province: read within ``within`` or that province, one query."""
+    rows = model._base_manager.filter(within | Q(province=province), by_ids(sorted(set(pks))))
+    return {row.pk: row for row in rows}
+
+
+def by_ids(pks: list) -> Q:
+    """A Q on the rows of ``pks``: ``id = …`` for one (as ``get`` reads it), ``IN (…)`` for
+    more."""
+    return Q(pk=pks[0]) if len(pks) == 1 else Q(pk__in=pks)
 
 
 def beside(outer: str = "") -> Q:
@@ -246,6 +261,47 @@ def stamp(objs: Iterable[models.Model]) -> None:
     }
     for obj, model, value in plan:
         obj.province_id = value if model is None else found[model].get(value)
+    stamp_keys(objs)
+
+
+def stamp_keys(objs: Iterable[models.Model], names: Iterable[str] | None = None) -> None:
+    """Set each ``province_keys`` column of ``objs`` (of ``names`` only, when given) to the
+    province of the row its key names: a parent already loaded costs nothing, the others
+    are read in one query per kind of parent."""
+    wanted: dict[type, set] = defaultdict(set)
+    plan = []
+    for obj in objs:
+        for name, column in getattr(type(obj), "province_keys", {}).items():
+            if names is not None and name not in names:
+                continue
+            field = obj._meta.get_field(name)
+            key = getattr(obj, field.attname)
+            if key is not None and field.is_cached(obj) and getattr(obj, name).province_id is not None:
+                setattr(obj, f"{column}_id", getattr(obj, name).province_id)
+            elif key is not None:
+                wanted[field.related_model].add(key)
+                plan.append((obj, column, field.related_model, key))
+            else:
+                setattr(obj, f"{column}_id", None)
+    found = {
+        model: dict(model._base_manager.filter(pk__in=keys).values_list("pk", "province_id"))
+        for model, keys in wanted.items()
+    }
+    for obj, column, model, key in plan:
+        setattr(obj, f"{column}_id", found[model].get(key))
+
+
+def note_filed(pairs: Iterable[tuple[int | None, int | None]]) -> None:
+    """Note (person, province) of rows a person filed (``ProvinceKeyed.filer``: a report
+    submitted, a notice issued) in ``responsibilities.FiledIn``, where ``responsibilities.
+    access.find`` reads the provinces it asks second: one ``INSERT … ON CONFLICT DO
+    NOTHING``, nothing for a pair already there."""
+    wanted = sorted({(person, province) for person, province in pairs if person and province})
+    if wanted:
+        model = apps.get_model(FILED_IN)
+        model._base_manager.bulk_create(
+            [model(person_id=person, province_id=province) for person, province in wanted], ignore_conflicts=True
+        )
 
 
 class ProvinceQuerySet(models.QuerySet):
@@ -267,6 +323,14 @@ class ProvinceKeyed(models.Model):
     objects = ProvinceQuerySet.as_manager()
 
     province_from: tuple[str, ...] = ("unit",)
+    # Keys of ``core.province_keys.CROSSING`` whose row's province this row carries in a
+    # column of its own (a liaison's post: ``{"post": "post_province"}``), so that a read
+    # of that row names its province (docs/scale.md 5): set with the row's own
+    # (``stamp``), carried when the row it names moves (``moved``, ``refill``).
+    province_keys: dict[str, str] = {}
+    # The person who filed the row (``filed_by_q``: a report's submitter, a notice's
+    # issuer): its province is noted as theirs (``note_filed``) when it moves.
+    filer: str = ""
     # Rows whose province is where they were written, for good: the audit chain's links and
     # heads (a chain is history; ``audit.models``). ``refill`` leaves them as they are.
     province_fixed: bool = False
@@ -277,10 +341,17 @@ class ProvinceKeyed(models.Model):
     def save(self, *args, **kwargs):
         fields = kwargs.get("update_fields")
         before = self.province_id
-        if self._needs_stamp(fields):
+        stamped = self._needs_stamp(fields)
+        if stamped:
             stamp([self])
         if fields is not None and self.province_id != before:
             kwargs["update_fields"] = {*fields, "province"}
+        keys = type(self).province_keys
+        changed = set(keys) if fields is None else set(fields) & set(keys)
+        if changed and not stamped:
+            stamp_keys([self], changed)
+        if changed and fields is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *(keys[name] for name in changed)}
         super().save(*args, **kwargs)
         if before is not None and self.province_id != before:
             moved(self)
@@ -325,11 +396,20 @@ def keyed_models() -> tuple[type[models.Model], ...]:
 
 def moved(row: models.Model) -> None:
     """Carry ``row``'s province to every row that hangs off it (a report's events and
-    evidence, a record's files…), down the whole chain, one UPDATE per table and level."""
+    evidence, a record's files…), down the whole chain, one UPDATE per table and level,
+    and to the rows naming it along a key whose province they carry (``province_keys``);
+    its filer's provinces take it (``note_filed``)."""
+    if type(row).filer:
+        note_filed([(getattr(row, row._meta.get_field(type(row).filer).attname), row.province_id)])
     _carry(type(row), [row.pk], row.province_id)
 
 
 def _carry(parent, pks: list, province: int) -> None:
+    for model in keyed_models():
+        for name, column in model.province_keys.items():
+            if model._meta.get_field(name).related_model is parent:
+                rows = model._base_manager.filter(**{f"{name}__in": pks}).exclude(**{column: province})
+                rows.update(**{column: province})
     for model in keyed_models():
         for name in model.province_from:
             if model._meta.get_field(name).related_model is not parent:
@@ -390,10 +470,25 @@ def refill(path: str, was: int) -> None:
         if not model.province_from:
             fill(model, queryset=model._base_manager.filter(province=was))
             continue
-        under = Q()
-        for lookup in _unit_lookups(model):
-            under |= Q(**{f"{lookup}__in": moved})
-        fill(model, model.province_from, model._base_manager.filter(under))
+        fill(model, model.province_from, model._base_manager.filter(_under(model, moved)))
+    # Then, every row's province known: the provinces rows carry of what another key names
+    # (a liaison's post), and the filers' of the rows that moved.
+    for model in keyed_models():
+        for name, column in model.province_keys.items():
+            parent = model._meta.get_field(name).related_model
+            named = parent._base_manager.filter(pk=OuterRef(f"{name}_id")).values("province_id")[:1]
+            model._base_manager.filter(_under(parent, moved, f"{name}__")).update(**{column: Subquery(named)})
+        if model.filer and not model.province_fixed and model.province_from:
+            rows = model._base_manager.filter(_under(model, moved), **{f"{model.filer}__isnull": False})
+            note_filed(rows.values_list(model.filer, "province").distinct().order_by())
+
+
+def _under(model, units, prefix: str = "") -> Q:
+    """Rows of ``model`` (along ``prefix``) hanging off one of ``units`` (a subquery)."""
+    under = Q()
+    for lookup in _unit_lookups(model):
+        under |= Q(**{f"{prefix}{lookup}__in": units})
+    return under
 
 
 def filler(app_label: str, plan: list[tuple[str, tuple[str, ...]]]):
@@ -403,6 +498,21 @@ def filler(app_label: str, plan: list[tuple[str, tuple[str, ...]]]):
     def forward(apps, schema_editor):
         for name, sources in plan:
             fill(apps.get_model(app_label, name), sources)
+
+    return forward
+
+
+def filed_filler(app_label: str, model_name: str, filer: str, **filters):
+    """A data migration's forward step noting in ``responsibilities.FiledIn`` the provinces
+    each person filed rows of ``model_name`` in (``filer``: the person's key; ``filters``:
+    which rows are filings): one read of the distinct pairs, then one INSERT per thousand."""
+
+    def forward(apps, schema_editor):
+        rows = apps.get_model(app_label, model_name).objects.filter(**{f"{filer}__isnull": False}, **filters)
+        pairs = rows.order_by().values_list(f"{filer}_id", "province_id").distinct()
+        model = apps.get_model(FILED_IN)
+        filed = [model(person_id=person, province_id=province) for person, province in pairs]
+        model.objects.bulk_create(filed, batch_size=1000, ignore_conflicts=True)
 
     return forward
 

@@ -128,6 +128,8 @@ class Rectification(DeadlineMixin, ProvinceKeyed):
 
 
 class SupervisionNotice(AbstractIssued, ProvinceKeyed):
+    filer = "issued_by"  # who reads it whatever their scope (``filed_by_q``)
+
     class Matter(models.TextChoices):
         OVERDUE_REPORTS = "overdue_reports", _("Overdue reports")
         WEAK_REPORT = "weak_report", _("A weak report")

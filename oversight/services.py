@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import issued
+from core import issued, provinces
 from core.attachments import fill_all
 from core.errors import TransitionError
 from core.transitions import Transitions, deadline_from_today, require, required_text
@@ -235,6 +235,7 @@ def issue_notice(
         issued_by=actor,
     )
     notices.record(notice, actor=actor, action=Action.ISSUE)
+    provinces.note_filed([(actor.pk, notice.province_id)])  # the issuer reads it whatever their scope
     _tell(notice, [*responsible_people(unit), unit.liaison], actor=actor, template="notice_issued")
     return notice
 

@@ -66,7 +66,7 @@ from accounts import roles
 from core import links, provinces
 from core.permissions import pk_or_404
 
-from .models import MEMBER_KINDS, Assignment, Deputy, Liaison, Post, PostKind, Unit, UnitKind
+from .models import MEMBER_KINDS, Assignment, Deputy, FiledIn, Liaison, Post, PostKind, Unit, UnitKind
 
 # ---------------------------------------------------------------------------------------
 # Who a person is, for access: read once per request
@@ -302,6 +302,13 @@ class Access:
         return Q(**{name: sorted({*self.province_ids, *self.review_province_ids})})
 
     @cached_property
+    def filed_province_ids(self) -> tuple[int, ...]:
+        """The provinces in which they submitted a report or issued a notice (``FiledIn``):
+        where ``find`` asks second for a row they filed. One small query, only then."""
+        rows = FiledIn.objects.filter(person=self.user.pk).values_list("province_id", flat=True)
+        return tuple(sorted(rows)) if self.signed_in else ()
+
+    @cached_property
     def top_paths(self) -> tuple[str, ...]:
         """The roots of what a post holder sees: each held unit not under another."""
         return _top_paths(h.unit_path for h in self.held)
@@ -504,47 +511,46 @@ def find(user, qs: QuerySet, pk, *, also: Q | None = None):
     """The row ``pk`` of ``qs`` (a province-keyed table) looked up by id within the provinces
     in which ``user`` may read (``Access.read_province_q``): on Citus those shards only.
     ``DoesNotExist`` when it is not there — exactly as for a row they may not see, which the
-    caller still checks. A row an outgoing holder filed (``_filer_grant``: their own
-    reports, after handing the post on) may lie in a province where they hold no post now:
-    asked second, by id alone, and only when the first lookup found nothing. ``also`` names
-    the other rows a post holder may read outside their posts' provinces (a round they rate
-    in, whatever posts they hold; a 公示 of another organization): asked in that second
-    lookup too. Those who see everything read in every province: no second lookup."""
-    access = access_for(user)
-    if access.everything or access.province_ids or access.review_province_ids:
-        try:
-            return qs.filter(access.read_province_q()).get(pk=pk)
-        except qs.model.DoesNotExist:
-            if access.everything:
-                raise
-    second = _second_lookup(access, qs.model, also)
-    if second is None:
+    caller still checks. ``find_all`` of one id: the second lookup is its."""
+    pk = qs.model._meta.pk.to_python(pk)
+    found = find_all(user, qs, [pk], also=also)
+    if pk not in found:
         raise qs.model.DoesNotExist
-    return qs.filter(second).get(pk=pk)
+    return found[pk]
 
 
 def find_all(user, qs: QuerySet, pks, *, also: Q | None = None) -> dict:
     """``find`` for many ids at once (a page's links): id → row, for those found. Within
-    the provinces in which ``user`` may read first; the ids not found there, for a post
-    holder, second by id with ``also`` or their filings (one query more, only then)."""
+    the provinces in which ``user`` may read first. The ids not found there, for a post
+    holder, second (one query more, only then): a row they filed (``_filer_grant``: an
+    outgoing holder's own reports after handing the post on, a notice one issued) may lie
+    in a province where they hold no post now, asked within the provinces they filed in
+    (``Access.filed_province_ids``); ``also`` names the other rows a post holder may read
+    outside their posts' provinces (a round they rate in, whatever posts they hold; a 公示
+    of another organization), asked by id in that second lookup. Those who see everything
+    read in every province: no second lookup."""
     access = access_for(user)
     wanted = sorted({pk for pk in pks if pk is not None})
     found = {}
     if wanted and (access.everything or access.province_ids or access.review_province_ids):
-        found = {row.pk: row for row in qs.filter(access.read_province_q(), pk__in=wanted)}
+        found = {row.pk: row for row in qs.filter(access.read_province_q(), provinces.by_ids(wanted))}
     missing = [pk for pk in wanted if pk not in found]
-    second = None if access.everything else _second_lookup(access, qs.model, also)
-    if missing and second is not None:
-        found.update((row.pk, row) for row in qs.filter(second, pk__in=missing))
+    second = None if access.everything or not missing else _second_lookup(access, qs.model, also)
+    if second is not None:
+        found.update((row.pk, row) for row in qs.filter(second, provinces.by_ids(missing)))
     return found
 
 
 def _second_lookup(access: Access, model, also: Q | None) -> Q | None:
     """What ``find`` asks second, by id, outside the reader's provinces: their own filings
-    (``_filer_grant``) and ``also``, either or both; None when there is nothing to ask."""
+    (``_filer_grant``) within the provinces they filed in, and ``also``, either or both;
+    None when there is nothing to ask."""
     if not access.signed_in:
         return None
     filed = _filer_grant(access, model)
+    if filed is not None and issubclass(model, provinces.ProvinceKeyed):
+        within = access.filed_province_ids
+        filed = filed & Q(province__in=within) if within else None
     if filed is None or also is None:
         return filed if also is None else also
     return filed | also
@@ -803,22 +809,27 @@ def liaison_q(user, field: str = "unit") -> Q:
     return Q(Exists(mine.filter(_beside(field), unit=OuterRef(field or "pk"))))
 
 
-def liaison_post(field: str = "unit") -> Subquery:
+def liaison_post(field: str = "unit", column: str = "post_id") -> Subquery:
     """The id of the current liaison post of the unit ``field`` (an annotation; NULL when it
-    has none): the liaison row read within the outer row's province, the newest should
-    there be two (``Unit.liaison``). Its holder is read apart, by the post ids
+    has none) — or, ``column="post_province_id"``, that post's province: the liaison row
+    read within the outer row's province, the newest should there be two (``Unit.liaison``).
+    Its holder is read apart, by the post ids within those posts' provinces
     (``liaison_holders``): the post may lie in another province (core.province_keys.
     CROSSING), so it is not joined to the liaison row by row."""
     current = current_liaisons().filter(_beside(field), unit=OuterRef(field or "pk"))
-    return Subquery(current.order_by("-pk").values("post_id")[:1])
+    return Subquery(current.order_by("-pk").values(column)[:1])
 
 
-def liaison_holders(post_ids) -> dict[int, int | None]:
+def liaison_holders(posts) -> dict[int, int | None]:
     """Post id → the id of who holds it (None: vacant), for the liaison posts a nightly job
-    read with ``liaison_post``: one query, by the posts' ids (their provinces are not known
-    from the liaison rows: on Citus a read of every shard's primary-key index)."""
-    ids = sorted({pk for pk in post_ids if pk is not None})
-    return dict(Post.objects.filter(pk__in=ids).values_list("pk", "holder_id")) if ids else {}
+    read with ``liaison_post``, given as (post id, its province) pairs: one query, by the
+    posts' ids within their provinces (on Citus, those provinces' shards)."""
+    pairs = {(pk, province) for pk, province in posts if pk is not None}
+    if not pairs:
+        return {}
+    within = sorted({province for _pk, province in pairs})
+    rows = Post.objects.filter(province__in=within, pk__in=sorted(pk for pk, _province in pairs))
+    return dict(rows.values_list("pk", "holder_id"))
 
 
 def _beside(field: str) -> Q:

@@ -213,6 +213,10 @@ class Liaison(provinces.ProvinceKeyed):
 
     post = models.ForeignKey(Post, verbose_name=_("leader post"), on_delete=models.PROTECT, related_name="liaisons")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="liaisons")
+    # The post's own province, which may be another than the liaison's (a leader may oversee
+    # a unit of another organization: core.province_keys.CROSSING): a read of the post from
+    # the liaison row names it (docs/scale.md 5). Kept by ``core.provinces`` as the post's.
+    post_province = provinces.province_field(verbose_name=_("leader post's province"))
     started = models.DateField(_("from"), default=timezone.localdate)
     ended = models.DateField(_("to"), null=True, blank=True)
 
@@ -228,6 +232,8 @@ class Liaison(provinces.ProvinceKeyed):
                 condition=Q(ended__isnull=True) | Q(ended__gte=models.F("started")), name="liaison_ends_after_start"
             ),
         ]
+
+    province_keys = {"post": "post_province"}
 
     def __str__(self):
         return f"{self.unit} — {self.post}"
@@ -255,6 +261,26 @@ class Tenure(provinces.ProvinceKeyed):
 
     def __str__(self):
         return f"{self.post} — {self.person}"
+
+
+class FiledIn(models.Model):
+    """A province in which ``person`` submitted a report or issued a 督办 notice: where
+    ``responsibilities.access.find`` asks second for a row they filed (an outgoing holder's
+    own report after 交接, a notice one issued whatever one's scope), so that the lookup
+    names the provinces (docs/scale.md 5) rather than going by id alone. One row a person
+    and province, written with the filing (and when a filed row moves to another province);
+    on Citus a table of the coordinator, as the people are."""
+
+    person = person(_("person"), on_delete=models.CASCADE)
+    province = models.ForeignKey(Unit, verbose_name=_("province"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "province"], name="filedin_unique_person_province")]
+        verbose_name = _("province filed in")
+        verbose_name_plural = _("provinces filed in")
+
+    def __str__(self):
+        return f"{self.person} — {self.province_id}"
 
 
 class Category(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,20 +124,25 @@ def setup_tasks() -> dict:
     }
 
 
-def liaison_history():
+def liaison_history() -> list[Unit]:
     """Every active unit but the 党组 with its liaisons, newest first (the current one has
-    no end): 3 queries — the units, their liaison rows (each in its unit's province), then
-    the posts of those rows by id with their holders and units. A liaison's post may lie
-    in another province (core.province_keys.CROSSING), so it is read apart, never joined
-    to the liaison row: one query more than the join was."""
-    posts = Post.objects.select_related("holder", "unit")
-    rows = Liaison.objects.order_by("-started", "-pk").prefetch_related(Prefetch("post", queryset=posts))
-    return (
-        Unit.objects.filter(active=True)
-        .exclude(kind=UnitKind.LEADING_GROUP)
-        .order_by("path")
-        .prefetch_related(Prefetch("liaisons", queryset=rows))
+    no end): 3 queries — the units, their liaison rows (within the units' provinces), then
+    the posts of those rows by id with their holders and units, within the posts' provinces
+    (each liaison row carries its post's, ``post_province``). A liaison's post may lie in
+    another province (core.province_keys.CROSSING), so it is read apart, never joined to
+    the liaison row: one query more than the join was."""
+    units = list(Unit.objects.filter(active=True).exclude(kind=UnitKind.LEADING_GROUP).order_by("path"))
+    rows = Liaison.objects.filter(province__in=sorted({u.province_id for u in units})).order_by("-started", "-pk")
+    prefetch_related_objects(units, Prefetch("liaisons", queryset=rows))
+    liaisons = [row for unit in units for row in unit.liaisons.all()]
+    posts = Post.objects.filter(
+        province__in=sorted({row.post_province_id for row in liaisons}),
+        pk__in=sorted({row.post_id for row in liaisons}),
     )
+    by_id = posts.select_related("holder", "unit").in_bulk() if liaisons else {}
+    for row in liaisons:
+        Liaison.post.field.set_cached_value(row, by_id.get(row.post_id))
+    return units
 
 
 def responsible_people(unit, post: Post | None = None) -> list:

@@ -40,7 +40,10 @@ def tallies_behind(*, today: datetime.date, within: datetime.date | None = None,
     rows = compliance.counted_assignments(year=start.year).filter(post__holder__isnull=False)
     rows = rows.filter(post__holder__is_active=True)
     if liaisons:
-        rows = rows.annotate(liaison_post_id=access.liaison_post("unit"))
+        rows = rows.annotate(
+            liaison_post_id=access.liaison_post("unit"),
+            liaison_province_id=access.liaison_post("unit", "post_province_id"),
+        )
     return compliance.behind(compliance.tallies(assignments_of(rows, liaisons=liaisons), today=today, within=within))
 
 
@@ -69,16 +72,16 @@ def assignments_of(rows, *, liaisons: bool) -> list[CountedAssignment]:
     """The assignments of ``rows``, in their order, with one instance a duty and a unit,
     shared. Built from plain values: at province scale some 25,000 rows, where a duty, unit
     and post joined to each made four model instances a row."""
-    columns = ["pk", "duty_id", "unit_id", "post_id", "post__holder_id", *(["liaison_post_id"] if liaisons else [])]
-    values = list(rows.values_list(*columns))
+    liaison = ["liaison_post_id", "liaison_province_id"] if liaisons else []
+    values = list(rows.values_list("pk", "duty_id", "unit_id", "post_id", "post__holder_id", *liaison))
     duties = Duty.objects.in_bulk({row[1] for row in values})
     units = Unit.objects.in_bulk({row[2] for row in values})
-    # Who holds each unit's liaison post: the posts read apart by id (a liaison's post may
-    # lie in another province, core.province_keys.CROSSING), one query.
-    holders = access.liaison_holders(row[5] for row in values) if liaisons else {}
+    # Who holds each unit's liaison post: the posts read apart by id within their provinces
+    # (a liaison's post may lie in another province, core.province_keys.CROSSING), one query.
+    holders = access.liaison_holders(row[5:7] for row in values) if liaisons else {}
     return [
-        CountedAssignment(pk, duties[duty_id], units[unit_id], post_id, holder_id, *[holders.get(p) for p in liaison])
-        for pk, duty_id, unit_id, post_id, holder_id, *liaison in values
+        CountedAssignment(pk, duties[duty_id], units[unit_id], post_id, holder_id, *[holders.get(p) for p in post[:1]])
+        for pk, duty_id, unit_id, post_id, holder_id, *post in values
     ]
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from assessments.demo import CONTENT, current_half
 from assessments.models import Half, Period, Report, UnitPlan
 from assessments.services import open_period
+from core import provinces
 from core.demo import DemoOutcome
 from responsibilities.models import Unit, UnitKind
 
@@ -67,6 +68,9 @@ def load_demo_history(today: datetime.date | None = None) -> dict | None:
                 reviewer=unit.liaison,  # the current holder of its liaison post
             )
             Report.objects.filter(pk__in=late).update(late=True, submitted_at=submitted + datetime.timedelta(days=3))
+            # Their submitters' provinces, as ``submit_report`` notes them (responsibilities.FiledIn).
+            filed = Report.objects.filter(pk__in=done).values_list("responsible_id", "province_id").distinct()
+            provinces.note_filed(filed.order_by())
             Report.objects.filter(pk__in=locked).update(state=Report.State.LOCKED)
             if unit.kind == UnitKind.BRANCH and grade != "poor":  # a unit locked out wrote no plan
                 UnitPlan.objects.create(period=period, unit=unit, text=PLANS[n % len(PLANS)])

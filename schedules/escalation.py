@@ -49,18 +49,21 @@ def overdue_report_items(*, today: datetime.date) -> list[tuple[int, ReminderIte
         .exclude(pk__in=escalated_before)
         # A report answering a return has its own days (DESIGN.md, "Report life"): overdue only after them.
         .exclude(state=Report.State.RETURNED, resubmit_by__gte=today)
-        .annotate(liaison_post_id=access.liaison_post("unit"))
+        .annotate(
+            liaison_post_id=access.liaison_post("unit"),
+            liaison_province_id=access.liaison_post("unit", "post_province_id"),
+        )
         .order_by("pk")
-        .values_list(*REPORT_COLUMNS, "liaison_post_id")
+        .values_list(*REPORT_COLUMNS, "liaison_post_id", "liaison_province_id")
     )
     rows = list(rows)
     units = Unit.objects.in_bulk({row[2] for row in rows})
-    # Who holds each unit's liaison post: the posts read apart by id (a liaison's post may
-    # lie in another province, core.province_keys.CROSSING), one query.
-    holders = access.liaison_holders(row[-1] for row in rows)
+    # Who holds each unit's liaison post: the posts read apart by id within their provinces
+    # (a liaison's post may lie in another province, core.province_keys.CROSSING), one query.
+    holders = access.liaison_holders(row[-2:] for row in rows)
     url = report_url()
     pairs = []
-    for pk, due_on, unit_id, code, title, holder, responsible, quarter, liaison_post in rows:
+    for pk, due_on, unit_id, code, title, holder, responsible, quarter, liaison_post, _province in rows:
         liaison = holders.get(liaison_post)
         item = ReminderItem(
             item_type="report",

@@ -10,7 +10,8 @@ workbook, so memory stays bounded (二、一 "检视整改再实化").
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from django.db.models import Exists, OuterRef, Q
@@ -87,12 +88,15 @@ def ledger_rows(*, period: Period, root: Unit | None, today: datetime.date | Non
     )
 
 
-def with_links(r: Rectification) -> Rectification:
-    """A row of ``ledger_rows`` with its post and notice read already; a notice left in
-    another province by a merge (core.province_keys.CROSSING) is read by its id, one query,
-    only then: a batch export of the whole subtree, whose requester reads every row."""
+def with_links(rows: Iterable[Rectification]) -> Iterator[Rectification]:
+    """The rows of ``ledger_rows``, a chunk at a time, with their post and notice read
+    already; the notices left in another province by a merge (core.province_keys.CROSSING)
+    are read by their ids, one query per chunk and province, only then: a batch export of
+    the whole subtree, whose requester reads every row."""
     anywhere = Q(pk__isnull=False)  # by its id alone
-    return provinces.outer_rows([r], within=anywhere, post_here="post", notice_here="notice")[0]
+    rows = iter(rows)
+    while chunk := list(islice(rows, CHUNK)):
+        yield from provinces.outer_rows(chunk, within=anywhere, post_here="post", notice_here="notice")
 
 
 def remarks(r: Rectification, today: datetime.date) -> str:
@@ -137,7 +141,7 @@ def write_ledger(
     rows = ledger_rows(period=period, root=root, today=today)
     total = rows.count()
     progress(5)
-    for number, r in enumerate(map(with_links, rows.iterator(chunk_size=CHUNK)), start=1):
+    for number, r in enumerate(with_links(rows.iterator(chunk_size=CHUNK)), start=1):
         deadline = WriteOnlyCell(sheet, value=r.deadline)
         deadline.number_format = "yyyy-mm-dd"
         closed = WriteOnlyCell(sheet, value=timezone.localdate(r.closed_at) if r.closed_at else None)

@@ -295,8 +295,8 @@ def test_a_report_is_looked_up_within_the_provinces_one_reads_in(cast, period, t
 
 def test_an_outgoing_holder_still_reads_the_report_they_filed_in_another_province(cast, period, two_provinces):
     """The filer's grant (交接, issue 12): whoever submitted a report reads it after handing
-    the post on, wherever it lies — asked by id alone, second, only when the report is not
-    within the provinces of the posts they hold now."""
+    the post on, wherever it lies — asked second, only when the report is not within the
+    provinces of the posts they hold now, within the provinces they filed in."""
     from django.http import Http404
 
     from assessments.permissions import get_report_for
@@ -310,6 +310,7 @@ def test_an_outgoing_holder_still_reads_the_report_they_filed_in_another_provinc
     Post.objects.filter(unit=cast.committee, holder__isnull=True).update(holder=person)
     report = Report.objects.get(pk=two_provinces[-1])  # a 纪检监察组's, submitted: as if by them
     Report.objects.filter(pk=report.pk).update(responsible=person)
+    provinces.note_filed([(person.pk, report.province_id)])  # as ``submit_report`` notes it
     assert report.province_id == cast.discipline.pk
     assert get_report_for(type(person).objects.get(pk=person.pk), report.pk).pk == report.pk
     Post.objects.filter(pk=post.pk).update(holder=cast.supervisor)  # handed on

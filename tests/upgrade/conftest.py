@@ -290,3 +290,15 @@ def upgraded_last_main(django_db_blocker) -> Upgraded:
 def previous_main(request) -> Upgraded:
     """Each previous main's database, migrated forward: what holds for every upgrade."""
     return request.getfixturevalue(request.param)
+
+
+def executor_at(targets):
+    """Migrate the test database to ``targets`` (forward or back); the executor, its graph
+    read again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor

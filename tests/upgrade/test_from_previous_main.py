@@ -232,6 +232,25 @@ def test_every_keyed_table_got_the_province_of_what_its_rows_hang_off(previous_m
     assert new <= set(checked), checked
 
 
+def test_liaisons_carry_their_posts_province_and_filers_their_provinces(previous_main):
+    """``responsibilities`` 0017, ``assessments`` 0023, ``oversight`` 0014: every liaison of
+    the previous main carries its post's province, and every person who submitted a report
+    or issued a notice has exactly the provinces of those rows in ``FiledIn``."""
+    liaisons = previous_main.rows(
+        "SELECT l.post_province_id, p.province_id FROM responsibilities_liaison l "
+        "JOIN responsibilities_post p ON p.id = l.post_id"
+    )
+    assert liaisons and all(mine == posts for mine, posts in liaisons)
+    filed = set(
+        previous_main.rows(
+            "SELECT responsible_id, province_id FROM assessments_report "
+            "WHERE submitted_at IS NOT NULL AND responsible_id IS NOT NULL "
+            "UNION SELECT issued_by_id, province_id FROM oversight_supervisionnotice"
+        )
+    )
+    assert filed and set(previous_main.rows("SELECT person_id, province_id FROM responsibilities_filedin")) == filed
+
+
 def test_notice_numbers_continue_per_organization(previous_main):
     """督办 numbers per issuing organization (issue 16 item 5): every notice keeps its year
     and number and is in the series of its unit's root; each organization's counter goes on
