@@ -233,7 +233,7 @@ def test_every_keyed_table_got_the_province_of_what_its_rows_hang_off(previous_m
 
 
 def test_liaisons_carry_their_posts_province_and_filers_their_provinces(previous_main):
-    """``responsibilities`` 0017, ``assessments`` 0023, ``oversight`` 0014: every liaison of
+    """``responsibilities`` 0017, ``assessments`` 0024, ``oversight`` 0014: every liaison of
     the previous main carries its post's province, and every person who submitted a report
     or issued a notice has exactly the provinces of those rows in ``FiledIn``."""
     liaisons = previous_main.rows(

@@ -3,7 +3,7 @@ docs/scale.md section 5): a database at the migrations before this change, with 
 one whose post lies in another province than its unit — submitted reports in two
 provinces and notices, migrated forward. Each liaison gets its post's province
 (``responsibilities`` 0017), and each submitter and issuer the provinces they filed in
-(``assessments`` 0023, ``oversight`` 0014), so that an outgoing holder still finds their
+(``assessments`` 0024, ``oversight`` 0014), so that an outgoing holder still finds their
 own report after the upgrade."""
 
 import datetime
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BEFORE = [
     ("responsibilities", "0015_province_foreign_keys"),
-    ("assessments", "0022_report_tally"),
+    ("assessments", "0023_report_tally_turns"),
     ("oversight", "0013_province_foreign_keys"),
 ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     (``responsibilities.access.find``)."""
 
     dependencies = [
-        ("assessments", "0022_report_tally"),
+        ("assessments", "0023_report_tally_turns"),
         ("responsibilities", "0016_liaison_post_province_filedin"),
     ]
 
