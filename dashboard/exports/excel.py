@@ -23,11 +23,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessments.models import Grade, Period, Report
-from core import provinces
-from responsibilities.models import Category, Unit
+from responsibilities.models import Assignment, Category, Unit
 from scoring.models import ScoreLine
 
-from .data import UnitSummary, scope_q, summarize, unit_chunks
+from .data import UnitSummary, code_ranks, scope_q, summarize, unit_chunks
 
 CHUNK = 2000
 STATES = [Report.State.APPROVED, Report.State.SUBMITTED, Report.State.DRAFT, Report.State.RETURNED, Report.State.LOCKED]
@@ -90,26 +89,44 @@ def summary_row(s: UnitSummary) -> list:
     ]
 
 
-def period_reports(period: Period, units: list[Unit]):
-    """The reports of ``units`` for the category sheets, in tree order then duty code: a lazy
-    queryset of tuples, the unit's name and code left to the caller (who has the units)."""
+def period_reports(period: Period, units: list[Unit]) -> list[tuple]:
+    """The reports of ``units`` for the category sheets, in tree order then duty code, as
+    tuples, the unit's name and code left to the caller (who has the units). Two reads of
+    one growing table each, whose cost is the page's whatever the organization's size: the
+    reports by the page's units, then their assignments (with their duty, a reference table)
+    by the ids the reports name within their provinces — a join of the two let the planner
+    hash every assignment of the organization for each page (docs/scale.md 7) — and the
+    order made here from the page's order of units (no join to the units either)."""
     points = ScoreLine.objects.filter(report=OuterRef("pk"), kind=ScoreLine.Kind.REPORT).values("points")[:1]
-    return (
-        Report.objects.filter(provinces.joined("assignment"), period=period, unit_id__in=[u.pk for u in units])
+    rows = list(
+        Report.objects.filter(period=period, unit_id__in=[u.pk for u in units])
         .annotate(points=Subquery(points))
-        .order_by("unit__path", "assignment__duty__code", "id")
         .values_list(
             "unit_id",
+            "province_id",
+            "assignment_id",
+            "id",
             "category_id",
-            "assignment__duty__code",
-            "assignment__duty__title",
             "state",
             "grade",
             "late",
             "submitted_at",
             "points",
-        )
+        )  # fmt: skip
     )
+    duties = (
+        Assignment.objects.filter(province__in={r[1] for r in rows}, pk__in={r[2] for r in rows})
+        .order_by("duty__code")
+        .values_list("pk", "duty__code", "duty__title")
+    )
+    duty = {pk: (code, title) for pk, code, title in duties}
+    rank = code_ranks((pk, code) for pk, (code, _title) in duty.items())
+    place = {u.pk: n for n, u in enumerate(units)}  # the page is in tree order
+    rows.sort(key=lambda r: (place[r[0]], rank[r[2]], r[3]))
+    return [
+        (unit_id, category_id, *duty[assignment_id], *rest)
+        for unit_id, _p, assignment_id, _id, category_id, *rest in rows
+    ]
 
 
 def write_workbook(
@@ -149,8 +166,9 @@ def write_workbook(
                     [s.unit.label, s.unit.code, kinds[line["kind"]], line["label"], _num(line["points"])]
                 )
         names = {u.pk: (u.label, u.code) for u in units}
-        reports = period_reports(period, units).iterator(chunk_size=CHUNK)
-        for unit_id, category_id, duty_code, duty, state, grade, late, submitted_at, pts in reports:
+        for unit_id, category_id, duty_code, duty, state, grade, late, submitted_at, pts in period_reports(
+            period, units
+        ):
             category_sheets[category_id].append(
                 [
                     *names[unit_id],
