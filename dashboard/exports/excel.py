@@ -9,7 +9,11 @@ Memory stays bounded however large the organization and the period (DESIGN.md, "
 - the units go through a page of ``data.unit_chunks`` at a time (keyset pages on the path),
   each page to every sheet: its summaries, its deductions and bonuses, its reports. Nothing
   holds one row per unit of the scope — reading every unit's summary first did, some 2 KB a
-  unit (40 MB at 20,000 units) — nor one per report, with or without server-side cursors.
+  unit (40 MB at 20,000 units) — nor one per report of the scope: a page's reports at most
+  (some 6,000 rows of a few values), read at once and put in order here.
+
+Time grows with the organization, not with its square: each page's reads cost the page's
+rows (``period_reports``; tests/dashboard/test_export_plans.py checks every page's query).
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessments.models import Grade, Period, Report
-from responsibilities.models import Assignment, Category, Unit
+from core import provinces
+from responsibilities.models import Assignment, Category, Duty, Unit
 from scoring.models import ScoreLine
 
 from .data import UnitSummary, code_ranks, scope_q, summarize, unit_chunks
@@ -91,42 +96,32 @@ def summary_row(s: UnitSummary) -> list:
 
 def period_reports(period: Period, units: list[Unit]) -> list[tuple]:
     """The reports of ``units`` for the category sheets, in tree order then duty code, as
-    tuples, the unit's name and code left to the caller (who has the units). Two reads of
-    one growing table each, whose cost is the page's whatever the organization's size: the
-    reports by the page's units, then their assignments (with their duty, a reference table)
-    by the ids the reports name within their provinces — a join of the two let the planner
-    hash every assignment of the organization for each page (docs/scale.md 7) — and the
-    order made here from the page's order of units (no join to the units either)."""
+    tuples, the unit's name and code left to the caller (who has the units). Its cost is the
+    page's whatever the organization's size: the reports read by the page's units, each
+    report's duty by its assignment's id within its province (a subquery per row: an index
+    lookup, co-located on Citus, docs/scale.md 5), then the page's duties (a reference
+    table), and the order made here from the page's, which is the tree's. Joined to the units
+    and assignments and ordered by path in SQL, a page's read was planned — under the
+    export's server-side cursor — as a walk of every unit of the organization in path order
+    (50,000 index probes for a page of 200 units), or as a hash of every assignment: an
+    export growing with the square of the organization (docs/scale.md 7)."""
     points = ScoreLine.objects.filter(report=OuterRef("pk"), kind=ScoreLine.Kind.REPORT).values("points")[:1]
+    duty = Assignment.objects.filter(provinces.beside(), pk=OuterRef("assignment_id")).order_by().values("duty_id")[:1]
     rows = list(
         Report.objects.filter(period=period, unit_id__in=[u.pk for u in units])
-        .annotate(points=Subquery(points))
-        .values_list(
-            "unit_id",
-            "province_id",
-            "assignment_id",
-            "id",
-            "category_id",
-            "state",
-            "grade",
-            "late",
-            "submitted_at",
-            "points",
-        )  # fmt: skip
+        .annotate(points=Subquery(points), duty=Subquery(duty))
+        .values_list("unit_id", "duty", "id", "category_id", "state", "grade", "late", "submitted_at", "points")
     )
-    duties = (
-        Assignment.objects.filter(province__in={r[1] for r in rows}, pk__in={r[2] for r in rows})
-        .order_by("duty__code")
-        .values_list("pk", "duty__code", "duty__title")
-    )
-    duty = {pk: (code, title) for pk, code, title in duties}
-    rank = code_ranks((pk, code) for pk, (code, _title) in duty.items())
+    duties = {
+        pk: (code, title)
+        for pk, code, title in Duty.objects.filter(pk__in={r[1] for r in rows})
+        .order_by("code")
+        .values_list("pk", "code", "title")
+    }
+    rank = code_ranks((pk, code) for pk, (code, _title) in duties.items())
     place = {u.pk: n for n, u in enumerate(units)}  # the page is in tree order
-    rows.sort(key=lambda r: (place[r[0]], rank[r[2]], r[3]))
-    return [
-        (unit_id, category_id, *duty[assignment_id], *rest)
-        for unit_id, _p, assignment_id, _id, category_id, *rest in rows
-    ]
+    rows.sort(key=lambda r: (place[r[0]], rank[r[1]], r[2]))
+    return [(unit_id, category_id, *duties[duty_id], *rest) for unit_id, duty_id, _id, category_id, *rest in rows]
 
 
 def write_workbook(

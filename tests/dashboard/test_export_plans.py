@@ -1,9 +1,10 @@
 """The exports read a page of units at a time, and each page's queries must cost in
-proportion to the page, never to the organization: a page whose reports are joined to their
-assignments (or their units) lets the planner hash every assignment of the organization for
-each page — at 50,000 units, 1.5 million rows for each of 250 pages, an export that grows
-with the square of the organization (docs/scale.md 7). Whether it does is a matter of costs
-a few per cent apart, so the check is on what the queries ask, not on one plan:
+proportion to the page, never to the organization. A page's reports joined to their units
+(for the tree's order) and assignments (for the duty) were planned, at 50,000 units and
+under the export's server-side cursor, as a walk of every unit of the organization in path
+order for each page of 200 — or, on other statistics, as a hash of every assignment: an
+export growing with the square of the organization (docs/scale.md 7). Which plan wins is
+a matter of costs a few per cent apart, so the check is on what the queries ask, not on one plan:
 
 - no query run for a page joins two tables that grow with the organization (units,
   assignments, posts, reports, scores): each reads one of them, by the page's ids or the
