@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from assessments.models import Half, Period, Report, UnitPlan
-from core import honours, provinces
+from core import honours
 from oversight.models import Rectification, SupervisionNotice
 from responsibilities import access
-from responsibilities.models import Unit, UnitKind
+from responsibilities.models import Assignment, Post, Unit, UnitKind
 from scoring.models import ScoreLine, UnitScore
 from worklog import compliance
 
@@ -70,6 +70,37 @@ def unit_chunks(root: Unit | None, size: int | None = None) -> Iterator[list[Uni
         after = units[-1].path
 
 
+def with_assignments(reports: list[Report], *, posts: bool = False) -> dict[int, int]:
+    """Give each of ``reports`` its assignment and duty (and post): read by the ids the
+    reports name, within their provinces (co-located on Citus, docs/scale.md 5), one table at
+    a time — never by a join of the reports to the assignments, for which the planner may hash
+    every assignment of the organization to read a page of reports (docs/scale.md 7). Returns
+    each assignment's rank by its duty's code in the database's order, to sort by."""
+    provinces_in = {r.province_id for r in reports}
+    assignments = list(
+        Assignment.objects.filter(province__in=provinces_in, pk__in={r.assignment_id for r in reports})
+        .select_related("duty")
+        .order_by("duty__code")
+    )
+    if posts:
+        prefetch_related_objects(assignments, Prefetch("post", queryset=Post.objects.filter(province__in=provinces_in)))
+    by_id = {a.pk: a for a in assignments}
+    for report in reports:
+        Report.assignment.field.set_cached_value(report, by_id[report.assignment_id])
+    return code_ranks((a.pk, a.duty.code) for a in assignments)
+
+
+def code_ranks(codes: Iterable[tuple[int, str]]) -> dict[int, int]:
+    """id → rank of its code, from ``(id, code)`` pairs in the database's order of the codes
+    (its collation, not Python's), equal codes of equal rank."""
+    ranks, rank, last = {}, -1, None
+    for pk, code in codes:
+        if code != last:
+            rank, last = rank + 1, code
+        ranks[pk] = rank
+    return ranks
+
+
 def summarize(
     period: Period, units: list[Unit], *, adjustments: bool = False, problems: bool = False
 ) -> list[UnitSummary]:
@@ -87,15 +118,18 @@ def summarize(
         .order_by()
     ):
         summaries[row["unit_id"]].counts[row["state"]] = row["n"]
-    for score in UnitScore.objects.filter(period=period, unit_id__in=ids).only("unit_id", "score", "subtree_score"):
+    scores = {}
+    for score in UnitScore.objects.filter(period=period, unit_id__in=ids).only(
+        "unit_id", "province_id", "score", "subtree_score"
+    ):
         summaries[score.unit_id].score = score.score
         summaries[score.unit_id].subtree_score = score.subtree_score
-    # A line joined to its unit's score within its province (docs/scale.md 5).
-    lines = ScoreLine.objects.filter(
-        provinces.joined("unit_score"), unit_score__period=period, unit_score__unit_id__in=ids
-    )
-    for row in lines.values("unit_score__unit_id", "kind").annotate(points=Sum("points")).order_by():
-        summary = summaries[row["unit_score__unit_id"]]
+        scores[score.pk] = score
+    # A line read by its score's id within its province (docs/scale.md 5), not joined to the
+    # scores: a join lets the planner hash every line of the period for each page.
+    lines = ScoreLine.objects.filter(province__in={s.province_id for s in scores.values()}, unit_score__in=list(scores))
+    for row in lines.values("unit_score_id", "kind").annotate(points=Sum("points")).order_by():
+        summary = summaries[scores[row["unit_score_id"]].unit_id]
         if row["kind"] == ScoreLine.Kind.DEDUCTION:
             summary.deductions = row["points"]
         elif row["kind"] == ScoreLine.Kind.BONUS:
@@ -105,21 +139,18 @@ def summarize(
     if adjustments:
         for line in (
             lines.exclude(kind=ScoreLine.Kind.REPORT)
-            .values("unit_score__unit_id", "kind", "label", "points")
-            .order_by("unit_score__unit_id", "kind", "id")
+            .values("unit_score_id", "kind", "label", "points")
+            .order_by("unit_score_id", "kind", "id")
         ):
-            summaries[line["unit_score__unit_id"]].adjustments.append(line)
+            summaries[scores[line["unit_score_id"]].unit_id].adjustments.append(line)
     if problems:
-        for report in (
+        found = list(
             Report.objects.filter(
-                provinces.joined("assignment"),
-                period=period,
-                unit_id__in=ids,
-                state__in=[Report.State.RETURNED, Report.State.LOCKED],
-            )
-            .select_related("assignment__duty", "category")
-            .order_by("unit_id", "assignment__duty__code")
-        ):
+                period=period, unit_id__in=ids, state__in=[Report.State.RETURNED, Report.State.LOCKED]
+            ).select_related("category")
+        )
+        rank = with_assignments(found)
+        for report in sorted(found, key=lambda r: (r.unit_id, rank[r.assignment_id], r.pk)):
             summaries[report.unit_id].problems.append(report)
     return list(summaries.values())
 
@@ -265,11 +296,9 @@ def pack_content(period: Period, root: Unit | None, *, max_units: int = 200, tod
             "unit_id", "score"
         ):
             accounts[unit_id].previous_score = score
-    reports = (
-        Report.objects.filter(provinces.joined("assignment", "assignment__post"), period=period, unit_id__in=ids)
-        .select_related("assignment__duty", "assignment__post", "category")
-        .order_by("unit_id", "category__order", "assignment__duty__code", "id")
-    )
+    reports = list(Report.objects.filter(period=period, unit_id__in=ids).select_related("category"))
+    rank = with_assignments(reports, posts=True)
+    reports.sort(key=lambda r: (r.unit_id, r.category.order, rank[r.assignment_id], r.pk))
     for report in reports:
         account = accounts[report.unit_id]
         account.reports.append(report)

@@ -9,7 +9,11 @@ Memory stays bounded however large the organization and the period (DESIGN.md, "
 - the units go through a page of ``data.unit_chunks`` at a time (keyset pages on the path),
   each page to every sheet: its summaries, its deductions and bonuses, its reports. Nothing
   holds one row per unit of the scope — reading every unit's summary first did, some 2 KB a
-  unit (40 MB at 20,000 units) — nor one per report, with or without server-side cursors.
+  unit (40 MB at 20,000 units) — nor one per report of the scope: a page's reports at most
+  (some 6,000 rows of a few values), read at once and put in order here.
+
+Time grows with the organization, not with its square: each page's reads cost the page's
+rows (``period_reports``; tests/dashboard/test_export_plans.py checks every page's query).
 """
 
 from __future__ import annotations
@@ -24,10 +28,10 @@ from openpyxl import Workbook
 
 from assessments.models import Grade, Period, Report
 from core import provinces
-from responsibilities.models import Category, Unit
+from responsibilities.models import Assignment, Category, Duty, Unit
 from scoring.models import ScoreLine
 
-from .data import UnitSummary, scope_q, summarize, unit_chunks
+from .data import UnitSummary, code_ranks, scope_q, summarize, unit_chunks
 
 CHUNK = 2000
 STATES = [Report.State.APPROVED, Report.State.SUBMITTED, Report.State.DRAFT, Report.State.RETURNED, Report.State.LOCKED]
@@ -90,26 +94,34 @@ def summary_row(s: UnitSummary) -> list:
     ]
 
 
-def period_reports(period: Period, units: list[Unit]):
-    """The reports of ``units`` for the category sheets, in tree order then duty code: a lazy
-    queryset of tuples, the unit's name and code left to the caller (who has the units)."""
+def period_reports(period: Period, units: list[Unit]) -> list[tuple]:
+    """The reports of ``units`` for the category sheets, in tree order then duty code, as
+    tuples, the unit's name and code left to the caller (who has the units). Its cost is the
+    page's whatever the organization's size: the reports read by the page's units, each
+    report's duty by its assignment's id within its province (a subquery per row: an index
+    lookup, co-located on Citus, docs/scale.md 5), then the page's duties (a reference
+    table), and the order made here from the page's, which is the tree's. Joined to the units
+    and assignments and ordered by path in SQL, a page's read was planned — under the
+    export's server-side cursor — as a walk of every unit of the organization in path order
+    (50,000 index probes for a page of 200 units), or as a hash of every assignment: an
+    export growing with the square of the organization (docs/scale.md 7)."""
     points = ScoreLine.objects.filter(report=OuterRef("pk"), kind=ScoreLine.Kind.REPORT).values("points")[:1]
-    return (
-        Report.objects.filter(provinces.joined("assignment"), period=period, unit_id__in=[u.pk for u in units])
-        .annotate(points=Subquery(points))
-        .order_by("unit__path", "assignment__duty__code", "id")
-        .values_list(
-            "unit_id",
-            "category_id",
-            "assignment__duty__code",
-            "assignment__duty__title",
-            "state",
-            "grade",
-            "late",
-            "submitted_at",
-            "points",
-        )
+    duty = Assignment.objects.filter(provinces.beside(), pk=OuterRef("assignment_id")).order_by().values("duty_id")[:1]
+    rows = list(
+        Report.objects.filter(period=period, unit_id__in=[u.pk for u in units])
+        .annotate(points=Subquery(points), duty=Subquery(duty))
+        .values_list("unit_id", "duty", "id", "category_id", "state", "grade", "late", "submitted_at", "points")
     )
+    duties = {
+        pk: (code, title)
+        for pk, code, title in Duty.objects.filter(pk__in={r[1] for r in rows})
+        .order_by("code")
+        .values_list("pk", "code", "title")
+    }
+    rank = code_ranks((pk, code) for pk, (code, _title) in duties.items())
+    place = {u.pk: n for n, u in enumerate(units)}  # the page is in tree order
+    rows.sort(key=lambda r: (place[r[0]], rank[r[1]], r[2]))
+    return [(unit_id, category_id, *duties[duty_id], *rest) for unit_id, duty_id, _id, category_id, *rest in rows]
 
 
 def write_workbook(
@@ -149,8 +161,9 @@ def write_workbook(
                     [s.unit.label, s.unit.code, kinds[line["kind"]], line["label"], _num(line["points"])]
                 )
         names = {u.pk: (u.label, u.code) for u in units}
-        reports = period_reports(period, units).iterator(chunk_size=CHUNK)
-        for unit_id, category_id, duty_code, duty, state, grade, late, submitted_at, pts in reports:
+        for unit_id, category_id, duty_code, duty, state, grade, late, submitted_at, pts in period_reports(
+            period, units
+        ):
             category_sheets[category_id].append(
                 [
                     *names[unit_id],
