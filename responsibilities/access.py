@@ -843,10 +843,11 @@ def with_liaisons(units):
     """Fill ``unit.liaison`` for every unit of ``units`` in one query; returns them.
 
     The liaison rows are read by unit within the units' provinces, and their posts by id
-    in the same query (``Unit.liaison``'s way for one unit): never a join of the liaison
-    to its post, which may lie in another province (core.province_keys.CROSSING). Which
-    unit each post oversees comes in the same query too, as one text read once (a
-    subquery naming no outer row), ``"unit:liaison:post,…"``."""
+    within the posts' provinces (each liaison row carries its post's, ``post_province``) in
+    the same query (``Unit.liaison``'s way for one unit): never a join of the liaison to
+    its post, which may lie in another province (core.province_keys.CROSSING). Which unit
+    each post oversees comes in the same query too, as one text read once (a subquery
+    naming no outer row), ``"unit:liaison:post,…"``."""
     units = list(units)
     if not units:
         return units
@@ -860,7 +861,9 @@ def with_liaisons(units):
         .values("ids")
     )
     posts = list(
-        Post.objects.filter(pk__in=rows.order_by().values("post_id"))
+        Post.objects.filter(
+            pk__in=rows.order_by().values("post_id"), province__in=rows.order_by().values("post_province")
+        )
         .annotate(links=Subquery(links))
         .select_related("holder")
     )

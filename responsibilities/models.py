@@ -151,14 +151,18 @@ class Unit(MP_Node):
             rows = Liaison.objects.filter(unit=self, ended__isnull=True)
             if self.__dict__.get("province_id") is not None:  # within its province, when loaded
                 rows = rows.filter(province=self.province_id)
-            # The post by its id, not joined to the liaison: it may lie in another province
-            # (core.province_keys.CROSSING). One query still — the liaison row a subquery
-            # naming no outer row, which Citus plans apart on the unit's shard, then the
-            # post read by primary key (docs/scale.md 5). Only one liaison of a unit is
-            # open (``set_liaison`` ends the one before; a constraint holds it); were there
-            # two, the newest row is the liaison, here as in ``access.with_liaisons``.
-            newest = rows.order_by("-pk").values("post_id")[:1]
-            posts = Post.objects.filter(pk__in=newest).select_related("holder").order_by("pk")
+            # The post by its id within its province (the liaison row's ``post_province``),
+            # not joined to the liaison: it may lie in another province (core.province_keys.
+            # CROSSING). One query still — the liaison row's two subqueries naming no outer
+            # row, which Citus plans apart on the unit's shard, then the post read by primary
+            # key in its province (docs/scale.md 5). Only one liaison of a unit is open
+            # (``set_liaison`` ends the one before; a constraint holds it); were there two,
+            # the newest row is the liaison, here as in ``access.with_liaisons``.
+            newest = rows.order_by("-pk")
+            posts = Post.objects.filter(
+                pk__in=newest.values("post_id")[:1], province__in=newest.values("post_province")[:1]
+            )
+            posts = posts.select_related("holder").order_by("pk")
             post = posts.first() if self.pk else None
             self._liaison = post.holder if post else None
         return self._liaison

@@ -87,8 +87,8 @@ def assignments(*, checklist: Checklist, unit=None, category=None, units=None):
 
 def units_with_posts() -> list[Unit]:
     """The whole tree with each unit's posts and holders and its liaison leader: 3 queries.
-    The liaison's post is read by its id, not joined to the liaison row: it may lie in
-    another province (core.province_keys.CROSSING; ``access.with_liaisons``)."""
+    The liaison's post is read by its id within its province, not joined to the liaison
+    row: it may lie in another province (core.province_keys.CROSSING; ``access.with_liaisons``)."""
     units = Unit.objects.order_by("path").prefetch_related(
         Prefetch("posts", queryset=Post.objects.select_related("holder").order_by("kind", "title")),
     )

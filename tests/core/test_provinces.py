@@ -285,12 +285,14 @@ def test_the_report_page_reads_the_reports_rows_within_its_province(cast, period
     assert [sql for sql in children if '."province_id" = ' not in sql] == []
 
 
-# A unit's liaison leader (``Unit.liaison``): the post read by its primary key from the
-# liaison row read within the unit's province — a liaison's post may lie in another province
-# (core.province_keys.CROSSING), so it is looked up by id, not joined (docs/scale.md 5).
+# A unit's liaison leader (``Unit.liaison``): the post read by its primary key within its
+# province, both named by the liaison row read within the unit's province — a liaison's
+# post may lie in another province (core.province_keys.CROSSING), so it is looked up, not
+# joined (docs/scale.md 5).
 _LIAISONS_POST = (
-    r'FROM "responsibilities_post" .*WHERE "responsibilities_post"\."id" IN \(SELECT U0\."post_id" '
-    r'(?:AS "post_id" )?FROM "responsibilities_liaison" U0 WHERE [^)]*U0\."province_id" = \d+'
+    r'FROM "responsibilities_post" .*WHERE \("responsibilities_post"\."id" IN \(SELECT U0\."post_id" '
+    r'(?:AS "post_id" )?FROM "responsibilities_liaison" U0 WHERE [^)]*U0\."province_id" = \d+.*'
+    r'"responsibilities_post"\."province_id" IN \(SELECT U0\."post_province_id" '
 )
 
 
@@ -306,8 +308,6 @@ def _read_outside_a_province(queries, tables) -> list[str]:
             sql,
         ):
             continue  # the person's posts: the one lookup that finds their provinces
-        if re.search(_LIAISONS_POST, sql):
-            continue  # a unit's liaison post, by its id: it may lie in another province (CROSSING)
         table = next((t for t in tables if _reads(t, sql)), None)
         if table and not re.search(rf'"{table}"\."province_id" (= |IN \()', sql):
             found.append(sql)
@@ -476,7 +476,8 @@ def test_the_unit_page_reads_the_units_rows_within_its_province(cast, period, cl
     tables = ["assessments_report", "honours_honour"]
     assert _queried(queries, tables) == set(tables)
     assert _read_outside_a_province(queries, [*tables, "responsibilities_liaison", "responsibilities_post"]) == []
-    # Its liaison leader: the liaison row within the unit's province, its post by id.
+    # Its liaison leader: the liaison row within the unit's province, its post by id within
+    # the post's province (the liaison row's ``post_province``).
     liaison = [q["sql"] for q in queries if re.search(_LIAISONS_POST, q["sql"])]
     assert len(liaison) == 1 and f'U0."province_id" = {unit.province_id}' in liaison[0]
 

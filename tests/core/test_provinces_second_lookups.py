@@ -208,6 +208,35 @@ def test_the_liaisons_history_reads_the_posts_within_their_provinces(cast, cross
     assert len(posts) == 1 and without_province(posts, "responsibilities_post") == []
 
 
+LIAISONS_POST_WITHIN = re.compile(
+    r'"responsibilities_post"\."id" IN \(SELECT U0\."post_id" (?:AS "\w+" )?FROM "responsibilities_liaison" U0 '
+    r'.*"responsibilities_post"\."province_id" IN \(SELECT U0\."post_province_id" (?:AS "\w+" )?'
+    r'FROM "responsibilities_liaison" U0 '
+)
+
+
+def test_a_units_liaison_and_with_liaisons_read_the_post_within_its_province(cast, crossing):
+    """``Unit.liaison`` (one unit: the unit page, the review rule) and ``access.with_liaisons``
+    (a list: the units list, the API's units, the reminders) read the liaison's post by
+    its id within the province its liaison row names (``post_province``), in the same one
+    query as before: the same leaders, the crossing one included, and none for a unit
+    without a liaison. Fails on the previous main, which read the post by id alone."""
+    liaised = set(Liaison.objects.filter(ended__isnull=True).values_list("unit", flat=True))
+    alone = Unit.objects.exclude(pk__in=liaised).order_by("path").first()
+    expected = {cast.unit_a.pk: cast.leader, cast.unit_b.pk: cast.supervisor, alone.pk: None}
+    for pk, leader in expected.items():
+        unit = Unit.objects.get(pk=pk)
+        with CaptureQueriesContext(connection) as queries:
+            assert unit.liaison == leader
+        assert len(queries) == 1 and LIAISONS_POST_WITHIN.search(queries[0]["sql"]), queries[0]["sql"]
+        assert f'U0."province_id" = {unit.province_id}' in queries[0]["sql"]
+    units = list(Unit.objects.filter(pk__in=expected).order_by("path"))
+    with CaptureQueriesContext(connection) as queries:
+        filled = access.with_liaisons(units)
+    assert {u.pk: u.liaison for u in filled} == expected
+    assert len(queries) == 1 and LIAISONS_POST_WITHIN.search(queries[0]["sql"]), queries[0]["sql"]
+
+
 def test_a_liaisons_post_province_follows_its_post(cast, crossing):
     """Kept by ``core.provinces``: set with the liaison, carried when the post's unit moves
     under another root (``refill``) or the liaison is given another post."""
