@@ -15,6 +15,8 @@ are not seen: whoever writes so calls ``refill`` after (bench/sql.py ``bulk_load
 
 from contextlib import contextmanager
 
+from assessments.models import Period
+
 STEP = 4  # django-treebeard's steplen for responsibilities.Unit (MP_Node's default)
 
 TALLY = "assessments_reporttally"
@@ -53,38 +55,62 @@ ORDER BY 1, 2, 3, 4, 5, 6
 """
 
 
-def _period_sql(period_id: int | None, alias: str) -> tuple[str, list]:
-    return ("", []) if period_id is None else (f"{alias}.period_id = %s", [period_id])
+def scheduled(cursor) -> list[int]:
+    """The ids of the periods not opened yet, which the tally leaves out: a scheduled
+    period's reports are counted once, when it opens (``assessments.services.open_period``:
+    its batches write no tally row, then ``refill`` in the transaction that marks it open),
+    so until then a recount would find its reports and no tally rows — a half-opened period
+    is no drift. A period only ever leaves this state, so the ids read before a statement
+    are left out safely by it: one opened since then is merely not compared or rebuilt."""
+    cursor.execute("SELECT id FROM assessments_period WHERE state = %s ORDER BY id", [Period.State.SCHEDULED])
+    return [row[0] for row in cursor.fetchall()]
 
 
-def differences(cursor, period_id: int | None = None) -> list[tuple]:
+def _period_sql(period_id: int | None, left_out: list[int], alias: str) -> tuple[str, list]:
+    """The condition on ``alias``'s rows: of one period's (or all), but those ``left_out``."""
+    conditions, params = [], []
+    if period_id is not None:
+        conditions, params = [f"{alias}.period_id = %s"], [period_id]
+    if left_out:
+        conditions.append(f"{alias}.period_id NOT IN ({', '.join(['%s'] * len(left_out))})")
+        params += left_out
+    return " AND ".join(conditions) or "TRUE", params
+
+
+def differences(cursor, period_id: int | None = None, *, left_out: list[int] | None = None) -> list[tuple]:
     """(province, period, prefix, category, state, due date, kept, counted) of every key
-    where the tally is not the reports counted afresh; ``[]`` when it is. One statement:
-    one snapshot of both, and the triggers keep the tally in each writer's transaction."""
-    condition, params = _period_sql(period_id, "r")
-    recount = RECOUNT.format(where=f"WHERE {condition}" if condition else "")
-    sql = DIFFERENCES.format(and_period="AND period_id = %s" if condition else "", recount=recount)
+    where the tally is not the reports counted afresh; ``[]`` when it is. The periods
+    ``left_out`` (by default the ``scheduled`` ones) are not compared. One statement: one
+    snapshot of both, and the triggers keep the tally in each writer's transaction."""
+    left_out = scheduled(cursor) if left_out is None else left_out
+    kept, params = _period_sql(period_id, left_out, TALLY)
+    condition, _params = _period_sql(period_id, left_out, "r")
+    sql = DIFFERENCES.format(and_period=f"AND {kept}", recount=RECOUNT.format(where=f"WHERE {condition}"))
     cursor.execute(sql, params * 2)
     return [tuple(row) for row in cursor.fetchall()]
 
 
-def refill(cursor, period_id: int | None = None) -> int:
+def refill(cursor, period_id: int | None = None, *, left_out: list[int] | None = None) -> int:
     """Count the tally again from the reports (one period's, or all), in the caller's
-    transaction (PostgreSQL); the number of rows written. The writers are kept out first,
-    so that no report is counted twice or missed between the delete and the count: for
-    one period, by taking each province's turn on it as its writers do (the writers of
-    other periods go on); for all, by locking the reports (``SHARE``: the writers of the
-    moment finish, the next wait for the caller's commit)."""
+    transaction (PostgreSQL); the number of rows written. The periods ``left_out`` (by
+    default the ``scheduled`` ones, read once the writers are kept out) keep their rows as
+    they are: the opening counts them. The writers are kept out first, so that no report is
+    counted twice or missed between the delete and the count: for one period, by taking
+    each province's turn on it as its writers do (the writers of other periods go on); for
+    all, by locking the reports (``SHARE``: the writers of the moment finish, the next wait
+    for the caller's commit)."""
     if period_id is None:
         cursor.execute(f"LOCK TABLE {REPORTS} IN SHARE MODE")
     else:
         turn = TURN.format(province="p.id", period="%s")
         roots = "SELECT id FROM responsibilities_unit WHERE depth = 1 ORDER BY id"
         cursor.execute(f"SELECT COUNT({turn}) FROM ({roots}) p", [period_id])
-    condition, params = _period_sql(period_id, "r")
-    cursor.execute(f"DELETE FROM {TALLY}" + (" WHERE period_id = %s" if condition else ""), params)
+    left_out = scheduled(cursor) if left_out is None else left_out
+    kept, params = _period_sql(period_id, left_out, TALLY)
+    cursor.execute(f"DELETE FROM {TALLY} WHERE {kept}", params)
+    condition, _params = _period_sql(period_id, left_out, "r")
     columns = "province_id, period_id, prefix, above, category_id, state, due_on, n"
-    recount = RECOUNT.format(where=f"WHERE {condition}" if condition else "")
+    recount = RECOUNT.format(where=f"WHERE {condition}")
     cursor.execute(f"INSERT INTO {TALLY} ({columns}) SELECT * FROM ({recount}) f ORDER BY 1, 2, 3, 5, 6, 7", params)
     return cursor.rowcount
 

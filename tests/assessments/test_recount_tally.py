@@ -8,7 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from assessments.models import Report, ReportTally
+from assessments.models import Period, Report, ReportTally
+from assessments.services import open_period
+from tests.assessments.conftest import scheduled_period
 from tests.services import need_postgres
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,42 @@ def test_the_recount_rebuilds_the_tally_then_the_check_passes(cast, period):
 def test_an_unknown_period_is_refused_with_a_message(cast, period):
     with pytest.raises(CommandError, match="No period with id 999999"):
         call_command("recount_tally", "--check", "--period", "999999")
+
+
+@pytest.fixture
+def half_opened(cast):
+    """A period whose opening died after its first batch: scheduled still, with reports
+    and no tally rows (the opening counts them when it marks the period open)."""
+    made = scheduled_period(cast)
+
+    def crash(done):
+        raise RuntimeError("the worker died")
+
+    with pytest.raises(RuntimeError):
+        open_period(period=made, batch_size=2, after_batch=crash)
+    made.refresh_from_db()
+    assert made.state == Period.State.SCHEDULED and made.reports.exists()
+    assert not ReportTally.objects.filter(period=made).exists()
+    return made
+
+
+def test_a_period_being_opened_is_left_out_of_the_check_and_the_rebuild(cast, half_opened):
+    """``--check`` during a period's opening: its reports are not counted yet, which is no
+    difference; the check and the rebuild leave it out and say so, for all periods and
+    for that one. Once opened, it is counted and checked. Fails on the previous main,
+    which reported the half-opened period's reports as differing."""
+    left = f"left out: scheduled period(s) {half_opened.pk} "
+    out, err = check()
+    assert left in out and "tally matches the reports" in out and err == ""
+    out, err = check("--period", str(half_opened.pk))
+    assert left in out and "matches" not in out and err == ""
+    for args in ((), ("--period", str(half_opened.pk))):
+        out = io.StringIO()
+        call_command("recount_tally", *args, stdout=out)
+        assert left in out.getvalue()
+        assert not ReportTally.objects.filter(period=half_opened).exists(), args
+    open_period(period=half_opened)
+    assert ReportTally.objects.filter(period=half_opened).exclude(n=0).exists()
+    out, _err = check("--period", str(half_opened.pk))
+    assert "left out" not in out and "tally matches the reports" in out
+    assert "left out" not in check()[0]
