@@ -292,3 +292,15 @@ def test_the_whole_organization_and_a_secretary_see_the_numbers_counted_from_the
         client = client_as(who)
         assert numbers(overview(client, **params)) == from_reports(client, settings, **params), who
     assert selectors.tally_kept()
+
+
+def test_the_recount_and_the_triggers_take_the_same_turn():
+    """``refill`` (``recount_tally``) waits for the reports' writers only if it takes the lock
+    their triggers take (migration 0023's frozen SQL): the same key, written twice."""
+    from assessments import tally
+
+    need_postgres()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_functiondef('assessments_report_lock_tally'::regproc)")
+        (trigger,) = cursor.fetchone()
+    assert tally.TURN.format(province="key.province_id", period="key.period_id") in trigger
