@@ -28,6 +28,7 @@ import requests
 from django.urls import reverse
 
 from assessments.models import Report
+from core.replica import LAG_SQL
 from tests.schedules.test_real_worker import wait_for, worker
 from tests.services import need_postgres
 from tests.trust.processes import RedisServer, browser_for, gunicorn
@@ -75,11 +76,20 @@ def mingze(servers, tmp_path):
 
 def pause(primary, replica):
     """Let the replica replay a fresh transaction, then stop replaying: from now on it
-    serves the rows as they were, and its lag grows from this moment."""
+    serves the rows as they were. Its lag is the age of that transaction, which was
+    committed after the moment returned: the lag at any later moment t is at most
+    t minus that moment, however long the replaying and the pausing took."""
+    ticked_at = time.monotonic()
     query(primary.port, "CREATE TABLE IF NOT EXISTS tick (at timestamptz); INSERT INTO tick VALUES (now())")
     wait_replayed(primary, replica)
     replica.sql("SELECT pg_wal_replay_pause()")
-    return time.monotonic()
+    return ticked_at
+
+
+def lag(replica, name) -> float:
+    """How far behind the replica says it is, as Mingze asks it (core.replica.LAG_SQL)."""
+    (seconds,) = replica.sql(LAG_SQL, name)
+    return float(seconds)
 
 
 def listed(browser, base, period, report) -> bool:
@@ -104,12 +114,14 @@ def test_heavy_reads_go_to_the_replica_and_fall_back_to_the_primary_when_it_lags
     primary, replica = servers
     report = Report.objects.filter(period=period, unit=cast.unit_a).order_by("pk").first()
     leader, secretary = browser_for(cast.leader), browser_for(cast.secretary_a)
-    with gunicorn(**mingze()) as (base, _proc):
+    env = mingze()
+    name = env["DATABASE_URL"].rsplit("/", 1)[1]
+    with gunicorn(**env) as (base, _proc):
         health = requests.get(base + "/healthz/", timeout=60)
         assert health.status_code == 200 and health.json()["replica"] == "ok", health.text
         assert not listed(leader, base, period, report)
 
-        paused_at = pause(primary, replica)
+        ticked_at = pause(primary, replica)
         submit(secretary, base, report)
         submitted_at = time.monotonic()
         # The leader's drill-down list is read on the replica: the submission is not there yet...
@@ -121,12 +133,13 @@ def test_heavy_reads_go_to_the_replica_and_fall_back_to_the_primary_when_it_lags
         assert listed(secretary, base, period, report)
         # for a few seconds; then the replica again.
         time.sleep(max(0, submitted_at + OWN_WRITES + 0.5 - time.monotonic()))
+        assert lag(replica, name) < MAX_LAG - 1, "too slow: the replica is past the limit already"
         assert not listed(secretary, base, period, report)
-        assert time.monotonic() - paused_at < MAX_LAG, "too slow to see the replica's old rows"
 
         # Further behind than the limit, the replica is no longer read: everyone sees the primary.
         wait_for(lambda: listed(leader, base, period, report), "reads to fall back to the primary")
-        assert time.monotonic() - paused_at >= MAX_LAG - 1
+        assert time.monotonic() - ticked_at >= MAX_LAG - 1, "fell back before the replica was past the limit"
+        assert lag(replica, name) > MAX_LAG
         health = requests.get(base + "/healthz/", timeout=10)
         assert health.status_code == 200 and health.json()["replica"].startswith("lagging"), health.text
 
