@@ -5,7 +5,6 @@ beside the nightly lock of a period — none ends in a deadlock, and the tally i
 reports counted afresh after all of them committed."""
 
 import threading
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +17,7 @@ from core.errors import TransitionError
 from oversight import reorganization
 from responsibilities.models import Unit
 from tests.services import need_postgres
-from tests.threads import run_together
+from tests.threads import backend_pid, run_together, wait_until_blocked
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +31,32 @@ def failures(*calls) -> list:
     """The calls run together (each ordering itself by events), each one's exception or None."""
     outcomes = run_together(*calls, barrier=False)
     return [outcome if isinstance(outcome, Exception) else None for outcome in outcomes]
+
+
+class Peer:
+    """The other thread of a test, as the first one sees it: the first holds its locks until
+    the other is seen waiting for them (not a fixed sleep: on a loaded machine the other
+    thread may start late, and the two would not meet at all)."""
+
+    def __init__(self):
+        self.pid, self.ready, self.done = None, threading.Event(), threading.Event()
+
+    def runs(self, call):
+        def run():
+            self.pid = backend_pid()
+            self.ready.set()
+            try:
+                return call()
+            finally:
+                self.done.set()
+
+        return run
+
+    def waits_for_me(self) -> bool:
+        """In the first thread, holding its locks: whether the other waited for one of them
+        (False: it finished without waiting)."""
+        assert self.ready.wait(timeout=60), "the other thread never started"
+        return wait_until_blocked(self.pid, done=self.done.is_set)
 
 
 def assert_tally_is_a_recount():
@@ -61,23 +86,24 @@ def submit(pk):
 
 def test_two_transactions_changing_shared_tally_rows_in_opposite_orders_do_not_deadlock(cast, period):
     (a1, b2), (a2, b1) = two_pairs(period)  # a1 and b2 share one key, a2 and b1 the other
-    first_done = threading.Event()
+    first_done, peer, met = threading.Event(), Peer(), []
 
     def one():
         with transaction.atomic():
             submit(a1)
             first_done.set()
-            time.sleep(0.5)  # the other is now in its transaction
+            met.append(peer.waits_for_me())  # the other is now in its transaction, waiting
             submit(a2)
 
     def other():
-        first_done.wait(timeout=10)
+        first_done.wait(timeout=60)
         with transaction.atomic():
             submit(b1)
             submit(b2)
 
-    errors = failures(one, other)
+    errors = failures(one, peer.runs(other))
     assert errors == [None, None], errors
+    assert met == [True]
     assert Report.objects.filter(pk__in=[a1, a2, b1, b2], state=Report.State.SUBMITTED).count() == 4
     assert_tally_is_a_recount()
 
@@ -85,21 +111,22 @@ def test_two_transactions_changing_shared_tally_rows_in_opposite_orders_do_not_d
 def test_a_unit_moved_while_one_of_its_reports_changes_keeps_every_count(cast, period):
     report = Report.objects.filter(period=period, unit=cast.unit_a, state=Report.State.DRAFT).first()
     target = Unit.objects.exclude(pk=cast.unit_a.pk).exclude(path__startswith=cast.unit_a.path).first()
-    changed = threading.Event()
+    changed, peer, met = threading.Event(), Peer(), []
 
     def change():
         with transaction.atomic():
             submit(report.pk)
             changed.set()
-            time.sleep(0.5)  # the move runs meanwhile
+            met.append(peer.waits_for_me())  # the move runs meanwhile
 
     def move():
-        changed.wait(timeout=10)
+        changed.wait(timeout=60)
         unit = Unit.objects.get(pk=cast.unit_a.pk)
         Unit.objects.move(unit, Unit.objects.get(pk=target.pk), "sorted-child")
 
-    errors = failures(change, move)
+    errors = failures(change, peer.runs(move))
     assert errors == [None, None], errors
+    assert met == [True]
     assert Unit.objects.get(pk=cast.unit_a.pk).path.startswith(Unit.objects.get(pk=target.pk).path)
     assert_tally_is_a_recount()
 
@@ -152,14 +179,14 @@ def test_two_party_group_meetings_hearing_the_same_report_do_not_deadlock(cast, 
     ]
     for pk in heard:
         submit_report(report_id=pk, actor=cast.other_leader, content="已落实")
-    first_moved = threading.Event()
+    first_moved, peer, met = threading.Event(), Peer(), []
     move = meetings.reports.move
 
     def slow_move(*args, **kwargs):
         event = move(*args, **kwargs)
         if threading.current_thread().name == "first" and not first_moved.is_set():
             first_moved.set()
-            time.sleep(0.5)  # the second meeting runs meanwhile
+            met.append(peer.waits_for_me())  # the second meeting runs meanwhile
         return event
 
     monkeypatch.setattr(meetings.reports, "move", slow_move)
@@ -180,11 +207,12 @@ def test_two_party_group_meetings_hearing_the_same_report_do_not_deadlock(cast, 
         record(heard)
 
     def second():
-        first_moved.wait(timeout=10)
+        first_moved.wait(timeout=60)
         record([max(heard)])
 
-    errors = failures(first, second)
+    errors = failures(first, peer.runs(second))
     assert errors[0] is None, errors
+    assert met == [True]
     assert isinstance(errors[1], TransitionError), errors
     assert_tally_is_a_recount()
 
