@@ -43,12 +43,13 @@ def _last_year(admin, year: int) -> None:
         )
     if not round.nominations.exists():
         return
-    services.publicize(
-        round_id=round.pk, actor=admin, starts_on=datetime.date(year, 1, 8), ends_on=datetime.date(year, 1, 14)
-    )
-    services.decide(
-        round_id=round.pk, actor=admin, decided_on=datetime.date(year, 1, 20), document_number=f"机党发〔{year}〕3号"
-    )
+    # Decided on 20 January after a week's 公示; loaded before that day (1–19 January) the
+    # decision is dated today and its 公示 the week before: a decision is never dated in
+    # the future (``services.decide``).
+    decided_on = min(datetime.date(year, 1, 20), timezone.localdate())
+    ends_on = decided_on - datetime.timedelta(days=6)
+    services.publicize(round_id=round.pk, actor=admin, starts_on=ends_on - datetime.timedelta(days=6), ends_on=ends_on)
+    services.decide(round_id=round.pk, actor=admin, decided_on=decided_on, document_number=f"机党发〔{year}〕3号")
 
 
 def _this_year(admin, year: int) -> None:

@@ -37,3 +37,23 @@ def test_demo_shows_conferred_honours_and_a_public_notice(client, settings):
     before = snapshot()
     call_command("load_demo", "--year", "2026")
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("today", ["2027-01-01", "2027-01-19"])
+def test_the_demo_loads_in_the_first_weeks_of_january(settings, today):
+    """Last year's honours are decided on 20 January after a week's 公示: loaded before that
+    day, the decision was dated in the future and refused ("决定日期不能晚于今天"), and
+    `make data` failed from 1 to 19 January. It is dated today at the latest, after its 公示."""
+    import datetime
+
+    import time_machine
+
+    settings.DEBUG = True
+    day = datetime.date.fromisoformat(today)
+    with time_machine.travel(datetime.datetime.fromisoformat(f"{today}T09:00+08:00"), tick=False):
+        call_command("load_checklist", "--year", "2027")
+        call_command("load_demo", "--year", "2027")
+    last = HonourRound.objects.get(year=2026)
+    assert last.state == "decided" and last.decided_on <= day
+    assert last.notice_starts_on <= last.notice_ends_on < last.decided_on
+    assert last.honours.filter(kind="advanced_branch").exists()
