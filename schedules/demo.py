@@ -15,7 +15,8 @@ from assessments.models import Half, Period, Report, UnitPlan
 from assessments.services import open_period
 from core import provinces
 from core.demo import DemoOutcome
-from responsibilities.models import Unit, UnitKind
+from responsibilities.models import Checklist, Unit, UnitKind
+from responsibilities.services import copy_checklist
 
 from .jobs import close_period
 
@@ -35,6 +36,19 @@ PLANS = [
 ]
 
 
+def _last_years_checklist(year: int, this_year: int) -> None:
+    """In the first half of a year the half before is last year's second: `make data`
+    loads this year's checklist only (copied forward from 2020), so the past shown is
+    made on a copy of it, published as a loaded checklist is. Without it the demo had no
+    closed half-year from January to June (no ranking, trend or 31 March report)."""
+    if year == this_year or Checklist.objects.filter(year=year).exists():
+        return
+    if not Checklist.objects.filter(year=this_year).exists():
+        return  # no checklist at all: no past to show
+    copied, _duties, _assignments = copy_checklist(from_year=this_year, to_year=year)
+    Checklist.objects.filter(pk=copied.pk).update(status=Checklist.Status.PUBLISHED)
+
+
 def load_demo_history(today: datetime.date | None = None) -> dict | None:
     """The half-year before the demo period, already reviewed and closed with its scores,
     so that the dashboard's ranking and trend show a past. Written straight into the
@@ -45,6 +59,7 @@ def load_demo_history(today: datetime.date | None = None) -> dict | None:
     if Period.objects.filter(year=year, half=half).exists():
         return None
     with transaction.atomic():
+        _last_years_checklist(year, today.year)
         period = Period.objects.create(year=year, half=half, **Period.default_dates(year, half))
         open_period(period=period)
         if not period.reports.exists():  # no checklist for that year: no past to show

@@ -93,3 +93,24 @@ def test_the_demo_has_a_hearing_meeting_with_a_task_answered(demo, client):
     client.force_login(User.objects.get(username="admin"))
     page = client.get(reverse("assessments:task", args=[task.pk])).content.decode()
     assert "制定支部标准化规范化建设方案" in page and "建设方案.png" in page
+
+
+def test_the_demo_closes_last_years_second_half_when_loaded_in_the_first_half(settings):
+    """`make data` in January to June: this year's checklist only is loaded (copied forward
+    from 2020), and the half before is last year's second. The demo still shows it closed
+    with its scores, its annual duties due on 31 March of this year."""
+    import datetime
+
+    import time_machine
+
+    from scoring.models import UnitScore
+
+    settings.DEBUG = True
+    with time_machine.travel(datetime.datetime(2027, 3, 15, 9, tzinfo=datetime.UTC), tick=False):
+        call_command("load_checklist")
+        call_command("load_demo")
+    closed = Period.objects.get(state=Period.State.CLOSED)
+    assert (closed.year, closed.half) == (2026, 2)
+    assert UnitScore.objects.filter(period=closed).exists()
+    annual = Report.objects.filter(period=closed, assignment__duty__code="D-04")
+    assert annual.exists() and {r.due_on for r in annual} == {datetime.date(2027, 3, 31)}
