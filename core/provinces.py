@@ -502,21 +502,6 @@ def filler(app_label: str, plan: list[tuple[str, tuple[str, ...]]]):
     return forward
 
 
-def filed_filler(app_label: str, model_name: str, filer: str, **filters):
-    """A data migration's forward step noting in ``responsibilities.FiledIn`` the provinces
-    each person filed rows of ``model_name`` in (``filer``: the person's key; ``filters``:
-    which rows are filings): one read of the distinct pairs, then one INSERT per thousand."""
-
-    def forward(apps, schema_editor):
-        rows = apps.get_model(app_label, model_name).objects.filter(**{f"{filer}__isnull": False}, **filters)
-        pairs = rows.order_by().values_list(f"{filer}_id", "province_id").distinct()
-        model = apps.get_model(FILED_IN)
-        filed = [model(person_id=person, province_id=province) for person, province in pairs]
-        model.objects.bulk_create(filed, batch_size=1000, ignore_conflicts=True)
-
-    return forward
-
-
 def add_key(*model_names: str) -> list:
     """A migration's operations adding the (still nullable) province key to the models."""
     from django.db import migrations
