@@ -1,0 +1,112 @@
+"""Two admins move units between the same two provinces in opposite directions at the same
+moment (real PostgreSQL, each move in its own connection): the moves queue, neither is
+refused, and afterwards the tree, every row's province and the report tally are right.
+
+The moves are lined up by a lock, not by timing: a recount of the whole tally
+(``assessments.tally.refill``, which holds the reports in SHARE mode until its commit)
+keeps the first move waiting, the second is started once the first waits, and the recount
+commits once both wait. On a tree where each move locked rows statement by statement, the
+second had by then shifted the first's unit to make room for its own (units are sorted by
+code), while the first held the reports: "deadlock detected"."""
+
+import io
+import threading
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from assessments import tally
+from assessments.models import Report
+from assessments.services import open_period
+from responsibilities.models import PostKind, Unit, UnitKind
+from responsibilities.services import assign_by_subject
+from tests.assessments.conftest import scheduled_period
+from tests.core.test_provinces import wrong_rows
+from tests.factories import PostFactory, UnitFactory, UserFactory
+from tests.services import need_postgres
+from tests.threads import run_together
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+WAIT = 20  # seconds: far longer than any wait here takes; a lock never let go fails instead
+
+
+@pytest.fixture(autouse=True)
+def postgres():
+    need_postgres()
+
+
+@pytest.fixture
+def two_provinces(cast):
+    """The 党组's tree (its 机关党委 and 纪检监察组 below it) and another province's 党组 with
+    two branches, one coded before the 纪检监察组 (HB) and one after (ZZ); reports of an open
+    period in both."""
+    other = UnitFactory(code="SHENG2", name="另一省党组", kind=UnitKind.LEADING_GROUP)
+    PostFactory(unit=other, title="党组书记", held_by=UserFactory(username="s2_shuji"))
+    early = UnitFactory(code="HB", name="另一省甲支部", parent=other)
+    PostFactory(unit=early, title="支部书记", kind=PostKind.SECRETARY, held_by=UserFactory(username="s2_hb"))
+    UnitFactory(code="ZZ", name="另一省乙支部", parent=other)
+    assign_by_subject(checklist=cast.checklist)
+    open_period(period=scheduled_period(cast))
+    assert Report.objects.filter(unit=early).exists() and Report.objects.filter(province=other.pk).exists()
+    return Unit.objects.get(pk=other.pk), Unit.objects.get(pk=early.pk)
+
+
+def others_waiting(cursor) -> int:
+    """How many other connections to this database wait for a lock (read afresh: within a
+    transaction, PostgreSQL keeps the first reading of its activity view)."""
+    cursor.execute("SELECT pg_stat_clear_snapshot()")
+    cursor.execute(
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+    )
+    return cursor.fetchone()[0]
+
+
+def until_waiting(cursor, count: int) -> None:
+    deadline = time.monotonic() + WAIT
+    while others_waiting(cursor) < count:
+        assert time.monotonic() < deadline, f"fewer than {count} moves ever waited"
+        time.sleep(0.02)
+
+
+def move(pk, under):
+    Unit.objects.move(Unit.objects.get(pk=pk), Unit.objects.get(pk=under), "sorted-child")
+
+
+def test_two_moves_between_two_provinces_in_opposite_directions_queue(cast, two_provinces):
+    other, early = two_provinces
+    home = cast.party_group
+    held, first_waits = threading.Event(), threading.Event()
+
+    def recount():
+        with transaction.atomic(), connection.cursor() as cursor:
+            tally.refill(cursor)
+            held.set()
+            until_waiting(cursor, 1)
+            first_waits.set()
+            until_waiting(cursor, 2)
+
+    def there():  # the 纪检监察组 under the other province's 党组, between HB and ZZ
+        assert held.wait(WAIT)
+        move(cast.discipline.pk, other.pk)
+
+    def here():  # HB under the 党组, before the 机关党委 and the 纪检监察组
+        assert first_waits.wait(WAIT)
+        move(early.pk, home.pk)
+
+    outcomes = run_together(recount, there, here, barrier=False, timeout=3 * WAIT)
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+
+    discipline, early, home, other = (Unit.objects.get(pk=u.pk) for u in (cast.discipline, early, home, other))
+    assert discipline.path.startswith(other.path) and discipline.province_id == other.pk
+    assert early.path.startswith(home.path) and early.province_id == home.pk
+    assert [u.code for u in Unit.objects.get_children(home)] == ["HB", "JGDW"]
+    assert [u.code for u in Unit.objects.get_children(other)] == ["JJZ", "ZZ"]
+    assert Unit.find_problems() == ([], [], [], [], [])  # paths, depths and numchild kept
+    assert wrong_rows() == {}
+    out = io.StringIO()
+    call_command("recount_tally", "--check", stdout=out)
+    assert "tally matches the reports" in out.getvalue()
