@@ -76,9 +76,9 @@ def move(pk, under):
     Unit.objects.move(Unit.objects.get(pk=pk), Unit.objects.get(pk=under), "sorted-child")
 
 
-def test_two_moves_between_two_provinces_in_opposite_directions_queue(cast, two_provinces):
-    other, early = two_provinces
-    home = cast.party_group
+def lined_up(first: tuple[int, int], second: tuple[int, int]) -> None:
+    """Move ``first`` (unit, under), then ``second`` while the first waits for a recount of
+    the tally; the recount commits once both wait. Neither move may fail."""
     held, first_waits = threading.Event(), threading.Event()
 
     def recount():
@@ -89,16 +89,32 @@ def test_two_moves_between_two_provinces_in_opposite_directions_queue(cast, two_
             first_waits.set()
             until_waiting(cursor, 2)
 
-    def there():  # the 纪检监察组 under the other province's 党组, between HB and ZZ
+    def one():
         assert held.wait(WAIT)
-        move(cast.discipline.pk, other.pk)
+        move(*first)
 
-    def here():  # HB under the 党组, before the 机关党委 and the 纪检监察组
+    def other():
         assert first_waits.wait(WAIT)
-        move(early.pk, home.pk)
+        move(*second)
 
-    outcomes = run_together(recount, there, here, barrier=False, timeout=3 * WAIT)
+    outcomes = run_together(recount, one, other, barrier=False, timeout=3 * WAIT)
     assert [o for o in outcomes if isinstance(o, Exception)] == []
+
+
+def assert_counted():
+    """Every row in its unit's province, the tally the reports counted afresh."""
+    assert wrong_rows() == {}
+    out = io.StringIO()
+    call_command("recount_tally", "--check", stdout=out)
+    assert "tally matches the reports" in out.getvalue()
+
+
+def test_two_moves_between_two_provinces_in_opposite_directions_queue(cast, two_provinces):
+    other, early = two_provinces
+    home = cast.party_group
+    # The 纪检监察组 under the other province's 党组, between HB and ZZ; and HB under the
+    # 党组, before the 机关党委 and the 纪检监察组.
+    lined_up((cast.discipline.pk, other.pk), (early.pk, home.pk))
 
     discipline, early, home, other = (Unit.objects.get(pk=u.pk) for u in (cast.discipline, early, home, other))
     assert discipline.path.startswith(other.path) and discipline.province_id == other.pk
@@ -106,7 +122,16 @@ def test_two_moves_between_two_provinces_in_opposite_directions_queue(cast, two_
     assert [u.code for u in Unit.objects.get_children(home)] == ["HB", "JGDW"]
     assert [u.code for u in Unit.objects.get_children(other)] == ["JJZ", "ZZ"]
     assert Unit.find_problems() == ([], [], [], [], [])  # paths, depths and numchild kept
-    assert wrong_rows() == {}
-    out = io.StringIO()
-    call_command("recount_tally", "--check", stdout=out)
-    assert "tally matches the reports" in out.getvalue()
+    assert_counted()
+
+
+def test_two_moves_of_one_subtree_at_the_same_moment_keep_the_tree(cast, two_provinces):
+    """Branch A under branch B, and branch B (with A, once the first commits) under the
+    纪检监察组: the second reads the tree the first left, its paths rewritten whole."""
+    lined_up((cast.unit_a.pk, cast.unit_b.pk), (cast.unit_b.pk, cast.discipline.pk))
+
+    unit_a, unit_b, discipline = (Unit.objects.get(pk=u.pk) for u in (cast.unit_a, cast.unit_b, cast.discipline))
+    assert unit_a.path.startswith(unit_b.path) and unit_b.path.startswith(discipline.path)
+    assert (unit_a.depth, unit_b.depth, discipline.numchild, unit_b.numchild) == (4, 3, 1, 1)
+    assert Unit.find_problems() == ([], [], [], [], [])
+    assert_counted()
