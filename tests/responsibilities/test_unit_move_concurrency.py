@@ -121,7 +121,7 @@ def test_two_moves_between_two_provinces_in_opposite_directions_queue(cast, two_
     assert early.path.startswith(home.path) and early.province_id == home.pk
     assert [u.code for u in Unit.objects.get_children(home)] == ["HB", "JGDW"]
     assert [u.code for u in Unit.objects.get_children(other)] == ["JJZ", "ZZ"]
-    assert Unit.find_problems() == ([], [], [], [], [])  # paths, depths and numchild kept
+    assert Unit.objects.find_problems() == ([], [], [], [], [])  # paths, depths and numchild kept
     assert_counted()
 
 
@@ -133,5 +133,5 @@ def test_two_moves_of_one_subtree_at_the_same_moment_keep_the_tree(cast, two_pro
     unit_a, unit_b, discipline = (Unit.objects.get(pk=u.pk) for u in (cast.unit_a, cast.unit_b, cast.discipline))
     assert unit_a.path.startswith(unit_b.path) and unit_b.path.startswith(discipline.path)
     assert (unit_a.depth, unit_b.depth, discipline.numchild, unit_b.numchild) == (4, 3, 1, 1)
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
     assert_counted()
