@@ -16,6 +16,7 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
 from assessments import tally
 from assessments.models import Report
@@ -76,14 +77,19 @@ def move(pk, under):
     Unit.objects.move(Unit.objects.get(pk=pk), Unit.objects.get(pk=under), "sorted-child")
 
 
-def lined_up(first: tuple[int, int], second: tuple[int, int]) -> None:
-    """Move ``first`` (unit, under), then ``second`` while the first waits for a recount of
-    the tally; the recount commits once both wait. Neither move may fail."""
+def recount(cursor) -> None:
+    tally.refill(cursor)  # holds the reports in SHARE mode until its commit
+
+
+def lined_up(first, second, *, holding=recount) -> None:
+    """Call ``first``, then ``second`` once the first waits for a transaction ``holding``
+    a lock (by default a recount of the tally), which commits once both wait. Neither may
+    fail."""
     held, first_waits = threading.Event(), threading.Event()
 
-    def recount():
+    def hold():
         with transaction.atomic(), connection.cursor() as cursor:
-            tally.refill(cursor)
+            holding(cursor)
             held.set()
             until_waiting(cursor, 1)
             first_waits.set()
@@ -91,13 +97,13 @@ def lined_up(first: tuple[int, int], second: tuple[int, int]) -> None:
 
     def one():
         assert held.wait(WAIT)
-        move(*first)
+        first()
 
     def other():
         assert first_waits.wait(WAIT)
-        move(*second)
+        second()
 
-    outcomes = run_together(recount, one, other, barrier=False, timeout=3 * WAIT)
+    outcomes = run_together(hold, one, other, barrier=False, timeout=3 * WAIT)
     assert [o for o in outcomes if isinstance(o, Exception)] == []
 
 
@@ -114,7 +120,7 @@ def test_two_moves_between_two_provinces_in_opposite_directions_queue(cast, two_
     home = cast.party_group
     # The 纪检监察组 under the other province's 党组, between HB and ZZ; and HB under the
     # 党组, before the 机关党委 and the 纪检监察组.
-    lined_up((cast.discipline.pk, other.pk), (early.pk, home.pk))
+    lined_up(lambda: move(cast.discipline.pk, other.pk), lambda: move(early.pk, home.pk))
 
     discipline, early, home, other = (Unit.objects.get(pk=u.pk) for u in (cast.discipline, early, home, other))
     assert discipline.path.startswith(other.path) and discipline.province_id == other.pk
@@ -128,10 +134,46 @@ def test_two_moves_between_two_provinces_in_opposite_directions_queue(cast, two_
 def test_two_moves_of_one_subtree_at_the_same_moment_keep_the_tree(cast, two_provinces):
     """Branch A under branch B, and branch B (with A, once the first commits) under the
     纪检监察组: the second reads the tree the first left, its paths rewritten whole."""
-    lined_up((cast.unit_a.pk, cast.unit_b.pk), (cast.unit_b.pk, cast.discipline.pk))
+    lined_up(lambda: move(cast.unit_a.pk, cast.unit_b.pk), lambda: move(cast.unit_b.pk, cast.discipline.pk))
 
     unit_a, unit_b, discipline = (Unit.objects.get(pk=u.pk) for u in (cast.unit_a, cast.unit_b, cast.discipline))
     assert unit_a.path.startswith(unit_b.path) and unit_b.path.startswith(discipline.path)
     assert (unit_a.depth, unit_b.depth, discipline.numchild, unit_b.numchild) == (4, 3, 1, 1)
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    assert_counted()
+
+
+def test_a_merge_across_provinces_and_a_move_of_the_merged_units_parent_queue(cast, two_provinces):
+    """Branch A merged into a branch of the other province (its drafts go with it) while
+    the 机关党委 above it moves there too. The merge holds both provinces before it locks
+    the two units, so the move waits for the merge's commit. Before, the move took the
+    reports' lock with its first path rewritten (a sibling shifted to make room), then
+    waited for branch A's row, which the merge held while it waited to write the reports:
+    "deadlock detected"."""
+    from oversight import reorganization
+
+    other, _early = two_provinces
+    successor = UnitFactory(code="HC", name="另一省丙支部", parent=other)
+    PostFactory(unit=successor, title="支部书记", kind=PostKind.SECRETARY)
+    drafts = set(Report.objects.filter(unit=cast.unit_a, state=Report.State.DRAFT).values_list("pk", flat=True))
+    assert drafts
+
+    def merge():
+        reorganization.merge(
+            unit=Unit.objects.get(pk=cast.unit_a.pk),
+            into=Unit.objects.get(pk=successor.pk),
+            on=timezone.localdate(),
+            reason="撤并",
+            actor=cast.admin,
+        )
+
+    def duties_held(cursor):  # the merge waits here, branch A's and its successor's rows locked
+        cursor.execute("LOCK TABLE responsibilities_assignment IN SHARE MODE")
+
+    lined_up(merge, lambda: move(cast.committee.pk, other.pk), holding=duties_held)
+
+    assert set(Report.objects.filter(unit=successor).values_list("pk", flat=True)) == drafts
+    assert Unit.objects.get(pk=cast.committee.pk).province_id == other.pk
+    assert not Unit.objects.get(pk=cast.unit_a.pk).active
     assert Unit.objects.find_problems() == ([], [], [], [], [])
     assert_counted()
