@@ -84,25 +84,41 @@ def appraisee_links_open(check):
     def opens(user, targets: list[dict]) -> list[bool]:
         ids = [int(t["pk"]) if str(t.get("pk", "")).isdigit() else None for t in targets]
         rows = Appraisee.objects.select_related("round", "unit").filter(provinces.joined("round"))
-        found = access.find_all(user, rows, ids, also=_outside_provinces(user))
+        found = access.find_all(user, rows, ids, also=outside_provinces(user))
         return [pk in found and can_view_report(user, found[pk]) and check(user, found[pk]) for pk in ids]
 
     return opens
 
 
 def _rated_by(user, round: str = "") -> Q:
-    """The rows of the rounds ``user`` rates in (``round`` names the row's round; the
-    rounds themselves when empty): a rater need hold no post in the round's organization
-    (the admin names whom they like), so these may lie outside the provinces of their
-    posts (``access.find``'s second lookup). A subquery standing alone, read by person."""
-    return Q(**{f"{round}__in" if round else "pk__in": Rater.objects.filter(person=user.pk).values("round")})
+    """The rows of the rounds ``user`` rates in (``round`` names the row's round): a rater
+    need hold no post in the round's organization (the admin names whom they like), so
+    these may lie outside the provinces of their posts (``access.find``'s second lookup). A
+    subquery standing alone, read by person."""
+    return Q(**{f"{round}__in": Rater.objects.filter(person=user.pk).values("round")})
+
+
+def _rounds_rated_by(user):
+    """``access.find``'s ``also`` for a round: the rounds ``user`` rates in, with their
+    provinces (a rater row lies in its round's), read from their rater rows only when the
+    second lookup is asked (one query, then): the round is then read by id within those
+    provinces (docs/scale.md 5), on Citus their shards only. None: they rate in none."""
+
+    def grant() -> Q | None:
+        rated = list(Rater.objects.filter(person=user.pk).order_by().values_list("round_id", "province_id"))
+        if not rated:
+            return None
+        return Q(pk__in=sorted({r for r, _p in rated}), province__in=sorted({p for _r, p in rated}))
+
+    return grant
 
 
 def get_round_for(user, pk) -> AppraisalRound:
     """A round that ``user`` may know of (admins, leaders, supervisors; its raters), else
     404. Looked up within the provinces they read in (every root for those who see all
-    rounds: docs/scale.md 5), a round they rate in outside those second."""
-    also = None if sees_all_rounds(user) else _rated_by(user)
+    rounds: docs/scale.md 5), a round they rate in outside those second, within the
+    provinces of the rounds they rate in."""
+    also = None if sees_all_rounds(user) else _rounds_rated_by(user)
     round = access.find_or_404(user, AppraisalRound.objects.all(), pk, also=also)
     if not (sees_all_rounds(user) or is_rater(user, round)):
         raise Http404
@@ -117,19 +133,23 @@ APPRAISEE_ACTIONS = {
 }
 
 
-def _outside_provinces(user, field: str = "") -> Q:
-    """The appraised secretaries (``field`` prefixes the row's appraisee) ``user`` may read
-    though they lie outside the provinces of their posts — an appraisee lives in its
-    round's province, not its unit's (docs/scale.md 5, item 3): their own appraisal (the
-    branch since moved to another tree), those of a round they rate in, those of a unit
-    their posts cover now (a branch moved into their tree). ``access.find``'s second
-    lookup; ``can_view_report`` still decides."""
+def outside_provinces(user, field: str = "") -> Q:
+    """The appraised secretaries (``field`` prefixes the row's appraisee: a 述职 file's, a
+    finding's) ``user`` may read though they lie outside the provinces of their posts —
+    an appraisee lives in its round's province, not its unit's (docs/scale.md 5, item 3):
+    their own appraisal (the branch since moved to another tree), those of a round they
+    rate in, those of a unit their posts cover now (a branch moved into their tree).
+    ``access.find``'s second lookup; ``can_view_report`` still decides. The rows it grants
+    may lie in any organization's province and nothing they are granted through names it
+    (a round's organization is where the branch was when drawn), so it names every root
+    (``access.every_root``): asked on every shard, only when not found within theirs."""
     own = Q(**{f"{field}person": user.pk})
-    return own | _rated_by(user, f"{field}round") | access.unit_q(user, f"{field}unit")
+    granted = own | _rated_by(user, f"{field}round") | access.unit_q(user, f"{field}unit")
+    return granted & access.every_root()
 
 
 def _find_appraisee(user, qs, pk, field: str = ""):
-    return access.find_or_404(user, qs, pk, also=_outside_provinces(user, field))
+    return access.find_or_404(user, qs, pk, also=outside_provinces(user, field))
 
 
 def get_appraisee_for(user, pk, *, action: str = "view_report") -> Appraisee:

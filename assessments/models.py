@@ -124,6 +124,9 @@ class Report(ProvinceKeyed):
     """What a unit did on one assignment in one period (落实情况报告 / 纪实)."""
 
     filer = "responsible"  # the submitter (``filed_by_q``)
+    # A move in the tree locks the reports before its first path changes (the lock 0023's
+    # trigger on the units takes after it), so that moves take their locks in one order.
+    locked_while_moving = True
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")

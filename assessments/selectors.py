@@ -17,12 +17,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import provinces
-from core.selectors import counted_paginator, filter_given
+from core.selectors import counted_paginator, given
 from responsibilities import access
 from responsibilities.models import Unit, UnitKind
 
 from . import permissions
-from .models import Half, Period, Report, ReportTally
+from .models import Half, Period, Report, ReportTally, warning_q
 
 State = Report.State
 
@@ -112,8 +112,44 @@ def review_queue(
     """Reports ``user`` may review, oldest submission first (first in, first reviewed);
     never one of a closed period, whatever the state asked for."""
     qs = not_closed(permissions.reviewable_by(user, Report.objects.all()))
-    qs = filter_given(qs, state=state, unit=unit, category=category, period=period)
+    qs = qs.filter(listed_q(state=state, unit=unit, category=category, period=period))
     return qs.select_related(*QUEUE_RELATED).order_by(*QUEUE_ORDER)
+
+
+# The filters a list of reports may ask — the review queue's, the dashboard's drill-down's —
+# each a Q on the report's own columns; ``listed``: the period listed (a warning is a rule
+# on the state and the due date against it). The report tally's rows carry the same
+# columns for those of ``TALLIED`` (province, period, category, state, due date), so the
+# same Q counts them there (``counted_from_tally``); a list asking another is counted from
+# its rows. A new filter is written here once, for both ways of counting.
+LIST_FILTERS = {
+    "period": lambda period, listed: Q(period=period),
+    "state": lambda state, listed: Q(state=state),
+    "category": lambda category, listed: Q(category=category),
+    "warning": lambda level, listed: warning_q(listed, level),
+    "unit": lambda unit, listed: Q(unit=unit),  # one unit's own reports
+    "late": lambda late, listed: Q(late=True),  # submitted after their due date
+}
+TALLIED = frozenset({"period", "state", "category", "warning"})
+
+
+def listed_q(*, listed: Period | None = None, **asked) -> Q:
+    """The reports — or the report tally's rows — that the filters ``asked`` (``LIST_FILTERS``
+    by name) keep, each one given (``core.selectors.given``); ``listed``: the period whose
+    warnings are asked for."""
+    q = Q()
+    for name, value in given(**asked).items():
+        q &= LIST_FILTERS[name](value, listed)
+    return q
+
+
+def counted_from_tally(**asked) -> bool:
+    """Whether the number of a list of reports filtered by ``asked`` is read from the report
+    tally: where it is kept (``tally_kept``) and carries every filter given (``TALLIED``).
+    Otherwise — SQLite, ``MINGZE_REPORT_TALLY`` off, a filter such as "submitted late" —
+    the list's rows are counted. Whose reports the list holds is the caller's to ask of
+    ``responsibilities.access`` (``reviewable_less``, ``sees_whole``)."""
+    return set(given(**asked)) <= TALLIED and tally_kept()
 
 
 def waiting_for_review(user) -> QuerySet:
@@ -148,17 +184,17 @@ def review_queue_count(
     counted row by row from their units, posts and submitter (each part off its own index,
     a report kept by two parts counted once): ONE query. None where the rows are counted
     (``review_queue_page``): a leader's, a 党组书记's or one unit's reports, a few units'
-    worth; SQLite and ``MINGZE_REPORT_TALLY`` off."""
-    if unit is not None or not tally_kept():
+    worth; SQLite and ``MINGZE_REPORT_TALLY`` off (``counted_from_tally``)."""
+    asked = {"state": state, "unit": unit, "category": category, "period": period}
+    if not counted_from_tally(**asked):
         return None
     less = access.reviewable_less(user)
     if less is None:
         return None
     named, left_out = less
-    asked = {"state": state, "category": category, "period": period}
-    tallied = filter_given(not_closed(ReportTally.objects.filter(province__in=named, above="")), **asked)
+    tallied = not_closed(ReportTally.objects.filter(province__in=named, above="")).filter(listed_q(**asked))
     total = tallied.order_by().values(one=Value(1)).annotate(n=Coalesce(Sum("n"), 0)).values("n")
-    reports = filter_given(not_closed(Report.objects.filter(province__in=named)), **asked).order_by()
+    reports = not_closed(Report.objects.filter(province__in=named)).filter(listed_q(**asked)).order_by()
     parts = [reports.filter(part).values("pk") for part in left_out]
     total_sql, total_params = total.query.sql_with_params()
     less_sql, less_params = parts[0].union(*parts[1:]).query.sql_with_params()
@@ -186,7 +222,7 @@ def tallied_count(where: Q, *, under: Unit | None = None) -> int:
     period, category, state, due date (``warning_q``'s) — in ``under``'s subtree (None:
     every root's, the whole organization), read from the tally's rows of that subtree in
     one query: a few hundred rows where the reports are hundreds of thousands
-    (docs/scale.md 4). The caller asks only where ``tally_kept``."""
+    (docs/scale.md 4). The caller asks only where ``counted_from_tally``."""
     rows = ReportTally.objects.filter(where, Q(above="") if under is None else Q(prefix=under.path))
     return rows.aggregate(n=Coalesce(Sum("n"), 0))["n"]
 

@@ -6,7 +6,9 @@ treebeard writes in SQL, takes its reports' counts from the old ancestors' rows 
 ones), each in the writing statement's transaction, so the tally is never older than the
 reports. Made by assessments migration 0022, which fills it from the rows already there;
 migration 0023 makes the writers of one province's period take their turn (no deadlock
-on its rows) and a move in the tree wait for the reports' writers (no count lost). The
+on its rows) and a move in the tree wait for the reports' writers (no count lost);
+migration 0025 writes that turn once, as the SQL function ``assessments_tally_turn``
+(``TURN``), which the triggers and ``refill`` call alike. The
 triggers' SQL is each migration's own, frozen; this module counts the tally afresh
 (``recount_tally``, an operator's check after a restore or a manual fix).
 
@@ -40,9 +42,9 @@ CROSS JOIN LATERAL generate_series(1, LENGTH(u.path) / {STEP}) k
 GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
 
-# A writer's turn on one province's period (assessments migration 0023, whose triggers
-# take the same lock, by the same key, before they write a tally row).
-TURN = "pg_advisory_xact_lock(hashtextextended('assessments_reporttally ' || {province} || ' ' || {period}, 0))"
+# A writer's turn on one province's period: the SQL function the triggers call before they
+# write a tally row (assessments migration 0025, which holds its key, written once).
+TURN = "assessments_tally_turn({province}, {period})"
 
 # The keys where the tally and a recount differ, with both numbers (zero rows of the
 # tally, left by the triggers when a count went back to 0, are no difference).

@@ -13,3 +13,19 @@ class EvidenceError(ValueError):
 
 class PeriodClosedError(TransitionError):
     """The step touches a closed period, which is frozen until an admin reopens it."""
+
+
+# What PostgreSQL answers when it refuses a transaction because of another one at the same
+# moment: a serialization failure, a deadlock (one of the two is refused), a lock not
+# granted within ``lock_timeout``. The refused transaction wrote nothing; tried again, it
+# may well pass.
+REFUSED_BY_ANOTHER = frozenset({"40001", "40P01", "55P03"})
+
+
+def refused_by_another(error: BaseException) -> bool:
+    """Whether a database error (Django's, raised from the driver's) is PostgreSQL refusing
+    the transaction for another one at the same moment: a page tells the person to try
+    again instead of failing with a 500."""
+    cause = error.__cause__
+    code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+    return code in REFUSED_BY_ANOTHER

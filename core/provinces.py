@@ -38,7 +38,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
@@ -334,6 +334,11 @@ class ProvinceKeyed(models.Model):
     # Rows whose province is where they were written, for good: the audit chain's links and
     # heads (a chain is history; ``audit.models``). ``refill`` leaves them as they are.
     province_fixed: bool = False
+    # A table a move in the tree locks against its writers (``SHARE ROW EXCLUSIVE``) before
+    # any path changes (``hold_for_move``): one whose triggers take that lock on a move
+    # anyway (the reports: assessments migration 0023), taken first so that the lock
+    # order is the same for every move.
+    locked_while_moving: bool = False
 
     class Meta:
         abstract = True
@@ -483,6 +488,46 @@ def refill(path: str, was: int) -> None:
             note_filed(rows.values_list(model.filer, "province").distinct().order_by())
 
 
+def hold(unit_ids: Iterable[int]) -> dict[int, int]:
+    """Take the provinces of ``unit_ids`` for a change that carries rows from one province
+    to another (a unit moved in the tree, a merge): a row lock on each province's root,
+    ``FOR NO KEY UPDATE`` (rows still name the roots by key meanwhile), taken in id order,
+    until the caller's transaction ends. Two such changes between the same provinces, in
+    opposite directions, queue on the first root instead of each holding what the other
+    needs next ("deadlock detected"), and two moves in one province never work on the
+    same subtree at once. A province read before its lock may have changed by the time the
+    lock is held (a move committed meanwhile): the provinces are read again, and a new
+    one is held too. Within a transaction (the caller's ``atomic``); SQLite, which writes
+    one transaction at a time, takes no lock. unit id → its province, read under the locks."""
+    Unit = _unit_model()
+    units = Unit._base_manager.db_manager(router.db_for_write(Unit))
+    ids, held = sorted(set(unit_ids)), set()
+    while True:
+        found = dict(units.filter(pk__in=ids).values_list("pk", "province_id"))
+        wanted = sorted(set(found.values()) - held)
+        if not wanted:
+            return found
+        list(units.select_for_update(no_key=True).filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
+        held.update(wanted)
+
+
+def hold_for_move(unit_ids: Iterable[int]) -> dict[int, int]:
+    """``hold`` the provinces of a move in the tree (the unit moved and where it goes), then
+    lock the tables ``locked_while_moving`` against their writers, before any unit's path
+    changes: the order every move takes its locks in (roots by id, those tables, the units
+    it rewrites, the tally's turns), so that no two moves, nor a move and a writer of
+    reports that names a moving unit by key, wait for each other both ways."""
+    found = hold(unit_ids)
+    connection = connections[router.db_for_write(_unit_model())]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in keyed_models():
+                if model.locked_while_moving:
+                    table = connection.ops.quote_name(model._meta.db_table)
+                    cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    return found
+
+
 def _under(model, units, prefix: str = "") -> Q:
     """Rows of ``model`` (along ``prefix``) hanging off one of ``units`` (a subquery)."""
     under = Q()
@@ -498,21 +543,6 @@ def filler(app_label: str, plan: list[tuple[str, tuple[str, ...]]]):
     def forward(apps, schema_editor):
         for name, sources in plan:
             fill(apps.get_model(app_label, name), sources)
-
-    return forward
-
-
-def filed_filler(app_label: str, model_name: str, filer: str, **filters):
-    """A data migration's forward step noting in ``responsibilities.FiledIn`` the provinces
-    each person filed rows of ``model_name`` in (``filer``: the person's key; ``filters``:
-    which rows are filings): one read of the distinct pairs, then one INSERT per thousand."""
-
-    def forward(apps, schema_editor):
-        rows = apps.get_model(app_label, model_name).objects.filter(**{f"{filer}__isnull": False}, **filters)
-        pairs = rows.order_by().values_list(f"{filer}_id", "province_id").distinct()
-        model = apps.get_model(FILED_IN)
-        filed = [model(person_id=person, province_id=province) for person, province in pairs]
-        model.objects.bulk_create(filed, batch_size=1000, ignore_conflicts=True)
 
     return forward
 

@@ -6,11 +6,16 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
 
+def given(**lookups) -> dict:
+    """The lookups that were given: a value of None or "" (a filter left empty in the URL)
+    is no filter at all."""
+    return {lookup: value for lookup, value in lookups.items() if value is not None and value != ""}
+
+
 def filter_given(queryset: QuerySet, **lookups) -> QuerySet:
-    """``queryset`` filtered by each lookup that was given: a value of None or "" (a filter
-    left empty in the URL) is no filter at all."""
-    given = {lookup: value for lookup, value in lookups.items() if value is not None and value != ""}
-    return queryset.filter(**given) if given else queryset
+    """``queryset`` filtered by each lookup that was given (``given``)."""
+    asked = given(**lookups)
+    return queryset.filter(**asked) if asked else queryset
 
 
 def counted_paginator(object_list, per_page: int, *, count: int) -> Paginator:

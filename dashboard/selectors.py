@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from assessments.models import Period, Report, ReportTally, Warning, warning_level, warning_q
-from assessments.selectors import tallied_count, tally_kept
+from assessments.selectors import counted_from_tally, listed_q, tallied_count, tally_kept
 from core import pagecache
 from core.provinces import joined
 from responsibilities import access
@@ -544,28 +544,39 @@ def categories() -> list[Category]:
     return list(Category.objects.order_by("order", "code"))
 
 
+# The drill-down list's filters on the reports of its period (``views.reports``), besides
+# its scope (the unit, "this unit only"): ``assessments.selectors.LIST_FILTERS``.
+LISTED = ("category", "state", "warning", "late")
+
+
+def listed_filters(filters: dict) -> dict:
+    """The filters of the drill-down list asked for in ``filters`` (its form's data; a box
+    left unticked, "submitted late", is no filter)."""
+    return {name: filters.get(name) or None for name in LISTED}
+
+
+def listed_where(period: Period, filters: dict) -> Q:
+    """The reports (or tally rows) of ``period`` the drill-down list's filters keep, its
+    scope aside: the same Q whether its rows or the tally are counted."""
+    return Q(period=period) & listed_q(listed=period, **listed_filters(filters))
+
+
 def listed_count(user, scope: Scope, period: Period, filters: dict) -> int | None:
     """The number of reports the drill-down list shows (``views.reports``: the reports of
     ``period`` ``user`` sees within ``scope``, of the category, state and warning asked
     for) read from the report tally, where it answers the same question: ``user`` sees the
     scope whole (``access.sees_whole``: their view of the reports is the subtree's every
-    report) and nothing is asked that the tally does not carry (``late``). At 50,000 units
-    the whole organization's red reports were 240 ms to count (docs/scale.md 4); from the
-    tally, its roots' rows. None: count the rows — also for a root's own reports alone
-    (``exact``), one unit's, which its index finds faster than the tally's rows of all its
-    children (70 ms under the root of 50,000 units)."""
-    if filters.get("late") or filters.get("exact") or not tally_kept():
+    report) and nothing is asked that the tally does not carry (``late``:
+    ``counted_from_tally``). At 50,000 units the whole organization's red reports were
+    240 ms to count (docs/scale.md 4); from the tally, its roots' rows. None: count the
+    rows — also for a root's own reports alone (``exact``), one unit's, which its index
+    finds faster than the tally's rows of all its children (70 ms under the root of 50,000
+    units)."""
+    if filters.get("exact") or not counted_from_tally(period=period, **listed_filters(filters)):
         return None
     if not access.sees_whole(user, scope.root, Report):
         return None
-    where = scope.province_q() & Q(period=period)
-    if filters.get("category"):
-        where &= Q(category=filters["category"])
-    if filters.get("state"):
-        where &= Q(state=filters["state"])
-    if filters.get("warning"):
-        where &= warning_filter(period, filters["warning"])
-    return tallied_count(where, under=scope.root)
+    return tallied_count(scope.province_q() & listed_where(period, filters), under=scope.root)
 
 
 # ---------------------------------------------------------------------------------------

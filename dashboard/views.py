@@ -142,17 +142,9 @@ def reports(request):
     tallied = None
     if period is not None:
         tallied = selectors.listed_count(request.user, scope, period, data)
-        qs = reports_visible_to(request.user, Report.objects.filter(period=period)).filter(
-            scope.q(exact=bool(data.get("exact")))
+        qs = reports_visible_to(request.user, Report.objects.all()).filter(
+            scope.q(exact=bool(data.get("exact"))), selectors.listed_where(period, data)
         )
-        if data.get("category"):
-            qs = qs.filter(category=data["category"])
-        if data.get("state"):
-            qs = qs.filter(state=data["state"])
-        if data.get("warning"):
-            qs = qs.filter(selectors.warning_filter(period, data["warning"]))
-        if data.get("late"):
-            qs = qs.filter(late=True)
     counted = qs
     qs = qs.filter(provinces.joined("assignment"))  # within its province (docs/scale.md 5)
     qs = qs.select_related("unit", "category", "assignment__duty", "responsible").order_by(

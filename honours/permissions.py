@@ -29,7 +29,8 @@ def can_read_notices(user) -> bool:
 
 
 # A 公示 is read by every post holder, of any organization (it is sent to them all):
-# one of another organization lies outside the provinces of their posts.
+# one of another organization lies outside the provinces of their posts, in any province
+# (nothing the reader holds names it): asked second on every root (``access.every_root``).
 PUBLIC = Q(state__in=[HonourRound.State.PUBLICITY, HonourRound.State.DECIDED])
 
 
@@ -41,7 +42,7 @@ def _find(user, pk, *, also: Q | None = None) -> HonourRound:
 
 def round_for_notice(user, pk) -> HonourRound:
     require(can_read_notices(user))
-    round = _find(user, pk, also=PUBLIC)
+    round = _find(user, pk, also=PUBLIC & access.every_root())
     if not (round.is_public or can_manage(user)):
         raise Http404
     return round

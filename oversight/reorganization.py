@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from assessments.models import Period, Report, ReportEvent
 from assessments.services import reports as report_steps
+from core import provinces
 from core.errors import TransitionError
 from responsibilities import access
 from responsibilities.models import Assignment, Liaison, Post, Succession, Unit
@@ -161,6 +162,7 @@ def merge(*, unit: Unit, into: Unit, on: datetime.date, reason: str, actor) -> t
     """Merge ``unit`` into ``into`` from ``on``: the open items move, ``unit`` closes."""
     if not may_reorganize(actor):
         raise TransitionError(_("Only an administrator merges or splits units."))
+    provinces.hold([unit.pk, into.pk])  # before the units' rows: the order a move takes its locks in
     unit, into = _locked(unit), _locked(into)
     _refuse_unless_open(unit, [into])
     moved = _move_open_items(unit, into, on=on, reason=reason, actor=actor)
@@ -197,6 +199,7 @@ def split(*, unit: Unit, parts: list[Part], on: datetime.date, reason: str, acto
     codes = [p.code for p in parts]
     if len(set(codes)) != len(codes) or Unit.objects.filter(code__in=codes).exists():
         raise TransitionError(_("Each new unit needs a code no other unit has."))
+    provinces.hold([unit.pk])  # before the unit's row: the order a move takes its locks in
     unit = _locked(unit)
     _refuse_unless_open(unit, [])
     parent = Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None

@@ -53,6 +53,7 @@ applied in the one place named here, so that no page needs to change:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -93,6 +94,9 @@ class HeldPost:
     current: bool = True  # the post and its unit are active (False: kept for the liaison rule)
     title: str = ""  # the post's title (我的党建联系点 names it beside each unit)
     post_active: bool = True  # the post itself is active (its unit may not be)
+    # The provinces in which the person filed (``FiledIn``; the same on every row): where
+    # their own filings are read (``visible``, ``find``'s second lookup), no query more.
+    filed_provinces: tuple[int, ...] = ()
 
 
 def sees_everything(user) -> bool:
@@ -121,21 +125,17 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
     # subquery that names no outer row (PostgreSQL runs it once; on Citus it is planned
     # apart, on the shards holding the liaisons). A liaison lives in its unit's province
     # and its post may lie in another (core.province_keys.CROSSING): it is looked up by
-    # the post's id, never joined to the post row by row.
-    liaisons = (
-        Liaison.objects.filter(post__in=theirs(), ended__isnull=True)
-        .order_by()
-        .values("ended")
-        .annotate(ids=provinces.IdList(Concat(*_joined_ids("post_id", "province_id"))))
-        .values("ids")
-    )
-    disciplines = (
-        Unit.objects.filter(kind=UnitKind.DISCIPLINE_GROUP)
-        .order_by()
-        .values("kind")
-        .annotate(ids=provinces.IdList("province"))
-        .values("ids")
-    )
+    # the post's id, never joined to the post row by row. No province is named, on
+    # purpose: the liaison lies in its unit's, which is what this read finds out
+    # (``post_province`` is the post's, not the liaison's shard): a multi-shard read of a
+    # small table, once a request (docs/scale.md 5, item 8).
+    liaisons = Liaison.objects.filter(post__in=theirs(), ended__isnull=True)
+    liaisons = _as_one_text(liaisons, "ended", Concat(*_joined_ids("post_id", "province_id")))
+    # The provinces they filed in (a report submitted, a notice issued: ``FiledIn``, a table
+    # of the coordinator on Citus, as the people are), read once in the same query: where
+    # ``visible`` and ``find`` read the rows they filed (docs/scale.md 5).
+    filed = _as_one_text(FiledIn.objects.filter(person=user.pk), "person", "province")
+    disciplines = _as_one_text(Unit.objects.filter(kind=UnitKind.DISCIPLINE_GROUP), "kind", "province")
     rows = (
         Post.objects.filter(pk__in=theirs())
         # Read in the same query: the liaison rows of their posts (我的党建联系点: the units
@@ -148,6 +148,7 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
                 When(kind=PostKind.SECRETARY, unit__kind=UnitKind.LEADING_GROUP, then=Subquery(disciplines)),
                 default=Value(None),
             ),
+            filed_in=Subquery(filed),
         )
         .values_list(
             "pk",
@@ -163,11 +164,13 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
             "active",
             "unit__active",
             "title",
+            "filed_in",
         )
         .order_by("unit__path", "pk")
     )
     rows = list(rows)
     overseen = _liaison_provinces(rows[0][7] if rows else None)  # the same text on every row
+    filed_in = provinces.ids(rows[0][13] if rows else None)  # the same on every row too
     return tuple(
         HeldPost(
             post_id=p,
@@ -184,9 +187,17 @@ def _held_posts(user) -> tuple[HeldPost, ...]:
             current=active and unit_active,
             title=title,
             post_active=active,
+            filed_provinces=filed_in,
         )
-        for p, u, path, n, h, k, uk, _li, pr, di, active, unit_active, title in rows
+        for p, u, path, n, h, k, uk, _li, pr, di, active, unit_active, title, _fi in rows
     )
+
+
+def _as_one_text(rows: QuerySet, same: str, column) -> QuerySet:
+    """``rows``' distinct ``column`` as one text (``provinces.IdList``), a subquery of one
+    row to read inside another query: ``same`` is a column equal on every row (the
+    group of one)."""
+    return rows.order_by().values(same).annotate(ids=provinces.IdList(column)).values("ids")
 
 
 def _liaison_provinces(text: str | None) -> dict[int, tuple[int, ...]]:
@@ -304,9 +315,13 @@ class Access:
     @cached_property
     def filed_province_ids(self) -> tuple[int, ...]:
         """The provinces in which they submitted a report or issued a notice (``FiledIn``):
-        where ``find`` asks second for a row they filed. One small query, only then."""
-        rows = FiledIn.objects.filter(person=self.user.pk).values_list("province_id", flat=True)
-        return tuple(sorted(rows)) if self.signed_in else ()
+        where ``visible`` and ``find`` read a row they filed. Read with their posts; for one
+        who holds none, one small query, only when asked."""
+        if not self.signed_in:
+            return ()
+        if self._posts:
+            return self._posts[0].filed_provinces
+        return tuple(sorted(FiledIn.objects.filter(person=self.user.pk).values_list("province_id", flat=True)))
 
     @cached_property
     def top_paths(self) -> tuple[str, ...]:
@@ -482,7 +497,7 @@ def visible(user, qs: QuerySet, field: str = "unit", *, also: Q | None = None) -
             scope &= Q(province__in=access.province_ids)
         if also is not None:
             scope |= also
-        filed = _filer_grant(access, qs.model)
+        filed = _filed_within(access, qs.model)
         if filed is not None:
             scope |= filed
     qs = qs.filter(scope).filter(_restrictions(access, qs.model))
@@ -507,7 +522,15 @@ def _joined_on_the_way(model, field: str) -> Q:
     return provinces.joined(*paths)
 
 
-def find(user, qs: QuerySet, pk, *, also: Q | None = None):
+# ``find``'s ``also``: a Q naming the rows a post holder may read outside their posts'
+# provinces *and the provinces they lie in* (``province__in``: read from what grants them,
+# or ``every_root``), so that the second lookup is read on those shards only; or a callable
+# making that Q (None: nothing to ask), called only when the second lookup is asked — a
+# grant whose provinces take a query (the rounds one rates in) costs it only then.
+Also = Q | Callable[[], Q | None] | None
+
+
+def find(user, qs: QuerySet, pk, *, also: Also = None):
     """The row ``pk`` of ``qs`` (a province-keyed table) looked up by id within the provinces
     in which ``user`` may read (``Access.read_province_q``): on Citus those shards only.
     ``DoesNotExist`` when it is not there — exactly as for a row they may not see, which the
@@ -519,7 +542,7 @@ def find(user, qs: QuerySet, pk, *, also: Q | None = None):
     return found[pk]
 
 
-def find_all(user, qs: QuerySet, pks, *, also: Q | None = None) -> dict:
+def find_all(user, qs: QuerySet, pks, *, also: Also = None) -> dict:
     """``find`` for many ids at once (a page's links): id → row, for those found. Within
     the provinces in which ``user`` may read first. The ids not found there, for a post
     holder, second (one query more, only then): a row they filed (``_filer_grant``: an
@@ -527,8 +550,8 @@ def find_all(user, qs: QuerySet, pks, *, also: Q | None = None) -> dict:
     in a province where they hold no post now, asked within the provinces they filed in
     (``Access.filed_province_ids``); ``also`` names the other rows a post holder may read
     outside their posts' provinces (a round they rate in, whatever posts they hold; a 公示
-    of another organization), asked by id in that second lookup. Those who see everything
-    read in every province: no second lookup."""
+    of another organization) with the provinces they lie in, asked by id in that second
+    lookup. Those who see everything read in every province: no second lookup."""
     access = access_for(user)
     wanted = sorted({pk for pk in pks if pk is not None})
     found = {}
@@ -541,28 +564,42 @@ def find_all(user, qs: QuerySet, pks, *, also: Q | None = None) -> dict:
     return found
 
 
-def _second_lookup(access: Access, model, also: Q | None) -> Q | None:
+def _second_lookup(access: Access, model, also: Also) -> Q | None:
     """What ``find`` asks second, by id, outside the reader's provinces: their own filings
-    (``_filer_grant``) within the provinces they filed in, and ``also``, either or both;
-    None when there is nothing to ask."""
+    (``_filed_within``) within the provinces they filed in, and ``also`` (made now when it
+    is a callable), either or both; None when there is nothing to ask."""
     if not access.signed_in:
         return None
-    filed = _filer_grant(access, model)
-    if filed is not None and issubclass(model, provinces.ProvinceKeyed):
-        within = access.filed_province_ids
-        filed = filed & Q(province__in=within) if within else None
+    filed = _filed_within(access, model)
+    if callable(also):
+        also = also()
     if filed is None or also is None:
         return filed if also is None else also
     return filed | also
 
 
-# ``find``'s ``also`` for a lookup whose answer is a refusal whatever the row (a 403 or a
-# 404, never a page: a finding a rectification is raised from, for one who may raise none).
-# The row is asked second, by id alone, only when it is not within their provinces.
-REFUSED_WHATEVER_THE_ROW = Q(pk__isnull=False)
+def _filed_within(access: Access, model) -> Q | None:
+    """``_filer_grant`` within the provinces the person filed in (``FiledIn``, read with
+    their posts), so that the rows they filed are read on those shards only (docs/scale.md
+    5): an outgoing holder's own reports, a notice one issued. None when they filed
+    nothing — a row is filed in its province, noted there (``core.provinces.note_filed``)."""
+    filed = _filer_grant(access, model)
+    if filed is None or not issubclass(model, provinces.ProvinceKeyed):
+        return filed
+    within = access.filed_province_ids
+    return filed & Q(province__in=within) if within else None
 
 
-def find_or_404(user, qs: QuerySet, pk, *, also: Q | None = None):
+def every_root(field: str = "") -> Q:
+    """A Q naming every province of the installation (``field`` prefixes the row's
+    ``province``): the roots as a subquery of the unit table, a reference table on Citus,
+    no query more. For ``find``'s ``also`` when the rows it grants may lie in any province
+    and nothing it grants through names theirs (a 公示 of another organization): read on
+    every shard, as for those who see everything, and only when asked second."""
+    return Q(**{f"{field}province__in": children_of(None).values("province_id")})
+
+
+def find_or_404(user, qs: QuerySet, pk, *, also: Also = None):
     """``find`` of the row ``pk`` taken from a URL or a form: 404 when ``pk`` is no id or
     the row is not found — the same answer as for a row ``user`` may not know of."""
     try:

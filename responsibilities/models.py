@@ -64,9 +64,11 @@ class UnitManager(MP_NodeManager):
 
     def move(self, node, target, pos=None):
         """Move in the tree (treebeard rewrites the paths in SQL): the units that moved
-        and every row hanging off them take the province of their new root."""
-        was = Unit.objects.filter(pk=node.pk).values_list("province_id", flat=True).get()
+        and every row hanging off them take the province of their new root. The provinces
+        it leaves and enters are held first (``provinces.hold_for_move``): moves touching
+        them wait for its commit, and treebeard reads the tree afresh under the locks."""
         with transaction.atomic():
+            was = provinces.hold_for_move([node.pk, target.pk])[node.pk]
             result = super().move(node, target, pos)
             moved = Unit.objects.get(pk=node.pk)
             provinces.refill(moved.path, was)

@@ -15,7 +15,7 @@ from accounts import roles
 from accounts.models import SecurityEvent
 from accounts.security import record
 from appraisals.models import Finding
-from appraisals.permissions import get_appraisee_for
+from appraisals.permissions import get_appraisee_for, outside_provinces
 from assessments.permissions import get_report_for
 from core import provinces
 from core.attachments import attachment_response
@@ -125,10 +125,12 @@ def _finding(user, pk) -> Finding:
     """The finding a rectification is raised from, looked up within the provinces in which
     ``user`` may read (``access.find``: on Citus those shards only), its appraisee within its
     province. Only those who see everything raise one (``can_raise_any``); anyone else is
-    refused whatever the finding — 404 or 403 as before, so for them a finding not found
-    there is asked again by id alone, ``find``'s second lookup: a refusal, never a page."""
+    refused whatever the finding — 404 or 403 as before: 404 where its appraised secretary
+    is not one they may know of (``get_appraisee_for``), so for them a finding not found
+    there is asked second through its appraisee's grant (``outside_provinces``: the same
+    rows, named within the provinces), a refusal, never a page."""
     rows = Finding.objects.filter(provinces.joined("appraisee")).select_related("appraisee")
-    refused = None if permissions.can_raise_any(user) else access.REFUSED_WHATEVER_THE_ROW
+    refused = None if permissions.can_raise_any(user) else outside_provinces(user, "appraisee__")
     return access.find_or_404(user, rows, pk, also=refused)
 
 

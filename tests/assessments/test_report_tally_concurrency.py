@@ -11,11 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
 from assessments import tally
-from assessments.models import Period, Report
+from assessments.models import Half, Period, Report
 from assessments.services import lock_reports
 from core.errors import TransitionError
 from oversight import reorganization
 from responsibilities.models import Unit
+from tests.core.test_provinces_spanning import two_provinces  # noqa: F401 (a fixture)
 from tests.services import need_postgres
 from tests.threads import backend_pid, run_together, wait_until_blocked
 
@@ -236,3 +237,74 @@ def test_only_a_change_of_what_is_counted_takes_the_provinces_turn_on_the_tally(
         submit_report(report_id=report.pk, actor=cast.secretary_a, content="召开专题会议")
         assert turns_held() == 1
     assert turns_held() == 0
+
+
+def waiting_for_a_turn(backend: list[int], seconds: float = 10) -> bool:
+    """Whether the backend whose id another thread puts in ``backend`` comes to wait for a
+    transaction lock of the application (a turn on the tally) within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            if backend:
+                cursor.execute(
+                    "SELECT EXISTS (SELECT FROM pg_locks WHERE pid = %s AND locktype = 'advisory' AND NOT granted)",
+                    backend[:1],
+                )
+                if cursor.fetchone() == (True,):
+                    return True
+            time.sleep(0.05)
+    return False
+
+
+def test_a_recount_waits_for_a_writers_open_transaction_on_its_period(cast, period, two_provinces):  # noqa: F811
+    """A recount (``recount_tally --period``, a period's opening: ``tally.refill``) takes the
+    turn the writers' triggers take, one SQL function (migration 0025): while a submission
+    in one province is still in its transaction, the recount of its period waits for it,
+    then counts it — it would otherwise count the reports without it, beside its tally
+    rows. A writer of the other province's reports of that period goes on meanwhile, and so
+    does a recount of another period: the turn is the province's and the period's."""
+    here = Report.objects.filter(period=period, unit=cast.unit_a, state=Report.State.DRAFT).first()
+    there = Report.objects.filter(period=period, province=cast.discipline.pk, state=Report.State.SUBMITTED).first()
+    assert here.province_id != there.province_id
+    other_period = Period.objects.create(
+        year=period.year + 1,
+        half=Half.FIRST,
+        opens_on=period.opens_on,
+        due_on=period.due_on,
+        grace_days=5,
+        review_due_on=period.review_due_on,
+    )
+    written, others_done = threading.Event(), threading.Event()
+    recount: list[int] = []  # the recount's backend
+    seen: dict[str, bool] = {}
+
+    def write():
+        with transaction.atomic():
+            submit(here.pk)
+            written.set()
+            others_done.wait(timeout=10)
+            seen["recount waited"] = waiting_for_a_turn(recount)
+
+    def others():
+        try:
+            written.wait(timeout=10)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '5s'")  # a wait for the writer fails
+                Report.objects.filter(pk=there.pk).update(state=Report.State.RETURNED)
+                tally.refill(cursor, other_period.pk)
+        finally:
+            others_done.set()
+
+    def recount_the_period():
+        others_done.wait(timeout=10)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            recount.append(cursor.fetchone()[0])
+            return tally.refill(cursor, period.pk)
+
+    errors = failures(write, others, recount_the_period)
+    assert errors == [None, None, None], errors
+    assert seen == {"recount waited": True}
+    assert Report.objects.get(pk=here.pk).state == Report.State.SUBMITTED
+    assert Report.objects.get(pk=there.pk).state == Report.State.RETURNED
+    assert_tally_is_a_recount()
