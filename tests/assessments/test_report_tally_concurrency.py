@@ -5,6 +5,7 @@ beside the nightly lock of a period — none ends in a deadlock, and the tally i
 reports counted afresh after all of them committed."""
 
 import threading
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
