@@ -64,12 +64,12 @@ class UnitAdmin(ImportExportModelAdmin, TreeAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def save_form(self, request, form, change):
-        """Treebeard's form saves the unit (or adds it under its parent), then moves it: a
-        move takes its locks before the unit's own row or its parent's is written (the
-        order every move takes them in)."""
+        """Treebeard's form saves the unit, then moves it: a move takes its locks before the
+        unit's own row or its parent's is written (the order every move takes them in). A
+        new unit is added by ``UnitManager``, which holds its province itself."""
         moving = {"treebeard_ref_node", "treebeard_position", *Unit.node_order_by} & set(form.changed_data)
         ref = form.cleaned_data.get("treebeard_ref_node")
-        if moving and (change or ref is not None):
+        if moving and change:
             target = ref or Unit.get_first_root_node()
             provinces.hold_for_move([pk for pk in (form.instance.pk, target.pk) if pk is not None])
         return super().save_form(request, form, change)
