@@ -79,28 +79,26 @@ def assert_busy_page(response, lang, took):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("lang", ["zh-hans", "en"])
-def test_a_merge_refused_for_a_lock_timeout_answers_the_busy_page(client_as, cast, web_connections, lang, caplog):
-    """The merge page (oversight): another admin's step holds the province's root past the
-    lock timeout; the merge is refused whole — branch B still open, its reports where they
-    were, no succession recorded."""
+@pytest.mark.parametrize(("action", "lang"), [("merge", "zh-hans"), ("merge", "en"), ("split", "zh-hans")])
+def test_a_merge_or_split_refused_for_a_lock_timeout_answers_the_busy_page(
+    client_as, cast, web_connections, action, lang, caplog
+):
+    """The merge and split page (oversight): another admin's step holds the province's root
+    past the lock timeout; the change is refused whole — branch B still open, its reports
+    where they were, no succession recorded, no new unit."""
     client = client_as("admin")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
     reports = sorted(Report.objects.values_list("pk", "unit_id", "state"))
-    data = {
-        "action": "merge",
-        "unit": cast.unit_b.pk,
-        "into": cast.unit_a.pk,
-        "on": datetime.date.today().isoformat(),
-        "reason": "支部调整",
-    }
+    units = Unit.objects.count()
+    data = {"action": action, "unit": cast.unit_b.pk, "on": datetime.date.today().isoformat(), "reason": "支部调整"}
+    data.update({"into": cast.unit_a.pk} if action == "merge" else {"parts": "ZBB1 乙一支部\nZBB2 乙二支部"})
     with caplog.at_level(logging.WARNING, logger="core.busy"):
         response, took = refused_while_held(
             cast.party_group.pk, lambda: client.post(reverse("oversight:reorganize"), data)
         )
     assert_busy_page(response, lang, took)
     assert Unit.objects.get(pk=cast.unit_b.pk).active
-    assert not Succession.objects.exists()
+    assert not Succession.objects.exists() and Unit.objects.count() == units
     assert sorted(Report.objects.values_list("pk", "unit_id", "state")) == reports
     logged = [r for r in caplog.records if r.name == "core.busy"]
     assert len(logged) == 1 and "55P03" in logged[0].getMessage() and "/reorganize" in logged[0].getMessage()
