@@ -47,20 +47,25 @@ class BusyMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DatabaseError) or not refused_by_another(exception):
             return None
-        cause = exception.__cause__
-        logger.warning(
-            "%s %s refused by another transaction (%s): %s",
-            request.method,
-            request.path,
-            getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None),
-            str(exception).strip().splitlines()[0] if str(exception).strip() else type(exception).__name__,
-            extra={"status_code": 503, "request": request},
-        )
+        log_refusal(request, exception)
         if request.headers.get("x-requested-with") == "XMLHttpRequest" or request.headers.get("hx-request"):
             # A call from a page's script (treebeard's drag and drop reloads the page
             # whatever the answer): the page it reloads says why too.
             messages.error(request, busy_message(), fail_silently=True)
         return error_busy(request, exception)
+
+
+def log_refusal(request, exception) -> None:
+    """A warning naming the request and PostgreSQL's code (40001, 40P01, 55P03)."""
+    cause = exception.__cause__
+    logger.warning(
+        "%s %s refused by another transaction (%s): %s",
+        request.method,
+        request.path,
+        getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None),
+        str(exception).strip().splitlines()[0] if str(exception).strip() else type(exception).__name__,
+        extra={"status_code": 503, "request": request},
+    )
 
 
 def busy_message() -> str:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from assessments.models import Report
 from core.busy import BusyMiddleware, limit_lock_waits
 from responsibilities.models import Succession, Unit
+from tests.assessments.conftest import period, report_a  # noqa: F401 - shared fixtures
 from tests.services import need_postgres
 from tests.threads import run_together
 
@@ -44,14 +45,17 @@ def web_connections(settings, monkeypatch):
     limit_lock_waits({"default": connection.settings_dict})
 
 
-def refused_while_held(unit_pk: int, ask):
-    """``ask()`` (a page) while another connection holds the unit's row; the page's answer
-    and how long it took."""
+def refused_while_held(unit_pk: int | None, ask, holding=None):
+    """``ask()`` (a page) while another connection holds the unit's row (or what
+    ``holding(cursor)`` locks); the page's answer and how long it took."""
     held, done = threading.Event(), threading.Event()
 
     def hold():
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM responsibilities_unit WHERE id = %s FOR UPDATE", [unit_pk])
+            if holding is not None:
+                holding(cursor)
+            else:
+                cursor.execute("SELECT id FROM responsibilities_unit WHERE id = %s FOR UPDATE", [unit_pk])
             held.set()
             assert done.wait(WAIT)
 
@@ -142,3 +146,29 @@ def test_other_database_errors_are_left_to_the_500_page():
     request = RequestFactory().post("/")
     assert middleware.process_exception(request, IntegrityError("duplicate key")) is None
     assert middleware.process_exception(request, ValueError("not the database")) is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_api_submission_refused_for_a_lock_timeout_answers_problem_json(cast, report_a, web_connections, caplog):  # noqa: F811
+    """The API answers in problem JSON (``api.problems``): 503 with Retry-After, the report
+    still a draft."""
+    from tests.api.conftest import token_client
+
+    report = report_a
+    api = token_client(cast.secretary_a, actor=cast.admin)
+    url = reverse("api:report-submit", kwargs={"pk": report.pk})
+
+    def held(cursor):
+        cursor.execute("SELECT id FROM assessments_report WHERE id = %s FOR UPDATE", [report.pk])
+
+    with caplog.at_level(logging.WARNING, logger="core.busy"):
+        response, took = refused_while_held(
+            None, lambda: api.post(url, {"content": "已完成"}, format="json", HTTP_ACCEPT_LANGUAGE="en"), held
+        )
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 503 and "Nothing was saved" in body["detail"]
+    assert Report.objects.get(pk=report.pk).state == Report.State.DRAFT
+    assert any("55P03" in r.getMessage() for r in caplog.records if r.name == "core.busy")
