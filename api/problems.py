@@ -1,16 +1,18 @@
 """Errors as problem details (RFC 9457, ``application/problem+json``): every refusal of
-the API — 400, 401, 403, 404, 405, 409 — is one JSON object with ``type``, ``title``,
+the API — 400, 401, 403, 404, 405, 409, 503 — is one JSON object with ``type``, ``title``,
 ``status`` and ``detail``, and a bad request also names each field and what is wrong."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
-from core.errors import EvidenceError, TransitionError
+from core import busy
+from core.errors import EvidenceError, TransitionError, refused_by_another
 
 CONTENT_TYPE = "application/problem+json"
 
@@ -18,6 +20,15 @@ CONTENT_TYPE = "application/problem+json"
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class Busy(exceptions.APIException):
+    """PostgreSQL refused the request's transaction for another one (``core.busy``):
+    nothing was saved; the same request again shortly (``Retry-After``)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "busy"
+    wait = busy.RETRY_AFTER_SECONDS
 
 
 def titles() -> dict[int, str]:
@@ -31,6 +42,7 @@ def titles() -> dict[int, str]:
         409: _("Not possible now"),
         415: _("Unsupported media type"),
         429: _("Too many requests"),
+        503: _("Busy: nothing was saved"),
     }
 
 
@@ -55,6 +67,9 @@ def handler(exc, context):
         exc = exceptions.ValidationError({"files": [str(exc)]})
     elif isinstance(exc, TransitionError):
         exc = Conflict(str(exc))
+    elif isinstance(exc, DatabaseError) and refused_by_another(exc) and context.get("request") is not None:
+        busy.log_refusal(context["request"], exc)
+        exc = Busy(busy.busy_message())
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -518,6 +518,15 @@ def hold_for_move(unit_ids: Iterable[int]) -> dict[int, int]:
     it rewrites, the tally's turns), so that no two moves, nor a move and a writer of
     reports that names a moving unit by key, wait for each other both ways."""
     found = hold(unit_ids)
+    lock_while_moving()
+    return found
+
+
+def lock_while_moving() -> None:
+    """Lock the tables ``locked_while_moving`` against their writers until the transaction
+    ends: after the provinces' roots (``hold``), before the first unit's path changes (a
+    move, or a unit added among siblings that are shifted to make room for it). SQLite,
+    which writes one transaction at a time, takes no lock."""
     connection = connections[router.db_for_write(_unit_model())]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -525,7 +534,6 @@ def hold_for_move(unit_ids: Iterable[int]) -> dict[int, int]:
                 if model.locked_while_moving:
                     table = connection.ops.quote_name(model._meta.db_table)
                     cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-    return found
 
 
 def _under(model, units, prefix: str = "") -> Q:

@@ -1,7 +1,5 @@
-from django.contrib import admin, messages
-from django.db import DatabaseError, router, transaction
-from django.http import HttpResponse, HttpResponseRedirect
-from django.utils.translation import gettext
+from django.contrib import admin
+from django.db import router, transaction
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -10,7 +8,6 @@ from treebeard.forms import movenodeform_factory
 
 from core import provinces
 from core.admin import ReadOnlyAdmin
-from core.errors import refused_by_another
 
 from .models import Assignment, Category, Checklist, Duty, Post, Succession, Tenure, Unit
 from .resources import DutyResource, PostResource, UnitResource
@@ -26,50 +23,25 @@ class UnitAdmin(ImportExportModelAdmin, TreeAdmin):
 
     # A move's locks (``provinces.hold_for_move``) queue two moves touching the same
     # provinces; should PostgreSQL still refuse one (a deadlock with another writer, a lock
-    # not granted in time), its transaction is rolled back whole and the admin is told to
-    # try again — never a 500.
+    # not granted in time), its transaction is rolled back whole and the admin reads the
+    # busy page (``core.busy``; the drag and drop's reload shows its message) — never a 500.
 
     def move_node(self, request):
         """Treebeard's drag and drop (``move/``): the move and the save after it in one
-        transaction; refused, the page reloads with the message (409)."""
-        try:
-            with transaction.atomic(using=router.db_for_write(self.model)):
-                response = super().move_node(request)
-                if response.status_code >= 400:  # treebeard refused the move: nothing stays
-                    transaction.set_rollback(True)
-                return response
-        except DatabaseError as error:
-            if not refused_by_another(error):
-                raise
-            message = gettext(
-                "The unit was not moved: another change to the organization tree was being saved at the "
-                "same moment. Nothing was changed; please try again."
-            )
-            messages.error(request, message)
-            return HttpResponse(message, status=409)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """The unit's page (its place in the tree is a field of the form): refused, the page
-        again with the message, the unit as it was."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DatabaseError as error:
-            if not refused_by_another(error):
-                raise
-            message = gettext(
-                "The unit was not saved: another change to the organization tree was being saved at the "
-                "same moment. Nothing was changed; please try again."
-            )
-            messages.error(request, message)
-            return HttpResponseRedirect(request.get_full_path())
+        transaction, nothing kept when treebeard refuses the move."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = super().move_node(request)
+            if response.status_code >= 400:  # treebeard refused the move: nothing stays
+                transaction.set_rollback(True)
+            return response
 
     def save_form(self, request, form, change):
-        """Treebeard's form saves the unit (or adds it under its parent), then moves it: a
-        move takes its locks before the unit's own row or its parent's is written (the
-        order every move takes them in)."""
+        """Treebeard's form saves the unit, then moves it: a move takes its locks before the
+        unit's own row or its parent's is written (the order every move takes them in). A
+        new unit is added by ``UnitManager``, which holds its province itself."""
         moving = {"treebeard_ref_node", "treebeard_position", *Unit.node_order_by} & set(form.changed_data)
         ref = form.cleaned_data.get("treebeard_ref_node")
-        if moving and (change or ref is not None):
+        if moving and change:
             target = ref or Unit.get_first_root_node()
             provinces.hold_for_move([pk for pk in (form.instance.pk, target.pk) if pk is not None])
         return super().save_form(request, form, change)

@@ -5,9 +5,12 @@ Part 一 of the speech: 一、一 names the subjects (党组, 党组书记, 班�
 the key one, and for work to reach down to every 党支部.
 """
 
+import contextlib
+import contextvars
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +45,68 @@ KIND_ORDER = [
 ]
 
 
+# Whether this thread is already within a unit's addition that holds its provinces
+# (treebeard's ``add_child`` and ``add_root`` go on through ``add_sibling``).
+_ADDING = contextvars.ContextVar("responsibilities_adding_unit", default=False)
+
+
 class UnitManager(MP_NodeManager):
+    # A unit added (the admin, the Excel import, a split, the demo) holds its province first,
+    # as a move does (``provinces.hold``): an addition and a move touching the same tree
+    # queue, so that neither rewrites paths the other has not seen yet — the new unit lands
+    # under its parent's path as the move left it, and a move never shifts a sibling onto
+    # the new unit's path. Where the addition shifts siblings to make room (units are
+    # sorted by code), the tables a move locks are locked too, before the first path
+    # changes: the order a move takes its locks in.
+
+    def add_root(self, create_kwargs=None, *, instance=None):
+        with self._holding(None, create_kwargs or instance):
+            return super().add_root(create_kwargs, instance=instance)
+
+    def add_child(self, target, create_kwargs=None, *, instance=None):
+        with self._holding(target, create_kwargs or instance):
+            return super().add_child(target, create_kwargs, instance=instance)
+
+    def add_sibling(self, target, pos=None, create_kwargs=None, *, instance=None):
+        with self._holding(target, create_kwargs or instance, sibling_pos=pos or "sorted-sibling"):
+            return super().add_sibling(target, pos, create_kwargs, instance=instance)
+
+    @contextlib.contextmanager
+    def _holding(self, target, new, *, sibling_pos=None):
+        """Within one transaction: the provinces the new unit may change held (all roots for
+        a new root, which may shift the roots sorted after it), then the moving tables
+        locked if siblings may shift; ``target`` read afresh under the locks."""
+        with transaction.atomic(using=self.db):
+            if _ADDING.get():
+                yield
+                return
+            token = _ADDING.set(True)
+            try:
+                code = new["code"] if isinstance(new, dict) else new.code
+                units = Unit._base_manager.db_manager(self.db)
+                if target is None or (sibling_pos is not None and target.depth == 1):
+                    roots = units.filter(depth=1)
+                    provinces.hold(roots.values_list("pk", flat=True))
+                    shifting = roots.filter(code__gt=code).exists()
+                elif sibling_pos is None:  # a child of ``target``: its children sorted after it shift
+                    provinces.hold([target.pk])
+                    parent = units.filter(pk=target.pk)
+                    shifting = units.filter(
+                        path__startswith=Subquery(parent.values("path")),
+                        depth=Subquery(parent.values("depth")) + 1,
+                        code__gt=code,
+                    ).exists()
+                else:  # beside ``target``, wherever ``sibling_pos`` says
+                    provinces.hold([target.pk])
+                    shifting = True
+                if target is not None and sibling_pos is not None:
+                    self._refresh_tree_fields(target)  # its path as a move before this one left it
+                if shifting:
+                    provinces.lock_while_moving()
+                yield
+            finally:
+                _ADDING.reset(token)
+
     def bulk_create(self, objs, *args, **kwargs):
         """Units made in bulk (the bench) get their province like saved ones: a root in
         the same batch has no id yet, so its own and its children's are set after."""

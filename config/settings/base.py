@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, as its documentation asks: it reads the result of authentication.
     "axes.middleware.AxesMiddleware",
+    # PostgreSQL refusing a view's transaction for another one: the busy page, not a 500.
+    "core.busy.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,9 +152,15 @@ DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", def
 
 # Behind PgBouncer (or another pooler) in transaction mode a connection's session does not
 # outlive a transaction: no server-side cursors then (QuerySet.iterator() fetches client-side).
-if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
+DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
+if DATABASE_TRANSACTION_POOLING:
     for _alias in DATABASES.values():
         _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+# How long a web request waits for a lock another transaction holds before PostgreSQL
+# refuses it and the person reads the busy page (core/busy.py); 0: no limit. Web processes
+# only (config/wsgi.py, config/asgi.py): workers, commands and migrations wait as long as
+# it takes.
+DATABASE_LOCK_TIMEOUT = env.float("DATABASE_LOCK_TIMEOUT", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
