@@ -16,7 +16,7 @@ from worklog.models import RecordFile, WorkRecord
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_holds_a_half_year_of_records_for_two_branches(settings, tmp_path, client):
+def test_the_demo_holds_a_half_year_of_records_for_two_branches(one_day, settings, tmp_path, client):
     settings.DEBUG = True
     settings.MEDIA_ROOT = str(tmp_path)
     load_checklist_file(path=settings.MINGZE_CHECKLIST_PATH, year=timezone.localdate().year)

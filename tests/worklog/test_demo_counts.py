@@ -25,7 +25,7 @@ def tally(code, unit_code):
     return found
 
 
-def test_the_demo_shows_one_branch_on_track_and_one_behind(settings, tmp_path, client):
+def test_the_demo_shows_one_branch_on_track_and_one_behind(one_day, settings, tmp_path, client):
     settings.DEBUG = True
     settings.MEDIA_ROOT = str(tmp_path)
     load_checklist_file(path=settings.MINGZE_CHECKLIST_PATH, year=timezone.localdate().year)
