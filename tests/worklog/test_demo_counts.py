@@ -89,3 +89,26 @@ def test_the_demo_branches_counts_on_any_day(settings, tmp_path, day, on_track_d
     records = WorkRecord.objects.filter(state=WorkRecord.State.RECORDED, held_on__lte=today)
     assert records.filter(unit__code="ZB01", kind="talk").exists()  # the half's 谈心谈话
     assert records.filter(unit__code="ZB01", files__content_type="image/jpeg").exists()
+
+
+def test_the_demo_loaded_again_later_in_the_first_month_makes_nothing_twice(settings, tmp_path):
+    """Loaded on 1 January the month's records are held that day; loaded again on the 20th
+    (their planned days past) it makes no second 支委会 or 主题党日 for January."""
+    import datetime
+
+    import time_machine
+
+    from core import demo
+    from worklog.demo import load_demo_records
+    from worklog.models import WorkRecord
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    for day in ("2027-01-01", "2027-01-20"):
+        with time_machine.travel(datetime.datetime.fromisoformat(f"{day}T09:00+08:00"), tick=False):
+            if day == "2027-01-01":
+                load_checklist_file(path=settings.MINGZE_CHECKLIST_PATH, year=2027)
+                demo.run(year=2027, only=["organization"])
+            load_demo_records(datetime.date.fromisoformat(day))
+    recorded = WorkRecord.objects.filter(unit__code="ZB01", state=WorkRecord.State.RECORDED)
+    assert recorded.filter(kind="branch_committee").count() == 1
+    assert recorded.filter(kind="theme_day").count() == recorded.filter(kind="talk").count() == 1
