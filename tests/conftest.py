@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import roles
 from responsibilities.models import Checklist, PostKind, Unit, UnitKind
 from responsibilities.services import assign_by_subject, load_checklist_file
+from tests import clock
 from tests.factories import PostFactory, UnitFactory, UserFactory
 
 
@@ -115,6 +116,13 @@ def client_as(client, cast):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def one_day():
+    """The clock stopped for the test (tests/clock.py): one date, even across midnight."""
+    with clock.one_day():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -2,11 +2,11 @@
 homes, the counts against the required frequencies and the list have something to show.
 
 第一党支部 is on track: a 支部委员会 and a 主题党日 every month, a 党员大会 and a 党课
-every quarter, its 谈心谈话. 第二党支部 is behind: two months without a 支委会, one
-without a 主题党日, no 党课 yet. Records carry a photo now and then, and one 谈心谈话
+every quarter, its 谈心谈话. 第二党支部 is behind: no 支委会 in the half's first two
+months, one month without a 主题党日, no 党课 yet. Records carry a photo now and then, and one 谈心谈话
 has notes that only the people in the talk and the secretary read.
 
-Idempotent: a record is made only when its branch has none of that type, date and topic.
+Idempotent: a record is made only when its branch has none of that type in that month.
 """
 
 from __future__ import annotations
@@ -60,7 +60,10 @@ def photo(name: str) -> SimpleUploadedFile:
 def plan(month: datetime.date, index: int, *, behind: bool) -> list[tuple]:
     """(type, day of the month, topic, present, expected) of one month for a branch."""
     rows = []
-    if not (behind and index in (1, 3)):  # 第二党支部 missed two 支委会
+    # 第二党支部 missed the half's first two 支委会: the rule counts the meetings held against
+    # the months ended (compliance.tallies), so it is behind from the second month on, every
+    # day. (Missing the second and fourth, it was on track from February to early April.)
+    if not (behind and index in (0, 1)):
         rows.append((WorkType.BRANCH_COMMITTEE, 6, MONTHLY_TOPICS[WorkType.BRANCH_COMMITTEE][index % 6], 5, 5))
     if not (behind and index == 2):
         rows.append((WorkType.THEME_DAY, 15, MONTHLY_TOPICS[WorkType.THEME_DAY][index % 6], 14, 16))
@@ -69,6 +72,16 @@ def plan(month: datetime.date, index: int, *, behind: bool) -> list[tuple]:
         if not behind:
             rows.append((WorkType.PARTY_LECTURE, 25, "书记讲党课：坚持明责履责尽责", 16, 16))
     return rows
+
+
+def held_on(month: datetime.date, day: int, today: datetime.date) -> datetime.date:
+    """The day a record of ``month`` is held: its planned day, but in the half's first month
+    no later than today, so that from 1 January (1 July) on the half has its first records
+    to show (a 支委会, a 主题党日, the 谈心谈话)."""
+    planned = month.replace(day=day)
+    if month.month in (1, 7):
+        return min(planned, today)
+    return planned
 
 
 def load_demo_records(today: datetime.date | None = None) -> int:
@@ -82,13 +95,20 @@ def load_demo_records(today: datetime.date | None = None) -> int:
         secretary = post.holder
         for index, month in enumerate(half_months(today)):
             for kind, day, topic, present, expected in plan(month, index, behind=behind):
-                held_on = month.replace(day=day)
-                if held_on > today or WorkRecord.objects.filter(unit=unit, kind=kind, held_on=held_on).exists():
+                held = held_on(month, day, today)
+                done = WorkRecord.objects.filter(
+                    unit=unit,
+                    kind=kind,
+                    state=WorkRecord.State.RECORDED,
+                    held_on__year=held.year,
+                    held_on__month=held.month,
+                )
+                if held > today or done.exists():  # one of each a month, loaded on any day of it
                     continue
-                uploads = [photo(f"IMG_{held_on:%m%d}_1.jpg"), photo(f"IMG_{held_on:%m%d}_2.jpg")]
+                uploads = [photo(f"IMG_{held:%m%d}_1.jpg"), photo(f"IMG_{held:%m%d}_2.jpg")]
                 data = services.RecordInput(
                     kind=kind,
-                    held_on=held_on,
+                    held_on=held,
                     topic=topic,
                     place="党员活动室",
                     present=present,
@@ -98,7 +118,7 @@ def load_demo_records(today: datetime.date | None = None) -> int:
                 )
                 services.create_record(unit=unit, actor=secretary, data=data)
                 made += 1
-        talk_day = half_months(today)[0].replace(day=10)
+        talk_day = held_on(half_months(today)[0], 10, today)
         if not behind and talk_day <= today and not WorkRecord.objects.filter(unit=unit, kind=WorkType.TALK).exists():
             data = services.RecordInput(
                 kind=WorkType.TALK,

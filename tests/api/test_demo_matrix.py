@@ -24,7 +24,7 @@ LISTS = ["units", "posts", "assignments", "reports", "scores", "rectifications",
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
+def demo(one_day, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     settings.DEBUG = True  # load_demo makes accounts with a public password only then
     load_checklist_file(path=settings.MINGZE_CHECKLIST_PATH, year=timezone.localdate().year)

@@ -23,7 +23,7 @@ def snapshot():
 
 
 @pytest.fixture
-def demo(settings, capsys):
+def demo(one_day, settings, capsys):
     settings.DEBUG = True
     load_checklist_file(path=settings.MINGZE_CHECKLIST_PATH, year=timezone.localdate().year)
     call_command("load_demo")

@@ -19,7 +19,22 @@ def snapshot():
     ]
 
 
-def test_demo_shows_conferred_honours_and_a_public_notice(client, settings):
+@pytest.fixture
+def in_2026():
+    """The demo of 2026 (``--year 2026``) loaded in 2026's second half, as `make data` on 1
+    December 2026 did: from July 2027 the closed half-year is 2027's, 2026's round has no
+    ranking to draw from and stays in nominating: the test assumed today was in 2026."""
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 1, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=8))), tick=False
+    ):
+        yield
+
+
+def test_demo_shows_conferred_honours_and_a_public_notice(in_2026, client, settings):
     settings.DEBUG = True
     call_command("load_checklist", "--year", "2026")
     call_command("load_demo", "--year", "2026")

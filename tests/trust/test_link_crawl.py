@@ -120,7 +120,7 @@ def crawl(client, username: str, pages: dict[str, str] | None = None) -> tuple[l
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
+def demo(one_day, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     settings.DEBUG = True  # load_demo makes accounts with a public password only then
     load_checklist_file(path=settings.MINGZE_CHECKLIST_PATH, year=timezone.localdate().year)
