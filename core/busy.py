@@ -26,7 +26,7 @@ from django.http import HttpResponse
 from django.template import loader
 from django.utils.translation import gettext
 
-from .errors import refused_by_another
+from .errors import database_code, refused_by_another
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +57,11 @@ class BusyMiddleware:
 
 def log_refusal(request, exception) -> None:
     """A warning naming the request and PostgreSQL's code (40001, 40P01, 55P03)."""
-    cause = exception.__cause__
     logger.warning(
         "%s %s refused by another transaction (%s): %s",
         request.method,
         request.path,
-        getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None),
+        database_code(exception),
         str(exception).strip().splitlines()[0] if str(exception).strip() else type(exception).__name__,
         extra={"status_code": 503, "request": request},
     )

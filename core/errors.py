@@ -26,6 +26,10 @@ def refused_by_another(error: BaseException) -> bool:
     """Whether a database error (Django's, raised from the driver's) is PostgreSQL refusing
     the transaction for another one at the same moment: a page tells the person to try
     again instead of failing with a 500."""
+    return database_code(error) in REFUSED_BY_ANOTHER
+
+
+def database_code(error: BaseException) -> str | None:
+    """PostgreSQL's SQLSTATE of a database error (Django's, raised from the driver's), if any."""
     cause = error.__cause__
-    code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
-    return code in REFUSED_BY_ANOTHER
+    return getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
